@@ -1,0 +1,187 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { ConnectedApp, Org } from '../org/org.ts';
+import type { AccessSession } from '../org/tokens.ts';
+import { jsonResponse, oauthErrorResponse, readForm } from './http.ts';
+import { idTokenUserClaims } from './identity.ts';
+import { accessTokenHash, signJwt } from './jwt.ts';
+import { ALL_SCOPES, grantsRefreshToken } from './scopes.ts';
+
+/** How long an id token is valid. */
+const ID_TOKEN_LIFETIME_SECONDS = 300;
+
+const tokenParameters = z.object({
+  grant_type: z.string().optional(),
+  client_id: z.string().optional(),
+  client_secret: z.string().optional(),
+  code: z.string().optional(),
+  redirect_uri: z.string().optional(),
+  code_verifier: z.string().optional(),
+  refresh_token: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
+type TokenParameters = z.infer<typeof tokenParameters>;
+
+function invalidClientId(): Response {
+  return oauthErrorResponse('invalid_client_id', 'client identifier invalid');
+}
+
+function invalidClientCredentials(): Response {
+  return oauthErrorResponse('invalid_client', 'invalid client credentials');
+}
+
+function safeEqual(expected: string, given: string): boolean {
+  const left = Buffer.from(expected);
+  const right = Buffer.from(given);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Client credentials from HTTP Basic (`client_id:client_secret`, each form-encoded), which Salesforce accepts too. */
+function basicCredentials(request: Request): { clientId: string; clientSecret: string } | undefined {
+  const match = /^Basic\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator < 0) return undefined;
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, ' '));
+    } catch {
+      return text;
+    }
+  };
+  return { clientId: decode(decoded.slice(0, separator)), clientSecret: decode(decoded.slice(separator + 1)) };
+}
+
+/** `signature`: HMAC-SHA256 of `id + issued_at` keyed with the consumer secret, base64 (lets a client check the response). */
+export function tokenSignature(clientSecret: string, identityUrl: string, issuedAt: string): string {
+  return createHmac('sha256', clientSecret).update(identityUrl + issuedAt).digest('base64');
+}
+
+function successResponse(
+  org: Org,
+  app: ConnectedApp,
+  session: AccessSession,
+  options: { refreshToken?: string; nonce?: string },
+): Response {
+  const identityUrl = org.identityUrl(session.userId);
+  const issuedAt = String(session.issuedAt);
+  const body: Record<string, unknown> = { access_token: session.token };
+  if (options.refreshToken) body.refresh_token = options.refreshToken;
+  body.signature = tokenSignature(app.clientSecret, identityUrl, issuedAt);
+  body.scope = session.scopes.join(' ');
+  if (session.scopes.includes('openid')) {
+    const issuedSeconds = Math.floor(session.issuedAt / 1000);
+    body.id_token = signJwt(org, {
+      at_hash: accessTokenHash(session.token),
+      sub: identityUrl,
+      aud: app.clientId,
+      iss: org.baseUrl,
+      exp: issuedSeconds + ID_TOKEN_LIFETIME_SECONDS,
+      iat: issuedSeconds,
+      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+      ...idTokenUserClaims(org, session.userId, session.scopes),
+    });
+  }
+  body.instance_url = org.baseUrl;
+  body.id = identityUrl;
+  body.token_type = 'Bearer';
+  body.issued_at = issuedAt;
+  return jsonResponse(200, body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+}
+
+/** Issues the access token (and a refresh token when the scopes ask for one) for a fresh grant. */
+function grant(org: Org, app: ConnectedApp, userId: string, scopes: string[], nonce?: string): Response {
+  const refresh = grantsRefreshToken(scopes) ? org.tokens.issueRefreshToken(userId, app.clientId, scopes) : undefined;
+  const session = org.tokens.issueAccessToken(userId, app.clientId, scopes, refresh?.token);
+  return successResponse(org, app, session, { refreshToken: refresh?.token, nonce });
+}
+
+function pkceChallenge(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function authorizationCodeGrant(
+  org: Org,
+  app: ConnectedApp,
+  parameters: TokenParameters,
+  secretGiven: boolean,
+): Response {
+  const redemption = org.tokens.redeemCode(parameters.code ?? '');
+  if ('failure' in redemption) {
+    return oauthErrorResponse(
+      'invalid_grant',
+      redemption.failure === 'expired' ? 'expired authorization code' : 'invalid authorization code',
+    );
+  }
+  const code = redemption.code;
+  if (code.clientId !== app.clientId) return oauthErrorResponse('invalid_grant', 'invalid authorization code');
+  // A public client (no secret) is only trusted when PKCE binds the code to it.
+  if (!secretGiven && !code.codeChallenge) return invalidClientCredentials();
+  if (code.codeChallenge) {
+    const verifier = parameters.code_verifier;
+    if (!verifier || !safeEqual(code.codeChallenge, pkceChallenge(verifier))) {
+      return oauthErrorResponse('invalid_grant', 'invalid code verifier');
+    }
+  }
+  if (parameters.redirect_uri !== code.redirectUri) {
+    return oauthErrorResponse('redirect_uri_mismatch', 'redirect_uri must match configuration');
+  }
+  if (!org.isActive(code.userId)) return oauthErrorResponse('invalid_grant', 'inactive user');
+  return grant(org, app, code.userId, code.scopes, code.nonce);
+}
+
+function refreshTokenGrant(org: Org, app: ConnectedApp, parameters: TokenParameters): Response {
+  const refresh = parameters.refresh_token ? org.tokens.findRefreshToken(parameters.refresh_token) : undefined;
+  if (!refresh || refresh.clientId !== app.clientId) {
+    return oauthErrorResponse('invalid_grant', 'expired access/refresh token');
+  }
+  if (!org.isActive(refresh.userId)) return oauthErrorResponse('invalid_grant', 'inactive user');
+  // No rotation: the same refresh token stays valid and no new one is returned.
+  const session = org.tokens.issueAccessToken(refresh.userId, app.clientId, refresh.scopes, refresh.token);
+  return successResponse(org, app, session, {});
+}
+
+function passwordGrant(org: Org, app: ConnectedApp, parameters: TokenParameters, secretGiven: boolean): Response {
+  if (!secretGiven) return invalidClientCredentials();
+  const userId = org.authenticate(parameters.username ?? '', parameters.password ?? '');
+  if (!userId) return oauthErrorResponse('invalid_grant', 'authentication failure');
+  // Salesforce's username-password flow never issues a refresh token, whatever the app's scopes.
+  const session = org.tokens.issueAccessToken(userId, app.clientId, [...ALL_SCOPES]);
+  return successResponse(org, app, session, {});
+}
+
+/** `POST /services/oauth2/token`. */
+export async function handleToken(org: Org, request: Request): Promise<Response> {
+  if (request.method !== 'POST') return oauthErrorResponse('invalid_request', 'must use HTTP POST');
+  // Salesforce reads parameters from the query string as well as the form body.
+  const merged = new URLSearchParams(new URL(request.url).search);
+  for (const [name, value] of await readForm(request)) merged.set(name, value);
+  const parameters = tokenParameters.parse(Object.fromEntries(merged));
+
+  const grantType = parameters.grant_type;
+  if (grantType !== 'authorization_code' && grantType !== 'refresh_token' && grantType !== 'password') {
+    return oauthErrorResponse('unsupported_grant_type', 'grant type not supported');
+  }
+
+  const basic = basicCredentials(request);
+  const clientId = parameters.client_id ?? basic?.clientId;
+  // An empty secret is a public client saying it has none.
+  const clientSecret = parameters.client_secret || basic?.clientSecret || undefined;
+  const app = clientId ? org.apps.get(clientId) : undefined;
+  if (!app) return invalidClientId();
+  if (basic && basic.clientId !== app.clientId) return invalidClientCredentials();
+  if (clientSecret !== undefined && !safeEqual(app.clientSecret, clientSecret)) return invalidClientCredentials();
+  const secretGiven = clientSecret !== undefined;
+
+  switch (grantType) {
+    case 'authorization_code':
+      return authorizationCodeGrant(org, app, parameters, secretGiven);
+    case 'refresh_token':
+      return refreshTokenGrant(org, app, parameters);
+    case 'password':
+      return passwordGrant(org, app, parameters, secretGiven);
+  }
+}

@@ -1,0 +1,260 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Clock, systemClock } from '../core/clock.ts';
+import { formatDateTime } from '../core/datetime.ts';
+import { IdGenerator } from '../core/ids.ts';
+import { Schema } from '../schema/schema.ts';
+import { standardObjects } from '../schema/standard-objects.ts';
+import type { StoredRecord } from '../schema/types.ts';
+import { RecordStore } from '../store/record-store.ts';
+import { TokenStore } from './tokens.ts';
+
+export type ProfileName = 'System Administrator' | 'Standard User' | 'Read Only';
+
+export interface ConnectedApp {
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  /** Exact callback URLs registered on the app. */
+  callbackUrls: string[];
+  /** The demo app's convenience: any http://localhost or http://127.0.0.1 URL (any port, any path). */
+  allowLoopbackCallbacks: boolean;
+}
+
+export interface UserSpec {
+  username: string;
+  firstName: string;
+  lastName: string;
+  profile: ProfileName;
+  password: string;
+  title?: string;
+}
+
+export interface OrgOptions {
+  orgName?: string;
+  clock?: Clock;
+  /** Access tokens expire after this many seconds of inactivity (Salesforce's session timeout). */
+  sessionTimeoutSeconds?: number;
+  dailyApiRequestLimit?: number;
+  users?: UserSpec[];
+  apps?: ConnectedApp[];
+}
+
+export const DEMO_PASSWORD = 'demo1234';
+
+export const DEMO_USERS: UserSpec[] = [
+  {
+    username: 'alice@acme.demo',
+    firstName: 'Alice',
+    lastName: 'Admin',
+    profile: 'System Administrator',
+    password: DEMO_PASSWORD,
+    title: 'Sales Operations Manager',
+  },
+  {
+    username: 'bob@acme.demo',
+    firstName: 'Bob',
+    lastName: 'Seller',
+    profile: 'Standard User',
+    password: DEMO_PASSWORD,
+    title: 'Account Executive',
+  },
+  {
+    username: 'carol@acme.demo',
+    firstName: 'Carol',
+    lastName: 'Reader',
+    profile: 'Read Only',
+    password: DEMO_PASSWORD,
+    title: 'Sales Analyst',
+  },
+];
+
+export const DEMO_APP: ConnectedApp = {
+  name: 'Forcefield Demo',
+  clientId: 'forcefield-demo',
+  clientSecret: 'forcefield-demo-secret',
+  callbackUrls: [],
+  allowLoopbackCallbacks: true,
+};
+
+const PROFILE_IDS: Record<ProfileName, string> = {
+  'System Administrator': '00e8d000000aAdmAAE',
+  'Standard User': '00e8d000000aStdAAE',
+  'Read Only': '00e8d000000aReaAAE',
+};
+
+function hashPassword(password: string, salt: string): Buffer {
+  return createHash('sha256').update(`${salt}:${password}`).digest();
+}
+
+interface Credential {
+  salt: string;
+  hash: Buffer;
+  profile: ProfileName;
+}
+
+/** Counts REST requests against the org's daily limit (a rolling UTC day). */
+export class ApiUsage {
+  max: number;
+  #used = 0;
+  #day: string;
+  readonly #clock: Clock;
+
+  constructor(clock: Clock, max: number) {
+    this.#clock = clock;
+    this.max = max;
+    this.#day = this.#today();
+  }
+
+  #today(): string {
+    return new Date(this.#clock.now()).toISOString().slice(0, 10);
+  }
+
+  get used(): number {
+    if (this.#today() !== this.#day) {
+      this.#day = this.#today();
+      this.#used = 0;
+    }
+    return this.#used;
+  }
+
+  get remaining(): number {
+    return Math.max(0, this.max - this.used);
+  }
+
+  /** Counts one request; false when the limit is already spent. */
+  consume(): boolean {
+    if (this.used >= this.max) return false;
+    this.#used++;
+    return true;
+  }
+}
+
+/**
+ * One emulated org: schema, data, users, connected apps, tokens and API usage. Everything the
+ * HTTP layer needs hangs off this object; nothing is global.
+ */
+export class Org {
+  readonly id: string;
+  readonly name: string;
+  readonly clock: Clock;
+  readonly ids = new IdGenerator();
+  readonly schema = new Schema(standardObjects);
+  readonly store: RecordStore;
+  readonly tokens: TokenStore;
+  readonly apiUsage: ApiUsage;
+  readonly apps = new Map<string, ConnectedApp>();
+  sessionTimeoutSeconds: number;
+  /** Set once the server listens: the login host and instance URL at once. */
+  baseUrl = 'http://127.0.0.1';
+  /** When the schema last changed (describe's Last-Modified). */
+  readonly schemaModifiedAt: number;
+  readonly #credentials = new Map<string, Credential>();
+  readonly #usernames = new Map<string, string>();
+
+  constructor(options: OrgOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.name = options.orgName ?? 'Acme Demo';
+    this.sessionTimeoutSeconds = options.sessionTimeoutSeconds ?? 7200;
+    this.store = new RecordStore(this.schema);
+    this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? 100_000);
+    this.schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;
+    this.id = this.ids.next('00D');
+    this.tokens = new TokenStore(this.clock, this.id, () => this.sessionTimeoutSeconds * 1000);
+    for (const app of options.apps ?? [DEMO_APP]) this.apps.set(app.clientId, app);
+    const users = options.users ?? DEMO_USERS;
+    const firstUserId = this.ids.peek('005');
+    this.#insertOrganization(firstUserId);
+    for (const user of users) this.addUser(user);
+  }
+
+  /** The first System Administrator: owner of seeded data and of system changes. */
+  get adminUserId(): string {
+    for (const [userId, credential] of this.#credentials)
+      if (credential.profile === 'System Administrator') return userId;
+    return [...this.#credentials.keys()][0];
+  }
+
+  systemFields(userId: string): StoredRecord {
+    const now = formatDateTime(this.clock.now());
+    return {
+      IsDeleted: false,
+      CreatedDate: now,
+      CreatedById: userId,
+      LastModifiedDate: now,
+      LastModifiedById: userId,
+      SystemModstamp: now,
+    };
+  }
+
+  #insertOrganization(createdById: string): void {
+    this.store.insert('Organization', {
+      Id: this.id,
+      ...this.systemFields(createdById),
+      Name: this.name,
+      OrganizationType: 'Enterprise Edition',
+      InstanceName: 'EMU1',
+      IsSandbox: false,
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LanguageLocaleKey: 'en_US',
+      DefaultLocaleSidKey: 'en_US',
+      Country: 'US',
+    });
+  }
+
+  addUser(spec: UserSpec): string {
+    const id = this.ids.next('005');
+    const salt = randomBytes(8).toString('hex');
+    this.#credentials.set(id, { salt, hash: hashPassword(spec.password, salt), profile: spec.profile });
+    this.#usernames.set(spec.username.toLowerCase(), id);
+    this.store.insert('User', {
+      Id: id,
+      ...this.systemFields(id),
+      Username: spec.username,
+      FirstName: spec.firstName,
+      LastName: spec.lastName,
+      Name: `${spec.firstName} ${spec.lastName}`,
+      Email: spec.username,
+      Alias: (spec.firstName.slice(0, 1) + spec.lastName.slice(0, 4)).toLowerCase(),
+      IsActive: true,
+      ProfileId: PROFILE_IDS[spec.profile],
+      Title: spec.title ?? null,
+      CompanyName: this.name,
+      UserType: 'Standard',
+      TimeZoneSidKey: 'America/Los_Angeles',
+      LocaleSidKey: 'en_US',
+      LanguageLocaleKey: 'en_US',
+      EmailEncodingKey: 'UTF-8',
+    });
+    return id;
+  }
+
+  /** The user id for valid, active credentials; undefined otherwise. */
+  authenticate(username: string, password: string): string | undefined {
+    const userId = this.#usernames.get(username.trim().toLowerCase());
+    if (!userId) return undefined;
+    const credential = this.#credentials.get(userId)!;
+    const matches = timingSafeEqual(hashPassword(password, credential.salt), credential.hash);
+    return matches && this.isActive(userId) ? userId : undefined;
+  }
+
+  user(userId: string): StoredRecord | undefined {
+    return this.store.get('User', userId);
+  }
+
+  userIdByUsername(username: string): string | undefined {
+    return this.#usernames.get(username.trim().toLowerCase());
+  }
+
+  isActive(userId: string): boolean {
+    return this.user(userId)?.IsActive === true;
+  }
+
+  profileOf(userId: string): ProfileName | undefined {
+    return this.#credentials.get(userId)?.profile;
+  }
+
+  /** The identity URL Salesforce returns as `id`: `{base}/id/{orgId}/{userId}`. */
+  identityUrl(userId: string): string {
+    return `${this.baseUrl}/id/${this.id}/${userId}`;
+  }
+}

@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+
+/** What an access token stands for: the REST layer's notion of "the caller". */
+export interface AccessSession {
+  token: string;
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  issuedAt: number;
+  /** Sliding expiry: last use + session timeout, as Salesforce's inactivity timeout. */
+  expiresAt: number;
+  refreshToken: string | undefined;
+}
+
+export interface RefreshGrant {
+  token: string;
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  issuedAt: number;
+  accessTokens: Set<string>;
+}
+
+export interface AuthorizationCode {
+  code: string;
+  clientId: string;
+  redirectUri: string;
+  userId: string;
+  scopes: string[];
+  codeChallenge: string | undefined;
+  expiresAt: number;
+  nonce: string | undefined;
+}
+
+/** Why a code could not be redeemed: never issued, or spent/expired (Salesforce words these differently). */
+export type CodeRedemption = { code: AuthorizationCode } | { failure: 'invalid' | 'expired' };
+
+/** A signed-in browser (the `sid` cookie of the login host): lets a later authorize skip the login page. */
+export interface BrowserSession {
+  id: string;
+  userId: string;
+  expiresAt: number;
+}
+
+/** Salesforce's authorization codes live for 15 minutes. */
+export const AUTHORIZATION_CODE_LIFETIME_MS = 15 * 60 * 1000;
+
+function randomToken(bytes: number): string {
+  return randomBytes(bytes)
+    .toString('base64url')
+    .replace(/[-_]/g, (character) => (character === '-' ? '.' : 'A'));
+}
+
+/**
+ * Tokens, refresh grants and authorization codes of one org. Kept in memory: a restarted emulator
+ * has forgotten every session, as a real org does after its sessions are cleared.
+ */
+export class TokenStore {
+  readonly #clock: Clock;
+  readonly #orgId15: string;
+  readonly #sessionTimeoutMs: () => number;
+  readonly #accessTokens = new Map<string, AccessSession>();
+  readonly #refreshTokens = new Map<string, RefreshGrant>();
+  readonly #codes = new Map<string, AuthorizationCode>();
+  /** Redeemed or expired codes, remembered so a replay is told "expired" rather than "invalid". */
+  readonly #spentCodes = new Set<string>();
+  readonly #browserSessions = new Map<string, BrowserSession>();
+  /** Scopes each user approved per connected app: `${userId} ${clientId}` → scopes. */
+  readonly #approvals = new Map<string, Set<string>>();
+
+  constructor(clock: Clock, orgId: string, sessionTimeoutMs: () => number) {
+    this.#clock = clock;
+    this.#orgId15 = orgId.slice(0, 15);
+    this.#sessionTimeoutMs = sessionTimeoutMs;
+  }
+
+  issueAccessToken(userId: string, clientId: string, scopes: string[], refreshToken?: string): AccessSession {
+    const now = this.#clock.now();
+    // Shaped like Salesforce's: the 15-character org id, '!', then an opaque part.
+    const token = `${this.#orgId15}!${randomToken(72)}`;
+    const session: AccessSession = {
+      token,
+      userId,
+      clientId,
+      scopes,
+      issuedAt: now,
+      expiresAt: now + this.#sessionTimeoutMs(),
+      refreshToken,
+    };
+    this.#accessTokens.set(token, session);
+    if (refreshToken) this.#refreshTokens.get(refreshToken)?.accessTokens.add(token);
+    return session;
+  }
+
+  issueRefreshToken(userId: string, clientId: string, scopes: string[]): RefreshGrant {
+    const grant: RefreshGrant = {
+      token: `5Aep861${randomToken(60)}`,
+      userId,
+      clientId,
+      scopes,
+      issuedAt: this.#clock.now(),
+      accessTokens: new Set(),
+    };
+    this.#refreshTokens.set(grant.token, grant);
+    return grant;
+  }
+
+  /** A live session for the token (and extends its inactivity timeout), or undefined. */
+  useAccessToken(token: string): AccessSession | undefined {
+    const session = this.#accessTokens.get(token);
+    if (!session) return undefined;
+    const now = this.#clock.now();
+    if (now >= session.expiresAt) {
+      this.#accessTokens.delete(token);
+      return undefined;
+    }
+    session.expiresAt = now + this.#sessionTimeoutMs();
+    return session;
+  }
+
+  findRefreshToken(token: string): RefreshGrant | undefined {
+    return this.#refreshTokens.get(token);
+  }
+
+  /** Revokes an access or refresh token; a refresh token takes its access tokens with it. */
+  revoke(token: string): boolean {
+    const grant = this.#refreshTokens.get(token);
+    if (grant) {
+      for (const accessToken of grant.accessTokens) this.#accessTokens.delete(accessToken);
+      this.#refreshTokens.delete(token);
+      return true;
+    }
+    return this.#accessTokens.delete(token);
+  }
+
+  /** Ends every session and grant of a user (deactivation). */
+  revokeUser(userId: string): void {
+    for (const [token, session] of this.#accessTokens)
+      if (session.userId === userId) this.#accessTokens.delete(token);
+    for (const [token, grant] of this.#refreshTokens)
+      if (grant.userId === userId) this.#refreshTokens.delete(token);
+  }
+
+  issueCode(code: Omit<AuthorizationCode, 'code' | 'expiresAt'>): AuthorizationCode {
+    const issued: AuthorizationCode = {
+      ...code,
+      code: `aPrx${randomToken(48)}`,
+      expiresAt: this.#clock.now() + AUTHORIZATION_CODE_LIFETIME_MS,
+    };
+    this.#codes.set(issued.code, issued);
+    return issued;
+  }
+
+  /** Takes a code out of the store (codes are single-use); undefined if unknown or expired. */
+  consumeCode(code: string): AuthorizationCode | undefined {
+    const found = this.#codes.get(code);
+    if (!found) return undefined;
+    this.#codes.delete(code);
+    return this.#clock.now() < found.expiresAt ? found : undefined;
+  }
+
+  /** Like consumeCode, but says whether an unusable code was never issued or is spent/expired. */
+  redeemCode(code: string): CodeRedemption {
+    const found = this.#codes.get(code);
+    if (!found) return { failure: this.#spentCodes.has(code) ? 'expired' : 'invalid' };
+    this.#codes.delete(code);
+    this.#spentCodes.add(code);
+    return this.#clock.now() < found.expiresAt ? { code: found } : { failure: 'expired' };
+  }
+
+  /** Starts a browser session after an interactive login; it lasts as long as an idle API session. */
+  createBrowserSession(userId: string): BrowserSession {
+    const session: BrowserSession = {
+      id: randomToken(32),
+      userId,
+      expiresAt: this.#clock.now() + this.#sessionTimeoutMs(),
+    };
+    this.#browserSessions.set(session.id, session);
+    return session;
+  }
+
+  /** The live browser session for a cookie value (and extends it), or undefined. */
+  useBrowserSession(id: string): BrowserSession | undefined {
+    const session = this.#browserSessions.get(id);
+    if (!session) return undefined;
+    const now = this.#clock.now();
+    if (now >= session.expiresAt) {
+      this.#browserSessions.delete(id);
+      return undefined;
+    }
+    session.expiresAt = now + this.#sessionTimeoutMs();
+    return session;
+  }
+
+  endBrowserSession(id: string): void {
+    this.#browserSessions.delete(id);
+  }
+
+  /** Remembers that a user approved these scopes for an app (the consent page's Allow). */
+  rememberApproval(userId: string, clientId: string, scopes: string[]): void {
+    const key = `${userId} ${clientId}`;
+    const approved = this.#approvals.get(key) ?? new Set<string>();
+    for (const scope of scopes) approved.add(scope);
+    this.#approvals.set(key, approved);
+  }
+
+  /** Whether the user already approved every one of these scopes for the app. */
+  hasApproval(userId: string, clientId: string, scopes: string[]): boolean {
+    const approved = this.#approvals.get(`${userId} ${clientId}`);
+    return approved !== undefined && scopes.every((scope) => approved.has(scope));
+  }
+}

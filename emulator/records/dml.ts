@@ -1,0 +1,235 @@
+import { dmlError, notFound, SalesforceApiError } from '../core/errors.ts';
+import { normalizeId } from '../core/ids.ts';
+import type { Org } from '../org/org.ts';
+import type { Field, SObjectType } from '../schema/schema.ts';
+import type { StoredRecord } from '../schema/types.ts';
+import { applyDerivedFields } from './behaviours.ts';
+import { coerceFieldValue } from './coerce.ts';
+
+/** Resolves an object name from a URL or body (case-insensitive) or answers as Salesforce does. */
+export function resolveObject(org: Org, objectName: string): SObjectType {
+  const object = org.schema.object(objectName);
+  if (!object) throw notFound();
+  return object;
+}
+
+function unwritableField(field: Field): SalesforceApiError {
+  return dmlError(
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+    [field.name],
+  );
+}
+
+function asBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new SalesforceApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      'The request body must be a JSON object of field names and values.',
+    );
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * Reads a create/update body into stored values: unknown fields, the Id, and read-only fields are
+ * refused; values are coerced to the field types; references must name live records of the right type.
+ */
+function readBody(
+  org: Org,
+  object: SObjectType,
+  rawBody: unknown,
+  operation: 'create' | 'update',
+): StoredRecord {
+  const body = asBody(rawBody);
+  const values: StoredRecord = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'attributes') continue;
+    const field = org.schema.field(object.name, key);
+    if (!field) {
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${key}' on sobject of type ${object.name}`,
+      );
+    }
+    if (field.name === 'Id') {
+      if (operation === 'update') continue; // Salesforce ignores an Id in an update body (the URL names the record).
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        'The Id field should not be specified in the sobject data.',
+      );
+    }
+    if (operation === 'create' ? !field.createable : !field.updateable) throw unwritableField(field);
+    const stored = coerceFieldValue(field, value);
+    if (field.type === 'reference' && stored !== null) checkReference(org, field, stored as string);
+    values[field.name] = stored;
+  }
+  return values;
+}
+
+/** A lookup must point at a live record of one of the field's target types. */
+function checkReference(org: Org, field: Field, id: string): void {
+  const target = org.schema.objectByKeyPrefix(id.slice(0, 3));
+  const targets = field.referenceTo ?? [];
+  if (!target || !targets.includes(target.name)) {
+    throw dmlError('FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${id}`, [
+      field.name,
+    ]);
+  }
+  const found = org.store.get(target.name, id);
+  if (!found) throw dmlError('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id', []);
+  if (found.IsDeleted === true) throw dmlError('ENTITY_IS_DELETED', 'entity is deleted', []);
+  if (target.name === 'User' && found.IsActive !== true && field.name === 'OwnerId') {
+    throw dmlError('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [field.name]);
+  }
+}
+
+function checkRequired(object: SObjectType, record: StoredRecord): void {
+  const missing = object.fields
+    .filter((field) => field.createable && !field.nillable && !field.defaultedOnCreate)
+    .filter((field) => record[field.name] === null || record[field.name] === undefined)
+    .map((field) => field.name);
+  if (missing.length > 0) {
+    throw dmlError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+  }
+}
+
+function applyDefaults(object: SObjectType, record: StoredRecord): void {
+  for (const field of object.fields) {
+    if (record[field.name] !== undefined) continue;
+    const picklistDefault = field.picklistValues?.find((entry) => entry.default)?.value;
+    if (picklistDefault !== undefined && field.type !== 'combobox') record[field.name] = picklistDefault;
+    else if (field.defaultValue !== undefined) record[field.name] = field.defaultValue;
+    else if (field.type === 'boolean') record[field.name] = false;
+    else record[field.name] = null;
+  }
+}
+
+/**
+ * Creates a record as `userId` would through the REST API: validates the body (Salesforce's
+ * error codes), applies defaults and derived fields, stamps system fields, and returns the new id.
+ */
+export function createRecord(org: Org, userId: string, objectName: string, body: unknown): string {
+  const object = resolveObject(org, objectName);
+  if (!object.createable) {
+    throw new SalesforceApiError(
+      400,
+      'INVALID_TYPE_FOR_OPERATION',
+      `entity type cannot be inserted: ${object.name}`,
+    );
+  }
+  const values = readBody(org, object, body, 'create');
+  const record: StoredRecord = { ...values, Id: org.ids.next(object.keyPrefix), ...org.systemFields(userId) };
+  if (object.owned && (record.OwnerId === undefined || record.OwnerId === null)) record.OwnerId = userId;
+  applyDefaults(object, record);
+  checkRequired(object, record);
+  return org.store.transaction(() => {
+    applyDerivedFields(org, object, record, undefined, userId);
+    org.store.insert(object.name, record);
+    return record.Id as string;
+  });
+}
+
+/** Finds a live record of the object for update/delete, with Salesforce's answers for bad ids. */
+function findWritable(
+  org: Org,
+  object: SObjectType,
+  rawId: string,
+  operation: 'update' | 'delete',
+): StoredRecord {
+  const id = normalizeId(rawId);
+  if (!id || id.slice(0, 3) !== object.keyPrefix) {
+    throw dmlError('MALFORMED_ID', `${object.label} ID: id value of incorrect type: ${rawId}`, ['Id']);
+  }
+  const record = org.store.get(object.name, id);
+  if (!record) throw notFound();
+  if (record.IsDeleted === true) {
+    throw new SalesforceApiError(
+      operation === 'delete' ? 404 : 400,
+      'ENTITY_IS_DELETED',
+      'entity is deleted',
+      [],
+    );
+  }
+  return record;
+}
+
+/** Updates a record; throws SalesforceApiError (NOT_FOUND, ENTITY_IS_DELETED, validation codes). */
+export function updateRecord(
+  org: Org,
+  userId: string,
+  objectName: string,
+  rawId: string,
+  body: unknown,
+): StoredRecord {
+  const object = resolveObject(org, objectName);
+  if (!object.updateable) {
+    throw new SalesforceApiError(
+      400,
+      'INVALID_TYPE_FOR_OPERATION',
+      `entity type cannot be updated: ${object.name}`,
+    );
+  }
+  const before = findWritable(org, object, rawId, 'update');
+  const changes = readBody(org, object, body, 'update');
+  const cleared = Object.entries(changes)
+    .filter(([name, value]) => value === null && !org.schema.field(object.name, name)!.nillable)
+    .map(([name]) => name);
+  if (cleared.length > 0) {
+    throw dmlError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${cleared.join(', ')}]`, cleared);
+  }
+  const now = org.systemFields(userId);
+  const record: StoredRecord = {
+    ...before,
+    ...changes,
+    LastModifiedDate: now.LastModifiedDate,
+    LastModifiedById: userId,
+    SystemModstamp: now.SystemModstamp,
+  };
+  return org.store.transaction(() => {
+    applyDerivedFields(org, object, record, before, userId);
+    return org.store.update(object.name, record.Id as string, record);
+  });
+}
+
+/** Soft-deletes a record (IsDeleted = true) and, as Salesforce does, the children that cascade with it. */
+export function deleteRecord(org: Org, userId: string, objectName: string, rawId: string): void {
+  const object = resolveObject(org, objectName);
+  if (!object.deletable) {
+    throw new SalesforceApiError(
+      400,
+      'INVALID_TYPE_FOR_OPERATION',
+      `entity type cannot be deleted: ${object.name}`,
+    );
+  }
+  const record = findWritable(org, object, rawId, 'delete');
+  org.store.transaction(() => softDelete(org, userId, object, record.Id as string));
+}
+
+function softDelete(org: Org, userId: string, object: SObjectType, id: string): void {
+  const now = org.systemFields(userId);
+  const stamp: StoredRecord = {
+    IsDeleted: true,
+    LastModifiedById: userId,
+    SystemModstamp: now.SystemModstamp,
+  };
+  org.store.update(object.name, id, stamp);
+  // A ContentNote and its ContentDocument are one record seen through two objects.
+  for (const twin of ['ContentNote', 'ContentDocument']) {
+    if (twin !== object.name && object.keyPrefix === '069' && org.store.get(twin, id)?.IsDeleted === false) {
+      org.store.update(twin, id, stamp);
+    }
+  }
+  for (const relationship of org.schema.childRelationships(object.name)) {
+    if (!relationship.cascadeDelete) continue;
+    const children = org.store.table(relationship.childSObject).lookup(relationship.field, id);
+    for (const childId of [...(children ?? [])]) {
+      if (org.store.get(relationship.childSObject, childId)?.IsDeleted === false) {
+        softDelete(org, userId, org.schema.object(relationship.childSObject)!, childId);
+      }
+    }
+  }
+}

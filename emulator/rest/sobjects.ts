@@ -1,0 +1,157 @@
+import { formatHttpDate } from '../core/datetime.ts';
+import { notFound, SalesforceApiError } from '../core/errors.ts';
+import { normalizeId } from '../core/ids.ts';
+import type { Org } from '../org/org.ts';
+import { createRecord, deleteRecord, resolveObject, updateRecord } from '../records/dml.ts';
+import { recordUrl, serializeRecord } from '../records/serialize.ts';
+import { describeGlobalEntry, describeObject } from '../schema/describe.ts';
+import type { SObjectType } from '../schema/schema.ts';
+import type { StoredRecord } from '../schema/types.ts';
+import type { DataRequest, DataResponse } from './types.ts';
+
+const ADDRESS_PARTS: Record<string, string> = {
+  Street: 'street',
+  City: 'city',
+  State: 'state',
+  PostalCode: 'postalCode',
+  Country: 'country',
+  Latitude: 'latitude',
+  Longitude: 'longitude',
+  GeocodeAccuracy: 'geocodeAccuracy',
+};
+
+/** Compound address fields are read-only views over their component fields. */
+function addressValue(
+  object: SObjectType,
+  record: StoredRecord,
+  compoundName: string,
+): Record<string, unknown> | null {
+  const address: Record<string, unknown> = {};
+  let any = false;
+  for (const field of object.fields) {
+    if (field.compoundFieldName !== compoundName || field.type === 'address') continue;
+    const part = Object.keys(ADDRESS_PARTS).find((suffix) => field.name.endsWith(suffix));
+    if (!part) continue;
+    const value = record[field.name] ?? null;
+    if (value !== null) any = true;
+    address[ADDRESS_PARTS[part]] = value;
+  }
+  return any ? address : null;
+}
+
+/**
+ * Validates a `fields=` list (comma-separated, case-insensitive) against the object and returns
+ * the canonical names; unknown names answer INVALID_FIELD as Salesforce does.
+ */
+export function resolveFieldList(org: Org, object: SObjectType, list: string): string[] {
+  const names: string[] = [];
+  for (const raw of list.split(',')) {
+    const name = raw.trim();
+    if (!name) continue;
+    const field = org.schema.field(object.name, name);
+    if (!field) {
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        `No such column '${name}' on entity '${object.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
+      );
+    }
+    if (!names.includes(field.name)) names.push(field.name);
+  }
+  return names;
+}
+
+/** A record in the REST shape: all fields (or the listed ones), compound addresses assembled. */
+export function renderRecord(
+  org: Org,
+  object: SObjectType,
+  record: StoredRecord,
+  version: string,
+  fieldNames?: string[],
+): Record<string, unknown> {
+  const names = fieldNames ?? object.fields.map((field) => field.name);
+  const body = serializeRecord(version, object.name, record, names);
+  for (const name of names) {
+    if (org.schema.field(object.name, name)?.type === 'address')
+      body[name] = addressValue(object, record, name);
+  }
+  return body;
+}
+
+export function handleDescribeGlobal(org: Org, request: DataRequest): DataResponse {
+  const lastModified = formatHttpDate(org.schemaModifiedAt);
+  if (notModifiedSince(org, request)) return { status: 304, headers: { 'Last-Modified': lastModified } };
+  return {
+    status: 200,
+    headers: { 'Last-Modified': lastModified },
+    body: {
+      encoding: 'UTF-8',
+      maxBatchSize: 200,
+      sobjects: org.schema.objects.map((object) => describeGlobalEntry(object, request.version)),
+    },
+  };
+}
+
+export function handleSObjectInfo(
+  org: Org,
+  request: DataRequest,
+  params: Record<string, string>,
+): DataResponse {
+  const object = resolveObject(org, params.type);
+  return {
+    status: 200,
+    body: { objectDescribe: describeGlobalEntry(object, request.version), recentItems: [] },
+  };
+}
+
+function notModifiedSince(org: Org, request: DataRequest): boolean {
+  const header = request.headers.get('if-modified-since');
+  if (!header) return false;
+  const since = Date.parse(header);
+  return !Number.isNaN(since) && org.schemaModifiedAt <= since;
+}
+
+export function handleDescribe(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  const object = resolveObject(org, params.type);
+  const lastModified = formatHttpDate(org.schemaModifiedAt);
+  if (notModifiedSince(org, request)) return { status: 304, headers: { 'Last-Modified': lastModified } };
+  return {
+    status: 200,
+    headers: { 'Last-Modified': lastModified },
+    body: describeObject(org.schema, object, request.version),
+  };
+}
+
+export function handleCreate(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  const object = resolveObject(org, params.type);
+  const id = createRecord(org, request.session.userId, object.name, request.body);
+  return {
+    status: 201,
+    headers: { Location: recordUrl(request.version, object.name, id) },
+    body: { id, success: true, errors: [] },
+  };
+}
+
+export function handleRetrieve(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  const object = resolveObject(org, params.type);
+  const id = normalizeId(params.id);
+  if (!id || id.slice(0, 3) !== object.keyPrefix) {
+    // Salesforce reads a value that is not an id of this object as an external id lookup.
+    throw notFound(`Provided external ID field does not exist or is not accessible: ${params.id}`);
+  }
+  const record = org.store.get(object.name, id);
+  if (!record || record.IsDeleted === true) throw notFound();
+  const fieldList = request.query.get('fields');
+  const names = fieldList ? resolveFieldList(org, object, fieldList) : undefined;
+  return { status: 200, body: renderRecord(org, object, record, request.version, names) };
+}
+
+export function handleUpdate(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  updateRecord(org, request.session.userId, params.type, params.id, request.body);
+  return { status: 204 };
+}
+
+export function handleDelete(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  deleteRecord(org, request.session.userId, params.type, params.id);
+  return { status: 204 };
+}

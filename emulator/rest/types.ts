@@ -1,0 +1,27 @@
+import type { Org } from '../org/org.ts';
+import type { AccessSession } from '../org/tokens.ts';
+
+/**
+ * A request under `/services/data`, already authenticated. Handlers are synchronous functions of
+ * (org, request) so that composite requests can run many of them inside one store transaction.
+ */
+export interface DataRequest {
+  method: string;
+  /** Path below `/services/data`, e.g. `/v66.0/sobjects/Account/001…`. */
+  path: string;
+  query: URLSearchParams;
+  headers: Headers;
+  /** Parsed JSON body (undefined when there is none). */
+  body: unknown;
+  session: AccessSession;
+  /** The API version of the path (`66.0`). */
+  version: string;
+}
+
+export interface DataResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type DataHandler = (org: Org, request: DataRequest, params: Record<string, string>) => DataResponse;

@@ -1,0 +1,162 @@
+import type { Schema, SObjectType } from '../schema/schema.ts';
+import type { RecordValue, StoredRecord } from '../schema/types.ts';
+
+export interface StoreChange {
+  objectName: string;
+  id: string;
+  /** The record before the change; undefined for an insert. */
+  before: StoredRecord | undefined;
+  /** The record after the change; undefined when a rolled-back insert is removed. */
+  after: StoredRecord | undefined;
+}
+
+export type StoreListener = (change: StoreChange) => void;
+
+const NULL_KEY = '\u0000null';
+
+/** The key a value is indexed under: text compares case-insensitively in SOQL. */
+export function indexKey(value: RecordValue | undefined): string {
+  if (value === null || value === undefined) return NULL_KEY;
+  return typeof value === 'string' ? value.toLowerCase() : String(value);
+}
+
+/**
+ * One object's records (deleted ones included, flagged IsDeleted) with hash indexes on the fields
+ * Salesforce indexes (Id, name fields, Email, lookups, external ids).
+ */
+export class Table {
+  readonly object: SObjectType;
+  readonly records = new Map<string, StoredRecord>();
+  readonly #indexes = new Map<string, Map<string, Set<string>>>();
+
+  constructor(object: SObjectType) {
+    this.object = object;
+    for (const field of object.fields) {
+      if (
+        (field.indexed || field.nameField || field.externalId || field.type === 'reference') &&
+        field.name !== 'Id'
+      ) {
+        this.#indexes.set(field.name, new Map());
+      }
+    }
+  }
+
+  hasIndex(fieldName: string): boolean {
+    return fieldName === 'Id' || this.#indexes.has(fieldName);
+  }
+
+  /** Ids whose field equals the value (case-insensitive for text); undefined when not indexed. */
+  lookup(fieldName: string, value: RecordValue): ReadonlySet<string> | undefined {
+    if (fieldName === 'Id') {
+      return typeof value === 'string' && this.records.has(value) ? new Set([value]) : new Set();
+    }
+    const index = this.#indexes.get(fieldName);
+    if (!index) return undefined;
+    return index.get(indexKey(value)) ?? new Set();
+  }
+
+  /** Replaces (or removes, with undefined) one record and keeps the indexes in step. */
+  put(id: string, record: StoredRecord | undefined): StoredRecord | undefined {
+    const before = this.records.get(id);
+    for (const [fieldName, index] of this.#indexes) {
+      const oldKey = before ? indexKey(before[fieldName]) : undefined;
+      const newKey = record ? indexKey(record[fieldName]) : undefined;
+      if (oldKey === newKey) continue;
+      if (oldKey !== undefined) {
+        const ids = index.get(oldKey);
+        ids?.delete(id);
+        if (ids?.size === 0) index.delete(oldKey);
+      }
+      if (newKey !== undefined) {
+        let ids = index.get(newKey);
+        if (!ids) {
+          ids = new Set();
+          index.set(newKey, ids);
+        }
+        ids.add(id);
+      }
+    }
+    if (record) this.records.set(id, record);
+    else this.records.delete(id);
+    return before;
+  }
+}
+
+/**
+ * The org's data, in memory. Records are replaced, never mutated, so a transaction can undo
+ * by putting back the previous objects. Listeners (the search index) see every change, undo included.
+ */
+export class RecordStore {
+  readonly schema: Schema;
+  readonly #tables = new Map<string, Table>();
+  readonly #listeners: StoreListener[] = [];
+  #undoLog: Array<() => void> | undefined;
+
+  constructor(schema: Schema) {
+    this.schema = schema;
+    for (const object of schema.objects) this.#tables.set(object.name, new Table(object));
+  }
+
+  /** The table of an object by its exact API name (use schema.object() to resolve case first). */
+  table(objectName: string): Table {
+    const table = this.#tables.get(objectName);
+    if (!table) throw new Error(`No table for object ${objectName}`);
+    return table;
+  }
+
+  /** Finds a record by id in the object its key prefix names, deleted or not. */
+  find(id: string): { object: SObjectType; record: StoredRecord } | undefined {
+    const object = this.schema.objectByKeyPrefix(id.slice(0, 3));
+    if (!object) return undefined;
+    const record = this.#tables.get(object.name)?.records.get(id);
+    return record ? { object, record } : undefined;
+  }
+
+  get(objectName: string, id: string): StoredRecord | undefined {
+    return this.#tables.get(objectName)?.records.get(id);
+  }
+
+  subscribe(listener: StoreListener): void {
+    this.#listeners.push(listener);
+  }
+
+  insert(objectName: string, record: StoredRecord): void {
+    const id = record.Id as string;
+    this.#write(objectName, id, record);
+  }
+
+  /** Applies changes to an existing record and returns the new record. */
+  update(objectName: string, id: string, changes: StoredRecord): StoredRecord {
+    const before = this.table(objectName).records.get(id);
+    if (!before) throw new Error(`No ${objectName} record ${id}`);
+    const after = { ...before, ...changes };
+    this.#write(objectName, id, after);
+    return after;
+  }
+
+  /**
+   * Runs work as one unit: if it throws, every change it made is undone (newest first) and the
+   * error is rethrown. Nested calls join the outer transaction.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.#undoLog) return work();
+    const undoLog: Array<() => void> = [];
+    this.#undoLog = undoLog;
+    try {
+      return work();
+    } catch (error) {
+      this.#undoLog = undefined;
+      for (let index = undoLog.length - 1; index >= 0; index--) undoLog[index]();
+      throw error;
+    } finally {
+      this.#undoLog = undefined;
+    }
+  }
+
+  #write(objectName: string, id: string, record: StoredRecord | undefined): void {
+    const table = this.table(objectName);
+    const before = table.put(id, record);
+    this.#undoLog?.push(() => this.#write(objectName, id, before));
+    for (const listener of this.#listeners) listener({ objectName, id, before, after: record });
+  }
+}
