@@ -91,7 +91,8 @@ export function isRegisteredRedirect(app: ConnectedApp, redirectUri: string): bo
 
 function callbackUrl(redirectUri: string, parameters: Record<string, string | undefined>): string {
   const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(parameters)) if (value !== undefined) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries(parameters))
+    if (value !== undefined) url.searchParams.set(name, value);
   return url.toString();
 }
 
@@ -114,17 +115,29 @@ function sameSecret(expected: string, given: string): boolean {
 }
 
 /** The user is known: skip consent if already approved, else ask. */
-function afterLogin(org: Org, pending: PendingAuthorization, extraHeaders: Record<string, string> = {}): Response {
+function afterLogin(
+  org: Org,
+  pending: PendingAuthorization,
+  extraHeaders: Record<string, string> = {},
+): Response {
   const userId = pending.userId!;
   if (!pending.forceConsent && org.tokens.hasApproval(userId, pending.app.clientId, pending.scopes)) {
     return issueCode(org, pending, extraHeaders);
   }
-  const response = consentPage(formContext(pending), String(org.user(userId)?.Username ?? ''), pending.scopes);
+  const response = consentPage(
+    formContext(pending),
+    String(org.user(userId)?.Username ?? ''),
+    pending.scopes,
+  );
   for (const [name, value] of Object.entries(extraHeaders)) response.headers.append(name, value);
   return response;
 }
 
-function issueCode(org: Org, pending: PendingAuthorization, extraHeaders: Record<string, string> = {}): Response {
+function issueCode(
+  org: Org,
+  pending: PendingAuthorization,
+  extraHeaders: Record<string, string> = {},
+): Response {
   pendingStore(org).delete(pending.id);
   const code = org.tokens.issueCode({
     clientId: pending.app.clientId,
@@ -134,7 +147,10 @@ function issueCode(org: Org, pending: PendingAuthorization, extraHeaders: Record
     codeChallenge: pending.codeChallenge,
     nonce: pending.nonce,
   });
-  return redirectResponse(callbackUrl(pending.redirectUri, { code: code.code, state: pending.state }), extraHeaders);
+  return redirectResponse(
+    callbackUrl(pending.redirectUri, { code: code.code, state: pending.state }),
+    extraHeaders,
+  );
 }
 
 /** `GET /services/oauth2/authorize`: the start of the web-server flow. */
@@ -179,7 +195,8 @@ export function handleAuthorize(org: Org, request: Request): Response {
   const forceLogin = prompts.has('login') || prompts.has('select_account');
   const cookie = readCookie(request, SESSION_COOKIE);
   const browserSession = cookie ? org.tokens.useBrowserSession(cookie) : undefined;
-  if (browserSession && org.isActive(browserSession.userId) && !forceLogin) pending.userId = browserSession.userId;
+  if (browserSession && org.isActive(browserSession.userId) && !forceLogin)
+    pending.userId = browserSession.userId;
 
   // prompt=none: answer at once, without showing any page.
   if (prompts.has('none')) {
@@ -200,7 +217,8 @@ export async function handleAuthorizeForm(org: Org, request: Request): Promise<R
   if (!parsed.success) return errorPage(400, 'invalid_request', 'malformed authorization form');
   const form = parsed.data;
   const pending = pendingStore(org).get(form.authorization);
-  if (!pending) return errorPage(400, 'invalid_request', 'authorization request expired; start again from the app');
+  if (!pending)
+    return errorPage(400, 'invalid_request', 'authorization request expired; start again from the app');
   if (!sameSecret(pending.csrf, form.csrf)) return errorPage(403, 'invalid_request', 'invalid form token');
 
   if (form.action === 'login') {

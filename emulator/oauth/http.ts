@@ -20,7 +20,10 @@ export function plainTextResponse(status: number, text: string): Response {
 }
 
 export function redirectResponse(location: string, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 302, headers: { Location: location, 'Cache-Control': 'no-store', ...headers } });
+  return new Response(null, {
+    status: 302,
+    headers: { Location: location, 'Cache-Control': 'no-store', ...headers },
+  });
 }
 
 /** The access token of a request: `Authorization: Bearer|OAuth …`, else the `oauth_token`/`access_token` parameter. */
@@ -29,7 +32,11 @@ export function accessTokenOf(request: Request, form?: URLSearchParams): string 
   if (match) return match[1];
   const query = new URL(request.url).searchParams;
   return (
-    query.get('oauth_token') ?? query.get('access_token') ?? form?.get('oauth_token') ?? form?.get('access_token') ?? undefined
+    query.get('oauth_token') ??
+    query.get('access_token') ??
+    form?.get('oauth_token') ??
+    form?.get('access_token') ??
+    undefined
   );
 }
 
@@ -37,7 +44,8 @@ export function accessTokenOf(request: Request, form?: URLSearchParams): string 
 export async function readForm(request: Request): Promise<URLSearchParams> {
   if (request.method !== 'POST') return new URLSearchParams();
   const contentType = request.headers.get('content-type') ?? '';
-  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) return new URLSearchParams();
+  if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded'))
+    return new URLSearchParams();
   return new URLSearchParams(await request.text());
 }
 

@@ -29,14 +29,18 @@ function urls(org: Org, userId: string, version: string | undefined): Record<str
   };
   if (!version) return block;
   const resolved = version === 'latest' ? LATEST_VERSION : version;
-  return Object.fromEntries(Object.entries(block).map(([key, url]) => [key, url.replace('{version}', resolved)]));
+  return Object.fromEntries(
+    Object.entries(block).map(([key, url]) => [key, url.replace('{version}', resolved)]),
+  );
 }
 
 /** Salesforce reports a time zone's standard (non-daylight) offset in milliseconds. */
 function standardOffsetMs(timeZone: string): number {
   const year = new Date().getUTCFullYear();
   const offsetAt = (epochMs: number): number => {
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(epochMs);
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(
+      epochMs,
+    );
     const name = parts.find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
     const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
     if (!match) return 0;
@@ -107,7 +111,11 @@ function userFacts(org: Org, userId: string): UserFacts | undefined {
 }
 
 /** `GET /services/oauth2/userinfo`: the OpenID Connect userinfo of the token's user. */
-export function userInfoResponse(org: Org, userId: string, version?: string): Record<string, unknown> | undefined {
+export function userInfoResponse(
+  org: Org,
+  userId: string,
+  version?: string,
+): Record<string, unknown> | undefined {
   const facts = userFacts(org, userId);
   if (!facts) return undefined;
   return {
@@ -183,7 +191,11 @@ export function identityResponse(
 }
 
 /** The OpenID claims of an id token, chosen by the granted scopes as Salesforce does. */
-export function idTokenUserClaims(org: Org, userId: string, scopes: readonly string[]): Record<string, unknown> {
+export function idTokenUserClaims(
+  org: Org,
+  userId: string,
+  scopes: readonly string[],
+): Record<string, unknown> {
   const facts = userFacts(org, userId);
   if (!facts) return {};
   const claims: Record<string, unknown> = {};

@@ -16,7 +16,11 @@ function signingKey(org: Org): SigningKey {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const der = publicKey.export({ format: 'der', type: 'spki' });
     const kid = createHash('sha256').update(der).digest('hex').slice(0, 8);
-    key = { kid, privateKey, publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' } };
+    key = {
+      kid,
+      privateKey,
+      publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    };
     signingKeys.set(org, key);
   }
   return key;

@@ -110,7 +110,10 @@ export function oauthRoutes(org: Org): Hono {
   app.on(['GET', 'POST'], '/services/oauth2/revoke', (context) => handleRevoke(org, context.req.raw));
   app.on(['GET', 'POST'], '/services/oauth2/userinfo', (context) => handleUserInfo(org, context.req.raw));
   app.get('/id/keys', () =>
-    jsonResponse(200, jwks(org), { 'Content-Type': JSON_CONTENT_TYPE, 'Cache-Control': 'public, max-age=3600' }),
+    jsonResponse(200, jwks(org), {
+      'Content-Type': JSON_CONTENT_TYPE,
+      'Cache-Control': 'public, max-age=3600',
+    }),
   );
   app.on(['GET', 'POST'], '/id/:orgId/:userId', (context) =>
     handleIdentity(org, context.req.raw, context.req.param('orgId'), context.req.param('userId')),

@@ -52,12 +52,17 @@ function basicCredentials(request: Request): { clientId: string; clientSecret: s
       return text;
     }
   };
-  return { clientId: decode(decoded.slice(0, separator)), clientSecret: decode(decoded.slice(separator + 1)) };
+  return {
+    clientId: decode(decoded.slice(0, separator)),
+    clientSecret: decode(decoded.slice(separator + 1)),
+  };
 }
 
 /** `signature`: HMAC-SHA256 of `id + issued_at` keyed with the consumer secret, base64 (lets a client check the response). */
 export function tokenSignature(clientSecret: string, identityUrl: string, issuedAt: string): string {
-  return createHmac('sha256', clientSecret).update(identityUrl + issuedAt).digest('base64');
+  return createHmac('sha256', clientSecret)
+    .update(identityUrl + issuedAt)
+    .digest('base64');
 }
 
 function successResponse(
@@ -94,7 +99,9 @@ function successResponse(
 
 /** Issues the access token (and a refresh token when the scopes ask for one) for a fresh grant. */
 function grant(org: Org, app: ConnectedApp, userId: string, scopes: string[], nonce?: string): Response {
-  const refresh = grantsRefreshToken(scopes) ? org.tokens.issueRefreshToken(userId, app.clientId, scopes) : undefined;
+  const refresh = grantsRefreshToken(scopes)
+    ? org.tokens.issueRefreshToken(userId, app.clientId, scopes)
+    : undefined;
   const session = org.tokens.issueAccessToken(userId, app.clientId, scopes, refresh?.token);
   return successResponse(org, app, session, { refreshToken: refresh?.token, nonce });
 }
@@ -117,7 +124,8 @@ function authorizationCodeGrant(
     );
   }
   const code = redemption.code;
-  if (code.clientId !== app.clientId) return oauthErrorResponse('invalid_grant', 'invalid authorization code');
+  if (code.clientId !== app.clientId)
+    return oauthErrorResponse('invalid_grant', 'invalid authorization code');
   // A public client (no secret) is only trusted when PKCE binds the code to it.
   if (!secretGiven && !code.codeChallenge) return invalidClientCredentials();
   if (code.codeChallenge) {
@@ -134,7 +142,9 @@ function authorizationCodeGrant(
 }
 
 function refreshTokenGrant(org: Org, app: ConnectedApp, parameters: TokenParameters): Response {
-  const refresh = parameters.refresh_token ? org.tokens.findRefreshToken(parameters.refresh_token) : undefined;
+  const refresh = parameters.refresh_token
+    ? org.tokens.findRefreshToken(parameters.refresh_token)
+    : undefined;
   if (!refresh || refresh.clientId !== app.clientId) {
     return oauthErrorResponse('invalid_grant', 'expired access/refresh token');
   }
@@ -144,7 +154,12 @@ function refreshTokenGrant(org: Org, app: ConnectedApp, parameters: TokenParamet
   return successResponse(org, app, session, {});
 }
 
-function passwordGrant(org: Org, app: ConnectedApp, parameters: TokenParameters, secretGiven: boolean): Response {
+function passwordGrant(
+  org: Org,
+  app: ConnectedApp,
+  parameters: TokenParameters,
+  secretGiven: boolean,
+): Response {
   if (!secretGiven) return invalidClientCredentials();
   const userId = org.authenticate(parameters.username ?? '', parameters.password ?? '');
   if (!userId) return oauthErrorResponse('invalid_grant', 'authentication failure');
@@ -173,7 +188,8 @@ export async function handleToken(org: Org, request: Request): Promise<Response>
   const app = clientId ? org.apps.get(clientId) : undefined;
   if (!app) return invalidClientId();
   if (basic && basic.clientId !== app.clientId) return invalidClientCredentials();
-  if (clientSecret !== undefined && !safeEqual(app.clientSecret, clientSecret)) return invalidClientCredentials();
+  if (clientSecret !== undefined && !safeEqual(app.clientSecret, clientSecret))
+    return invalidClientCredentials();
   const secretGiven = clientSecret !== undefined;
 
   switch (grantType) {

@@ -54,6 +54,7 @@ route('POST', '/composite/sobjects', handleCompositeSObjects);
 route('PATCH', '/composite/sobjects', handleCompositeSObjects);
 route('DELETE', '/composite/sobjects', handleCompositeSObjects);
 route('GET', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
+route('POST', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 
 export function errorResponse(error: SalesforceApiError): DataResponse {
   return { status: error.status, body: error.errors };

@@ -58,7 +58,11 @@ const CASE_COUNT = 8;
 const TASK_COUNT = 12;
 const EVENT_COUNT = 6;
 
-/** Offsets from "today" (UTC midnight of the clock's now), as Salesforce date and datetime strings. */
+/**
+ * Offsets from "today" (UTC midnight of the clock's now), as Salesforce date and datetime strings.
+ * Offsets land on weekdays, as deals close and meetings happen on working days; a weekend moves
+ * away from today (to Monday ahead, to Friday behind) so past stays past and future stays future.
+ */
 class Calendar {
   readonly #today: number;
 
@@ -66,13 +70,20 @@ class Calendar {
     this.#today = Math.floor(now / DAY_MS) * DAY_MS;
   }
 
+  #weekday(daysFromToday: number): number {
+    let day = this.#today + daysFromToday * DAY_MS;
+    const step = daysFromToday >= 0 ? DAY_MS : -DAY_MS;
+    while ([0, 6].includes(new Date(day).getUTCDay())) day += step;
+    return day;
+  }
+
   date(daysFromToday: number): string {
-    return formatDate(this.#today + daysFromToday * DAY_MS);
+    return formatDate(this.#weekday(daysFromToday));
   }
 
   /** `hourUtc` 16–23 is the org's (Pacific) business day. */
   dateTime(daysFromToday: number, hourUtc: number, minute = 0): string {
-    return formatDateTime(this.#today + daysFromToday * DAY_MS + hourUtc * HOUR_MS + minute * 60_000);
+    return formatDateTime(this.#weekday(daysFromToday) + hourUtc * HOUR_MS + minute * 60_000);
   }
 }
 

@@ -19,7 +19,11 @@ export function queryError(
   const row = before.split('\n').length;
   const column = offset - lineStart + 1;
   const caret = `${' '.repeat(column - 1)}^`;
-  return new SalesforceApiError(400, errorCode, `\n${line}\n${caret}\nERROR at Row:${row}:Column:${column}\n${message}`);
+  return new SalesforceApiError(
+    400,
+    errorCode,
+    `\n${line}\n${caret}\nERROR at Row:${row}:Column:${column}\n${message}`,
+  );
 }
 
 const IDENTIFIER_CHARACTER = /[A-Za-z0-9_]/;
@@ -74,7 +78,12 @@ const CUSTOM_RELATIONSHIP_HINT =
 const CUSTOM_OBJECT_HINT =
   "If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.";
 
-export function noSuchColumn(soql: string, text: string, fieldName: string, entity: string): SalesforceApiError {
+export function noSuchColumn(
+  soql: string,
+  text: string,
+  fieldName: string,
+  entity: string,
+): SalesforceApiError {
   return queryError(
     'INVALID_FIELD',
     soql,

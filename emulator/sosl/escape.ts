@@ -31,6 +31,7 @@ export const SOSL_RESERVED_CHARACTERS: ReadonlySet<string> = new Set([
  */
 export function escapeSoslTerm(text: string): string {
   let escaped = '';
-  for (const character of text) escaped += SOSL_RESERVED_CHARACTERS.has(character) ? `\\${character}` : character;
+  for (const character of text)
+    escaped += SOSL_RESERVED_CHARACTERS.has(character) ? `\\${character}` : character;
   return escaped;
 }

@@ -114,7 +114,8 @@ function lexExpression(searchText: string): ExpressionToken[] {
         const inner = searchText[index];
         if (/\s/.test(inner) || inner === '(' || inner === ')' || inner === '"') break;
         if (inner === '\\') {
-          if (index + 1 >= length) throw malformedSearch(`Invalid escape at the end of search term: {${searchText}}`);
+          if (index + 1 >= length)
+            throw malformedSearch(`Invalid escape at the end of search term: {${searchText}}`);
           text += searchText[index + 1];
           escaped = true;
           index += 2;
@@ -251,7 +252,8 @@ function lexClauses(text: string, from: number): ClauseToken[] {
     } else if (character === "'") {
       index++;
       while (index < text.length && text[index] !== "'") index += text[index] === '\\' ? 2 : 1;
-      if (index >= text.length) throw malformedSearch(positionedMessage(text, start, 'unterminated string literal'));
+      if (index >= text.length)
+        throw malformedSearch(positionedMessage(text, start, 'unterminated string literal'));
       index++;
       tokens.push({ type: 'string', value: text.slice(start, index), start, end: index });
     } else {
@@ -350,7 +352,8 @@ export function parseSosl(text: string): SoslQuery {
     } else if (keyword === 'UPDATE') {
       // UPDATE TRACKING / UPDATE VIEWSTAT: search statistics, meaningless here.
       position++;
-      while (peekWord() === 'TRACKING' || peekWord() === 'VIEWSTAT' || tokens[position]?.value === ',') position++;
+      while (peekWord() === 'TRACKING' || peekWord() === 'VIEWSTAT' || tokens[position]?.value === ',')
+        position++;
     } else {
       throw unexpected(tokens[position]);
     }
@@ -418,7 +421,10 @@ function parseReturningItem(
     } else if (word === 'ORDER' && spec.orderBy === undefined) {
       position += 2;
       spec.orderBy = captureUntilClause().raw;
-    } else if ((word === 'LIMIT' || word === 'OFFSET') && spec[word === 'LIMIT' ? 'limit' : 'offset'] === undefined) {
+    } else if (
+      (word === 'LIMIT' || word === 'OFFSET') &&
+      spec[word === 'LIMIT' ? 'limit' : 'offset'] === undefined
+    ) {
       position++;
       const token = tokens[position];
       if (token?.type !== 'number' || !/^\d+$/.test(token.value)) throw unexpected(token);

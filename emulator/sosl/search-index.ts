@@ -2,7 +2,13 @@ import type { Org } from '../org/org.ts';
 import type { SObjectType } from '../schema/schema.ts';
 import type { SearchGroup, StoredRecord } from '../schema/types.ts';
 import type { RecordStore } from '../store/record-store.ts';
-import { type SearchExpression, type SearchScope, type SearchTerm, WILDCARD_ANY, WILDCARD_ONE } from './parse.ts';
+import {
+  type SearchExpression,
+  type SearchScope,
+  type SearchTerm,
+  WILDCARD_ANY,
+  WILDCARD_ONE,
+} from './parse.ts';
 import { tokensOf, wordsOf } from './text.ts';
 
 /** The read-only view both Set and Map offer: a posting map is returned as is, without copying. */
@@ -16,6 +22,11 @@ const GROUP_BITS: Record<SearchGroup, number> = { name: 1, email: 2, phone: 4, o
 const SCOPE_MASKS: Record<SearchScope, number> = { ALL: 15, NAME: 1, EMAIL: 2, PHONE: 4 };
 const EMPTY: IdSet = new Set<string>();
 const TERM_WORD_PATTERN = new RegExp(`[\\p{L}\\p{N}${WILDCARD_ANY}${WILDCARD_ONE}]+`, 'gu');
+
+interface Lookup {
+  mask: number;
+  within: IdSet | undefined;
+}
 
 interface SearchableField {
   name: string;
@@ -35,6 +46,18 @@ function wildcardRegExp(word: string): RegExp {
     else source += character.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, 'su');
+}
+
+/** The first index whose entry is not less than the value (binary search). */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 function intersect(first: IdSet, second: IdSet): IdSet {
@@ -72,8 +95,12 @@ export class ObjectSearchIndex {
   readonly #postings = new Map<string, Map<string, number>>();
   /** What each record contributed, so an update or removal can take exactly that back out. */
   readonly #recordTokens = new Map<string, Map<string, number>>();
+  /** Every distinct token as of the last rebuild, sorted (may hold tokens since removed). */
   #sortedTokens: string[] = [];
-  #sortedDirty = false;
+  /** Tokens added since, also sorted: small, so inserting into it keeps writes cheap. */
+  #newTokens: string[] = [];
+  /** Too many new tokens (or none sorted yet): rebuild the sorted list on the next wildcard query. */
+  #rebuildNeeded = true;
 
   constructor(object: SObjectType, store: RecordStore) {
     this.object = object;
@@ -108,7 +135,7 @@ export class ObjectSearchIndex {
         if (!ids) {
           ids = new Map();
           this.#postings.set(token, ids);
-          this.#sortedDirty = true;
+          this.#noteNewToken(token);
         }
         ids.set(id, mask);
       }
@@ -123,58 +150,83 @@ export class ObjectSearchIndex {
     for (const field of this.fields) {
       const value = record[field.name];
       if (typeof value !== 'string' || value === '') continue;
-      for (const token of tokensOf(value, field.group)) tokens.set(token, (tokens.get(token) ?? 0) | field.bit);
+      for (const token of tokensOf(value, field.group))
+        tokens.set(token, (tokens.get(token) ?? 0) | field.bit);
     }
     return tokens;
   }
 
-  /** Records containing exactly this token in a field of the scope. */
-  #exact(token: string, mask: number): IdSet {
+  /**
+   * Records containing exactly this token in a field of the scope. `within` is a hint, not a
+   * filter: when it is smaller than the posting list only its ids are checked, otherwise the result
+   * may hold ids outside it (every caller intersects or only asks `has` for ids inside it).
+   */
+  #exact(token: string, lookup: Lookup): IdSet {
     const ids = this.#postings.get(token);
     if (!ids) return EMPTY;
+    const { mask, within } = lookup;
+    if (within && within.size < ids.size) {
+      const result = new Set<string>();
+      for (const id of within.keys()) if ((ids.get(id) ?? 0) & mask) result.add(id);
+      return result;
+    }
     if (mask === SCOPE_MASKS.ALL) return ids;
     const result = new Set<string>();
     for (const [id, groups] of ids) if (groups & mask) result.add(id);
     return result;
   }
 
+  #noteNewToken(token: string): void {
+    if (this.#rebuildNeeded) return;
+    if (this.#newTokens.length >= Math.max(1024, this.#sortedTokens.length >> 3)) {
+      this.#rebuildNeeded = true;
+      this.#newTokens = [];
+      return;
+    }
+    this.#newTokens.splice(lowerBound(this.#newTokens, token), 0, token);
+  }
+
   /** Distinct indexed tokens matching a wildcard word, found from its literal prefix by binary search. */
-  #tokensMatching(word: string): string[] {
-    if (this.#sortedDirty) {
+  #tokensMatching(word: string): Iterable<string> {
+    if (this.#rebuildNeeded) {
       this.#sortedTokens = [...this.#postings.keys()].sort();
-      this.#sortedDirty = false;
+      this.#newTokens = [];
+      this.#rebuildNeeded = false;
     }
-    const sorted = this.#sortedTokens;
-    const wildcardAt = [...word].findIndex((character) => character === WILDCARD_ANY || character === WILDCARD_ONE);
-    const prefix = [...word].slice(0, wildcardAt).join('');
+    const characters = [...word];
+    const wildcardAt = characters.findIndex(
+      (character) => character === WILDCARD_ANY || character === WILDCARD_ONE,
+    );
+    const prefix = characters.slice(0, wildcardAt).join('');
     const pattern = wildcardRegExp(word);
-    let low = 0;
-    let high = sorted.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (sorted[middle] < prefix) low = middle + 1;
-      else high = middle;
-    }
-    const matches: string[] = [];
-    for (let index = low; index < sorted.length && sorted[index].startsWith(prefix); index++) {
-      const token = sorted[index];
-      if (pattern.test(token) && this.#postings.has(token)) matches.push(token);
+    // A set: a token removed and added again since the rebuild sits in both lists.
+    const matches = new Set<string>();
+    for (const sorted of [this.#sortedTokens, this.#newTokens]) {
+      for (
+        let index = lowerBound(sorted, prefix);
+        index < sorted.length && sorted[index].startsWith(prefix);
+        index++
+      ) {
+        const token = sorted[index];
+        if (pattern.test(token) && this.#postings.has(token)) matches.add(token);
+      }
     }
     return matches;
   }
 
-  #word(word: string, mask: number): IdSet {
-    if (!hasWildcard(word)) return this.#exact(word, mask);
+  #word(word: string, lookup: Lookup): IdSet {
+    if (!hasWildcard(word)) return this.#exact(word, lookup);
     let result: IdSet = EMPTY;
-    for (const token of this.#tokensMatching(word)) result = union(result, this.#exact(token, mask));
+    for (const token of this.#tokensMatching(word)) result = union(result, this.#exact(token, lookup));
     return result;
   }
 
   /** Candidates from the index (records holding every word), then checked for adjacency in one field. */
-  #phrase(words: string[], mask: number): IdSet {
-    let candidates: IdSet | undefined;
+  #phrase(words: string[], lookup: Lookup): IdSet {
+    const mask = lookup.mask;
+    let candidates: IdSet | undefined = lookup.within;
     for (const word of words) {
-      const ids = this.#word(word, mask);
+      const ids = this.#word(word, { mask, within: candidates });
       candidates = candidates ? intersect(candidates, ids) : ids;
       if (candidates.size === 0) return EMPTY;
     }
@@ -201,31 +253,41 @@ export class ObjectSearchIndex {
     return result;
   }
 
-  #term(term: SearchTerm, mask: number): IdSet {
+  /** Undefined for a term with no letters or digits (`&`, `-`): it constrains nothing and is dropped. */
+  #term(term: SearchTerm, lookup: Lookup): IdSet | undefined {
     const text = term.text.toLowerCase().trim();
     const words = text.match(TERM_WORD_PATTERN) ?? [];
-    let result: IdSet = EMPTY;
-    if (words.length === 1) result = this.#word(words[0], mask);
-    else if (words.length > 1) result = this.#phrase(words, mask);
+    if (words.length === 0) return undefined;
+    let result = words.length === 1 ? this.#word(words[0], lookup) : this.#phrase(words, lookup);
     if (!hasWildcard(text)) {
       // An email address or a formatted phone number typed whole: the index holds those as tokens.
-      if (text.includes('@')) result = union(result, this.#exact(text, mask));
-      if (words.length > 1 && /^[\d\s().+-]+$/.test(text)) result = union(result, this.#exact(text.replace(/\D/g, ''), mask));
+      if (text.includes('@')) result = union(result, this.#exact(text, lookup));
+      if (words.length > 1 && /^[\d\s().+-]+$/.test(text)) {
+        result = union(result, this.#exact(text.replace(/\D/g, ''), lookup));
+      }
     }
     return result;
   }
 
-  /** The ids of the live records matching the expression within the scope's fields. */
-  evaluate(expression: SearchExpression, scope: SearchScope): IdSet {
+  /**
+   * The ids of the live records matching the expression within the scope's fields. With `within`,
+   * only those ids are of interest: the answer is exact for them, and may hold others.
+   */
+  evaluate(expression: SearchExpression, scope: SearchScope, within?: IdSet): IdSet {
     const mask = SCOPE_MASKS[scope];
-    const evaluate = (node: SearchExpression): IdSet => {
-      if (node.kind === 'term') return this.#term(node, mask);
-      const left = evaluate(node.left);
-      if (node.kind === 'and') return left.size === 0 ? EMPTY : intersect(left, evaluate(node.right));
-      if (node.kind === 'andNot') return left.size === 0 ? EMPTY : difference(left, evaluate(node.right));
-      return union(left, evaluate(node.right));
+    const evaluate = (node: SearchExpression, hint: IdSet | undefined): IdSet | undefined => {
+      if (node.kind === 'term') return this.#term(node, { mask, within: hint });
+      const left = evaluate(node.left, hint);
+      if (left?.size === 0 && node.kind !== 'or') return EMPTY;
+      // The right side of AND / AND NOT only matters for the ids the left side found.
+      const right = evaluate(node.right, node.kind === 'or' ? hint : (left ?? hint));
+      if (left === undefined) return node.kind === 'andNot' ? EMPTY : right;
+      if (right === undefined) return left;
+      if (node.kind === 'and') return intersect(left, right);
+      if (node.kind === 'andNot') return difference(left, right);
+      return union(left, right);
     };
-    return evaluate(expression);
+    return evaluate(expression, within) ?? EMPTY;
   }
 }
 

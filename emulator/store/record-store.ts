@@ -136,20 +136,24 @@ export class RecordStore {
 
   /**
    * Runs work as one unit: if it throws, every change it made is undone (newest first) and the
-   * error is rethrown. Nested calls join the outer transaction.
+   * error is rethrown. A nested call is a savepoint: its failure undoes only its own changes, so an
+   * outer caller that catches the error keeps a consistent store.
    */
   transaction<T>(work: () => T): T {
-    if (this.#undoLog) return work();
-    const undoLog: Array<() => void> = [];
+    const outermost = this.#undoLog === undefined;
+    const undoLog = this.#undoLog ?? [];
+    const savepoint = undoLog.length;
     this.#undoLog = undoLog;
     try {
       return work();
     } catch (error) {
+      // Undo without logging the undo itself.
       this.#undoLog = undefined;
-      for (let index = undoLog.length - 1; index >= 0; index--) undoLog[index]();
+      while (undoLog.length > savepoint) undoLog.pop()!();
+      if (!outermost) this.#undoLog = undoLog;
       throw error;
     } finally {
-      this.#undoLog = undefined;
+      if (outermost) this.#undoLog = undefined;
     }
   }
 

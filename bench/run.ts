@@ -1,0 +1,29 @@
+/**
+ * Benchmark entry point: `npm run bench -- <name> [options]`. Each benchmark lives in its own
+ * module, loaded only when asked for, so one benchmark's imports never slow another's start.
+ */
+
+type Benchmark = (args: string[]) => Promise<void>;
+
+const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
+  emulator: {
+    description:
+      'seed 100,000 records, then time REST round trips over HTTP [--records=N --iterations=N --warmup=N]',
+    run: async (args) => (await import('./emulator.ts')).runEmulatorBenchmark(args),
+  },
+};
+
+function usage(): string {
+  const lines = Object.entries(BENCHMARKS).map(
+    ([name, { description }]) => `  ${name.padEnd(10)} ${description}`,
+  );
+  return ['usage: npm run bench -- <name> [options]', '', 'benchmarks:', ...lines].join('\n');
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (name === undefined || !Object.hasOwn(BENCHMARKS, name)) {
+  if (name !== undefined) console.error(`unknown benchmark: ${name}\n`);
+  console.error(usage());
+  process.exit(1);
+}
+await BENCHMARKS[name].run(rest);

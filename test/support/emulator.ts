@@ -1,0 +1,66 @@
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+
+export const API_VERSION = '66.0';
+
+export interface TestOrg {
+  emulator: RunningEmulator;
+  url: string;
+  /** `{url}/services/data/v66.0` */
+  dataUrl: string;
+  token: string;
+  /** fetch against the data API as the token's user, JSON in and out. */
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiResult>;
+}
+
+export interface ApiResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test helper: callers assert on the shape
+  body: any;
+}
+
+/** Starts an emulator on a free port with a session for `username` (default alice, the admin). */
+export async function startTestOrg(
+  options: EmulatorOptions = {},
+  username = 'alice@acme.demo',
+): Promise<TestOrg> {
+  const emulator = await startEmulator({ port: 0, seed: 'none', ...options });
+  const userId = emulator.org.userIdByUsername(username);
+  if (!userId) throw new Error(`No user ${username}`);
+  const token = emulator.org.tokens.issueAccessToken(userId, 'forcefield-demo', [
+    'api',
+    'refresh_token',
+  ]).token;
+  const dataUrl = `${emulator.url}/services/data/v${API_VERSION}`;
+  return {
+    emulator,
+    url: emulator.url,
+    dataUrl,
+    token,
+    async api(path, init = {}) {
+      const response = await fetch(path.startsWith('http') ? path : `${dataUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...init.headers,
+        },
+        body:
+          init.body === undefined
+            ? undefined
+            : typeof init.body === 'string'
+              ? init.body
+              : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+  };
+}
