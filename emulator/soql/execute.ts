@@ -163,32 +163,59 @@ function compareValues(left: RecordValue, right: RecordValue): number {
 
 /** ORDER BY, OFFSET and LIMIT. */
 function pageRecords(plan: Plan, matches: StoredRecord[], store: RecordStore): StoredRecord[] {
-  const ordered = plan.orderBy.length > 0 ? sortByTerms(plan, matches, store) : matches;
   const start = plan.offset;
-  const end = plan.limit === undefined ? ordered.length : start + plan.limit;
+  const end = plan.limit === undefined ? matches.length : start + plan.limit;
+  const ordered = plan.orderBy.length > 0 ? sortByTerms(plan, matches, store, end) : matches;
   return start === 0 && end >= ordered.length ? ordered : ordered.slice(start, end);
 }
 
-function sortByTerms(plan: Plan, matches: StoredRecord[], store: RecordStore): StoredRecord[] {
+type Decorated = { record: StoredRecord; keys: RecordValue[] };
+
+function compareDecorated(plan: Plan, left: Decorated, right: Decorated): number {
+  const terms = plan.orderBy;
+  for (let index = 0; index < terms.length; index++) {
+    const term = terms[index];
+    const a = left.keys[index];
+    const b = right.keys[index];
+    if (a === b) continue;
+    if (a === null) return term.nullsLast ? 1 : -1;
+    if (b === null) return term.nullsLast ? -1 : 1;
+    const order = compareValues(a, b);
+    if (order !== 0) return term.descending ? -order : order;
+  }
+  return 0;
+}
+
+/** Sorts by the ORDER BY terms; only the first `keep` rows are needed (LIMIT + OFFSET). */
+function sortByTerms(plan: Plan, matches: StoredRecord[], store: RecordStore, keep: number): StoredRecord[] {
+  if (keep <= 0) return [];
   const terms = plan.orderBy;
   // Decorate once: getters may walk parents and lowercase text, too costly inside the comparator.
-  const decorated = matches.map((record) => ({
+  const decorate = (record: StoredRecord): Decorated => ({
     record,
     keys: terms.map((term) => sortKey(term.kind, term.getter(record, store))),
-  }));
-  decorated.sort((left, right) => {
-    for (let index = 0; index < terms.length; index++) {
-      const term = terms[index];
-      const a = left.keys[index];
-      const b = right.keys[index];
-      if (a === b) continue;
-      if (a === null) return term.nullsLast ? 1 : -1;
-      if (b === null) return term.nullsLast ? -1 : 1;
-      const order = compareValues(a, b);
-      if (order !== 0) return term.descending ? -order : order;
-    }
-    return 0;
   });
+  if (keep * 8 < matches.length) {
+    // ORDER BY … LIMIT k over many rows: keep a sorted window of k instead of sorting everything.
+    const window: Decorated[] = [];
+    for (const record of matches) {
+      const candidate = decorate(record);
+      if (window.length === keep && compareDecorated(plan, candidate, window[keep - 1]) >= 0) continue;
+      let low = 0;
+      let high = window.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        // Ties go after existing rows, as a stable sort would place them.
+        if (compareDecorated(plan, window[middle], candidate) <= 0) low = middle + 1;
+        else high = middle;
+      }
+      window.splice(low, 0, candidate);
+      if (window.length > keep) window.pop();
+    }
+    return window.map((entry) => entry.record);
+  }
+  const decorated = matches.map(decorate);
+  decorated.sort((left, right) => compareDecorated(plan, left, right));
   return decorated.map((entry) => entry.record);
 }
 

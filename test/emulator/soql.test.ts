@@ -416,6 +416,13 @@ const CASES: Array<{ name: string; soql: string; field?: string; expected: unkno
     soql: 'SELECT Name FROM Account ORDER BY Name LIMIT 2 OFFSET 1',
     expected: ['beta Industries', 'Delta_Co 100%'],
   },
+  {
+    name: 'ORDER BY with a small LIMIT over many rows',
+    soql: 'SELECT LastName FROM Lead ORDER BY LastName DESC LIMIT 3 OFFSET 1',
+    field: 'LastName',
+    expected: ['Lead 448', 'Lead 447', 'Lead 446'],
+  },
+  { name: 'LIMIT 0', soql: 'SELECT Name FROM Account ORDER BY Name LIMIT 0', expected: [] },
   { name: 'LIMIT without ORDER BY', soql: 'SELECT Name FROM Account LIMIT 1', expected: ['Acme Corp'] },
   // query vs queryAll
   {

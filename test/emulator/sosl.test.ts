@@ -413,7 +413,8 @@ describe('SOSL parser', () => {
 });
 
 describe('search index', () => {
-  it('answers a search over 100,000 records in milliseconds', () => {
+  // Speed is measured by `npm run bench -- emulator`, not asserted here.
+  it('answers exact, prefix and phrase searches over a large index', () => {
     const org = emulator.org;
     const userId = org.adminUserId;
     const words = [
@@ -428,7 +429,7 @@ describe('search index', () => {
       'india',
       'juliet',
     ];
-    for (let index = 0; index < 100_000; index++) {
+    for (let index = 0; index < 20_000; index++) {
       org.store.insert('Lead', {
         Id: org.ids.next('00Q'),
         ...org.systemFields(userId),
@@ -440,27 +441,12 @@ describe('search index', () => {
       });
     }
     const index = searchIndexFor(org).object('Lead')!;
-    const queries = [
-      'bulk4242',
-      'first9999',
-      'bulk123*',
-      '"alpha bravo"',
-      'person77@example77.com',
-      'bulk55 OR bulk66',
-    ];
-    const timings: number[] = [];
-    for (let round = 0; round < 20; round++) {
-      for (const text of queries) {
-        const expression = parseSearchExpression(text);
-        const started = performance.now();
-        index.evaluate(expression, 'ALL');
-        timings.push(performance.now() - started);
-      }
-    }
-    timings.sort((first, second) => first - second);
     expect(index.evaluate(parseSearchExpression('bulk4242'), 'ALL').size).toBe(1);
     // bulk123, bulk1230…bulk1239, bulk12300…bulk12399
     expect(index.evaluate(parseSearchExpression('bulk123*'), 'ALL').size).toBe(111);
-    expect(timings[Math.floor(timings.length / 2)]).toBeLessThan(5);
+    // Company is "<word i%10> <word 7i%10>": "bravo hotel" is every index ending in 1.
+    expect(index.evaluate(parseSearchExpression('"bravo hotel"'), 'ALL').size).toBe(2000);
+    expect(index.evaluate(parseSearchExpression('person77@example77.com'), 'ALL').size).toBe(1);
+    expect(index.evaluate(parseSearchExpression('bulk55 OR bulk66'), 'ALL').size).toBe(2);
   });
 });
