@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import type { Clock } from './core/clock.ts';
 import { type ConnectedApp, Org, type UserSpec } from './org/org.ts';
 import { seedDemoData } from './seed/demo.ts';
+import { searchIndexFor } from './sosl/search-index.ts';
 
 export type { Clock } from './core/clock.ts';
 export { ManualClock, systemClock } from './core/clock.ts';
@@ -42,6 +43,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     users: options.users,
     apps: options.apps,
   });
+  // The search index follows every write from the start, so no search ever pays for building it.
+  searchIndexFor(org);
   if ((options.seed ?? 'demo') === 'demo') seedDemoData(org, { seed: options.seedValue });
   const app = createApp(org);
   const host = options.host ?? '127.0.0.1';

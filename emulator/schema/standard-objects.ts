@@ -515,7 +515,10 @@ const account = object('Account', 'Account', 'Accounts', '001', { owned: true },
 
 const contact = object('Contact', 'Contact', 'Contacts', '003', { owned: true }, [
   reference('MasterRecordId', 'Master Record ID', ['Contact'], 'MasterRecord', READ_ONLY),
-  reference('AccountId', 'Account ID', ['Account'], 'Account', { childRelationshipName: 'Contacts', cascadeDelete: true }),
+  reference('AccountId', 'Account ID', ['Account'], 'Account', {
+    childRelationshipName: 'Contacts',
+    cascadeDelete: true,
+  }),
   text('LastName', 'Last Name', 80, { ...REQUIRED, searchGroup: 'name' }),
   text('FirstName', 'First Name', 40, { searchGroup: 'name' }),
   picklist('Salutation', 'Salutation', SALUTATION, { length: 40 }),
@@ -763,7 +766,10 @@ const caseObject = object('Case', 'Case', 'Cases', '500', { owned: true }, [
     searchGroup: 'name',
   }),
   reference('ContactId', 'Contact ID', ['Contact'], 'Contact', { childRelationshipName: 'Cases' }),
-  reference('AccountId', 'Account ID', ['Account'], 'Account', { childRelationshipName: 'Cases', cascadeDelete: true }),
+  reference('AccountId', 'Account ID', ['Account'], 'Account', {
+    childRelationshipName: 'Cases',
+    cascadeDelete: true,
+  }),
   reference('ParentId', 'Parent Case ID', ['Case'], 'Parent', { childRelationshipName: 'Cases' }),
   text('SuppliedName', 'Name', 80, { searchGroup: 'name' }),
   email('SuppliedEmail', 'Email Address'),

@@ -76,8 +76,13 @@ export function resolvePath(
   alias?: string,
 ): ResolvedPath {
   let segments = path.split('.');
-  if (segments.length > 1 && alias && segments[0].toLowerCase() === alias.toLowerCase())
-    segments = segments.slice(1);
+  if (segments.length > 1) {
+    // `a.Name` with `FROM Account a`, or the object's own name as a prefix (`Account.Name FROM Account`).
+    const first = segments[0].toLowerCase();
+    const isAlias = alias !== undefined && first === alias.toLowerCase();
+    const isOwnName = first === object.name.toLowerCase() && !schema.parentRelationship(object.name, first);
+    if (isAlias || isOwnName) segments = segments.slice(1);
+  }
   const hops: Hop[] = [];
   let current: SObjectType | undefined = object;
   for (let index = 0; index < segments.length - 1; index++) {

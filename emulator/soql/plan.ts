@@ -1,4 +1,11 @@
-import type { FieldFunctionExpression, FieldType, OrderByClause, Query, Subquery } from 'soql-parser-js';
+import type {
+  FieldFunctionExpression,
+  FieldType,
+  GroupByClause,
+  OrderByClause,
+  Query,
+  Subquery,
+} from 'soql-parser-js';
 import type { ChildRelationship, Field, Schema, SObjectType } from '../schema/schema.ts';
 import { locate, malformed, queryError, unknownChildRelationship, unsupportedObject } from './errors.ts';
 import {
@@ -252,7 +259,10 @@ function compileProjection(
       case 'FieldFunctionExpression': {
         const name = selected.functionName.toUpperCase();
         if (name === 'FIELDS') {
+          // The emulator has no custom fields: FIELDS(CUSTOM) selects nothing, STANDARD and ALL everything.
+          const customOnly = String(selected.parameters[0]).toUpperCase() === 'CUSTOM';
           for (const field of object.fields) {
+            if (customOnly && !field.name.endsWith('__c')) continue;
             addPath(projection, resolvePath(schema, object, field.name, soql));
           }
         } else if ((name === 'TOLABEL' || name === 'FORMAT') && typeof selected.parameters[0] === 'string') {
@@ -330,7 +340,7 @@ function compileAggregate(
   soql: string,
   query: Query | Subquery,
   object: SObjectType,
-  groupByClauses: NonNullable<Query['groupBy']> extends infer G ? (G extends unknown[] ? G : G[]) : never,
+  groupByClauses: GroupByClause[],
 ): AggregatePlan {
   const alias = query.sObjectAlias;
   const groupBy: AggregatePlan['groupBy'] = [];

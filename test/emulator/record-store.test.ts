@@ -3,7 +3,12 @@ import { Org } from '../../emulator/org/org.ts';
 import type { StoredRecord } from '../../emulator/schema/types.ts';
 
 function account(org: Org, name: string): StoredRecord {
-  return { Id: org.ids.next('001'), ...org.systemFields(org.adminUserId), Name: name, OwnerId: org.adminUserId };
+  return {
+    Id: org.ids.next('001'),
+    ...org.systemFields(org.adminUserId),
+    Name: name,
+    OwnerId: org.adminUserId,
+  };
 }
 
 describe('record store', () => {

@@ -290,6 +290,11 @@ const CASES: Array<{ name: string; soql: string; field?: string; expected: unkno
     expected: ['Delta_Co 100%', 'Gamma LLC'],
   },
   {
+    name: 'FROM alias and object-name prefixes',
+    soql: "SELECT a.Name FROM Account a WHERE a.Industry = 'Manufacturing' OR Account.Name = 'Gamma LLC'",
+    expected: ['beta Industries', 'Gamma LLC'],
+  },
+  {
     name: 'USING SCOPE mine',
     soql: 'SELECT Name FROM Account USING SCOPE mine',
     expected: ['Acme Corp', 'Gamma LLC'],
