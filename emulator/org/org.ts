@@ -249,6 +249,17 @@ export class Org {
     return this.user(userId)?.IsActive === true;
   }
 
+  /**
+   * Activates or deactivates a user. Deactivation ends the user's sessions and grants at once, as
+   * on Salesforce: their access tokens fail and a refresh answers invalid_grant.
+   */
+  setUserActive(userId: string, active: boolean): void {
+    if (!this.user(userId)) throw new Error(`No user ${userId}`);
+    const stamp = formatDateTime(this.clock.now());
+    this.store.update('User', userId, { IsActive: active, LastModifiedDate: stamp, SystemModstamp: stamp });
+    if (!active) this.tokens.revokeUser(userId);
+  }
+
   profileOf(userId: string): ProfileName | undefined {
     return this.#credentials.get(userId)?.profile;
   }
