@@ -79,6 +79,20 @@ export class IdGenerator {
     return this.#format(keyPrefix, counter);
   }
 
+  /**
+   * Advances the counter of an id's key prefix past that id, when the id has this generator's
+   * shape: records loaded with their ids (a data file) must never be handed out again by next().
+   * Ids of another shape (from a real org, another instance code) can't collide and are ignored.
+   */
+  observe(id: string): void {
+    const id15 = normalizeId(id)?.slice(0, 15);
+    if (!id15 || id15.slice(3, 6) !== `${this.#instanceCode}0`) return;
+    let counter = 0;
+    for (const character of id15.slice(6)) counter = counter * 62 + BASE62.indexOf(character);
+    const keyPrefix = id15.slice(0, 3);
+    if (counter > (this.#counters.get(keyPrefix) ?? 0)) this.#counters.set(keyPrefix, counter);
+  }
+
   #format(keyPrefix: string, counter: number): string {
     // prefix(3) + instance(2) + reserved(1) + 9 characters of sequence, like real ids.
     return toId18(`${keyPrefix}${this.#instanceCode}0${base62(counter, 9)}`);

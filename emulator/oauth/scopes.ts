@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /**
- * The OAuth scopes the emulator's connected apps allow, in Salesforce's names. Every app allows
- * all of them (the demo app's configuration), so an authorize request without `scope` is granted
- * this whole set, as Salesforce grants an app's selected scopes by default.
+ * The OAuth scopes the emulator knows, in Salesforce's names. An app allows all of them unless it
+ * selects some (`ConnectedApp.scopes`); an authorize request without `scope` is granted the app's
+ * whole set, as Salesforce grants an app's selected scopes by default.
  */
 export const ALL_SCOPES = [
   'api',
@@ -21,7 +21,7 @@ export const ALL_SCOPES = [
 
 export type Scope = (typeof ALL_SCOPES)[number];
 
-const scopeSchema = z.enum(ALL_SCOPES);
+export const scopeSchema = z.enum(ALL_SCOPES);
 
 /** How the consent page words each scope (Salesforce's own labels). */
 const SCOPE_LABELS: Record<Scope, string> = {
@@ -40,17 +40,23 @@ const SCOPE_LABELS: Record<Scope, string> = {
 
 export type ScopeParse = { scopes: Scope[] } | { invalid: string };
 
+/** The scopes an app may be granted, in canonical order: its selected scopes, or all of them. */
+export function appScopes(app: { scopes?: readonly string[] }): Scope[] {
+  return app.scopes ? ALL_SCOPES.filter((scope) => app.scopes!.includes(scope)) : [...ALL_SCOPES];
+}
+
 /**
  * Parses an authorize request's space-separated `scope`. Omitted or blank means the app's full
  * set; any scope the app doesn't allow makes the whole request invalid. Returned in canonical order.
  */
-export function parseScopes(text: string | undefined): ScopeParse {
+export function parseScopes(text: string | undefined, allowed: readonly Scope[] = ALL_SCOPES): ScopeParse {
   const requested = (text ?? '').split(/[\s,]+/).filter((scope) => scope !== '');
-  if (requested.length === 0) return { scopes: [...ALL_SCOPES] };
+  if (requested.length === 0) return { scopes: [...allowed] };
   for (const scope of requested) {
-    if (!scopeSchema.safeParse(scope).success) return { invalid: scope };
+    const parsed = scopeSchema.safeParse(scope);
+    if (!parsed.success || !allowed.includes(parsed.data)) return { invalid: scope };
   }
-  return { scopes: ALL_SCOPES.filter((scope) => requested.includes(scope)) };
+  return { scopes: allowed.filter((scope) => requested.includes(scope)) };
 }
 
 /** The distinct consent-page lines for a scope set, each with the scopes it covers. */

@@ -6,7 +6,7 @@ import { Schema } from '../schema/schema.ts';
 import { standardObjects } from '../schema/standard-objects.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import { RecordStore } from '../store/record-store.ts';
-import { TokenStore } from './tokens.ts';
+import { appTokenPolicies, type RefreshTokenPolicy, TokenStore } from './tokens.ts';
 
 export type ProfileName = 'System Administrator' | 'Standard User' | 'Read Only';
 
@@ -18,6 +18,20 @@ export interface ConnectedApp {
   callbackUrls: string[];
   /** The demo app's convenience: any http://localhost or http://127.0.0.1 URL (any port, any path). */
   allowLoopbackCallbacks: boolean;
+  /** The OAuth scopes the app may be granted (Salesforce's "Selected OAuth Scopes"); omitted: all. */
+  scopes?: string[];
+  /** Salesforce's "Permitted Users"; omitted: `all-self-authorize`. */
+  permittedUsers?: 'all-self-authorize' | 'admin-approved-preauthorized';
+  /** Profiles whose users are pre-authorized when the app is admin-approved. */
+  preAuthorizedProfiles?: string[];
+  /** Users pre-authorized one by one (Salesforce does it with a permission set). */
+  preAuthorizedUsernames?: string[];
+  /** Blocked in "Connected Apps OAuth Usage": no new sessions, existing ones end. */
+  blocked?: boolean;
+  /** Omitted: valid until revoked. */
+  refreshTokenPolicy?: RefreshTokenPolicy;
+  /** Overrides the org's session timeout for tokens issued to this app. */
+  sessionTimeoutSeconds?: number;
 }
 
 export interface UserSpec {
@@ -25,7 +39,12 @@ export interface UserSpec {
   firstName: string;
   lastName: string;
   profile: ProfileName;
-  password: string;
+  /** Required unless passwordHash is given. */
+  password?: string;
+  /** A salted hash from passwordHashOf (a saved data file), in place of the password. */
+  passwordHash?: string;
+  /** Keeps an id from a data file, so records that reference the user still do; default: the next id. */
+  id?: string;
   title?: string;
 }
 
@@ -86,6 +105,21 @@ function hashPassword(password: string, salt: string): Buffer {
   return createHash('sha256').update(`${salt}:${password}`).digest();
 }
 
+/** `sha256$<salt>$<hex digest>`: how passwordHashOf writes a credential and addUser reads it back. */
+export const PASSWORD_HASH_PATTERN = /^sha256\$([0-9a-f]{8,64})\$([0-9a-f]{64})$/;
+
+function credentialFrom(spec: UserSpec): { salt: string; hash: Buffer } {
+  if (spec.passwordHash !== undefined) {
+    const match = PASSWORD_HASH_PATTERN.exec(spec.passwordHash);
+    if (!match) throw new Error(`User ${spec.username}: passwordHash is not of the form sha256$<salt>$<hex>`);
+    return { salt: match[1], hash: Buffer.from(match[2], 'hex') };
+  }
+  if (spec.password === undefined)
+    throw new Error(`User ${spec.username}: a password or passwordHash is required`);
+  const salt = randomBytes(8).toString('hex');
+  return { salt, hash: hashPassword(spec.password, salt) };
+}
+
 interface Credential {
   salt: string;
   hash: Buffer;
@@ -135,7 +169,8 @@ export class ApiUsage {
  */
 export class Org {
   readonly id: string;
-  readonly name: string;
+  /** Mutable only so replaceContentsWith can load other data into this same object. */
+  name: string;
   readonly clock: Clock;
   readonly ids = new IdGenerator();
   readonly schema = new Schema(standardObjects);
@@ -159,8 +194,9 @@ export class Org {
     this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? 100_000);
     this.schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;
     this.id = this.ids.next('00D');
-    this.tokens = new TokenStore(this.clock, this.id, () => this.sessionTimeoutSeconds * 1000);
-    for (const app of options.apps ?? [DEMO_APP]) this.apps.set(app.clientId, app);
+    this.tokens = new TokenStore(this.clock, this.id, appTokenPolicies(this));
+    // Copies: blocking an app in one org must not touch the shared definition (DEMO_APP) of others.
+    for (const app of options.apps ?? [DEMO_APP]) this.apps.set(app.clientId, { ...app });
     const users = options.users ?? DEMO_USERS;
     const firstUserId = this.ids.peek('005');
     this.#insertOrganization(firstUserId);
@@ -202,9 +238,9 @@ export class Org {
   }
 
   addUser(spec: UserSpec): string {
-    const id = this.ids.next('005');
-    const salt = randomBytes(8).toString('hex');
-    this.#credentials.set(id, { salt, hash: hashPassword(spec.password, salt), profile: spec.profile });
+    const id = spec.id ?? this.ids.next('005');
+    this.ids.observe(id);
+    this.#credentials.set(id, { ...credentialFrom(spec), profile: spec.profile });
     this.#usernames.set(spec.username.toLowerCase(), id);
     this.store.insert('User', {
       Id: id,
@@ -258,6 +294,46 @@ export class Org {
     const stamp = formatDateTime(this.clock.now());
     this.store.update('User', userId, { IsActive: active, LastModifiedDate: stamp, SystemModstamp: stamp });
     if (!active) this.tokens.revokeUser(userId);
+  }
+
+  /** Blocks or unblocks a connected app; blocking ends its sessions and grants at once, as on Salesforce. */
+  setAppBlocked(clientId: string, blocked: boolean): void {
+    const app = this.apps.get(clientId);
+    if (!app) throw new Error(`No connected app ${clientId}`);
+    app.blocked = blocked;
+    if (blocked) this.tokens.revokeApp(clientId);
+  }
+
+  /** The user's salted password hash, for saving the org without its plain passwords. */
+  passwordHashOf(userId: string): string | undefined {
+    const credential = this.#credentials.get(userId);
+    return credential && `sha256$${credential.salt}$${credential.hash.toString('hex')}`;
+  }
+
+  /**
+   * Takes over another org's name, settings, connected apps, users and records, in place: the
+   * search index, cursors and tokens keep their reference to this object and its store. Sessions
+   * of users who are gone or inactive end; ids never go backwards, so none is handed out twice.
+   */
+  replaceContentsWith(source: Org): void {
+    this.name = source.name;
+    this.sessionTimeoutSeconds = source.sessionTimeoutSeconds;
+    this.apiUsage.max = source.apiUsage.max;
+    this.apps.clear();
+    for (const [clientId, app] of source.apps) this.apps.set(clientId, app);
+    this.#credentials.clear();
+    for (const [userId, credential] of source.#credentials) this.#credentials.set(userId, credential);
+    this.#usernames.clear();
+    for (const [username, userId] of source.#usernames) this.#usernames.set(username, userId);
+    const previousUserIds = [...this.store.table('User').records.keys()];
+    this.store.replaceAll(
+      new Map(
+        this.schema.objects.map((object) => [object.name, source.store.table(object.name).records.values()]),
+      ),
+    );
+    for (const object of this.schema.objects)
+      for (const id of this.store.table(object.name).records.keys()) this.ids.observe(id);
+    for (const userId of previousUserIds) if (!this.isActive(userId)) this.tokens.revokeUser(userId);
   }
 
   profileOf(userId: string): ProfileName | undefined {

@@ -19,7 +19,48 @@ export interface RefreshGrant {
   clientId: string;
   scopes: string[];
   issuedAt: number;
+  /** When the token was issued or last redeemed (the "expire if not used" policy counts from here). */
+  lastUsedAt: number;
+  /**
+   * Access tokens issued from this grant. Rotation hands the same set on to the next refresh token,
+   * so revoking the newest token of a rotated chain ends every access token of the chain.
+   */
   accessTokens: Set<string>;
+}
+
+/** Salesforce's refresh token policy of a connected app ("Refresh Token Policy" plus rotation). */
+export type RefreshTokenPolicy =
+  | { kind: 'until-revoked' }
+  | { kind: 'expire-after'; seconds: number }
+  | { kind: 'expire-if-unused'; seconds: number }
+  | { kind: 'rotate' };
+
+/**
+ * What the store asks about the app a token belongs to. Read at every use, not copied at issue,
+ * so a policy change (a shorter timeout, a blocked app) applies to tokens already out there.
+ */
+export interface AppTokenPolicies {
+  /** The inactivity timeout of sessions issued to the app; without an app, the org's (browser sessions). */
+  sessionTimeoutMs(clientId?: string): number;
+  refreshTokenPolicy(clientId: string): RefreshTokenPolicy;
+  isBlocked(clientId: string): boolean;
+}
+
+/** The policies of an org's connected apps, looked up by client id; unknown apps get the org's defaults. */
+export function appTokenPolicies(org: {
+  readonly apps: ReadonlyMap<
+    string,
+    { sessionTimeoutSeconds?: number; refreshTokenPolicy?: RefreshTokenPolicy; blocked?: boolean }
+  >;
+  readonly sessionTimeoutSeconds: number;
+}): AppTokenPolicies {
+  return {
+    sessionTimeoutMs: (clientId) =>
+      ((clientId ? org.apps.get(clientId)?.sessionTimeoutSeconds : undefined) ?? org.sessionTimeoutSeconds) *
+      1000,
+    refreshTokenPolicy: (clientId) => org.apps.get(clientId)?.refreshTokenPolicy ?? { kind: 'until-revoked' },
+    isBlocked: (clientId) => org.apps.get(clientId)?.blocked === true,
+  };
 }
 
 export interface AuthorizationCode {
@@ -59,7 +100,7 @@ function randomToken(bytes: number): string {
 export class TokenStore {
   readonly #clock: Clock;
   readonly #orgId15: string;
-  readonly #sessionTimeoutMs: () => number;
+  readonly #policies: AppTokenPolicies;
   readonly #accessTokens = new Map<string, AccessSession>();
   readonly #refreshTokens = new Map<string, RefreshGrant>();
   readonly #codes = new Map<string, AuthorizationCode>();
@@ -69,10 +110,10 @@ export class TokenStore {
   /** Scopes each user approved per connected app: `${userId} ${clientId}` → scopes. */
   readonly #approvals = new Map<string, Set<string>>();
 
-  constructor(clock: Clock, orgId: string, sessionTimeoutMs: () => number) {
+  constructor(clock: Clock, orgId: string, policies: AppTokenPolicies) {
     this.#clock = clock;
     this.#orgId15 = orgId.slice(0, 15);
-    this.#sessionTimeoutMs = sessionTimeoutMs;
+    this.#policies = policies;
   }
 
   issueAccessToken(userId: string, clientId: string, scopes: string[], refreshToken?: string): AccessSession {
@@ -85,7 +126,7 @@ export class TokenStore {
       clientId,
       scopes,
       issuedAt: now,
-      expiresAt: now + this.#sessionTimeoutMs(),
+      expiresAt: now + this.#policies.sessionTimeoutMs(clientId),
       refreshToken,
     };
     this.#accessTokens.set(token, session);
@@ -94,12 +135,14 @@ export class TokenStore {
   }
 
   issueRefreshToken(userId: string, clientId: string, scopes: string[]): RefreshGrant {
+    const now = this.#clock.now();
     const grant: RefreshGrant = {
       token: `5Aep861${randomToken(60)}`,
       userId,
       clientId,
       scopes,
-      issuedAt: this.#clock.now(),
+      issuedAt: now,
+      lastUsedAt: now,
       accessTokens: new Set(),
     };
     this.#refreshTokens.set(grant.token, grant);
@@ -111,16 +154,58 @@ export class TokenStore {
     const session = this.#accessTokens.get(token);
     if (!session) return undefined;
     const now = this.#clock.now();
-    if (now >= session.expiresAt) {
+    // A blocked app's sessions end for good: unblocking later does not revive them.
+    if (now >= session.expiresAt || this.#policies.isBlocked(session.clientId)) {
       this.#accessTokens.delete(token);
       return undefined;
     }
-    session.expiresAt = now + this.#sessionTimeoutMs();
+    session.expiresAt = now + this.#policies.sessionTimeoutMs(session.clientId);
     return session;
   }
 
+  /** The grant of a refresh token, whatever its policy says (no expiry check, not counted as a use). */
   findRefreshToken(token: string): RefreshGrant | undefined {
     return this.#refreshTokens.get(token);
+  }
+
+  /**
+   * Redeems a refresh token under its app's policy: undefined when unknown, revoked or expired (an
+   * expired token is forgotten; the access tokens it issued live on until their own timeout).
+   */
+  useRefreshToken(token: string): RefreshGrant | undefined {
+    const grant = this.#refreshTokens.get(token);
+    if (!grant) return undefined;
+    const now = this.#clock.now();
+    const policy = this.#policies.refreshTokenPolicy(grant.clientId);
+    const expiresAt =
+      policy.kind === 'expire-after'
+        ? grant.issuedAt + policy.seconds * 1000
+        : policy.kind === 'expire-if-unused'
+          ? grant.lastUsedAt + policy.seconds * 1000
+          : Number.POSITIVE_INFINITY;
+    if (now >= expiresAt) {
+      this.#refreshTokens.delete(token);
+      return undefined;
+    }
+    grant.lastUsedAt = now;
+    return grant;
+  }
+
+  /**
+   * Replaces a refresh token with a new one of the same chain (Salesforce's refresh token
+   * rotation): the old token stops working at once, the access tokens it issued do not.
+   */
+  rotateRefreshToken(grant: RefreshGrant): RefreshGrant {
+    this.#refreshTokens.delete(grant.token);
+    const now = this.#clock.now();
+    const next: RefreshGrant = {
+      ...grant,
+      token: `5Aep861${randomToken(60)}`,
+      issuedAt: now,
+      lastUsedAt: now,
+    };
+    this.#refreshTokens.set(next.token, next);
+    return next;
   }
 
   /** Revokes an access or refresh token; a refresh token takes its access tokens with it. */
@@ -132,6 +217,14 @@ export class TokenStore {
       return true;
     }
     return this.#accessTokens.delete(token);
+  }
+
+  /** Ends every session and grant issued to an app (blocking it). */
+  revokeApp(clientId: string): void {
+    for (const [token, session] of this.#accessTokens)
+      if (session.clientId === clientId) this.#accessTokens.delete(token);
+    for (const [token, grant] of this.#refreshTokens)
+      if (grant.clientId === clientId) this.#refreshTokens.delete(token);
   }
 
   /** Ends every session and grant of a user (deactivation). */
@@ -174,7 +267,7 @@ export class TokenStore {
     const session: BrowserSession = {
       id: randomToken(32),
       userId,
-      expiresAt: this.#clock.now() + this.#sessionTimeoutMs(),
+      expiresAt: this.#clock.now() + this.#policies.sessionTimeoutMs(),
     };
     this.#browserSessions.set(session.id, session);
     return session;
@@ -189,7 +282,7 @@ export class TokenStore {
       this.#browserSessions.delete(id);
       return undefined;
     }
-    session.expiresAt = now + this.#sessionTimeoutMs();
+    session.expiresAt = now + this.#policies.sessionTimeoutMs();
     return session;
   }
 

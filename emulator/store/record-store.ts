@@ -6,7 +6,7 @@ export interface StoreChange {
   id: string;
   /** The record before the change; undefined for an insert. */
   before: StoredRecord | undefined;
-  /** The record after the change; undefined when a rolled-back insert is removed. */
+  /** The record after the change; undefined when a record is removed (a rolled-back insert, a replaceAll). */
   after: StoredRecord | undefined;
 }
 
@@ -132,6 +132,26 @@ export class RecordStore {
     const after = { ...before, ...changes };
     this.#write(objectName, id, after);
     return after;
+  }
+
+  /**
+   * Replaces every record with the given ones (object API name → records; objects left out end
+   * up empty), in place: listeners see each removal and each new record, so state kept beside the
+   * store (the search index) stays consistent without being rebuilt or re-subscribed.
+   */
+  replaceAll(recordsByObject: ReadonlyMap<string, Iterable<StoredRecord>>): void {
+    for (const objectName of recordsByObject.keys()) this.table(objectName);
+    for (const [objectName, table] of this.#tables) {
+      const incoming = [...(recordsByObject.get(objectName) ?? [])];
+      const kept = new Set(incoming.map((record) => record.Id as string));
+      for (const id of [...table.records.keys()]) if (!kept.has(id)) this.#write(objectName, id, undefined);
+      for (const record of incoming) this.#write(objectName, record.Id as string, record);
+    }
+  }
+
+  /** Removes every record (listeners see each removal). */
+  clear(): void {
+    this.replaceAll(new Map());
   }
 
   /**

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEFAULT_SCOPES = 'id profile email address phone api full refresh_token offline_access openid';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * Every setting, read from the environment (and a `.env` file in the working directory when one
+ * exists). Each is documented in the README.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** The URL people reach the service at (for OAuth callbacks and links). Default http://localhost:PORT. */
+  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  DATABASE_URL: optionalText,
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** base64 of 32 random bytes; encrypts Salesforce tokens at rest. Generated into DATA_DIR when unset. */
+  FORCEFIELD_SECRET_KEY: optionalText,
+  SALESFORCE_CLIENT_ID: optionalText,
+  SALESFORCE_CLIENT_SECRET: optionalText,
+  SALESFORCE_CALLBACK_URL: optionalText.pipe(z.url().optional()),
+  SALESFORCE_LOGIN_URL: z.url().default('https://login.salesforce.com'),
+  SALESFORCE_API_VERSION: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'must look like 66.0')
+    .default('66.0'),
+  SALESFORCE_SCOPES: z.string().default(DEFAULT_SCOPES),
+  /** Port of the embedded Salesforce emulator when no connected app is configured (0 = any free port). */
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
+  FORCEFIELD_ADMIN_PASSWORD: optionalText,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses settings; a bad value is a ConfigError naming the variable. */
+export function parseConfig(environment: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  const partial = [config.SALESFORCE_CLIENT_ID, config.SALESFORCE_CLIENT_SECRET].filter(Boolean).length;
+  if (partial === 1) {
+    throw new ConfigError('Set both SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or neither (embedded emulator).');
+  }
+  return config;
+}
+
+/** Reads `.env` from the working directory (if any) into process.env, then parses. */
+export function loadConfig(directory = process.cwd()): Config {
+  const file = path.join(directory, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+  return parseConfig(process.env);
+}
+
+/** Whether the service should start the embedded emulator instead of talking to real Salesforce. */
+export function usesEmbeddedSalesforce(config: Config): boolean {
+  return !config.SALESFORCE_CLIENT_ID;
+}

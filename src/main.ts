@@ -1,0 +1,77 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createServiceApp } from './server/app.ts';
+import { migrate, openStore, type Store } from './store/database.ts';
+
+/** Where the service's Salesforce connected app lives: a real org's login host, or the emulator. */
+export interface SalesforceSettings {
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  callbackUrl: string;
+  apiVersion: string;
+  scopes: string[];
+  /** True when the login URL is the embedded emulator (demo mode). */
+  embedded: boolean;
+}
+
+export interface ServiceOptions {
+  config: Config;
+  salesforce: SalesforceSettings;
+  logger?: Logger;
+  /** Use this store instead of opening one from the config (tests). */
+  store?: Store;
+}
+
+export interface RunningService {
+  url: string;
+  app: Hono;
+  store: Store;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+export function openConfiguredStore(config: Config): Store {
+  return config.DATABASE_URL
+    ? openStore({ databaseUrl: config.DATABASE_URL })
+    : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
+}
+
+/** Opens the store, applies migrations, and serves the HTTP API until stop(). */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = options.store ?? openConfiguredStore(config);
+  const applied = await migrate(store);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+  const app = createServiceApp({ store, logger });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info({ url, database: store.dialect, salesforce: options.salesforce.loginUrl }, 'forcefield started');
+  let stopped = false;
+  return {
+    url,
+    app,
+    store,
+    logger,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // Stop accepting connections, let in-flight requests finish, then close the store.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      });
+      if (!options.store) await store.close();
+      logger.info('forcefield stopped');
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'kysely';
+import { ZodError } from 'zod';
+import { ServiceError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Store } from '../store/database.ts';
+
+export interface ServiceDependencies {
+  store: Store;
+  logger: Logger;
+}
+
+/** Requests larger than this are refused before they are read (JSON bodies are small). */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/**
+ * The service's HTTP surface. Feature routes mount under `/api`; every error leaves as
+ * `{ error: { code, message } }` with a 4xx status when it is the caller's, never a stack trace.
+ */
+export function createServiceApp(dependencies: ServiceDependencies): Hono {
+  const { store, logger } = dependencies;
+  const app = new Hono();
+
+  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/readyz', async (context) => {
+    try {
+      await sql`select 1`.execute(store.db);
+      return context.json({ status: 'ready', database: store.dialect });
+    } catch (error) {
+      logger.warn({ err: error }, 'readiness check failed');
+      return context.json({ status: 'unavailable', database: store.dialect }, 503);
+    }
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (context) =>
+        context.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
+    }),
+  );
+
+  app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
+  app.onError((error, context) => {
+    if (error instanceof ServiceError) {
+      return context.json(errorBody(error.code, error.message, error.details), error.status as 400);
+    }
+    if (error instanceof ZodError) {
+      const details = { issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
+      return context.json(errorBody('invalid_input', 'The request is not valid.', details), 400);
+    }
+    logger.error({ err: error, method: context.req.method, path: context.req.path }, 'unhandled error');
+    return context.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);
+  });
+  return app;
+}

@@ -1,0 +1,150 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,
+ * time-prefixed), timestamps are ISO-8601 UTC text, booleans are integers (0/1), lists are JSON text.
+ */
+
+export type Role = 'member' | 'admin';
+export type ConnectionKind = 'personal' | 'organization';
+export type ConnectionStatus = 'active' | 'needs_reconnect' | 'revoked';
+export type PrincipalType = 'user' | 'group' | 'team';
+export type AuditSurface = 'web' | 'api' | 'cli' | 'agent' | 'mcp' | 'system';
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: Role;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself lives only in the user's cookie. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** SHA-256 of the key; the key is shown once at creation. */
+  key_hash: string;
+  /** The first characters of the key, to recognise it in a list. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+  /** What is throttled: `email:<address>` or `ip:<address>`. */
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+export interface OAuthStatesTable {
+  /** SHA-256 of the `state` value sent to Salesforce. */
+  state_hash: string;
+  user_id: string;
+  session_id: string | null;
+  /** Encrypted PKCE code verifier. */
+  code_verifier: string;
+  login_host: string;
+  connection_kind: ConnectionKind;
+  /** JSON: what to do with the connection once authorized (name, reconnect target, …). */
+  request: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  kind: ConnectionKind;
+  name: string;
+  created_by: string;
+  created_at: string;
+  salesforce_org_id: string;
+  salesforce_user_id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  instance_url: string;
+  login_host: string;
+  identity_url: string;
+  scopes: string;
+  status: ConnectionStatus;
+  /** Encrypted tokens (key id + AES-256-GCM ciphertext); null once disconnected. */
+  access_token: string | null;
+  refresh_token: string | null;
+  /** Incremented on every token change: refreshes compare-and-set on it. */
+  token_version: number;
+  token_refreshed_at: string | null;
+  last_used_at: string | null;
+  api_usage_used: number | null;
+  api_usage_max: number | null;
+  api_usage_at: string | null;
+}
+
+export interface ConnectionSharesTable {
+  connection_id: string;
+  principal_type: PrincipalType;
+  /** A user or group id; '*' for the whole team. */
+  principal_id: string;
+  created_at: string;
+}
+
+export interface AuditEventsTable {
+  /** Time-ordered id: sorting by id sorts by time. */
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  connection_id: string | null;
+  surface: AuditSurface;
+  action: string;
+  object_type: string | null;
+  /** JSON array of Salesforce record ids. */
+  record_ids: string;
+  outcome: AuditOutcome;
+  error_code: string | null;
+  /** JSON object of non-sensitive facts (never field values or tokens). */
+  detail: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_attempts: LoginAttemptsTable;
+  oauth_states: OAuthStatesTable;
+  connections: ConnectionsTable;
+  connection_shares: ConnectionSharesTable;
+  audit_events: AuditEventsTable;
+}
+
+// Re-exported so table helpers can mark generated columns later without another import site.
+export type { Generated };

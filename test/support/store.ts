@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, openStore, type Store } from '../../src/store/database.ts';
+
+export interface TestStore {
+  name: 'sqlite' | 'postgres';
+  store: Store;
+  /** Connection details another process could use to open the same store. */
+  options: { databaseUrl?: string; postgresSchema?: string; sqlitePath?: string };
+  dispose(): Promise<void>;
+}
+
+/** The dialects to run a store test on: SQLite always, PostgreSQL when DATABASE_URL is set. */
+export const STORE_DIALECTS: Array<'sqlite' | 'postgres'> = process.env.DATABASE_URL
+  ? ['sqlite', 'postgres']
+  : ['sqlite'];
+
+/**
+ * A fresh, migrated store. PostgreSQL tests each get their own schema in the shared database, so
+ * suites can run in parallel and leave nothing behind.
+ */
+export async function openTestStore(
+  dialect: 'sqlite' | 'postgres',
+  sqlitePath = ':memory:',
+): Promise<TestStore> {
+  if (dialect === 'sqlite') {
+    const store = openStore({ sqlitePath });
+    await migrate(store);
+    return { name: 'sqlite', store, options: { sqlitePath }, dispose: () => store.close() };
+  }
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const store = openStore({ databaseUrl, postgresSchema: schema });
+  await migrate(store);
+  return {
+    name: 'postgres',
+    store,
+    options: { databaseUrl, postgresSchema: schema },
+    async dispose() {
+      await store.close();
+      const cleanup = new pg.Client({ connectionString: databaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      await cleanup.end();
+    },
+  };
+}
