@@ -2,12 +2,15 @@
 // The `forcefield` command. Runs on Node 24 (from the project's `node` dependency), which
 // executes TypeScript directly by stripping types.
 import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
+import { runMigrate } from './migrate.ts';
+import { runStart } from './start.ts';
 
 const USAGE = `Usage: forcefield <command> [options]
 
 Commands:
-  emulator   run the Salesforce org emulator (see: forcefield emulator --help)
-  start      run Forcefield (today: the emulator with demo data; the service joins in a later release)
+  start      run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)
+  migrate    apply database migrations and exit
+  emulator   run the Salesforce org emulator alone (see: forcefield emulator --help)
   help       show this help
 `;
 
@@ -15,8 +18,13 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'emulator':
-    case 'start':
       await runEmulatorCommand(rest);
+      return 0;
+    case 'start':
+      await runStart();
+      return 0;
+    case 'migrate':
+      await runMigrate();
       return 0;
     case undefined:
     case 'help':
@@ -30,13 +38,17 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`forcefield: ${message}\n\n${EMULATOR_USAGE}`);
+    // Argument mistakes get the usage; other failures (configuration, a port in use) just the reason.
+    const usageError = error instanceof TypeError || /^Invalid --/.test(message);
+    const usage = argv[0] === 'emulator' && usageError ? `\n${EMULATOR_USAGE}` : '';
+    process.stderr.write(`forcefield: ${message}\n${usage}`);
     process.exitCode = 2;
   },
 );

@@ -58,7 +58,9 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const config = parsed.data;
   const partial = [config.SALESFORCE_CLIENT_ID, config.SALESFORCE_CLIENT_SECRET].filter(Boolean).length;
   if (partial === 1) {
-    throw new ConfigError('Set both SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or neither (embedded emulator).');
+    throw new ConfigError(
+      'Set both SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET, or neither (embedded emulator).',
+    );
   }
   return config;
 }

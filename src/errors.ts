@@ -18,7 +18,9 @@ export class ServiceError extends Error {
 
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new ServiceError(400, 'bad_request', message, details);
-export const unauthenticated = (message = 'Log in first.') => new ServiceError(401, 'unauthenticated', message);
-export const forbidden = (message = 'You are not allowed to do that.') => new ServiceError(403, 'forbidden', message);
+export const unauthenticated = (message = 'Log in first.') =>
+  new ServiceError(401, 'unauthenticated', message);
+export const forbidden = (message = 'You are not allowed to do that.') =>
+  new ServiceError(403, 'forbidden', message);
 export const notFound = (what = 'That') => new ServiceError(404, 'not_found', `${what} was not found.`);
 export const conflict = (message: string) => new ServiceError(409, 'conflict', message);

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createServiceApp } from './server/app.ts';
@@ -12,6 +13,7 @@ export interface SalesforceSettings {
   loginUrl: string;
   clientId: string;
   clientSecret: string;
+  /** Where Salesforce sends people back; empty means `{public URL}${OAUTH_CALLBACK_PATH}`. */
   callbackUrl: string;
   apiVersion: string;
   scopes: string[];
@@ -19,16 +21,21 @@ export interface SalesforceSettings {
   embedded: boolean;
 }
 
+export const OAUTH_CALLBACK_PATH = '/api/connections/oauth/callback';
+
 export interface ServiceOptions {
   config: Config;
   salesforce: SalesforceSettings;
   logger?: Logger;
   /** Use this store instead of opening one from the config (tests). */
   store?: Store;
+  now?: () => number;
 }
 
 export interface RunningService {
   url: string;
+  /** PUBLIC_URL, or the listening URL. */
+  publicUrl: string;
   app: Hono;
   store: Store;
   logger: Logger;
@@ -48,17 +55,33 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const store = options.store ?? openConfiguredStore(config);
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
-  const app = createServiceApp({ store, logger });
+  const now = options.now ?? Date.now;
+  const app = createServiceApp({
+    config,
+    store,
+    logger,
+    audit: new AuditLog(store, now),
+    salesforce: options.salesforce,
+    now,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started));
+    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+      resolve(started),
+    );
     started.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  logger.info({ url, database: store.dialect, salesforce: options.salesforce.loginUrl }, 'forcefield started');
+  const publicUrl = (config.PUBLIC_URL ?? url).replace(/\/$/, '');
+  if (!options.salesforce.callbackUrl) options.salesforce.callbackUrl = `${publicUrl}${OAUTH_CALLBACK_PATH}`;
+  logger.info(
+    { url, database: store.dialect, salesforce: options.salesforce.loginUrl },
+    'forcefield started',
+  );
   let stopped = false;
   return {
     url,
+    publicUrl,
     app,
     store,
     logger,

@@ -3,13 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import { ServiceError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import type { Store } from '../store/database.ts';
-
-export interface ServiceDependencies {
-  store: Store;
-  logger: Logger;
-}
+import type { ServiceContext } from './context.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -22,8 +16,8 @@ export function errorBody(code: string, message: string, details?: Record<string
  * The service's HTTP surface. Feature routes mount under `/api`; every error leaves as
  * `{ error: { code, message } }` with a 4xx status when it is the caller's, never a stack trace.
  */
-export function createServiceApp(dependencies: ServiceDependencies): Hono {
-  const { store, logger } = dependencies;
+export function createServiceApp(service: ServiceContext): Hono {
+  const { store, logger } = service;
   const app = new Hono();
 
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
@@ -42,7 +36,10 @@ export function createServiceApp(dependencies: ServiceDependencies): Hono {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (context) =>
-        context.json(errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`), 413),
+        context.json(
+          errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
+          413,
+        ),
     }),
   );
 
@@ -52,8 +49,10 @@ export function createServiceApp(dependencies: ServiceDependencies): Hono {
       return context.json(errorBody(error.code, error.message, error.details), error.status as 400);
     }
     if (error instanceof ZodError) {
-      const details = { issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) };
-      return context.json(errorBody('invalid_input', 'The request is not valid.', details), 400);
+      const details = {
+        issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      };
+      return context.json(errorBody('invalid_input', 'The context is not valid.', details), 400);
     }
     logger.error({ err: error, method: context.req.method, path: context.req.path }, 'unhandled error');
     return context.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { newId } from '../ids.ts';
+import type { Store } from '../store/database.ts';
+import type { AuditOutcome, AuditSurface } from '../store/schema.ts';
+
+export interface AuditEventInput {
+  actorUserId: string | null;
+  connectionId?: string | null;
+  surface: AuditSurface;
+  /** What happened, as `area.verb`: `connection.created`, `salesforce.record.created`, … */
+  action: string;
+  objectType?: string | null;
+  recordIds?: string[];
+  outcome: AuditOutcome;
+  errorCode?: string | null;
+  /** Non-sensitive facts only: no Salesforce field values, no tokens. Checked below. */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actorUserId: string | null;
+  connectionId: string | null;
+  surface: AuditSurface;
+  action: string;
+  objectType: string | null;
+  recordIds: string[];
+  outcome: AuditOutcome;
+  errorCode: string | null;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Every operation that changes Salesforce or a connection must say how it is audited. Functions
+ * that write to Salesforce take an AuditDecision parameter, so forgetting one is a type error.
+ */
+export type AuditDecision =
+  | { kind: 'audit'; actorUserId: string | null; surface: AuditSurface; action: string }
+  | { kind: 'no-audit'; reason: string };
+
+const FORBIDDEN_DETAIL_KEYS = /token|secret|password|authorization|cookie|verifier|code$|value|body|content/i;
+
+/** Refuses detail keys that could carry secrets or Salesforce data: the audit log must never hold either. */
+export function assertSafeDetail(detail: Record<string, unknown>): void {
+  for (const key of Object.keys(detail)) {
+    if (FORBIDDEN_DETAIL_KEYS.test(key))
+      throw new Error(`Audit detail key '${key}' may carry sensitive data`);
+  }
+}
+
+export class AuditLog {
+  readonly #store: Store;
+  readonly #now: () => number;
+
+  constructor(store: Store, now: () => number = Date.now) {
+    this.#store = store;
+    this.#now = now;
+  }
+
+  async record(event: AuditEventInput): Promise<AuditEvent> {
+    const detail = event.detail ?? {};
+    assertSafeDetail(detail);
+    const now = this.#now();
+    const row = {
+      id: newId(now),
+      at: new Date(now).toISOString(),
+      actor_user_id: event.actorUserId,
+      connection_id: event.connectionId ?? null,
+      surface: event.surface,
+      action: event.action,
+      object_type: event.objectType ?? null,
+      record_ids: JSON.stringify(event.recordIds ?? []),
+      outcome: event.outcome,
+      error_code: event.errorCode ?? null,
+      detail: JSON.stringify(detail),
+    };
+    await this.#store.db.insertInto('audit_events').values(row).execute();
+    return toEvent(row);
+  }
+
+  /** Newest first, filtered, paged by an opaque cursor (the last id seen). */
+  async query(filters: AuditQuery): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
+    const limit = filters.limit ?? 50;
+    const rows = await this.#select(filters, 'desc', limit + 1);
+    const page = rows.slice(0, limit).map(toEvent);
+    return { events: page, nextCursor: rows.length > limit ? page[page.length - 1].id : null };
+  }
+
+  /** Every matching event, oldest first, as JSON lines (for export), read in pages. */
+  async *exportLines(filters: Omit<AuditQuery, 'cursor' | 'limit'> = {}): AsyncGenerator<string> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = await this.#select({ ...filters }, 'asc', 500, after);
+      for (const row of rows) yield `${JSON.stringify(toEvent(row))}\n`;
+      if (rows.length < 500) return;
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  #select(filters: AuditQuery, direction: 'asc' | 'desc', limit: number, after?: string) {
+    let query = this.#store.db.selectFrom('audit_events').selectAll().orderBy('id', direction).limit(limit);
+    if (filters.actorUserId) query = query.where('actor_user_id', '=', filters.actorUserId);
+    if (filters.connectionId) query = query.where('connection_id', '=', filters.connectionId);
+    if (filters.action) query = query.where('action', '=', filters.action);
+    if (filters.outcome) query = query.where('outcome', '=', filters.outcome);
+    if (filters.surface) query = query.where('surface', '=', filters.surface);
+    if (filters.since) query = query.where('at', '>=', filters.since);
+    if (filters.until) query = query.where('at', '<', filters.until);
+    if (filters.cursor) query = query.where('id', '<', filters.cursor);
+    if (after) query = query.where('id', '>', after);
+    return query.execute();
+  }
+}
+
+export const auditQuerySchema = z.object({
+  actorUserId: z.string().min(1).optional(),
+  connectionId: z.string().min(1).optional(),
+  action: z.string().min(1).max(100).optional(),
+  outcome: z.enum(['success', 'failure', 'denied']).optional(),
+  surface: z.enum(['web', 'api', 'cli', 'agent', 'mcp', 'system']).optional(),
+  since: z.iso.datetime().optional(),
+  until: z.iso.datetime().optional(),
+  cursor: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+function toEvent(row: {
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  connection_id: string | null;
+  surface: AuditSurface;
+  action: string;
+  object_type: string | null;
+  record_ids: string;
+  outcome: AuditOutcome;
+  error_code: string | null;
+  detail: string;
+}): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    actorUserId: row.actor_user_id,
+    connectionId: row.connection_id,
+    surface: row.surface,
+    action: row.action,
+    objectType: row.object_type,
+    recordIds: JSON.parse(row.record_ids),
+    outcome: row.outcome,
+    errorCode: row.error_code,
+    detail: JSON.parse(row.detail),
+  };
+}

@@ -1,0 +1,19 @@
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { SalesforceSettings } from '../main.ts';
+import type { Store } from '../store/database.ts';
+
+/**
+ * What every application service and route needs, passed in explicitly (no globals): tests build
+ * one with their own store, clock and settings.
+ */
+export interface ServiceContext {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  audit: AuditLog;
+  salesforce: SalesforceSettings;
+  /** Milliseconds since the epoch; tests move time by passing their own. */
+  now: () => number;
+}
