@@ -2,14 +2,18 @@
 // The `forcefield` command. Runs on Node 24 (from the project's `node` dependency), which
 // executes TypeScript directly by stripping types.
 import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
+import { runKeysCommand } from './keys.ts';
 import { runMigrate } from './migrate.ts';
 import { runStart } from './start.ts';
+import { runUsersCommand } from './users.ts';
 
 const USAGE = `Usage: forcefield <command> [options]
 
 Commands:
   start      run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)
   migrate    apply database migrations and exit
+  users      create and list workspace users (see: forcefield users --help)
+  keys       rotate the keys that encrypt Salesforce tokens (see: forcefield keys --help)
   emulator   run the Salesforce org emulator alone (see: forcefield emulator --help)
   help       show this help
 `;
@@ -26,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       await runMigrate();
       return 0;
+    case 'users':
+      return runUsersCommand(rest);
+    case 'keys':
+      return runKeysCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -43,6 +43,12 @@ export async function runStart(): Promise<void> {
       ? `  Salesforce: built-in emulator at ${salesforce.loginUrl} (demo org "Acme Demo"; log in to Salesforce as alice@acme.demo / demo1234)`
       : `  Salesforce: ${salesforce.loginUrl}`,
     `  OAuth callback URL: ${salesforce.callbackUrl}`,
+    ...(service.demoLogins.length > 0
+      ? [
+          '  Demo logins for Forcefield (demo mode only; these passwords are public):',
+          ...service.demoLogins.map((login) => `    ${login.email} / ${login.password} (${login.role})`),
+        ]
+      : []),
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,5 +1,18 @@
-import { Hono } from 'hono';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpBindings } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import { type AdminRouteOptions, adminRoutes, isAdminPath } from './admin/admin-routes.ts';
+import { generateAdminSecret } from './admin/admin-secret.ts';
+import { RequestCounters } from './admin/request-counters.ts';
+import { RequestLog, redactedQuery } from './admin/request-log.ts';
 import { SalesforceApiError } from './core/errors.ts';
+import { FaultInjector } from './faults/fault-injector.ts';
+import {
+  faultResponse,
+  INVALID_SESSION_BODY,
+  lookupIdInBody,
+  REQUEST_LIMIT_EXCEEDED_BODY,
+} from './faults/fault-responses.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import type { Org } from './org/org.ts';
 import type { AccessSession } from './org/tokens.ts';
@@ -32,13 +45,114 @@ async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
+/** Hono's typing of the edge: the Node request (to drop connections) and the REST caller (for the log). */
+interface EdgeEnvironment {
+  // Partial: `app.request()` in-process has no Node request, and then nothing can be dropped.
+  Bindings: Partial<HttpBindings>;
+  Variables: { userId?: string };
+}
+
+export interface AppOptions {
+  faults?: FaultInjector;
+  counters?: RequestCounters;
+  requestLog?: RequestLog;
+  /** The admin API's secret; a random one when absent. */
+  adminSecret?: string;
+  startedAt?: number;
+  /** More admin endpoints under /__emulator, behind the same secret (see adminRoutes). */
+  extraAdminRoutes?: AdminRouteOptions['extraRoutes'];
+}
+
+/** Ends the TCP connection without a byte of response: the client sees a reset, not an answer. */
+function dropConnection(context: Context<EdgeEnvironment>): void {
+  const socket = context.env?.incoming?.socket;
+  if (!socket) throw new Error('drop faults need the Node HTTP server (startEmulator), not app.request()');
+  socket.destroy();
+}
+
+/** The record a lock fault names when the path has none: a lookup in the JSON body, else the admin user. */
+async function lockedRecordIdOf(org: Org, request: Request): Promise<string> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    body = undefined;
+  }
+  return lookupIdInBody(body) ?? org.adminUserId;
+}
+
 /**
  * The emulator's HTTP surface: one server is both the login host (OAuth) and the instance
  * (REST under /services/data). Every REST request is authenticated, counted against the daily
- * API limit, and answered with `Sforce-Limit-Info`.
+ * API limit, and answered with `Sforce-Limit-Info`. In front of it all sits the edge: request
+ * counters, the request log and fault injection, for everything but the admin API (/__emulator).
  */
-export function createApp(org: Org): Hono {
-  const app = new Hono();
+export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironment> {
+  const app = new Hono<EdgeEnvironment>();
+  const faults = options.faults ?? new FaultInjector();
+  const counters = options.counters ?? new RequestCounters();
+  const requestLog = options.requestLog ?? new RequestLog();
+  let requestSequence = 0;
+
+  app.route(
+    '/__emulator',
+    adminRoutes(org, {
+      secret: options.adminSecret ?? generateAdminSecret(),
+      faults,
+      counters,
+      requestLog,
+      startedAt: options.startedAt,
+      extraRoutes: options.extraAdminRoutes,
+    }),
+  );
+
+  app.use('*', async (context, next) => {
+    const url = new URL(context.req.url);
+    const path = url.pathname;
+    if (isAdminPath(path)) return next();
+    const arrivedAt = Date.now();
+    const started = performance.now();
+    const method = context.req.method;
+    const sequence = ++requestSequence;
+    counters.count(method, path);
+    const decision = faults.decide(method, path);
+    const kind = decision.fault?.kind;
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    let status: number | null = null;
+    let response: Response | undefined;
+    if (kind === 'drop-before') {
+      dropConnection(context);
+      // Hono wants a response; the Node adapter's write to the destroyed socket goes nowhere.
+      response = new Response(null, { status: 500 });
+    } else if (kind !== undefined && kind !== 'drop-after') {
+      const rest = path.startsWith('/services/data/');
+      response = faultResponse(kind, {
+        path,
+        lockedRecordId: kind === 'unable-to-lock-row' ? await lockedRecordIdOf(org, context.req.raw) : '',
+        sequence,
+        headers: rest ? { 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` } : {},
+      });
+      status = response.status;
+    } else {
+      await next();
+      status = context.res.status;
+      // The request was processed (the write happened); only the answer is lost.
+      if (kind === 'drop-after') dropConnection(context);
+    }
+    const userId = context.get('userId');
+    requestLog.add({
+      time: new Date(arrivedAt).toISOString(),
+      method,
+      path,
+      query: redactedQuery(url.searchParams),
+      ...(userId ? { userId, username: String(org.user(userId)?.Username ?? '') } : {}),
+      status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      ...(decision.delayMs > 0 && kind === undefined ? { fault: 'latency' as const } : {}),
+      ...(kind ? { fault: kind } : {}),
+    });
+    return response;
+  });
 
   app.route('/', oauthRoutes(org));
 
@@ -51,16 +165,9 @@ export function createApp(org: Org): Hono {
     const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` });
     const token = bearerToken(context.req.header('authorization'));
     const session: AccessSession | undefined = token ? org.tokens.useAccessToken(token) : undefined;
-    if (!session || !org.isActive(session.userId)) {
-      return json(401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
-    }
-    if (!org.apiUsage.consume()) {
-      return json(
-        403,
-        [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
-        limitHeader(),
-      );
-    }
+    if (!session || !org.isActive(session.userId)) return json(401, INVALID_SESSION_BODY);
+    context.set('userId', session.userId);
+    if (!org.apiUsage.consume()) return json(403, REQUEST_LIMIT_EXCEEDED_BODY, limitHeader());
     const versionMatch = /^\/v(\d+\.\d)(?:\/|$)/.exec(path);
     if (!versionMatch) {
       return json(

@@ -35,6 +35,12 @@ export const configSchema = z.object({
   SALESFORCE_SCOPES: z.string().default(DEFAULT_SCOPES),
   /** Port of the embedded Salesforce emulator when no connected app is configured (0 = any free port). */
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  /**
+   * true when the service runs behind a reverse proxy that appends the client's address to
+   * X-Forwarded-For: login throttling then uses the last address in that header. Leave it off
+   * when clients reach the service directly, or they could claim any address.
+   */
+  TRUST_PROXY: z.stringbool().default(false),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

@@ -2,11 +2,16 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { SalesforceSessions } from './salesforce/sessions.ts';
 import { createServiceApp } from './server/app.ts';
+import type { ServiceContext } from './server/context.ts';
 import { migrate, openStore, type Store } from './store/database.ts';
+import { loadKeyring } from './vault/keyring.ts';
+import { TokenVault } from './vault/token-vault.ts';
 
 /** Where the service's Salesforce connected app lives: a real org's login host, or the emulator. */
 export interface SalesforceSettings {
@@ -39,6 +44,10 @@ export interface RunningService {
   app: Hono;
   store: Store;
   logger: Logger;
+  /** Demo mode: the workspace logins anyone may use (empty otherwise). */
+  demoLogins: DemoLogin[];
+  /** The services' dependencies (tests and in-process callers use the services directly). */
+  context: ServiceContext;
   stop(): Promise<void>;
 }
 
@@ -56,14 +65,31 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
   const now = options.now ?? Date.now;
-  const app = createServiceApp({
+  const audit = new AuditLog(store, now);
+  const vault = new TokenVault(
+    loadKeyring({ secretKey: config.FORCEFIELD_SECRET_KEY, dataDir: config.DATA_DIR }),
+  );
+  const salesforceSessions = new SalesforceSessions({
+    store,
+    vault,
+    settings: options.salesforce,
+    audit,
+    logger,
+    now,
+  });
+  const serviceContext: ServiceContext = {
     config,
     store,
     logger,
-    audit: new AuditLog(store, now),
+    audit,
     salesforce: options.salesforce,
+    vault,
+    salesforceSessions,
     now,
-  });
+  };
+  await ensureInitialAdmin(serviceContext);
+  const demoLogins = options.salesforce.embedded ? await seedDemoWorkspace(serviceContext) : [];
+  const app = createServiceApp(serviceContext);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),
@@ -85,6 +111,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     app,
     store,
     logger,
+    demoLogins,
+    context: serviceContext,
     async stop() {
       if (stopped) return;
       stopped = true;

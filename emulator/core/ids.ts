@@ -93,6 +93,13 @@ export class IdGenerator {
     if (counter > (this.#counters.get(keyPrefix) ?? 0)) this.#counters.set(keyPrefix, counter);
   }
 
+  /** Advances every counter to at least another generator's: ids it handed out are never handed out here. */
+  advancePast(other: IdGenerator): void {
+    for (const [keyPrefix, counter] of other.#counters) {
+      if (counter > (this.#counters.get(keyPrefix) ?? 0)) this.#counters.set(keyPrefix, counter);
+    }
+  }
+
   #format(keyPrefix: string, counter: number): string {
     // prefix(3) + instance(2) + reserved(1) + 9 characters of sequence, like real ids.
     return toId18(`${keyPrefix}${this.#instanceCode}0${base62(counter, 9)}`);

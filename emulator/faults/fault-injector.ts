@@ -14,7 +14,7 @@ export interface FaultRuleView extends ParsedFaultRule {
 }
 
 interface ActiveRule {
-  rule: ParsedFaultRule & { id: string };
+  rule: ParsedFaultRule & { id: string; method: string };
   matcher: RegExp;
   remaining?: number;
   fired: number;
@@ -83,7 +83,11 @@ export class FaultInjector {
     if (rule.id !== undefined && this.#rules.some((active) => active.rule.id === rule.id))
       throw new DuplicateFaultRuleError(rule.id);
     const id = rule.id ?? this.#freshId();
-    const active: ActiveRule = { rule: { ...rule, id }, matcher: compilePathGlob(rule.path), fired: 0 };
+    const active: ActiveRule = {
+      rule: { ...rule, id, method: rule.method ?? '*' },
+      matcher: compilePathGlob(rule.path),
+      fired: 0,
+    };
     if (rule.times !== undefined) active.remaining = rule.times;
     this.#rules.push(active);
     return this.list().find((view) => view.id === id)!;
@@ -104,8 +108,7 @@ export class FaultInjector {
     const upperMethod = method.toUpperCase();
     for (const active of [...this.#rules]) {
       const { rule } = active;
-      const ruleMethod = rule.method ?? '*';
-      if (ruleMethod !== '*' && ruleMethod !== upperMethod) continue;
+      if (rule.method !== '*' && rule.method !== upperMethod) continue;
       if (!matchesPathGlob(active.matcher, path)) continue;
       // Draw only for real chances, so adding an always-firing rule leaves other rules' draws alone.
       if (rule.probability !== undefined && rule.probability < 1 && !this.#random.chance(rule.probability))

@@ -5,7 +5,9 @@ const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 const HTML_CONTENT_TYPE = 'text/html;charset=UTF-8';
 
 /** The REST API's answer to a missing, expired or revoked session (the real one and the fault). */
-export const INVALID_SESSION_BODY = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
+export const INVALID_SESSION_BODY = [
+  { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+];
 
 /** The REST API's answer once the org's daily API request limit is spent (the real one and the fault). */
 export const REQUEST_LIMIT_EXCEEDED_BODY = [

@@ -85,7 +85,9 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const where = issue.path
-        .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+        .map((key, index) =>
+          typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`,
+        )
         .join('');
       return where ? `${where}: ${issue.message}` : issue.message;
     })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectedApp } from '../org/org.ts';
-import { scopeSchema } from './scopes.ts';
+import { ALL_SCOPES } from './scopes.ts';
 
 /**
  * A registered callback URL. Salesforce compares callbacks exactly, so a definition must hold a
@@ -19,6 +19,14 @@ const callbackUrlSchema = z.string().refine(
 );
 
 const positiveSeconds = z.number().int().positive();
+
+/**
+ * A scope the emulator knows. Typed as a plain string (as `ConnectedApp.scopes` is) so any
+ * `ConnectedApp` is a valid input, e.g. one exported from a running org.
+ */
+const knownScope = z.string().refine((scope) => (ALL_SCOPES as readonly string[]).includes(scope), {
+  message: `must be one of ${ALL_SCOPES.join(', ')}`,
+});
 
 const refreshTokenPolicySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('until-revoked') }).strict(),
@@ -39,7 +47,7 @@ export const connectedAppSchema = z
     clientSecret: z.string().min(1),
     callbackUrls: z.array(callbackUrlSchema).default([]),
     allowLoopbackCallbacks: z.boolean().default(false),
-    scopes: z.array(scopeSchema).min(1).optional(),
+    scopes: z.array(knownScope).min(1).optional(),
     permittedUsers: z.enum(['all-self-authorize', 'admin-approved-preauthorized']).optional(),
     preAuthorizedProfiles: z.array(z.string().min(1)).optional(),
     preAuthorizedUsernames: z.array(z.string().min(1)).optional(),

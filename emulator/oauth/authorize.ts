@@ -1,9 +1,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectedApp, Org } from '../org/org.ts';
+import {
+  APP_BLOCKED_REDIRECT,
+  isAdminApproved,
+  isUserPermitted,
+  NOT_PRE_AUTHORIZED_REDIRECT,
+} from './app-policies.ts';
 import { consentPage, errorPage, type FormContext, loginPage } from './html.ts';
 import { readCookie, readForm, redirectResponse } from './http.ts';
-import { parseScopes, type Scope } from './scopes.ts';
+import { appScopes, parseScopes, type Scope } from './scopes.ts';
 
 /** The login host's session cookie (Salesforce also calls it `sid`). */
 export const SESSION_COOKIE = 'sid';
@@ -67,19 +73,43 @@ const authorizeForm = z.object({
   password: z.string().optional(),
 });
 
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a redirect_uri is exactly a registered callback: same scheme, host, port, path and
+ * query (Salesforce matches callbacks exactly; only the spelling of a default port or of the
+ * host's case is forgiven, as the URL is the same). Never with a fragment or credentials.
+ */
+function matchesCallback(registered: string, redirectUri: string): boolean {
+  const expected = parseUrl(registered);
+  const given = parseUrl(redirectUri);
+  if (!expected || !given || redirectUri.includes('#')) return false;
+  return (
+    given.protocol === expected.protocol &&
+    given.hostname === expected.hostname &&
+    given.port === expected.port &&
+    given.pathname === expected.pathname &&
+    given.search === expected.search &&
+    given.username === '' &&
+    given.password === ''
+  );
+}
+
 /**
  * Whether the app may be sent back to this URL: an exact registered callback, or — for apps that
  * allow it — any plain-http loopback URL (any port, any path), the native-app convention.
  */
 export function isRegisteredRedirect(app: ConnectedApp, redirectUri: string): boolean {
-  if (app.callbackUrls.includes(redirectUri)) return true;
+  if (app.callbackUrls.some((registered) => matchesCallback(registered, redirectUri))) return true;
   if (!app.allowLoopbackCallbacks) return false;
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return false;
-  }
+  const url = parseUrl(redirectUri);
+  if (!url) return false;
   return (
     url.protocol === 'http:' &&
     (url.hostname === 'localhost' || url.hostname === '127.0.0.1') &&
@@ -114,14 +144,53 @@ function sameSecret(expected: string, given: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** The user is known: skip consent if already approved, else ask. */
+/** Sends the browser back to the app with an error (and the request's state); the request is over. */
+function redirectError(
+  org: Org,
+  pending: PendingAuthorization,
+  refusal: { error: string; description: string },
+  extraHeaders: Record<string, string> = {},
+): Response {
+  pendingStore(org).delete(pending.id);
+  return redirectResponse(
+    callbackUrl(pending.redirectUri, {
+      error: refusal.error,
+      error_description: refusal.description,
+      state: pending.state,
+    }),
+    extraHeaders,
+  );
+}
+
+/**
+ * Why the app's policies refuse this user now, if they do. Checked again once the user is known
+ * and before a code is issued: an admin may block the app while the user sits on a page.
+ */
+function policyRefusal(
+  org: Org,
+  pending: PendingAuthorization,
+): { error: string; description: string } | undefined {
+  if (pending.app.blocked) return APP_BLOCKED_REDIRECT;
+  if (!isUserPermitted(org, pending.app, pending.userId!)) return NOT_PRE_AUTHORIZED_REDIRECT;
+  return undefined;
+}
+
+/**
+ * The user is known: refuse if the app's policies say so; skip consent on an admin-approved app
+ * (the admin approved for the user, Salesforce shows no approval page) or when already approved.
+ */
 function afterLogin(
   org: Org,
   pending: PendingAuthorization,
   extraHeaders: Record<string, string> = {},
 ): Response {
   const userId = pending.userId!;
-  if (!pending.forceConsent && org.tokens.hasApproval(userId, pending.app.clientId, pending.scopes)) {
+  const refusal = policyRefusal(org, pending);
+  if (refusal) return redirectError(org, pending, refusal, extraHeaders);
+  if (
+    isAdminApproved(pending.app) ||
+    (!pending.forceConsent && org.tokens.hasApproval(userId, pending.app.clientId, pending.scopes))
+  ) {
     return issueCode(org, pending, extraHeaders);
   }
   const response = consentPage(
@@ -167,6 +236,7 @@ export function handleAuthorize(org: Org, request: Request): Response {
   const fail = (error: string, description: string) =>
     redirectResponse(callbackUrl(redirectUri, { error, error_description: description, state: query.state }));
 
+  if (app.blocked) return fail(APP_BLOCKED_REDIRECT.error, APP_BLOCKED_REDIRECT.description);
   if (query.response_type !== 'code') return fail('unsupported_response_type', 'response type not supported');
   if (query.code_challenge_method !== undefined && query.code_challenge_method !== 'S256') {
     return fail('invalid_request', 'invalid code_challenge_method');
@@ -174,7 +244,7 @@ export function handleAuthorize(org: Org, request: Request): Response {
   if (query.code_challenge_method !== undefined && !query.code_challenge) {
     return fail('invalid_request', 'missing code_challenge');
   }
-  const parsedScopes = parseScopes(query.scope);
+  const parsedScopes = parseScopes(query.scope, appScopes(app));
   if ('invalid' in parsedScopes) return fail('invalid_scope', 'the requested scope is not allowed');
 
   const prompts = new Set((query.prompt ?? '').split(/\s+/).filter((prompt) => prompt !== ''));
@@ -201,9 +271,12 @@ export function handleAuthorize(org: Org, request: Request): Response {
   // prompt=none: answer at once, without showing any page.
   if (prompts.has('none')) {
     if (!pending.userId) return fail('login_required', 'user is not logged in');
-    if (pending.forceConsent || !org.tokens.hasApproval(pending.userId, app.clientId, pending.scopes)) {
-      return fail('consent_required', 'user has not approved this app');
-    }
+    const refusal = policyRefusal(org, pending);
+    if (refusal) return fail(refusal.error, refusal.description);
+    const approved =
+      isAdminApproved(app) ||
+      (!pending.forceConsent && org.tokens.hasApproval(pending.userId, app.clientId, pending.scopes));
+    if (!approved) return fail('consent_required', 'user has not approved this app');
     return issueCode(org, pending);
   }
 
@@ -250,6 +323,8 @@ export async function handleAuthorizeForm(org: Org, request: Request): Promise<R
       }),
     );
   }
+  const refusal = policyRefusal(org, pending);
+  if (refusal) return redirectError(org, pending, refusal);
   org.tokens.rememberApproval(pending.userId, pending.app.clientId, pending.scopes);
   return issueCode(org, pending);
 }

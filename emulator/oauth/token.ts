@@ -2,10 +2,11 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectedApp, Org } from '../org/org.ts';
 import type { AccessSession } from '../org/tokens.ts';
+import { APP_BLOCKED_GRANT, isUserPermitted, NOT_PRE_AUTHORIZED_GRANT } from './app-policies.ts';
 import { jsonResponse, oauthErrorResponse, readForm } from './http.ts';
 import { idTokenUserClaims } from './identity.ts';
 import { accessTokenHash, signJwt } from './jwt.ts';
-import { ALL_SCOPES, grantsRefreshToken } from './scopes.ts';
+import { appScopes, grantsRefreshToken } from './scopes.ts';
 
 /** How long an id token is valid. */
 const ID_TOKEN_LIFETIME_SECONDS = 300;
@@ -30,6 +31,10 @@ function invalidClientId(): Response {
 
 function invalidClientCredentials(): Response {
   return oauthErrorResponse('invalid_client', 'invalid client credentials');
+}
+
+function notPreAuthorized(): Response {
+  return oauthErrorResponse(NOT_PRE_AUTHORIZED_GRANT.error, NOT_PRE_AUTHORIZED_GRANT.description);
 }
 
 function safeEqual(expected: string, given: string): boolean {
@@ -138,17 +143,24 @@ function authorizationCodeGrant(
     return oauthErrorResponse('redirect_uri_mismatch', 'redirect_uri must match configuration');
   }
   if (!org.isActive(code.userId)) return oauthErrorResponse('invalid_grant', 'inactive user');
+  // The admin may have taken the user off the app since the code was issued.
+  if (!isUserPermitted(org, app, code.userId)) return notPreAuthorized();
   return grant(org, app, code.userId, code.scopes, code.nonce);
 }
 
 function refreshTokenGrant(org: Org, app: ConnectedApp, parameters: TokenParameters): Response {
-  const refresh = parameters.refresh_token
-    ? org.tokens.findRefreshToken(parameters.refresh_token)
-    : undefined;
-  if (!refresh || refresh.clientId !== app.clientId) {
-    return oauthErrorResponse('invalid_grant', 'expired access/refresh token');
-  }
+  const known = parameters.refresh_token ? org.tokens.findRefreshToken(parameters.refresh_token) : undefined;
+  // Another app's token is not even looked at (and not counted as a use of it).
+  const refresh = known?.clientId === app.clientId ? org.tokens.useRefreshToken(known.token) : undefined;
+  if (!refresh) return oauthErrorResponse('invalid_grant', 'expired access/refresh token');
   if (!org.isActive(refresh.userId)) return oauthErrorResponse('invalid_grant', 'inactive user');
+  if (!isUserPermitted(org, app, refresh.userId)) return notPreAuthorized();
+  if (app.refreshTokenPolicy?.kind === 'rotate') {
+    // Rotation: a new refresh token in every response; the one just used is spent.
+    const next = org.tokens.rotateRefreshToken(refresh);
+    const session = org.tokens.issueAccessToken(next.userId, app.clientId, next.scopes, next.token);
+    return successResponse(org, app, session, { refreshToken: next.token });
+  }
   // No rotation: the same refresh token stays valid and no new one is returned.
   const session = org.tokens.issueAccessToken(refresh.userId, app.clientId, refresh.scopes, refresh.token);
   return successResponse(org, app, session, {});
@@ -163,8 +175,9 @@ function passwordGrant(
   if (!secretGiven) return invalidClientCredentials();
   const userId = org.authenticate(parameters.username ?? '', parameters.password ?? '');
   if (!userId) return oauthErrorResponse('invalid_grant', 'authentication failure');
+  if (!isUserPermitted(org, app, userId)) return notPreAuthorized();
   // Salesforce's username-password flow never issues a refresh token, whatever the app's scopes.
-  const session = org.tokens.issueAccessToken(userId, app.clientId, [...ALL_SCOPES]);
+  const session = org.tokens.issueAccessToken(userId, app.clientId, appScopes(app));
   return successResponse(org, app, session, {});
 }
 
@@ -191,6 +204,8 @@ export async function handleToken(org: Org, request: Request): Promise<Response>
   if (clientSecret !== undefined && !safeEqual(app.clientSecret, clientSecret))
     return invalidClientCredentials();
   const secretGiven = clientSecret !== undefined;
+  // A blocked app gets nothing, whatever the grant (its tokens were ended when it was blocked).
+  if (app.blocked) return oauthErrorResponse(APP_BLOCKED_GRANT.error, APP_BLOCKED_GRANT.description);
 
   switch (grantType) {
     case 'authorization_code':

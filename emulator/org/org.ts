@@ -5,10 +5,14 @@ import { IdGenerator } from '../core/ids.ts';
 import { Schema } from '../schema/schema.ts';
 import { standardObjects } from '../schema/standard-objects.ts';
 import type { StoredRecord } from '../schema/types.ts';
+import { Security } from '../security/access.ts';
+import { DEFAULT_CUSTOM_PROFILES, type ProfileDefinition } from '../security/profiles.ts';
+import type { SharingModels } from '../security/sharing.ts';
 import { RecordStore } from '../store/record-store.ts';
 import { appTokenPolicies, type RefreshTokenPolicy, TokenStore } from './tokens.ts';
 
-export type ProfileName = 'System Administrator' | 'Standard User' | 'Read Only';
+/** A profile's name: a built-in (System Administrator, Standard User, Read Only) or a custom profile's. */
+export type ProfileName = string;
 
 export interface ConnectedApp {
   name: string;
@@ -56,6 +60,10 @@ export interface OrgOptions {
   dailyApiRequestLimit?: number;
   users?: UserSpec[];
   apps?: ConnectedApp[];
+  /** Custom profiles, added to the built-ins and the default custom ones (a same-named default is replaced). */
+  profiles?: ProfileDefinition[];
+  /** Organization-wide defaults of the sales objects; omitted ones keep the emulator's (Opportunity Private). */
+  sharingModels?: SharingModels;
 }
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -85,6 +93,14 @@ export const DEMO_USERS: UserSpec[] = [
     password: DEMO_PASSWORD,
     title: 'Sales Analyst',
   },
+  {
+    username: 'dave@acme.demo',
+    firstName: 'Dave',
+    lastName: 'Contractor',
+    profile: 'Sales Contractor',
+    password: DEMO_PASSWORD,
+    title: 'Contract Sales Representative',
+  },
 ];
 
 export const DEMO_APP: ConnectedApp = {
@@ -93,12 +109,6 @@ export const DEMO_APP: ConnectedApp = {
   clientSecret: 'forcefield-demo-secret',
   callbackUrls: [],
   allowLoopbackCallbacks: true,
-};
-
-const PROFILE_IDS: Record<ProfileName, string> = {
-  'System Administrator': '00e8d000000aAdmAAE',
-  'Standard User': '00e8d000000aStdAAE',
-  'Read Only': '00e8d000000aReaAAE',
 };
 
 function hashPassword(password: string, salt: string): Buffer {
@@ -125,6 +135,12 @@ interface Credential {
   hash: Buffer;
   profile: ProfileName;
 }
+
+/**
+ * The default daily API request limit, that of a small Enterprise Edition org: 100,000 requests per
+ * 24 hours plus 1,000 per Salesforce license, here 10 licenses.
+ */
+export const DEFAULT_DAILY_API_REQUEST_LIMIT = 110_000;
 
 /** Counts REST requests against the org's daily limit (a rolling UTC day). */
 export class ApiUsage {
@@ -155,6 +171,12 @@ export class ApiUsage {
     return Math.max(0, this.max - this.used);
   }
 
+  /** Sets today's count: the admin API's way to play an org that has already spent its calls. */
+  setUsed(used: number): void {
+    this.#day = this.#today();
+    this.#used = used;
+  }
+
   /** Counts one request; false when the limit is already spent. */
   consume(): boolean {
     if (this.used >= this.max) return false;
@@ -178,6 +200,8 @@ export class Org {
   readonly tokens: TokenStore;
   readonly apiUsage: ApiUsage;
   readonly apps = new Map<string, ConnectedApp>();
+  /** Profiles, organization-wide defaults and each user's access (permissions, FLS, sharing). */
+  readonly security: Security;
   sessionTimeoutSeconds: number;
   /** Set once the server listens: the login host and instance URL at once. */
   baseUrl = 'http://127.0.0.1';
@@ -191,7 +215,7 @@ export class Org {
     this.name = options.orgName ?? 'Acme Demo';
     this.sessionTimeoutSeconds = options.sessionTimeoutSeconds ?? 7200;
     this.store = new RecordStore(this.schema);
-    this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? 100_000);
+    this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? DEFAULT_DAILY_API_REQUEST_LIMIT);
     this.schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;
     this.id = this.ids.next('00D');
     this.tokens = new TokenStore(this.clock, this.id, appTokenPolicies(this));
@@ -200,6 +224,22 @@ export class Org {
     const users = options.users ?? DEMO_USERS;
     const firstUserId = this.ids.peek('005');
     this.#insertOrganization(firstUserId);
+    const customProfiles = options.profiles ?? [];
+    this.security = new Security(
+      this.schema,
+      this.store,
+      {
+        profiles: [
+          ...DEFAULT_CUSTOM_PROFILES.filter(
+            (profile) => !customProfiles.some((own) => own.name === profile.name),
+          ),
+          ...customProfiles,
+        ],
+        sharingModels: options.sharingModels,
+      },
+      (userId) => this.#credentials.get(userId)?.profile,
+    );
+    this.#insertProfiles(firstUserId);
     for (const user of users) this.addUser(user);
   }
 
@@ -237,10 +277,27 @@ export class Org {
     });
   }
 
+  /** One Profile record per profile, so `SELECT Profile.Name FROM User` reads real records. */
+  #insertProfiles(createdById: string): void {
+    for (const profile of this.security.profiles.values()) {
+      const id = this.ids.next('00e');
+      this.security.profileIds.set(profile.name, id);
+      this.store.insert('Profile', {
+        Id: id,
+        ...this.systemFields(createdById),
+        Name: profile.name,
+        UserType: 'Standard',
+        Description: profile.description,
+      });
+    }
+  }
+
   addUser(spec: UserSpec): string {
+    const profile = this.security.profile(spec.profile);
+    if (!profile) throw new Error(`User ${spec.username}: no profile '${spec.profile}'`);
     const id = spec.id ?? this.ids.next('005');
     this.ids.observe(id);
-    this.#credentials.set(id, { ...credentialFrom(spec), profile: spec.profile });
+    this.#credentials.set(id, { ...credentialFrom(spec), profile: profile.name });
     this.#usernames.set(spec.username.toLowerCase(), id);
     this.store.insert('User', {
       Id: id,
@@ -252,7 +309,7 @@ export class Org {
       Email: spec.username,
       Alias: (spec.firstName.slice(0, 1) + spec.lastName.slice(0, 4)).toLowerCase(),
       IsActive: true,
-      ProfileId: PROFILE_IDS[spec.profile],
+      ProfileId: this.security.profileIds.get(profile.name)!,
       Title: spec.title ?? null,
       CompanyName: this.name,
       UserType: 'Standard',
@@ -323,9 +380,10 @@ export class Org {
     for (const [clientId, app] of source.apps) this.apps.set(clientId, app);
     this.#credentials.clear();
     for (const [userId, credential] of source.#credentials) this.#credentials.set(userId, credential);
+    this.security.replaceWith(source.security);
     this.#usernames.clear();
     for (const [username, userId] of source.#usernames) this.#usernames.set(username, userId);
-    const previousUserIds = [...this.store.table('User').records.keys()];
+    const previousUsers = [...this.store.table('User').records.values()];
     this.store.replaceAll(
       new Map(
         this.schema.objects.map((object) => [object.name, source.store.table(object.name).records.values()]),
@@ -333,7 +391,12 @@ export class Org {
     );
     for (const object of this.schema.objects)
       for (const id of this.store.table(object.name).records.keys()) this.ids.observe(id);
-    for (const userId of previousUserIds) if (!this.isActive(userId)) this.tokens.revokeUser(userId);
+    // A session belongs to a person: it ends if the user is gone, inactive, or now someone else.
+    for (const previous of previousUsers) {
+      const userId = previous.Id as string;
+      if (!this.isActive(userId) || this.user(userId)?.Username !== previous.Username)
+        this.tokens.revokeUser(userId);
+    }
   }
 
   profileOf(userId: string): ProfileName | undefined {

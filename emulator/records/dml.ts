@@ -3,14 +3,34 @@ import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
 import type { Field, SObjectType } from '../schema/schema.ts';
 import type { StoredRecord } from '../schema/types.ts';
+import type { AccessContext } from '../security/access.ts';
+import { PARENT_FIELDS } from '../security/sharing.ts';
 import { applyDerivedFields } from './behaviours.ts';
 import { coerceFieldValue } from './coerce.ts';
 
-/** Resolves an object name from a URL or body (case-insensitive) or answers as Salesforce does. */
-export function resolveObject(org: Org, objectName: string): SObjectType {
-  const object = org.schema.object(objectName);
+/**
+ * Resolves an object name from a URL or body (case-insensitive) or answers as Salesforce does.
+ * With an access context, the object as that user sees it: one their profile cannot read is
+ * NOT_FOUND, exactly like one that does not exist.
+ */
+export function resolveObject(org: Org, objectName: string, access?: AccessContext): SObjectType {
+  const object = (access?.schema ?? org.schema).object(objectName);
   if (!object) throw notFound();
   return object;
+}
+
+/** Salesforce's answer to a write the profile or the record's sharing does not allow. */
+export function insufficientAccess(): SalesforceApiError {
+  return dmlError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id', []);
+}
+
+/** Salesforce's answer to a lookup (or parent) the caller cannot see or, for a parent, edit. */
+function insufficientCrossReferenceAccess(): SalesforceApiError {
+  return dmlError(
+    'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
+    'insufficient access rights on cross-reference id',
+    [],
+  );
 }
 
 function unwritableField(field: Field): SalesforceApiError {
@@ -38,6 +58,7 @@ function asBody(body: unknown): Record<string, unknown> {
  */
 function readBody(
   org: Org,
+  access: AccessContext,
   object: SObjectType,
   rawBody: unknown,
   operation: 'create' | 'update',
@@ -46,7 +67,9 @@ function readBody(
   const values: StoredRecord = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === 'attributes') continue;
-    const field = org.schema.field(object.name, key);
+    // Through the caller's schema: a field hidden by field-level security does not exist for them,
+    // and one that is read-only for their profile is not createable/updateable.
+    const field = access.schema.field(object.name, key);
     if (!field) {
       throw new SalesforceApiError(
         400,
@@ -64,14 +87,14 @@ function readBody(
     }
     if (operation === 'create' ? !field.createable : !field.updateable) throw unwritableField(field);
     const stored = coerceFieldValue(field, value);
-    if (field.type === 'reference' && stored !== null) checkReference(org, field, stored as string);
+    if (field.type === 'reference' && stored !== null) checkReference(org, access, field, stored as string);
     values[field.name] = stored;
   }
   return values;
 }
 
-/** A lookup must point at a live record of one of the field's target types. */
-function checkReference(org: Org, field: Field, id: string): void {
+/** A lookup must point at a live record of one of the field's target types, visible to the caller. */
+function checkReference(org: Org, access: AccessContext, field: Field, id: string): void {
   const target = org.schema.objectByKeyPrefix(id.slice(0, 3));
   const targets = field.referenceTo ?? [];
   if (!target || !targets.includes(target.name)) {
@@ -85,9 +108,10 @@ function checkReference(org: Org, field: Field, id: string): void {
   if (target.name === 'User' && found.IsActive !== true && field.name === 'OwnerId') {
     throw dmlError('INACTIVE_OWNER_OR_USER', 'operation performed with inactive user', [field.name]);
   }
+  if (!access.canRead(target.name, found)) throw insufficientCrossReferenceAccess();
 }
 
-function checkRequired(object: SObjectType, record: StoredRecord): void {
+export function checkRequired(object: SObjectType, record: StoredRecord): void {
   const missing = object.fields
     .filter((field) => field.createable && !field.nillable && !field.defaultedOnCreate)
     .filter((field) => record[field.name] === null || record[field.name] === undefined)
@@ -97,7 +121,7 @@ function checkRequired(object: SObjectType, record: StoredRecord): void {
   }
 }
 
-function applyDefaults(object: SObjectType, record: StoredRecord): void {
+export function applyDefaults(object: SObjectType, record: StoredRecord): void {
   for (const field of object.fields) {
     if (record[field.name] !== undefined) continue;
     const picklistDefault = field.picklistValues?.find((entry) => entry.default)?.value;
@@ -113,7 +137,9 @@ function applyDefaults(object: SObjectType, record: StoredRecord): void {
  * error codes), applies defaults and derived fields, stamps system fields, and returns the new id.
  */
 export function createRecord(org: Org, userId: string, objectName: string, body: unknown): string {
-  const object = resolveObject(org, objectName);
+  const access = org.security.forUser(userId);
+  const visible = resolveObject(org, objectName, access);
+  const object = org.schema.object(visible.name)!;
   if (!object.createable) {
     throw new SalesforceApiError(
       400,
@@ -121,11 +147,17 @@ export function createRecord(org: Org, userId: string, objectName: string, body:
       `entity type cannot be inserted: ${object.name}`,
     );
   }
-  const values = readBody(org, object, body, 'create');
+  if (!access.permissions(object.name).create) throw insufficientAccess();
+  const values = readBody(org, access, visible, body, 'create');
   const record: StoredRecord = { ...values, Id: org.ids.next(object.keyPrefix), ...org.systemFields(userId) };
   if (object.owned && (record.OwnerId === undefined || record.OwnerId === null)) record.OwnerId = userId;
   applyDefaults(object, record);
   checkRequired(object, record);
+  // A contact role, note or file link changes its parent, so Salesforce wants edit access to it
+  // (reading it, which the lookup check ensured, is not enough).
+  if (object.name in PARENT_FIELDS && !access.canEdit(object.name, record)) {
+    throw insufficientCrossReferenceAccess();
+  }
   return org.store.transaction(() => {
     applyDerivedFields(org, object, record, undefined, userId);
     org.store.insert(object.name, record);
@@ -165,7 +197,9 @@ export function updateRecord(
   rawId: string,
   body: unknown,
 ): StoredRecord {
-  const object = resolveObject(org, objectName);
+  const access = org.security.forUser(userId);
+  const visible = resolveObject(org, objectName, access);
+  const object = org.schema.object(visible.name)!;
   if (!object.updateable) {
     throw new SalesforceApiError(
       400,
@@ -173,8 +207,14 @@ export function updateRecord(
       `entity type cannot be updated: ${object.name}`,
     );
   }
+  const permissions = access.permissions(object.name);
+  if (!permissions.edit) throw insufficientAccess();
   const before = findWritable(org, object, rawId, 'update');
-  const changes = readBody(org, object, body, 'update');
+  if (!access.canEdit(object.name, before)) throw insufficientAccess();
+  const changes = readBody(org, access, visible, body, 'update');
+  // Transferring a record is the owner's (or Modify All's) call, even where others may edit it.
+  const transfer = changes.OwnerId !== undefined && changes.OwnerId !== before.OwnerId;
+  if (transfer && before.OwnerId !== userId && !permissions.modifyAll) throw insufficientAccess();
   const cleared = Object.entries(changes)
     .filter(([name, value]) => value === null && !org.schema.field(object.name, name)!.nillable)
     .map(([name]) => name);
@@ -197,7 +237,8 @@ export function updateRecord(
 
 /** Soft-deletes a record (IsDeleted = true) and, as Salesforce does, the children that cascade with it. */
 export function deleteRecord(org: Org, userId: string, objectName: string, rawId: string): void {
-  const object = resolveObject(org, objectName);
+  const access = org.security.forUser(userId);
+  const object = org.schema.object(resolveObject(org, objectName, access).name)!;
   if (!object.deletable) {
     throw new SalesforceApiError(
       400,
@@ -205,7 +246,9 @@ export function deleteRecord(org: Org, userId: string, objectName: string, rawId
       `entity type cannot be deleted: ${object.name}`,
     );
   }
+  if (!access.permissions(object.name).delete) throw insufficientAccess();
   const record = findWritable(org, object, rawId, 'delete');
+  if (!access.canDelete(object.name, record)) throw insufficientAccess();
   org.store.transaction(() => softDelete(org, userId, object, record.Id as string));
 }
 

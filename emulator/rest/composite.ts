@@ -550,10 +550,11 @@ export function handleCompositeSObjectsRetrieve(
   request: DataRequest,
   params: Record<string, string>,
 ): DataResponse {
-  const object = resolveObject(org, params.type);
+  const access = org.security.forUser(request.session.userId);
+  const object = resolveObject(org, params.type, access);
   const { ids, fields } = readRetrieveParams(request);
   if (ids.length > MAX_RETRIEVE_IDS) throw exceededIdLimit(MAX_RETRIEVE_IDS);
-  const names = resolveFieldList(org, object, fields);
+  const names = resolveFieldList(access, object, fields);
   const normalized = ids.map((rawId) => {
     const id = normalizeId(rawId);
     if (!id) throw new SalesforceApiError(400, 'MALFORMED_ID', `invalid ID field: ${rawId}`);
@@ -561,7 +562,8 @@ export function handleCompositeSObjectsRetrieve(
   });
   const records = normalized.map((id) => {
     const record = id.slice(0, 3) === object.keyPrefix ? org.store.get(object.name, id) : undefined;
-    if (!record || record.IsDeleted === true) return null;
+    // Records the caller's sharing hides answer null, like ids that name no record.
+    if (!record || record.IsDeleted === true || !access.canRead(object.name, record)) return null;
     return renderRecord(org, object, record, request.version, names);
   });
   return { status: 200, body: records };

@@ -16,7 +16,7 @@ import type { DataRequest, DataResponse } from './types.ts';
 export function handleSearch(org: Org, request: DataRequest): DataResponse {
   const q = request.query.get('q');
   if (q === null || q.trim() === '') throw malformedSearch(NO_SEARCH_TERM_MESSAGE);
-  const plan = planFromSosl(org, parseSosl(q));
+  const plan = planFromSosl(org, request.session.userId, parseSosl(q));
   return {
     status: 200,
     body: { searchRecords: runSearch(org, request.session.userId, plan, request.version) },
@@ -155,13 +155,16 @@ export function handleParameterizedSearch(org: Org, request: DataRequest): DataR
   const objects: ObjectSearchSpec[] =
     parameters.sobjects.length > 0
       ? parameters.sobjects.map((sobject) => ({
-          object: resolveSearchObject(org, sobject.name),
+          object: resolveSearchObject(org, request.session.userId, sobject.name),
           fields: sobject.fields ?? parameters.fields ?? [],
           where: sobject.where,
           orderBy: sobject.orderBy,
           limit: sobject.limit ?? parameters.defaultLimit,
         }))
-      : allSearchableObjects(org).map((spec) => ({ ...spec, fields: parameters.fields ?? [] }));
+      : allSearchableObjects(org, request.session.userId).map((spec) => ({
+          ...spec,
+          fields: parameters.fields ?? [],
+        }));
   const searchRecords = runSearch(
     org,
     request.session.userId,

@@ -7,6 +7,7 @@ import { recordUrl, serializeRecord } from '../records/serialize.ts';
 import { describeGlobalEntry, describeObject } from '../schema/describe.ts';
 import type { SObjectType } from '../schema/schema.ts';
 import type { StoredRecord } from '../schema/types.ts';
+import type { AccessContext } from '../security/access.ts';
 import type { DataRequest, DataResponse } from './types.ts';
 
 const ADDRESS_PARTS: Record<string, string> = {
@@ -40,15 +41,16 @@ function addressValue(
 }
 
 /**
- * Validates a `fields=` list (comma-separated, case-insensitive) against the object and returns
- * the canonical names; unknown names answer INVALID_FIELD as Salesforce does.
+ * Validates a `fields=` list (comma-separated, case-insensitive) against the object as the caller
+ * sees it and returns the canonical names; unknown names, and fields hidden from the caller by
+ * field-level security, answer INVALID_FIELD as Salesforce does.
  */
-export function resolveFieldList(org: Org, object: SObjectType, list: string): string[] {
+export function resolveFieldList(access: AccessContext, object: SObjectType, list: string): string[] {
   const names: string[] = [];
   for (const raw of list.split(',')) {
     const name = raw.trim();
     if (!name) continue;
-    const field = org.schema.field(object.name, name);
+    const field = access.schema.field(object.name, name);
     if (!field) {
       throw new SalesforceApiError(
         400,
@@ -61,7 +63,10 @@ export function resolveFieldList(org: Org, object: SObjectType, list: string): s
   return names;
 }
 
-/** A record in the REST shape: all fields (or the listed ones), compound addresses assembled. */
+/**
+ * A record in the REST shape: all fields of `object` (pass the caller's view of it, so hidden
+ * fields stay out) or the listed ones, compound addresses assembled.
+ */
 export function renderRecord(
   org: Org,
   object: SObjectType,
@@ -78,16 +83,26 @@ export function renderRecord(
   return body;
 }
 
+function accessOf(org: Org, request: DataRequest): AccessContext {
+  return org.security.forUser(request.session.userId);
+}
+
+/** Describe depends on the caller's profile: a shared cache must not hand one user's to another. */
+const DESCRIBE_CACHE_HEADERS = { Vary: 'Authorization', 'Cache-Control': 'private' };
+
 export function handleDescribeGlobal(org: Org, request: DataRequest): DataResponse {
   const lastModified = formatHttpDate(org.schemaModifiedAt);
-  if (notModifiedSince(org, request)) return { status: 304, headers: { 'Last-Modified': lastModified } };
+  const headers = { 'Last-Modified': lastModified, ...DESCRIBE_CACHE_HEADERS };
+  if (notModifiedSince(org, request)) return { status: 304, headers };
+  // Objects the caller's profile cannot read are absent, as on Salesforce.
+  const schema = accessOf(org, request).schema;
   return {
     status: 200,
-    headers: { 'Last-Modified': lastModified },
+    headers,
     body: {
       encoding: 'UTF-8',
       maxBatchSize: 200,
-      sobjects: org.schema.objects.map((object) => describeGlobalEntry(object, request.version)),
+      sobjects: schema.objects.map((object) => describeGlobalEntry(object, request.version)),
     },
   };
 }
@@ -97,7 +112,7 @@ export function handleSObjectInfo(
   request: DataRequest,
   params: Record<string, string>,
 ): DataResponse {
-  const object = resolveObject(org, params.type);
+  const object = resolveObject(org, params.type, accessOf(org, request));
   return {
     status: 200,
     body: { objectDescribe: describeGlobalEntry(object, request.version), recentItems: [] },
@@ -112,18 +127,16 @@ function notModifiedSince(org: Org, request: DataRequest): boolean {
 }
 
 export function handleDescribe(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
-  const object = resolveObject(org, params.type);
+  const access = accessOf(org, request);
+  const object = resolveObject(org, params.type, access);
   const lastModified = formatHttpDate(org.schemaModifiedAt);
-  if (notModifiedSince(org, request)) return { status: 304, headers: { 'Last-Modified': lastModified } };
-  return {
-    status: 200,
-    headers: { 'Last-Modified': lastModified },
-    body: describeObject(org.schema, object, request.version),
-  };
+  const headers = { 'Last-Modified': lastModified, ...DESCRIBE_CACHE_HEADERS };
+  if (notModifiedSince(org, request)) return { status: 304, headers };
+  return { status: 200, headers, body: describeObject(access, object, request.version) };
 }
 
 export function handleCreate(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
-  const object = resolveObject(org, params.type);
+  const object = resolveObject(org, params.type, accessOf(org, request));
   const id = createRecord(org, request.session.userId, object.name, request.body);
   return {
     status: 201,
@@ -133,16 +146,18 @@ export function handleCreate(org: Org, request: DataRequest, params: Record<stri
 }
 
 export function handleRetrieve(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
-  const object = resolveObject(org, params.type);
+  const access = accessOf(org, request);
+  const object = resolveObject(org, params.type, access);
   const id = normalizeId(params.id);
   if (!id || id.slice(0, 3) !== object.keyPrefix) {
     // Salesforce reads a value that is not an id of this object as an external id lookup.
     throw notFound(`Provided external ID field does not exist or is not accessible: ${params.id}`);
   }
   const record = org.store.get(object.name, id);
-  if (!record || record.IsDeleted === true) throw notFound();
+  // A record the caller's sharing hides is not found, not forbidden: Salesforce does not confirm it exists.
+  if (!record || record.IsDeleted === true || !access.canRead(object.name, record)) throw notFound();
   const fieldList = request.query.get('fields');
-  const names = fieldList ? resolveFieldList(org, object, fieldList) : undefined;
+  const names = fieldList ? resolveFieldList(access, object, fieldList) : undefined;
   return { status: 200, body: renderRecord(org, object, record, request.version, names) };
 }
 

@@ -163,12 +163,18 @@ function describeField(field: Field): Record<string, unknown> {
   };
 }
 
-/** `GET /sobjects/{T}/describe`, shaped like Salesforce's DescribeSObjectResult. */
+/**
+ * `GET /sobjects/{T}/describe`, shaped like Salesforce's DescribeSObjectResult, as the caller sees
+ * it: `access.schema` is their profile's view (hidden fields and unreadable child objects absent,
+ * createable/updateable/deletable per object permissions and field-level security), and `object`
+ * comes from it.
+ */
 export function describeObject(
-  schema: Schema,
+  access: { schema: Schema },
   object: SObjectType,
   version: string,
 ): Record<string, unknown> {
+  const schema = access.schema;
   return {
     ...describeGlobalEntry(object, version),
     actionOverrides: [],

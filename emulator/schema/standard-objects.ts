@@ -475,6 +475,33 @@ const organization = object(
   ],
 );
 
+/**
+ * Profiles are readable through the API (`SELECT Profile.Name FROM User`) but managed in Setup, so
+ * no API user creates, edits or deletes them. One record per profile of the org's security model.
+ */
+const profile = object(
+  'Profile',
+  'Profile',
+  'Profiles',
+  '00e',
+  { createable: false, updateable: false, deletable: false, searchable: false },
+  [
+    text('Name', 'Name', 255, { ...READ_ONLY, nillable: false, nameField: true, indexed: true }),
+    picklist(
+      'UserType',
+      'User Type',
+      [
+        { value: 'Standard', label: 'Standard' },
+        { value: 'PowerPartner', label: 'Partner' },
+        { value: 'CsnOnly', label: 'Chatter Free User' },
+        { value: 'Guest', label: 'Guest' },
+      ],
+      { ...READ_ONLY, restrictedPicklist: true, length: 40 },
+    ),
+    text('Description', 'Description', 255, READ_ONLY),
+  ],
+);
+
 const account = object('Account', 'Account', 'Accounts', '001', { owned: true }, [
   reference('MasterRecordId', 'Master Record ID', ['Account'], 'MasterRecord', READ_ONLY),
   text('Name', 'Account Name', 255, { ...REQUIRED, nameField: true, indexed: true, searchGroup: 'name' }),
@@ -1047,6 +1074,7 @@ const contentDocumentLink = object(
 export const standardObjects: ObjectDefinition[] = [
   user,
   organization,
+  profile,
   account,
   contact,
   lead,

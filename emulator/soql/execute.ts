@@ -2,7 +2,8 @@ import type { Org } from '../org/org.ts';
 import { attributesOf } from '../records/serialize.ts';
 import type { SObjectType } from '../schema/schema.ts';
 import type { RecordValue, StoredRecord } from '../schema/types.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { AccessContext } from '../security/access.ts';
+import type { RecordReader, RecordStore } from '../store/record-store.ts';
 import { addressValue, followHop, polymorphicValue, type ValueKind } from './fields.ts';
 import {
   type AggregatePlan,
@@ -35,7 +36,11 @@ export interface QueryRun {
 type SerializedRecord = Record<string, unknown>;
 
 class Execution implements ExecutionContext {
-  readonly store: RecordStore;
+  /** The tables, scanned and probed as they are; sharing is applied per candidate record. */
+  readonly tables: RecordStore;
+  /** Parent lookups (relationship paths), through the caller's sharing. */
+  readonly store: RecordReader;
+  readonly access: AccessContext;
   readonly now: number;
   readonly version: string;
   readonly userId: string;
@@ -43,11 +48,19 @@ class Execution implements ExecutionContext {
   readonly #semiJoins = new Map<unknown, ReadonlySet<string>>();
   #withoutDeleted: Execution | undefined;
 
-  constructor(store: RecordStore, now: number, version: string, userId: string, includeDeleted: boolean) {
-    this.store = store;
+  constructor(
+    tables: RecordStore,
+    access: AccessContext,
+    now: number,
+    version: string,
+    includeDeleted: boolean,
+  ) {
+    this.tables = tables;
+    this.access = access;
+    this.store = access.records;
     this.now = now;
     this.version = version;
-    this.userId = userId;
+    this.userId = access.userId;
     this.includeDeleted = includeDeleted;
   }
 
@@ -58,7 +71,7 @@ class Execution implements ExecutionContext {
       // A semi-join's inner query never sees deleted rows, even under queryAll.
       let inner: Execution = this;
       if (this.includeDeleted) {
-        this.#withoutDeleted ??= new Execution(this.store, this.now, this.version, this.userId, false);
+        this.#withoutDeleted ??= new Execution(this.tables, this.access, this.now, this.version, false);
         inner = this.#withoutDeleted;
       }
       const collected = new Set<string>();
@@ -75,7 +88,7 @@ class Execution implements ExecutionContext {
 
 /** The ids an index can narrow the scan to, or undefined when the plan has no usable probe. */
 function probeCandidates(plan: Plan, context: Execution): ReadonlySet<string> | undefined {
-  const table = context.store.table(plan.object.name);
+  const table = context.tables.table(plan.object.name);
   let best: ReadonlySet<string> | undefined;
   for (const probe of plan.where?.probes ?? []) {
     if (!table.hasIndex(probe.fieldName)) continue;
@@ -117,7 +130,7 @@ function matchRecords(
   candidateIds: ReadonlySet<string> | undefined,
   restrictToIds: ReadonlySet<string> | undefined,
 ): StoredRecord[] {
-  const table = context.store.table(plan.object.name);
+  const table = context.tables.table(plan.object.name);
   let ids = candidateIds ?? probeCandidates(plan, context);
   let mustCheckRestriction = false;
   if (restrictToIds) {
@@ -126,6 +139,8 @@ function matchRecords(
     else mustCheckRestriction = true;
   }
   const predicate = plan.where?.predicate;
+  // Sharing: a cheap per-record check after the index picked the candidates (undefined: all visible).
+  const visible = context.access.readFilter(plan.object.name);
   // Without ORDER BY the first offset+limit matches are the answer: stop scanning there.
   const canStopEarly = plan.orderBy.length === 0 && !plan.aggregate && plan.limit !== undefined;
   const stopAt = canStopEarly ? plan.offset + (plan.limit ?? 0) : Number.POSITIVE_INFINITY;
@@ -135,6 +150,7 @@ function matchRecords(
     if (!context.includeDeleted && record.IsDeleted === true) return false;
     if (mustCheckRestriction && !restrictToIds!.has(record.Id as string)) return false;
     if (plan.scopeMine && record.OwnerId !== context.userId) return false;
+    if (visible && !visible(record)) return false;
     if (predicate && !predicate(record, context)) return false;
     matches.push(record);
     return matches.length >= stopAt;
@@ -162,7 +178,7 @@ function compareValues(left: RecordValue, right: RecordValue): number {
 }
 
 /** ORDER BY, OFFSET and LIMIT. */
-function pageRecords(plan: Plan, matches: StoredRecord[], store: RecordStore): StoredRecord[] {
+function pageRecords(plan: Plan, matches: StoredRecord[], store: RecordReader): StoredRecord[] {
   const start = plan.offset;
   const end = plan.limit === undefined ? matches.length : start + plan.limit;
   const ordered = plan.orderBy.length > 0 ? sortByTerms(plan, matches, store, end) : matches;
@@ -187,7 +203,7 @@ function compareDecorated(plan: Plan, left: Decorated, right: Decorated): number
 }
 
 /** Sorts by the ORDER BY terms; only the first `keep` rows are needed (LIMIT + OFFSET). */
-function sortByTerms(plan: Plan, matches: StoredRecord[], store: RecordStore, keep: number): StoredRecord[] {
+function sortByTerms(plan: Plan, matches: StoredRecord[], store: RecordReader, keep: number): StoredRecord[] {
   if (keep <= 0) return [];
   const terms = plan.orderBy;
   // Decorate once: getters may walk parents and lowercase text, too costly inside the comparator.
@@ -269,7 +285,7 @@ function serializeChildren(
   parent: StoredRecord,
   context: Execution,
 ): SerializedRecord | null {
-  const table = context.store.table(plan.object.name);
+  const table = context.tables.table(plan.object.name);
   const candidates = table.lookup(plan.relationship.field, parent.Id as string);
   const records = selectRecords(plan, context, candidates ?? undefined, undefined);
   if (records.length === 0) return null;
@@ -319,7 +335,7 @@ function aggregateValue(
 function aggregateRows(
   aggregate: AggregatePlan,
   matches: StoredRecord[],
-  store: RecordStore,
+  store: RecordReader,
 ): SerializedRecord[] {
   const groups = new Map<string, StoredRecord[]>();
   if (aggregate.groupBy.length === 0) groups.set('', matches);
@@ -373,12 +389,14 @@ function aggregateRows(
 
 /** Plans and runs a query; rows are serialized on demand by `serialize(start, end)`. */
 export function startQuery(org: Org, userId: string, soql: string, options: QueryOptions): QueryRun {
-  const plan = planQuery(org.schema, soql);
+  const access = org.security.forUser(userId);
+  // Planned against the caller's schema: objects and fields their profile cannot read do not exist.
+  const plan = planQuery(access.schema, soql);
   const context = new Execution(
     org.store,
+    access,
     org.clock.now(),
     options.version,
-    userId,
     options.includeDeleted === true,
   );
   {
@@ -392,7 +410,7 @@ export function startQuery(org: Org, userId: string, soql: string, options: Quer
       };
     }
     if (plan.aggregate) {
-      const all = aggregateRows(plan.aggregate, matches, org.store);
+      const all = aggregateRows(plan.aggregate, matches, context.store);
       const end = plan.limit === undefined ? all.length : plan.offset + plan.limit;
       const rows = all.slice(plan.offset, end);
       return {
@@ -401,7 +419,7 @@ export function startQuery(org: Org, userId: string, soql: string, options: Quer
         serialize: (start, stop) => rows.slice(start, stop),
       };
     }
-    const records = pageRecords(plan, matches, org.store);
+    const records = pageRecords(plan, matches, context.store);
     return {
       totalSize: records.length,
       size: records.length,

@@ -1,6 +1,6 @@
 import type { Field, Schema, SObjectType } from '../schema/schema.ts';
 import type { RecordValue, StoredRecord } from '../schema/types.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { RecordReader } from '../store/record-store.ts';
 import { noSuchColumn, unknownRelationship } from './errors.ts';
 
 /** How values of a field compare in SOQL. */
@@ -114,13 +114,16 @@ export function resolvePath(
   return { hops, field, polymorphicField: undefined, name: field.name, kind: kindOf(field) };
 }
 
-export type Getter = (record: StoredRecord, store: RecordStore) => RecordValue;
+export type Getter = (record: StoredRecord, store: RecordReader) => RecordValue;
 
-/** Finds a parent record along one hop; undefined when the lookup is empty or dangling. */
+/**
+ * Finds a parent record along one hop; undefined when the lookup is empty or dangling, or (with
+ * a user's reader) when sharing hides the parent: Salesforce returns null for such a parent.
+ */
 export function followHop(
   hop: Hop,
   record: StoredRecord,
-  store: RecordStore,
+  store: RecordReader,
 ): { object: SObjectType; record: StoredRecord } | undefined {
   const id = record[hop.reference.name];
   if (typeof id !== 'string' || id === '') return undefined;

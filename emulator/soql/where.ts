@@ -11,7 +11,7 @@ import { formatDateTime, parseDate, parseDateTime } from '../core/datetime.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Schema, SObjectType } from '../schema/schema.ts';
 import type { RecordValue, StoredRecord } from '../schema/types.ts';
-import type { RecordStore } from '../store/record-store.ts';
+import type { RecordReader } from '../store/record-store.ts';
 import { dateLiteralRange } from './date-literals.ts';
 import { locate, malformed, queryError } from './errors.ts';
 import { compileGetter, type Getter, type ResolvedPath, resolvePath, type ValueKind } from './fields.ts';
@@ -19,7 +19,8 @@ import { decodeStringLiteral } from './parse.ts';
 
 /** What a predicate needs at run time: the data, "now" for date literals, and semi-join results. */
 export interface ExecutionContext {
-  store: RecordStore;
+  /** Records as the querying user may read them: parents hidden by sharing read as absent. */
+  store: RecordReader;
   now: number;
   /** The values a semi-join subquery selects (computed once per execution). */
   semiJoin(plan: unknown): ReadonlySet<string>;

@@ -1,6 +1,7 @@
 import { SalesforceApiError } from '../core/errors.ts';
 import type { Org } from '../org/org.ts';
 import type { SObjectType } from '../schema/schema.ts';
+import type { StoredRecord } from '../schema/types.ts';
 import { runSoql } from '../soql/execute.ts';
 import {
   checkSearchLength,
@@ -40,14 +41,18 @@ export interface SearchPlan {
 const CUSTOM_OBJECT_HINT =
   "If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.";
 
-/** Resolves a RETURNING / sobject name: unknown → INVALID_TYPE; not searchable → INVALID_TYPE too. */
+/**
+ * Resolves a RETURNING / sobject name as `userId` sees the schema: unknown, or unreadable for
+ * their profile → INVALID_TYPE (as in SOQL); not searchable → INVALID_TYPE too.
+ */
 export function resolveSearchObject(
   org: Org,
+  userId: string,
   name: string,
   sourceText?: string,
   position?: number,
 ): SObjectType {
-  const object = org.schema.object(name);
+  const object = org.security.forUser(userId).schema.object(name);
   const located = (message: string) =>
     sourceText !== undefined && position !== undefined
       ? positionedMessage(sourceText, position, message)
@@ -69,26 +74,30 @@ export function resolveSearchObject(
   return object;
 }
 
-/** Every searchable object, Id only: what a SOSL query without RETURNING searches. */
-export function allSearchableObjects(org: Org): ObjectSearchSpec[] {
-  return searchIndexFor(org).objects.map((index) => ({ object: index.object, fields: [] }));
+/** Every searchable object `userId` may read, Id only: what a SOSL query without RETURNING searches. */
+export function allSearchableObjects(org: Org, userId: string): ObjectSearchSpec[] {
+  const schema = org.security.forUser(userId).schema;
+  return searchIndexFor(org).objects.flatMap((index) => {
+    const object = schema.object(index.object.name);
+    return object ? [{ object, fields: [] }] : [];
+  });
 }
 
-export function planFromSosl(org: Org, query: SoslQuery): SearchPlan {
+export function planFromSosl(org: Org, userId: string, query: SoslQuery): SearchPlan {
   const returning = query.returning;
   return {
     expression: query.expression,
     scope: query.scope,
     objects: returning
       ? returning.map((spec) => ({
-          object: resolveSearchObject(org, spec.objectName, query.text, spec.position),
+          object: resolveSearchObject(org, userId, spec.objectName, query.text, spec.position),
           fields: spec.fields,
           where: spec.where,
           orderBy: spec.orderBy,
           limit: spec.limit,
           offset: spec.offset,
         }))
-      : allSearchableObjects(org),
+      : allSearchableObjects(org, userId),
     overallLimit: Math.min(query.limit ?? MAX_SEARCH_RESULTS, MAX_SEARCH_RESULTS),
     sourceText: query.text,
     positions: returning?.map((spec) => spec.position),
@@ -202,6 +211,21 @@ function composeSoql(spec: ObjectSearchSpec, options: { where: boolean; order: b
   return soql;
 }
 
+function visibleHits(
+  org: Org,
+  visible: ((record: StoredRecord) => boolean) | undefined,
+  objectName: string,
+  ids: IdSet,
+): IdSet {
+  if (!visible) return ids;
+  const kept = new Set<string>();
+  for (const id of ids.keys()) {
+    const record = org.store.get(objectName, id);
+    if (record && visible(record)) kept.add(id);
+  }
+  return kept;
+}
+
 /**
  * Runs a search. Salesforce orders results by relevance; the emulator has no relevance score, so
  * it returns objects in the order requested and, within an object, records whose name field
@@ -217,11 +241,18 @@ export function runSearch(
   version: string,
 ): Record<string, unknown>[] {
   const searchIndex = searchIndexFor(org);
+  const access = org.security.forUser(userId);
   const results: Record<string, unknown>[] = [];
   plan.objects.forEach((spec, position) => {
     const index = searchIndex.object(spec.object.name)!;
     const remaining = Math.max(0, plan.overallLimit - results.length);
-    const ids = index.evaluate(plan.expression, plan.scope);
+    // Hits the caller may not read go before ranking, so LIMIT/OFFSET count visible records only.
+    const ids = visibleHits(
+      org,
+      access.readFilter(spec.object.name),
+      spec.object.name,
+      index.evaluate(plan.expression, plan.scope),
+    );
     const query = (soql: string, restrictToIds: ReadonlySet<string>) => {
       try {
         return runSoql(org, userId, soql, { restrictToIds, version }).records as Record<string, unknown>[];

@@ -12,6 +12,12 @@ export interface StoreChange {
 
 export type StoreListener = (change: StoreChange) => void;
 
+/** Reading records by id: the store itself, or a user's view of it through sharing. */
+export interface RecordReader {
+  get(objectName: string, id: string): StoredRecord | undefined;
+  find(id: string): { object: SObjectType; record: StoredRecord } | undefined;
+}
+
 const NULL_KEY = '\u0000null';
 
 /** The key a value is indexed under: text compares case-insensitively in SOQL. */
@@ -86,7 +92,7 @@ export class Table {
  * The org's data, in memory. Records are replaced, never mutated, so a transaction can undo
  * by putting back the previous objects. Listeners (the search index) see every change, undo included.
  */
-export class RecordStore {
+export class RecordStore implements RecordReader {
   readonly schema: Schema;
   readonly #tables = new Map<string, Table>();
   readonly #listeners: StoreListener[] = [];

@@ -2,7 +2,10 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
+import { accountRoutes } from '../accounts/routes.ts';
+import { connectionRoutes } from '../connections/routes.ts';
 import { ServiceError } from '../errors.ts';
+import { authenticate } from './auth-middleware.ts';
 import type { ServiceContext } from './context.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
@@ -42,6 +45,10 @@ export function createServiceApp(service: ServiceContext): Hono {
         ),
     }),
   );
+  // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.
+  app.use('/api/*', authenticate(service));
+  app.route('/api', accountRoutes(service));
+  app.route('/api/connections', connectionRoutes(service));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
   app.onError((error, context) => {

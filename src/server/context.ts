@@ -2,7 +2,9 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { SalesforceSettings } from '../main.ts';
+import type { SalesforceSessions } from '../salesforce/sessions.ts';
 import type { Store } from '../store/database.ts';
+import type { TokenVault } from '../vault/token-vault.ts';
 
 /**
  * What every application service and route needs, passed in explicitly (no globals): tests build
@@ -14,6 +16,10 @@ export interface ServiceContext {
   logger: Logger;
   audit: AuditLog;
   salesforce: SalesforceSettings;
+  /** Encrypts Salesforce tokens and PKCE verifiers at rest. */
+  vault: TokenVault;
+  /** Salesforce token state of this instance: refreshes (single-flight), usage bookkeeping. */
+  salesforceSessions: SalesforceSessions;
   /** Milliseconds since the epoch; tests move time by passing their own. */
   now: () => number;
 }

@@ -1,70 +1,13 @@
-import { createHash, createHmac, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { Browser, parseForm, pkcePair } from '../support/oauth-browser.ts';
 
 const CLIENT_ID = 'forcefield-demo';
 const CLIENT_SECRET = 'forcefield-demo-secret';
 const REDIRECT_URI = 'http://localhost:8765/oauth/callback';
 const PASSWORD = 'demo1234';
-
-/** A minimal browser: keeps cookies, never follows redirects, and reads forms out of HTML. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) {
-      headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
-    }
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const separator = pair.indexOf('=');
-      const name = pair.slice(0, separator).trim();
-      const value = pair.slice(separator + 1).trim();
-      if (/max-age=0/i.test(cookie) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-
-  /** Submits the page's form with its hidden fields plus the given fields (like clicking a button). */
-  async submit(baseUrl: string, html: string, fields: Record<string, string>): Promise<Response> {
-    const form = parseForm(html);
-    return this.fetch(new URL(form.action, baseUrl).toString(), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ ...form.hidden, ...fields }).toString(),
-    });
-  }
-}
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function parseForm(html: string): { action: string; hidden: Record<string, string> } {
-  const action = /<form[^>]*\saction="([^"]*)"/i.exec(html);
-  if (!action) throw new Error(`no form in page:\n${html}`);
-  const hidden: Record<string, string> = {};
-  for (const match of html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
-    const name = /\sname="([^"]*)"/.exec(match[0]);
-    const value = /\svalue="([^"]*)"/.exec(match[0]);
-    if (name) hidden[unescapeHtml(name[1])] = unescapeHtml(value?.[1] ?? '');
-  }
-  return { action: unescapeHtml(action[1]), hidden };
-}
-
-function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
 
 function decodeJwtPart(part: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;

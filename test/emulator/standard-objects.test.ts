@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { standardObjects } from '../../emulator/schema/standard-objects.ts';
 
 /** Objects referenced by describe but not emulated. */
-const EXTERNAL_TARGETS = new Set(['Profile', 'UserRole', 'ContentVersion', 'ContentWorkspace']);
+const EXTERNAL_TARGETS = new Set(['UserRole', 'ContentVersion', 'ContentWorkspace']);
 
 const NAMELESS = new Set(['OpportunityContactRole', 'ContentDocumentLink']);
 
 const EXPECTED_PREFIXES: Record<string, string> = {
   User: '005',
   Organization: '00D',
+  Profile: '00e',
   Account: '001',
   Contact: '003',
   Lead: '00Q',

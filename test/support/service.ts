@@ -20,6 +20,8 @@ export async function startTestService(
   salesforce: SalesforceSettings,
   environment: Record<string, string> = {},
   store?: Store,
+  /** A controllable clock (e.g. to let a login lockout expire). */
+  now?: () => number,
 ): Promise<TestService> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
   const config = parseConfig({
@@ -36,7 +38,7 @@ export async function startTestService(
       callback();
     },
   });
-  const service = await startService({ config, salesforce, logger: createLogger('debug', sink), store });
+  const service = await startService({ config, salesforce, logger: createLogger('debug', sink), store, now });
   return {
     service,
     logs,

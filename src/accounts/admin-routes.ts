@@ -1,0 +1,145 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { badRequest } from '../errors.ts';
+import { currentUser, requireAdmin, surfaceOf } from '../server/auth-middleware.ts';
+import type { AppEnvironment, AuthenticatedUser } from '../server/auth-types.ts';
+import type { ServiceContext } from '../server/context.ts';
+import {
+  addGroupMember,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  groupNameSchema,
+  listGroups,
+  removeGroupMember,
+  renameGroup,
+  setGroupMembers,
+} from './groups.ts';
+import { newPasswordSchema } from './passwords.ts';
+import { readJsonBody } from './request-body.ts';
+import { toPublicUser } from './types.ts';
+import {
+  createUser,
+  emailSchema,
+  getUserRow,
+  listUsers,
+  nameSchema,
+  roleSchema,
+  updateUser,
+} from './users.ts';
+
+const idSchema = z.string().min(1).max(64);
+
+const newUserSchema = z.strictObject({
+  email: emailSchema,
+  name: nameSchema,
+  role: roleSchema.default('member'),
+  password: newPasswordSchema,
+});
+
+const userChangesSchema = z.strictObject({
+  name: nameSchema.optional(),
+  role: roleSchema.optional(),
+  disabled: z.boolean().optional(),
+  password: newPasswordSchema.optional(),
+});
+
+const groupSchema = z.strictObject({ name: groupNameSchema });
+const membersSchema = z.strictObject({ userIds: z.array(idSchema).max(10_000) });
+const memberSchema = z.strictObject({ userId: idSchema });
+
+function actorOf(user: AuthenticatedUser) {
+  return { userId: user.id, surface: surfaceOf(user) };
+}
+
+/** Managing people and groups: admins only (members get 403 on every route here). */
+export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
+  const routes = new Hono<AppEnvironment>();
+
+  routes.get('/users', requireAdmin, async (context) =>
+    context.json({ users: await listUsers(service.store) }),
+  );
+
+  routes.post('/users', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, newUserSchema);
+    const user = await createUser(service, body, actorOf(currentUser(context)));
+    return context.json({ user }, 201);
+  });
+
+  routes.get('/users/:id', requireAdmin, async (context) => {
+    const row = await getUserRow(service.store, context.req.param('id'));
+    return context.json({ user: toPublicUser(row) });
+  });
+
+  routes.patch('/users/:id', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, userChangesSchema);
+    if (Object.keys(body).length === 0)
+      throw badRequest('Send at least one of name, role, disabled, password.');
+    const user = await updateUser(service, context.req.param('id'), body, actorOf(currentUser(context)));
+    return context.json({ user });
+  });
+
+  routes.get('/groups', requireAdmin, async (context) =>
+    context.json({ groups: await listGroups(service.store) }),
+  );
+
+  routes.post('/groups', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, groupSchema);
+    const group = await createGroup(service, body.name, actorOf(currentUser(context)));
+    return context.json({ group }, 201);
+  });
+
+  routes.get('/groups/:id', requireAdmin, async (context) =>
+    context.json({ group: await getGroup(service.store, context.req.param('id')) }),
+  );
+
+  routes.patch('/groups/:id', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, groupSchema);
+    const group = await renameGroup(
+      service,
+      context.req.param('id'),
+      body.name,
+      actorOf(currentUser(context)),
+    );
+    return context.json({ group });
+  });
+
+  routes.delete('/groups/:id', requireAdmin, async (context) => {
+    await deleteGroup(service, context.req.param('id'), actorOf(currentUser(context)));
+    return context.body(null, 204);
+  });
+
+  routes.put('/groups/:id/members', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, membersSchema);
+    const group = await setGroupMembers(
+      service,
+      context.req.param('id'),
+      body.userIds,
+      actorOf(currentUser(context)),
+    );
+    return context.json({ group });
+  });
+
+  routes.post('/groups/:id/members', requireAdmin, async (context) => {
+    const body = await readJsonBody(context, memberSchema);
+    const group = await addGroupMember(
+      service,
+      context.req.param('id'),
+      body.userId,
+      actorOf(currentUser(context)),
+    );
+    return context.json({ group });
+  });
+
+  routes.delete('/groups/:id/members/:userId', requireAdmin, async (context) => {
+    await removeGroupMember(
+      service,
+      context.req.param('id'),
+      context.req.param('userId'),
+      actorOf(currentUser(context)),
+    );
+    return context.body(null, 204);
+  });
+
+  return routes;
+}

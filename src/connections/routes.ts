@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { readJsonBody } from '../accounts/request-body.ts';
+import { currentUser, requireUser } from '../server/auth-middleware.ts';
+import type { AppEnvironment } from '../server/auth-types.ts';
+import type { ServiceContext } from '../server/context.ts';
+import {
+  checkConnection,
+  disconnect,
+  getConnection,
+  listConnections,
+  setShares,
+  sharesSchema,
+} from './connection-service.ts';
+import { callbackQuerySchema, completeConnection, startConnection, startConnectionSchema } from './oauth-flow.ts';
+
+/** Where the web app lists connections; the OAuth callback sends browsers back here. */
+export const CONNECTIONS_PAGE = '/connections';
+
+/**
+ * `/api/connections`: connect (OAuth start and callback), list, read, share, check, disconnect.
+ * Mounted behind `authenticate`; every handler checks access to the connection itself.
+ * Audit behaviour: start — none (nothing changed yet); callback — connection.created/reconnected
+ * (failures too); shares — connection.shared; check — connection.checked; delete —
+ * connection.disconnected; reads — none.
+ */
+export function connectionRoutes(service: ServiceContext): Hono<AppEnvironment> {
+  const routes = new Hono<AppEnvironment>();
+  routes.use('*', requireUser);
+
+  routes.post('/oauth/start', async (context) => {
+    const input = await readJsonBody(context, startConnectionSchema);
+    return context.json(await startConnection(service, currentUser(context), input));
+  });
+
+  routes.get('/oauth/callback', async (context) => {
+    const query = callbackQuerySchema.parse(context.req.query());
+    const { connectionId, reconnected } = await completeConnection(service, currentUser(context), query);
+    if ((context.req.header('accept') ?? '').includes('application/json')) {
+      const connection = await getConnection(service, currentUser(context), connectionId);
+      return context.json({ connection, reconnected }, reconnected ? 200 : 201);
+    }
+    return context.redirect(`${CONNECTIONS_PAGE}?connected=${encodeURIComponent(connectionId)}`, 302);
+  });
+
+  routes.get('/', async (context) => context.json({ connections: await listConnections(service, currentUser(context)) }));
+
+  routes.get('/:id', async (context) =>
+    context.json({ connection: await getConnection(service, currentUser(context), context.req.param('id')) }),
+  );
+
+  routes.put('/:id/shares', async (context) => {
+    const input = await readJsonBody(context, sharesSchema);
+    const connection = await setShares(service, currentUser(context), context.req.param('id'), input);
+    return context.json({ connection });
+  });
+
+  routes.post('/:id/check', async (context) =>
+    context.json(await checkConnection(service, currentUser(context), context.req.param('id'))),
+  );
+
+  routes.delete('/:id', async (context) =>
+    context.json(await disconnect(service, currentUser(context), context.req.param('id'))),
+  );
+
+  return routes;
+}

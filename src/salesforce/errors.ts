@@ -1,0 +1,78 @@
+import { ServiceError } from '../errors.ts';
+
+/**
+ * Why a connection cannot be used right now. `needs_reconnect`: Salesforce refused the refresh
+ * token (revoked, expired, user deactivated) — a person must connect again; retrying is useless.
+ * `refresh_failed` / `salesforce_unreachable`: a transient failure — retrying later may work.
+ * `session_rejected`: Salesforce refused even a freshly refreshed token.
+ */
+export type SalesforceConnectionErrorCode =
+  | 'needs_reconnect'
+  | 'refresh_failed'
+  | 'session_rejected'
+  | 'salesforce_unreachable';
+
+const STATUS: Record<SalesforceConnectionErrorCode, number> = {
+  needs_reconnect: 409,
+  refresh_failed: 503,
+  session_rejected: 502,
+  salesforce_unreachable: 503,
+};
+
+export class SalesforceConnectionError extends ServiceError {
+  declare readonly code: SalesforceConnectionErrorCode;
+  readonly connectionId: string;
+  readonly retryable: boolean;
+
+  constructor(code: SalesforceConnectionErrorCode, connectionId: string, message: string) {
+    super(STATUS[code], code, message, { connectionId });
+    this.name = 'SalesforceConnectionError';
+    this.connectionId = connectionId;
+    this.retryable = code === 'refresh_failed' || code === 'salesforce_unreachable';
+  }
+}
+
+/**
+ * An error Salesforce returned for an API call (`[{ message, errorCode, fields }]`). Its status is
+ * 400 when the request was at fault (bad SOQL, validation) and 502 when Salesforce failed.
+ */
+export class SalesforceApiError extends ServiceError {
+  readonly salesforceErrorCode: string;
+  readonly fields: string[];
+  readonly retryable: boolean;
+
+  constructor(options: { salesforceErrorCode: string; message: string; fields?: string[]; upstreamStatus?: number }) {
+    const upstreamFailure = (options.upstreamStatus ?? 400) >= 500;
+    super(upstreamFailure ? 502 : 400, 'salesforce_error', `Salesforce: ${options.message}`, {
+      salesforceErrorCode: options.salesforceErrorCode,
+      ...(options.fields && options.fields.length > 0 ? { fields: options.fields } : {}),
+    });
+    this.name = 'SalesforceApiError';
+    this.salesforceErrorCode = options.salesforceErrorCode;
+    this.fields = options.fields ?? [];
+    this.retryable = upstreamFailure || options.salesforceErrorCode === 'REQUEST_LIMIT_EXCEEDED';
+  }
+}
+
+/** The token endpoint refused (`{ error, error_description }`). */
+export class OAuthTokenError extends Error {
+  readonly error: string;
+  readonly description: string;
+  readonly status: number;
+
+  constructor(error: string, description: string, status: number) {
+    super(`${error}: ${description}`);
+    this.name = 'OAuthTokenError';
+    this.error = error;
+    this.description = description;
+    this.status = status;
+  }
+}
+
+/** Salesforce could not be reached, timed out, or answered with something that is not its API. */
+export class SalesforceUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SalesforceUnreachableError';
+  }
+}
