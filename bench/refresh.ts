@@ -65,12 +65,21 @@ export async function runRefreshBenchmark(args: string[]): Promise<void> {
 
   try {
     const { context } = service;
-    const userRow = await context.store.db.selectFrom('users').selectAll().where('role', '=', 'member').executeTakeFirstOrThrow();
+    const userRow = await context.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('role', '=', 'member')
+      .executeTakeFirstOrThrow();
     const user = { ...userRow, method: 'session' as const, sessionId: null };
     // A personal connection made directly from emulator-issued tokens: the OAuth flow is not what is measured.
     const salesforceUserId = emulator.org.userIdByUsername('bob@acme.demo')!;
     const refresh = emulator.org.tokens.issueRefreshToken(salesforceUserId, DEMO_APP.clientId, SCOPES);
-    const access = emulator.org.tokens.issueAccessToken(salesforceUserId, DEMO_APP.clientId, SCOPES, refresh.token);
+    const access = emulator.org.tokens.issueAccessToken(
+      salesforceUserId,
+      DEMO_APP.clientId,
+      SCOPES,
+      refresh.token,
+    );
     const id = 'bench-connection';
     const now = new Date().toISOString();
     await context.store.db
@@ -102,7 +111,9 @@ export async function runRefreshBenchmark(args: string[]): Promise<void> {
       })
       .execute();
 
-    console.log(`refresh storm: ${calls} concurrent calls per expiry, ${rounds} rounds, ${service.store.dialect}`);
+    console.log(
+      `refresh storm: ${calls} concurrent calls per expiry, ${rounds} rounds, ${service.store.dialect}`,
+    );
     console.log('| round | calls | token refreshes at the emulator | errors | p50 ms | p99 ms |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     const all: number[] = [];
@@ -139,7 +150,8 @@ export async function runRefreshBenchmark(args: string[]): Promise<void> {
     console.log(
       `| all | ${calls * rounds} | ${totalRefreshes} | ${totalErrors} | ${percentile(all, 0.5).toFixed(1)} | ${percentile(all, 0.99).toFixed(1)} |`,
     );
-    if (totalRefreshes !== rounds) console.log(`WARNING: expected ${rounds} refreshes (one per expiry), saw ${totalRefreshes}`);
+    if (totalRefreshes !== rounds)
+      console.log(`WARNING: expected ${rounds} refreshes (one per expiry), saw ${totalRefreshes}`);
   } finally {
     await service.stop();
     await emulator.stop();

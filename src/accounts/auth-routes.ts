@@ -10,7 +10,7 @@ import {
   sessionCookieOptions,
   surfaceOf,
 } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
+import type { AppEnvironment, AuthenticatedUser } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
 import { logIn } from './login.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -90,7 +90,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
   });
 
   routes.post('/auth/logout', async (context) => {
-    const user = context.get('user') as ReturnType<typeof currentUser> | undefined;
+    const user = context.get('user') as AuthenticatedUser | undefined;
     if (user?.sessionId) {
       await deleteSession(service.store, user.sessionId);
       await service.audit.record({

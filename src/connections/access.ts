@@ -53,7 +53,9 @@ export async function findUsableConnection(
   user: Pick<AuthenticatedUser, 'id' | 'role'>,
   connectionId: string,
 ): Promise<ConnectionRow> {
-  const row = await (await usableConnections(store, user)).where('connections.id', '=', connectionId).executeTakeFirst();
+  const row = await (await usableConnections(store, user))
+    .where('connections.id', '=', connectionId)
+    .executeTakeFirst();
   if (!row) throw notFound('Connection');
   return row;
 }

@@ -8,7 +8,13 @@ import type { AuthenticatedUser } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { connectionTokenContext } from '../vault/token-vault.ts';
-import { type ConnectionRow, canManage, findUsableConnection, TEAM_PRINCIPAL, usableConnections } from './access.ts';
+import {
+  type ConnectionRow,
+  canManage,
+  findUsableConnection,
+  TEAM_PRINCIPAL,
+  usableConnections,
+} from './access.ts';
 import { type ConnectionShares, type ConnectionView, toConnectionView } from './connection-view.ts';
 
 const MAX_SHARES = 1000;
@@ -34,14 +40,24 @@ async function sharesOf(service: ServiceContext, connectionId: string): Promise<
   };
 }
 
-async function viewOf(service: ServiceContext, row: ConnectionRow, user: AuthenticatedUser): Promise<ConnectionView> {
-  const shares = row.kind === 'organization' && canManage(row, user) ? await sharesOf(service, row.id) : undefined;
+async function viewOf(
+  service: ServiceContext,
+  row: ConnectionRow,
+  user: AuthenticatedUser,
+): Promise<ConnectionView> {
+  const shares =
+    row.kind === 'organization' && canManage(row, user) ? await sharesOf(service, row.id) : undefined;
   return toConnectionView(row, user, shares);
 }
 
 /** The connections the user may use, newest first. */
-export async function listConnections(service: ServiceContext, user: AuthenticatedUser): Promise<ConnectionView[]> {
-  const rows = await (await usableConnections(service.store, user)).orderBy('connections.id', 'desc').execute();
+export async function listConnections(
+  service: ServiceContext,
+  user: AuthenticatedUser,
+): Promise<ConnectionView[]> {
+  const rows = await (await usableConnections(service.store, user))
+    .orderBy('connections.id', 'desc')
+    .execute();
   return Promise.all(rows.map((row) => viewOf(service, row, user)));
 }
 
@@ -59,7 +75,8 @@ async function manageableConnection(
   connectionId: string,
 ): Promise<ConnectionRow> {
   const row = await findUsableConnection(service.store, user, connectionId);
-  if (!canManage(row, user)) throw forbidden('Only admins or the person who created this connection can change it.');
+  if (!canManage(row, user))
+    throw forbidden('Only admins or the person who created this connection can change it.');
   return row;
 }
 
@@ -80,9 +97,13 @@ export async function setShares(
   const users = [...new Set(input.users)];
   const groups = [...new Set(input.groups)];
   const knownUsers =
-    users.length > 0 ? await service.store.db.selectFrom('users').select('id').where('id', 'in', users).execute() : [];
+    users.length > 0
+      ? await service.store.db.selectFrom('users').select('id').where('id', 'in', users).execute()
+      : [];
   const knownGroups =
-    groups.length > 0 ? await service.store.db.selectFrom('groups').select('id').where('id', 'in', groups).execute() : [];
+    groups.length > 0
+      ? await service.store.db.selectFrom('groups').select('id').where('id', 'in', groups).execute()
+      : [];
   const unknownUsers = users.filter((id) => !knownUsers.some((known) => known.id === id));
   const unknownGroups = groups.filter((id) => !knownGroups.some((known) => known.id === id));
   if (unknownUsers.length > 0 || unknownGroups.length > 0) {
@@ -129,7 +150,10 @@ export async function disconnect(
   const stored = row.refresh_token ?? row.access_token;
   let result: DisconnectResult;
   if (stored === null) {
-    result = { revokedAtSalesforce: true, message: 'Disconnected. Salesforce had already ended this connection.' };
+    result = {
+      revokedAtSalesforce: true,
+      message: 'Disconnected. Salesforce had already ended this connection.',
+    };
   } else {
     const column = row.refresh_token !== null ? 'refresh_token' : 'access_token';
     let token: string | undefined;
@@ -206,7 +230,8 @@ export async function checkConnection(
     const client = await salesforceClientFor(service, user, connectionId, surface);
     try {
       const identity = await client.userInfo();
-      const same = identity.organization_id === row.salesforce_org_id && identity.user_id === row.salesforce_user_id;
+      const same =
+        identity.organization_id === row.salesforce_org_id && identity.user_id === row.salesforce_user_id;
       result.identity = same
         ? { ok: true, hint: `Connected as ${identity.preferred_username}.` }
         : {

@@ -134,13 +134,13 @@ export function callbackErrorFor(error: string, description: string | undefined)
     case 'redirect_uri_mismatch':
       return oauthError(
         'salesforce_callback_mismatch',
-        'Salesforce refused the callback URL. The operator should add this service\'s callback URL (PUBLIC_URL + ' +
-          '/api/connections/oauth/callback, or SALESFORCE_CALLBACK_URL) to the connected app\'s Callback URL list.',
+        "Salesforce refused the callback URL. The operator should add this service's callback URL (PUBLIC_URL + " +
+          "/api/connections/oauth/callback, or SALESFORCE_CALLBACK_URL) to the connected app's Callback URL list.",
       );
     case 'invalid_scope':
       return oauthError(
         'salesforce_scope_refused',
-        'The connected app does not allow the scopes Forcefield asks for. The operator should compare SALESFORCE_SCOPES with the app\'s selected OAuth scopes.',
+        "The connected app does not allow the scopes Forcefield asks for. The operator should compare SALESFORCE_SCOPES with the app's selected OAuth scopes.",
       );
     default:
       return oauthError(
@@ -151,7 +151,11 @@ export function callbackErrorFor(error: string, description: string | undefined)
 }
 
 /** Reads the state row, checks it belongs to this user and session, and spends it (once). */
-async function consumeState(service: ServiceContext, user: AuthenticatedUser, state: string): Promise<OAuthStatesTable> {
+async function consumeState(
+  service: ServiceContext,
+  user: AuthenticatedUser,
+  state: string,
+): Promise<OAuthStatesTable> {
   const stateHash = hashState(state);
   const row = await service.store.db
     .selectFrom('oauth_states')
@@ -159,7 +163,10 @@ async function consumeState(service: ServiceContext, user: AuthenticatedUser, st
     .where('state_hash', '=', stateHash)
     .executeTakeFirst();
   if (!row) {
-    throw oauthError('oauth_state_invalid', `This Salesforce sign-in is not one we started (the state does not match). ${START_AGAIN}`);
+    throw oauthError(
+      'oauth_state_invalid',
+      `This Salesforce sign-in is not one we started (the state does not match). ${START_AGAIN}`,
+    );
   }
   if (row.user_id !== user.id || row.session_id !== user.sessionId) {
     throw oauthError(
@@ -168,11 +175,17 @@ async function consumeState(service: ServiceContext, user: AuthenticatedUser, st
     );
   }
   if (row.used_at !== null) {
-    throw oauthError('oauth_state_used', `This Salesforce sign-in was already completed or abandoned. ${START_AGAIN}`);
+    throw oauthError(
+      'oauth_state_used',
+      `This Salesforce sign-in was already completed or abandoned. ${START_AGAIN}`,
+    );
   }
   const now = service.now();
   if (Date.parse(row.expires_at) <= now) {
-    throw oauthError('oauth_state_expired', `This Salesforce sign-in took longer than 10 minutes and expired. ${START_AGAIN}`);
+    throw oauthError(
+      'oauth_state_expired',
+      `This Salesforce sign-in took longer than 10 minutes and expired. ${START_AGAIN}`,
+    );
   }
   // Spent with a conditional update, so two callbacks racing with one state cannot both pass.
   const spent = await service.store.db
@@ -182,7 +195,10 @@ async function consumeState(service: ServiceContext, user: AuthenticatedUser, st
     .where('used_at', 'is', null)
     .executeTakeFirst();
   if (Number(spent.numUpdatedRows) !== 1) {
-    throw oauthError('oauth_state_used', `This Salesforce sign-in was already completed or abandoned. ${START_AGAIN}`);
+    throw oauthError(
+      'oauth_state_used',
+      `This Salesforce sign-in was already completed or abandoned. ${START_AGAIN}`,
+    );
   }
   return row;
 }
@@ -232,8 +248,14 @@ export async function completeConnection(
       : oauthError('oauth_state_missing', `The callback has no state parameter. ${START_AGAIN}`);
   }
   const state = await consumeState(service, user, query.state);
-  if (query.error) throw await fail(callbackErrorFor(query.error, query.error_description), { salesforceError: query.error });
-  if (!query.code) throw await fail(oauthError('oauth_code_missing', `Salesforce sent no authorization code. ${START_AGAIN}`));
+  if (query.error)
+    throw await fail(callbackErrorFor(query.error, query.error_description), {
+      salesforceError: query.error,
+    });
+  if (!query.code)
+    throw await fail(
+      oauthError('oauth_code_missing', `Salesforce sent no authorization code. ${START_AGAIN}`),
+    );
 
   const codeVerifier = service.vault.decrypt(state.code_verifier, oauthStateContext(state.state_hash));
   const fetchFunction = service.salesforceSessions.fetch;
@@ -245,8 +267,12 @@ export async function completeConnection(
       code: query.code,
       codeVerifier,
     });
-    const identity = await fetchUserInfo(fetchFunction, { instanceUrl: tokens.instance_url, accessToken: tokens.access_token });
-    if (identity.status !== 'ok') throw new SalesforceUnreachableError('Salesforce refused the new access token for userinfo.');
+    const identity = await fetchUserInfo(fetchFunction, {
+      instanceUrl: tokens.instance_url,
+      accessToken: tokens.access_token,
+    });
+    if (identity.status !== 'ok')
+      throw new SalesforceUnreachableError('Salesforce refused the new access token for userinfo.');
     userInfo = identity.userInfo;
   } catch (error) {
     throw await fail(tokenExchangeError(error));
@@ -261,7 +287,9 @@ export async function completeConnection(
     );
   }
   if (!service.salesforce.embedded && new URL(tokens.instance_url).protocol !== 'https:') {
-    throw await fail(oauthError('salesforce_instance_insecure', 'Salesforce returned an instance URL that is not https.'));
+    throw await fail(
+      oauthError('salesforce_instance_insecure', 'Salesforce returned an instance URL that is not https.'),
+    );
   }
 
   const kind = state.connection_kind;
@@ -269,7 +297,9 @@ export async function completeConnection(
   const requestedName = request.success ? request.data.name : undefined;
   const name = requestedName ?? `Salesforce (${userInfo.preferred_username})`;
   const now = new Date(service.now()).toISOString();
-  const scopes = JSON.stringify((tokens.scope ?? service.salesforce.scopes.join(' ')).split(/\s+/).filter(Boolean));
+  const scopes = JSON.stringify(
+    (tokens.scope ?? service.salesforce.scopes.join(' ')).split(/\s+/).filter(Boolean),
+  );
 
   let existingQuery = service.store.db
     .selectFrom('connections')
@@ -282,8 +312,14 @@ export async function completeConnection(
   const existing: ConnectionRow | undefined = await existingQuery.executeTakeFirst();
   const connectionId = existing?.id ?? newId(service.now());
   const encrypted = {
-    access_token: service.vault.encrypt(tokens.access_token, connectionTokenContext(connectionId, 'access_token')),
-    refresh_token: service.vault.encrypt(tokens.refresh_token, connectionTokenContext(connectionId, 'refresh_token')),
+    access_token: service.vault.encrypt(
+      tokens.access_token,
+      connectionTokenContext(connectionId, 'access_token'),
+    ),
+    refresh_token: service.vault.encrypt(
+      tokens.refresh_token,
+      connectionTokenContext(connectionId, 'refresh_token'),
+    ),
   };
   const identity = {
     username: userInfo.preferred_username,

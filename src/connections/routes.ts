@@ -11,7 +11,12 @@ import {
   setShares,
   sharesSchema,
 } from './connection-service.ts';
-import { callbackQuerySchema, completeConnection, startConnection, startConnectionSchema } from './oauth-flow.ts';
+import {
+  callbackQuerySchema,
+  completeConnection,
+  startConnection,
+  startConnectionSchema,
+} from './oauth-flow.ts';
 
 /** Where the web app lists connections; the OAuth callback sends browsers back here. */
 export const CONNECTIONS_PAGE = '/connections';
@@ -42,7 +47,9 @@ export function connectionRoutes(service: ServiceContext): Hono<AppEnvironment> 
     return context.redirect(`${CONNECTIONS_PAGE}?connected=${encodeURIComponent(connectionId)}`, 302);
   });
 
-  routes.get('/', async (context) => context.json({ connections: await listConnections(service, currentUser(context)) }));
+  routes.get('/', async (context) =>
+    context.json({ connections: await listConnections(service, currentUser(context)) }),
+  );
 
   routes.get('/:id', async (context) =>
     context.json({ connection: await getConnection(service, currentUser(context), context.req.param('id')) }),

@@ -41,7 +41,12 @@ export class SalesforceApiError extends ServiceError {
   readonly fields: string[];
   readonly retryable: boolean;
 
-  constructor(options: { salesforceErrorCode: string; message: string; fields?: string[]; upstreamStatus?: number }) {
+  constructor(options: {
+    salesforceErrorCode: string;
+    message: string;
+    fields?: string[];
+    upstreamStatus?: number;
+  }) {
     const upstreamFailure = (options.upstreamStatus ?? 400) >= 500;
     super(upstreamFailure ? 502 : 400, 'salesforce_error', `Salesforce: ${options.message}`, {
       salesforceErrorCode: options.salesforceErrorCode,

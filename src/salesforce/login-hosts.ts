@@ -36,7 +36,13 @@ export function resolveLoginHost(
   if (!url) throw badRequest(`The My Domain URL is not a URL. ${problem}`);
   if (url.origin === configured) return configured;
   if (url.protocol !== 'https:') throw badRequest(`The My Domain URL must use https. ${problem}`);
-  if (url.username || url.password || url.port || (url.pathname !== '/' && url.pathname !== '') || url.search) {
+  if (
+    url.username ||
+    url.password ||
+    url.port ||
+    (url.pathname !== '/' && url.pathname !== '') ||
+    url.search
+  ) {
     throw badRequest(`The My Domain URL must be just the host, with no path or port. ${problem}`);
   }
   const host = url.hostname.toLowerCase();

@@ -119,7 +119,9 @@ async function tokenRequest(
     throw new SalesforceUnreachableError("Salesforce's token response is missing fields we need.");
   }
   if (!signatureMatches(parsed.data, settings.clientSecret)) {
-    throw new SalesforceUnreachableError("Salesforce's token response signature does not match our client secret.");
+    throw new SalesforceUnreachableError(
+      "Salesforce's token response signature does not match our client secret.",
+    );
   }
   return parsed.data;
 }
@@ -152,17 +154,23 @@ export async function fetchUserInfo(
   fetchFunction: Fetch,
   options: { instanceUrl: string; accessToken: string },
 ): Promise<{ status: 'ok'; userInfo: UserInfo } | { status: 'invalid_session' }> {
-  const response = await send(fetchFunction, new URL('/services/oauth2/userinfo', options.instanceUrl).toString(), {
-    headers: { Authorization: `Bearer ${options.accessToken}`, Accept: 'application/json' },
-  });
+  const response = await send(
+    fetchFunction,
+    new URL('/services/oauth2/userinfo', options.instanceUrl).toString(),
+    {
+      headers: { Authorization: `Bearer ${options.accessToken}`, Accept: 'application/json' },
+    },
+  );
   if (response.status === 401 || response.status === 403) {
     await response.body?.cancel();
     return { status: 'invalid_session' };
   }
   const body = await readJson(response);
-  if (!response.ok) throw new SalesforceUnreachableError(`Salesforce's userinfo answered ${response.status}.`);
+  if (!response.ok)
+    throw new SalesforceUnreachableError(`Salesforce's userinfo answered ${response.status}.`);
   const parsed = userInfoSchema.safeParse(body);
-  if (!parsed.success) throw new SalesforceUnreachableError("Salesforce's userinfo response is missing fields we need.");
+  if (!parsed.success)
+    throw new SalesforceUnreachableError("Salesforce's userinfo response is missing fields we need.");
   return { status: 'ok', userInfo: parsed.data };
 }
 

@@ -49,7 +49,9 @@ const limitsSchema = z.object({
 });
 const versionsSchema = z.array(z.object({ version: z.string() }));
 const compositeSchema = z.object({
-  compositeResponse: z.array(z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() })),
+  compositeResponse: z.array(
+    z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }),
+  ),
 });
 
 /** jsforce's HttpApiError, as far as we read it. */
@@ -66,7 +68,8 @@ function isJsforceApiError(error: unknown): error is JsforceApiError {
 function isInvalidSession(error: unknown): boolean {
   return (
     error instanceof InvalidSessionSignal ||
-    (isJsforceApiError(error) && (error.errorCode === 'INVALID_SESSION_ID' || error.errorCode === 'ERROR_HTTP_401'))
+    (isJsforceApiError(error) &&
+      (error.errorCode === 'INVALID_SESSION_ID' || error.errorCode === 'ERROR_HTTP_401'))
   );
 }
 
@@ -80,7 +83,9 @@ function translateError(error: unknown, connectionId: string): Error {
   }
   if (isJsforceApiError(error)) {
     const data = error.data as { fields?: unknown } | undefined;
-    const fields = Array.isArray(data?.fields) ? data.fields.filter((field) => typeof field === 'string') : [];
+    const fields = Array.isArray(data?.fields)
+      ? data.fields.filter((field) => typeof field === 'string')
+      : [];
     const upstreamStatus = /^ERROR_HTTP_(\d{3})$/.exec(error.errorCode)?.[1];
     return new SalesforceApiError({
       salesforceErrorCode: error.errorCode,
@@ -156,7 +161,9 @@ export class SalesforceClient {
    * Runs one Salesforce call; on an expired session, renews it once for this client (concurrent
    * calls of the client share that renewal) and retries once. Never loops.
    */
-  async #call<T>(operation: (connection: jsforce.Connection, tokens: SessionTokens) => Promise<T>): Promise<T> {
+  async #call<T>(
+    operation: (connection: jsforce.Connection, tokens: SessionTokens) => Promise<T>,
+  ): Promise<T> {
     const { sessions } = this.#options;
     let retried = false;
     for (;;) {
@@ -203,7 +210,9 @@ export class SalesforceClient {
       connection.request({
         method: method as 'GET',
         url,
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
       }),
     );
   }
@@ -218,7 +227,12 @@ export class SalesforceClient {
     const query = fields && fields.length > 0 ? `?fields=${encodeURIComponent(fields.join(','))}` : '';
     return z
       .record(z.string(), z.unknown())
-      .parse(await this.#request('GET', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`));
+      .parse(
+        await this.#request(
+          'GET',
+          `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`,
+        ),
+      );
   }
 
   async describe(objectType: string): Promise<Record<string, unknown>> {
@@ -229,7 +243,9 @@ export class SalesforceClient {
 
   async limits(): Promise<{ dailyApiRequests: { max: number; remaining: number } }> {
     const body = limitsSchema.parse(await this.#request('GET', '/limits'));
-    return { dailyApiRequests: { max: body.DailyApiRequests.Max, remaining: body.DailyApiRequests.Remaining } };
+    return {
+      dailyApiRequests: { max: body.DailyApiRequests.Max, remaining: body.DailyApiRequests.Remaining },
+    };
   }
 
   /** The API versions the org serves. */
@@ -256,9 +272,18 @@ export class SalesforceClient {
     });
   }
 
-  async update(objectType: string, id: string, fields: SalesforceRecord, decision: AuditDecision): Promise<void> {
+  async update(
+    objectType: string,
+    id: string,
+    fields: SalesforceRecord,
+    decision: AuditDecision,
+  ): Promise<void> {
     await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#request('PATCH', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`, fields);
+      await this.#request(
+        'PATCH',
+        `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`,
+        fields,
+      );
       return { result: undefined, recordIds: [id] };
     });
   }

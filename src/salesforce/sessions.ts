@@ -72,11 +72,18 @@ export class SalesforceSessions {
       .where('id', '=', connectionId)
       .executeTakeFirst();
     if (!row || row.status === 'revoked') {
-      throw new SalesforceConnectionError('needs_reconnect', connectionId, 'This connection was disconnected.');
+      throw new SalesforceConnectionError(
+        'needs_reconnect',
+        connectionId,
+        'This connection was disconnected.',
+      );
     }
     if (row.status !== 'active' || row.access_token === null) throw needsReconnect(connectionId, row.name);
     return {
-      accessToken: this.#options.vault.decrypt(row.access_token, connectionTokenContext(connectionId, 'access_token')),
+      accessToken: this.#options.vault.decrypt(
+        row.access_token,
+        connectionTokenContext(connectionId, 'access_token'),
+      ),
       instanceUrl: row.instance_url,
       tokenVersion: row.token_version,
     };
@@ -97,7 +104,11 @@ export class SalesforceSessions {
     return flight;
   }
 
-  async #refreshOnce(connectionId: string, staleVersion: number, trigger: RefreshTrigger): Promise<SessionTokens> {
+  async #refreshOnce(
+    connectionId: string,
+    staleVersion: number,
+    trigger: RefreshTrigger,
+  ): Promise<SessionTokens> {
     const { store, audit, logger } = this.#options;
     // Cheap check first: another process may have refreshed already, and then no lock is needed.
     const latest = await store.db
@@ -126,7 +137,10 @@ export class SalesforceSessions {
         return outcome.tokens;
       case 'needs_reconnect':
         if (outcome.newlyMarked) {
-          logger.warn({ connectionId, reason: outcome.reason }, 'Salesforce refused the refresh token; connection needs reconnecting');
+          logger.warn(
+            { connectionId, reason: outcome.reason },
+            'Salesforce refused the refresh token; connection needs reconnecting',
+          );
           await audit.record({
             actorUserId: trigger.actorUserId,
             connectionId,
@@ -139,7 +153,11 @@ export class SalesforceSessions {
         }
         throw needsReconnect(connectionId, name);
       case 'missing':
-        throw new SalesforceConnectionError('needs_reconnect', connectionId, 'This connection was disconnected.');
+        throw new SalesforceConnectionError(
+          'needs_reconnect',
+          connectionId,
+          'This connection was disconnected.',
+        );
       case 'failed':
         logger.warn({ connectionId, reason: outcome.reason }, 'Salesforce token refresh failed');
         throw new SalesforceConnectionError(
@@ -164,7 +182,8 @@ export class SalesforceSessions {
     if (store.dialect === 'postgres') select = select.forUpdate();
     const row = await select.executeTakeFirst();
     if (!row || row.status === 'revoked') return { kind: 'missing' };
-    if (row.status === 'needs_reconnect') return { kind: 'needs_reconnect', newlyMarked: false, reason: 'already marked' };
+    if (row.status === 'needs_reconnect')
+      return { kind: 'needs_reconnect', newlyMarked: false, reason: 'already marked' };
     if (row.token_version !== staleVersion && row.access_token !== null) {
       // The race was lost: the winner's token is the one to use.
       return {
@@ -177,17 +196,34 @@ export class SalesforceSessions {
       };
     }
     if (row.refresh_token === null) {
-      return this.#markNeedsReconnect(transaction, connectionId, row.token_version, 'no refresh token stored');
+      return this.#markNeedsReconnect(
+        transaction,
+        connectionId,
+        row.token_version,
+        'no refresh token stored',
+      );
     }
-    const refreshToken = vault.decrypt(row.refresh_token, connectionTokenContext(connectionId, 'refresh_token'));
+    const refreshToken = vault.decrypt(
+      row.refresh_token,
+      connectionTokenContext(connectionId, 'refresh_token'),
+    );
     let response: Awaited<ReturnType<typeof refreshAccessToken>>;
     try {
-      response = await refreshAccessToken(this.fetch, this.settings, { loginHost: row.login_host, refreshToken });
+      response = await refreshAccessToken(this.fetch, this.settings, {
+        loginHost: row.login_host,
+        refreshToken,
+      });
     } catch (error) {
       if (error instanceof OAuthTokenError && error.error === 'invalid_grant') {
-        return this.#markNeedsReconnect(transaction, connectionId, row.token_version, error.description || 'invalid_grant');
+        return this.#markNeedsReconnect(
+          transaction,
+          connectionId,
+          row.token_version,
+          error.description || 'invalid_grant',
+        );
       }
-      if (error instanceof OAuthTokenError) return { kind: 'failed', reason: `${error.error}: ${error.description}` };
+      if (error instanceof OAuthTokenError)
+        return { kind: 'failed', reason: `${error.error}: ${error.description}` };
       if (error instanceof SalesforceUnreachableError) return { kind: 'failed', reason: error.message };
       throw error;
     }
@@ -198,9 +234,17 @@ export class SalesforceSessions {
     await transaction
       .updateTable('connections')
       .set({
-        access_token: vault.encrypt(response.access_token, connectionTokenContext(connectionId, 'access_token')),
+        access_token: vault.encrypt(
+          response.access_token,
+          connectionTokenContext(connectionId, 'access_token'),
+        ),
         ...(rotated && response.refresh_token
-          ? { refresh_token: vault.encrypt(response.refresh_token, connectionTokenContext(connectionId, 'refresh_token')) }
+          ? {
+              refresh_token: vault.encrypt(
+                response.refresh_token,
+                connectionTokenContext(connectionId, 'refresh_token'),
+              ),
+            }
           : {}),
         instance_url: response.instance_url,
         token_version: tokenVersion,
@@ -223,7 +267,12 @@ export class SalesforceSessions {
   ): Promise<RefreshOutcome> {
     await transaction
       .updateTable('connections')
-      .set({ status: 'needs_reconnect', access_token: null, refresh_token: null, token_version: tokenVersion + 1 })
+      .set({
+        status: 'needs_reconnect',
+        access_token: null,
+        refresh_token: null,
+        token_version: tokenVersion + 1,
+      })
       .where('id', '=', connectionId)
       .execute();
     return { kind: 'needs_reconnect', newlyMarked: true, reason };
@@ -243,7 +292,10 @@ export class SalesforceSessions {
    * every USAGE_WRITE_INTERVAL_MS per connection: a busy agent must not turn every Salesforce
    * call into a database write.
    */
-  async recordUsage(connectionId: string, apiUsage: { used: number; max: number } | undefined): Promise<void> {
+  async recordUsage(
+    connectionId: string,
+    apiUsage: { used: number; max: number } | undefined,
+  ): Promise<void> {
     const now = this.#options.now();
     const last = this.#usageWrittenAt.get(connectionId);
     if (last !== undefined && now - last < USAGE_WRITE_INTERVAL_MS) return;
@@ -254,7 +306,9 @@ export class SalesforceSessions {
         .updateTable('connections')
         .set({
           last_used_at: at,
-          ...(apiUsage ? { api_usage_used: apiUsage.used, api_usage_max: apiUsage.max, api_usage_at: at } : {}),
+          ...(apiUsage
+            ? { api_usage_used: apiUsage.used, api_usage_max: apiUsage.max, api_usage_at: at }
+            : {}),
         })
         .where('id', '=', connectionId)
         .execute();

@@ -51,7 +51,8 @@ export function isAllowedOrigin(service: ServiceContext, context: Context): bool
 export function clientAddress(service: ServiceContext, context: Context): string {
   if (service.config.TRUST_PROXY) {
     const forwarded = context.req.header('x-forwarded-for');
-    const last = forwarded?.split(',').at(-1)?.trim();
+    // Capped: it is only a rate-limit key, and the header's length is the client's choice.
+    const last = forwarded?.split(',').at(-1)?.trim().slice(0, 64);
     if (last) return last;
   }
   try {

@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The PostgreSQL schema the store was opened in, if one was given (tests). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ export function openStore(options: StoreOptions): Store {
       ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -56,7 +58,13 @@ export function openStore(options: StoreOptions): Store {
 
 /** Applies every pending migration; throws with the failing migration's name on error. */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider });
+  // Named explicitly: without it Kysely takes another schema's migration tables for this one's
+  // (PostgreSQL tests run side by side in one database) and then fails to lock.
+  const migrator = new Migrator({
+    db: store.db,
+    provider,
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((result) => result.status === 'Error');
   if (error) {

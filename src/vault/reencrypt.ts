@@ -24,7 +24,10 @@ export async function keyUsage(store: Store): Promise<KeyUsage> {
     byKey[keyId] = (byKey[keyId] ?? 0) + 1;
     total++;
   };
-  const connections = await store.db.selectFrom('connections').select(['access_token', 'refresh_token']).execute();
+  const connections = await store.db
+    .selectFrom('connections')
+    .select(['access_token', 'refresh_token'])
+    .execute();
   for (const row of connections) {
     count(row.access_token);
     count(row.refresh_token);
@@ -58,7 +61,10 @@ export async function reencryptAll(store: Store, vault: TokenVault): Promise<Ree
       const rewrap = (value: string | null, column: 'access_token' | 'refresh_token') =>
         value === null || vault.isUnderCurrentKey(value)
           ? value
-          : vault.encrypt(vault.decrypt(value, connectionTokenContext(id, column)), connectionTokenContext(id, column));
+          : vault.encrypt(
+              vault.decrypt(value, connectionTokenContext(id, column)),
+              connectionTokenContext(id, column),
+            );
       let update = store.db
         .updateTable('connections')
         .set({

@@ -38,9 +38,13 @@ export class TokenVault {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [FORMAT_VERSION, id, iv.toString('base64url'), tag.toString('base64url'), data.toString('base64url')].join(
-      ':',
-    );
+    return [
+      FORMAT_VERSION,
+      id,
+      iv.toString('base64url'),
+      tag.toString('base64url'),
+      data.toString('base64url'),
+    ].join(':');
   }
 
   decrypt(ciphertext: string, context: string): string {
@@ -85,7 +89,10 @@ export class TokenVault {
 }
 
 /** The additional data that binds a connection token to its row and column. */
-export function connectionTokenContext(connectionId: string, column: 'access_token' | 'refresh_token'): string {
+export function connectionTokenContext(
+  connectionId: string,
+  column: 'access_token' | 'refresh_token',
+): string {
   return `connection:${connectionId}:${column}`;
 }
 

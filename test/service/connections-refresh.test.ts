@@ -40,7 +40,11 @@ async function setUp(dialect: 'sqlite' | 'postgres', instances = 1): Promise<Set
   for (let index = 0; index < instances; index++) {
     // Each instance has its own store (its own pool) as separate processes would.
     const store = index === 0 ? testStore.store : openStore(testStore.options);
-    const service = await startTestService(emulatorSalesforce(emulator.url), { FORCEFIELD_SECRET_KEY: SECRET_KEY }, store);
+    const service = await startTestService(
+      emulatorSalesforce(emulator.url),
+      { FORCEFIELD_SECRET_KEY: SECRET_KEY },
+      store,
+    );
     cleanups.push(async () => {
       await service.stop();
       if (index > 0) await store.close();
@@ -62,7 +66,11 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     const bob = await logIn(test.service.url, 'bob@forcefield.demo');
     const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
     const user = await serviceUser(test.service, 'bob@forcefield.demo');
-    const before = await test.service.store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const before = await test.service.store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
     await emulatorAdmin(emulator, 'POST', '/counters/reset');
     clock.advance(61_000);
@@ -76,12 +84,19 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     expect(failures).toEqual([]);
     expect(await tokenRequests(emulator)).toBe(1);
 
-    const after = await test.service.store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const after = await test.service.store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(after.token_version).toBe(before.token_version + 1);
     expect(after.refresh_token).not.toBe(before.refresh_token);
     expect(after.last_used_at).not.toBeNull();
     expect(after.api_usage_max).toBeGreaterThan(0);
-    const { events } = await test.service.context.audit.query({ connectionId: id, action: 'connection.refreshed' });
+    const { events } = await test.service.context.audit.query({
+      connectionId: id,
+      action: 'connection.refreshed',
+    });
     expect(events.length).toBe(1);
     expect(events[0].detail).toMatchObject({ rotated: true });
 
@@ -123,7 +138,10 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     expect(check.body.identity.hint).toMatch(/Reconnect/);
     // Still no further token request: a needs_reconnect connection is not retried.
     expect(await tokenRequests(emulator)).toBe(1);
-    const { events } = await test.service.context.audit.query({ connectionId: id, action: 'connection.needs_reconnect' });
+    const { events } = await test.service.context.audit.query({
+      connectionId: id,
+      action: 'connection.needs_reconnect',
+    });
     expect(events.length).toBe(1);
 
     // Connecting again brings it back.

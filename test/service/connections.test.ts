@@ -38,7 +38,10 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
   });
 
   it('connects a personal connection, uses it, and disconnects with revocation at Salesforce', async () => {
-    const callback = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    const callback = await authorizeConnection(bob, emulator, {
+      kind: 'personal',
+      username: 'bob@acme.demo',
+    });
     expect(callback.toString().startsWith(`${test.service.url}/api/connections/oauth/callback?`)).toBe(true);
     // A browser (no Accept: application/json) is sent back to the Connections page.
     const finished = await bob.browser.fetch(callback.toString());
@@ -65,13 +68,24 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect((await alice.call('GET', '/api/connections')).body.connections).toEqual([]);
 
     // Tokens are encrypted at rest.
-    const row = await test.service.store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await test.service.store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.access_token).toMatch(/^v1:/);
     expect(row.refresh_token).toMatch(/^v1:/);
-    const accessToken = test.service.context.vault.decrypt(row.access_token!, connectionTokenContext(id, 'access_token'));
+    const accessToken = test.service.context.vault.decrypt(
+      row.access_token!,
+      connectionTokenContext(id, 'access_token'),
+    );
 
     // Bob uses it through the one Salesforce client.
-    const client = await salesforceClientFor(test.service.context, await serviceUser(test.service, 'bob@forcefield.demo'), id);
+    const client = await salesforceClientFor(
+      test.service.context,
+      await serviceUser(test.service, 'bob@forcefield.demo'),
+      id,
+    );
     const accounts = await client.query<{ Id: string; Name: string }>('SELECT Id, Name FROM Account LIMIT 3');
     expect(accounts.records.length).toBe(3);
     const check = await bob.call('POST', `/api/connections/${id}/check`);
@@ -92,18 +106,28 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     });
     expect(old.status).toBe(401);
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    const after = await test.service.store.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const after = await test.service.store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(after).toMatchObject({ status: 'revoked', access_token: null, refresh_token: null });
 
     const { events } = await test.service.context.audit.query({ connectionId: id });
     const actions = events.map((event) => event.action);
-    expect(actions).toEqual(expect.arrayContaining(['connection.created', 'connection.checked', 'connection.disconnected']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['connection.created', 'connection.checked', 'connection.disconnected']),
+    );
     expect(events.find((event) => event.action === 'connection.created')?.surface).toBe('web');
     expect(test.logs.join('')).not.toContain(accessToken);
   });
 
   it('answers JSON to a callback that asks for it', async () => {
-    const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo', name: 'Bob again' });
+    const id = await connect(bob, emulator, {
+      kind: 'personal',
+      username: 'bob@acme.demo',
+      name: 'Bob again',
+    });
     const read = await bob.call('GET', `/api/connections/${id}`);
     expect(read.body.connection.name).toBe('Bob again');
     await bob.call('DELETE', `/api/connections/${id}`);
@@ -111,10 +135,17 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
 
   it('shares organization connections with groups, effective at once', async () => {
     // A member cannot create one.
-    const refused = await bob.call('POST', '/api/connections/oauth/start', { kind: 'organization', loginHost: 'production' });
+    const refused = await bob.call('POST', '/api/connections/oauth/start', {
+      kind: 'organization',
+      loginHost: 'production',
+    });
     expect(refused.status).toBe(403);
 
-    const id = await connect(alice, emulator, { kind: 'organization', username: 'alice@acme.demo', name: 'Acme service' });
+    const id = await connect(alice, emulator, {
+      kind: 'organization',
+      username: 'alice@acme.demo',
+      name: 'Acme service',
+    });
     // Not shared yet: members get 404, as for an id that does not exist.
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
 
@@ -123,37 +154,62 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     const groupId = group.body.group.id as string;
     const bobUser = await serviceUser(test.service, 'bob@forcefield.demo');
     const carolUser = await serviceUser(test.service, 'carol@forcefield.demo');
-    expect((await alice.call('PUT', `/api/groups/${groupId}/members`, { userIds: [bobUser.id] })).status).toBe(200);
+    expect(
+      (await alice.call('PUT', `/api/groups/${groupId}/members`, { userIds: [bobUser.id] })).status,
+    ).toBe(200);
 
-    const shared = await alice.call('PUT', `/api/connections/${id}/shares`, { users: [], groups: [groupId], team: false });
+    const shared = await alice.call('PUT', `/api/connections/${id}/shares`, {
+      users: [],
+      groups: [groupId],
+      team: false,
+    });
     expect(shared.status).toBe(200);
     expect(shared.body.connection.shares).toEqual({ users: [], groups: [groupId], team: false });
 
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(200);
-    expect((await bob.call('GET', '/api/connections')).body.connections.map((c: { id: string }) => c.id)).toContain(id);
+    expect(
+      (await bob.call('GET', '/api/connections')).body.connections.map((c: { id: string }) => c.id),
+    ).toContain(id);
     expect((await bob.call('GET', `/api/connections/${id}`)).body.connection.shares).toBeUndefined();
     const client = await salesforceClientFor(test.service.context, bobUser, id);
     expect((await client.query('SELECT Id FROM Account LIMIT 1')).records.length).toBe(1);
     expect((await carol.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    await expect(salesforceClientFor(test.service.context, carolUser, id)).rejects.toMatchObject({ status: 404 });
+    await expect(salesforceClientFor(test.service.context, carolUser, id)).rejects.toMatchObject({
+      status: 404,
+    });
     // Bob may use it but not manage it.
-    expect((await bob.call('PUT', `/api/connections/${id}/shares`, { users: [], groups: [], team: true })).status).toBe(403);
+    expect(
+      (await bob.call('PUT', `/api/connections/${id}/shares`, { users: [], groups: [], team: true })).status,
+    ).toBe(403);
     expect((await bob.call('DELETE', `/api/connections/${id}`)).status).toBe(403);
 
     // Whole team, then nobody.
     await alice.call('PUT', `/api/connections/${id}/shares`, { team: true });
     expect((await carol.call('GET', `/api/connections/${id}`)).status).toBe(200);
-    const unshared = await alice.call('PUT', `/api/connections/${id}/shares`, { users: [], groups: [], team: false });
+    const unshared = await alice.call('PUT', `/api/connections/${id}/shares`, {
+      users: [],
+      groups: [],
+      team: false,
+    });
     expect(unshared.status).toBe(200);
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
     expect((await carol.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    await expect(salesforceClientFor(test.service.context, bobUser, id)).rejects.toMatchObject({ status: 404 });
+    await expect(salesforceClientFor(test.service.context, bobUser, id)).rejects.toMatchObject({
+      status: 404,
+    });
 
     // Unknown principals and personal connections are refused with reasons.
-    const unknown = await alice.call('PUT', `/api/connections/${id}/shares`, { users: ['nobody'], groups: [], team: false });
+    const unknown = await alice.call('PUT', `/api/connections/${id}/shares`, {
+      users: ['nobody'],
+      groups: [],
+      team: false,
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details).toEqual({ unknownUsers: ['nobody'], unknownGroups: [] });
-    const { events } = await test.service.context.audit.query({ connectionId: id, action: 'connection.shared' });
+    const { events } = await test.service.context.audit.query({
+      connectionId: id,
+      action: 'connection.shared',
+    });
     expect(events.length).toBe(3);
     await alice.call('DELETE', `/api/connections/${id}`);
   });
@@ -167,12 +223,17 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect(missing.status).toBe(400);
 
     // Another user's (or session's) state.
-    const callback = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    const callback = await authorizeConnection(bob, emulator, {
+      kind: 'personal',
+      username: 'bob@acme.demo',
+    });
     const stolen = await carol.call('GET', callback.toString());
     expect(stolen.status).toBe(400);
     expect(stolen.body.error.code).toBe('oauth_state_mismatch');
     const otherSession = await logIn(test.service.url, 'bob@forcefield.demo');
-    expect((await otherSession.call('GET', callback.toString())).body.error.code).toBe('oauth_state_mismatch');
+    expect((await otherSession.call('GET', callback.toString())).body.error.code).toBe(
+      'oauth_state_mismatch',
+    );
 
     // A tampered code fails at Salesforce and spends the state.
     const tampered = new URL(callback);
@@ -198,20 +259,30 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
 
     // An expired state.
     const late = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    await test.service.store.db.updateTable('oauth_states').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('used_at', 'is', null).execute();
+    await test.service.store.db
+      .updateTable('oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('used_at', 'is', null)
+      .execute();
     const expired = await bob.call('GET', late.toString());
     expect(expired.status).toBe(400);
     expect(expired.body.error.code).toBe('oauth_state_expired');
 
     // The user declined at Salesforce.
-    const declinedState = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    const declinedState = await authorizeConnection(bob, emulator, {
+      kind: 'personal',
+      username: 'bob@acme.demo',
+    });
     const declined = await bob.call(
       'GET',
       `/api/connections/oauth/callback?error=access_denied&error_description=end-user+denied+authorization&state=${encodeURIComponent(declinedState.searchParams.get('state')!)}`,
     );
     expect(declined.status).toBe(400);
     expect(declined.body.error.code).toBe('salesforce_access_denied');
-    const approval = await bob.call('GET', '/api/connections/oauth/callback?error=OAUTH_APPROVAL_ERROR_GENERIC');
+    const approval = await bob.call(
+      'GET',
+      '/api/connections/oauth/callback?error=OAUTH_APPROVAL_ERROR_GENERIC',
+    );
     expect(approval.status).toBe(400);
     expect(approval.body.error.message).toMatch(/Approve Uninstalled Connected Apps/);
 
@@ -219,7 +290,10 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect((await new Browser().fetch(callback.toString())).status).toBe(401);
 
     // Bad start input.
-    const badStart = await bob.call('POST', '/api/connections/oauth/start', { kind: 'personal', loginHost: 'elsewhere' });
+    const badStart = await bob.call('POST', '/api/connections/oauth/start', {
+      kind: 'personal',
+      loginHost: 'elsewhere',
+    });
     expect(badStart.status).toBe(400);
 
     // Unknown ids.
@@ -239,7 +313,10 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     const first = await connect(carol, emulator, { kind: 'personal', username: 'carol@acme.demo' });
     const again = await connect(carol, emulator, { kind: 'personal', username: 'carol@acme.demo' });
     expect(again).toBe(first);
-    const { events } = await test.service.context.audit.query({ connectionId: first, action: 'connection.reconnected' });
+    const { events } = await test.service.context.audit.query({
+      connectionId: first,
+      action: 'connection.reconnected',
+    });
     expect(events.length).toBe(1);
     await carol.call('DELETE', `/api/connections/${first}`);
   });

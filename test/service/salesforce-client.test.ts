@@ -40,9 +40,18 @@ async function eventsFor(action: string) {
 
 describe('Salesforce client writes', () => {
   it('records an audit event for each audited write, success or failure', async () => {
-    const created = await client.create('Account', { Name: 'Audit Test Co' }, decision('salesforce.record.created'));
+    const created = await client.create(
+      'Account',
+      { Name: 'Audit Test Co' },
+      decision('salesforce.record.created'),
+    );
     expect(created.id).toMatch(/^001/);
-    await client.update('Account', created.id, { Industry: 'Banking' }, decision('salesforce.record.updated'));
+    await client.update(
+      'Account',
+      created.id,
+      { Industry: 'Banking' },
+      decision('salesforce.record.updated'),
+    );
     expect((await client.retrieve('Account', created.id, ['Industry'])).Industry).toBe('Banking');
     await client.delete('Account', created.id, decision('salesforce.record.deleted'));
 
@@ -59,9 +68,16 @@ describe('Salesforce client writes', () => {
     expect((await eventsFor('salesforce.record.updated'))[0].recordIds).toEqual([created.id]);
     expect((await eventsFor('salesforce.record.deleted'))[0].outcome).toBe('success');
 
-    const failed = client.create('Account', { Industry: 'Banking' }, decision('salesforce.record.create_failed'));
+    const failed = client.create(
+      'Account',
+      { Industry: 'Banking' },
+      decision('salesforce.record.create_failed'),
+    );
     await expect(failed).rejects.toBeInstanceOf(SalesforceApiError);
-    await expect(failed).rejects.toMatchObject({ status: 400, salesforceErrorCode: 'REQUIRED_FIELD_MISSING' });
+    await expect(failed).rejects.toMatchObject({
+      status: 400,
+      salesforceErrorCode: 'REQUIRED_FIELD_MISSING',
+    });
     expect((await eventsFor('salesforce.record.create_failed'))[0]).toMatchObject({
       outcome: 'failure',
       errorCode: 'REQUIRED_FIELD_MISSING',
@@ -90,7 +106,11 @@ describe('Salesforce client writes', () => {
 
   it('writes nothing to the audit log for a no-audit decision, and requires a decision by type', async () => {
     const before = (await test.service.context.audit.query({ connectionId })).events.length;
-    const created = await client.create('Account', { Name: 'Quiet Co' }, { kind: 'no-audit', reason: 'test fixture' });
+    const created = await client.create(
+      'Account',
+      { Name: 'Quiet Co' },
+      { kind: 'no-audit', reason: 'test fixture' },
+    );
     expect((await test.service.context.audit.query({ connectionId })).events.length).toBe(before);
     // @ts-expect-error: a write without an AuditDecision does not compile.
     await client.delete('Account', created.id).catch(() => undefined);
@@ -111,7 +131,9 @@ describe('login hosts', () => {
   it('maps choices and validates My Domain URLs', () => {
     expect(resolveLoginHost(real, 'production', undefined)).toBe('https://login.salesforce.com');
     expect(resolveLoginHost(real, 'sandbox', undefined)).toBe('https://test.salesforce.com');
-    expect(resolveLoginHost(real, 'custom', 'https://acme.my.salesforce.com')).toBe('https://acme.my.salesforce.com');
+    expect(resolveLoginHost(real, 'custom', 'https://acme.my.salesforce.com')).toBe(
+      'https://acme.my.salesforce.com',
+    );
     expect(resolveLoginHost(real, 'custom', 'https://acme--uat.sandbox.my.salesforce.com/')).toBe(
       'https://acme--uat.sandbox.my.salesforce.com',
     );
@@ -125,9 +147,13 @@ describe('login hosts', () => {
       'not a url',
       undefined,
     ]) {
-      expect(() => resolveLoginHost(real, 'custom', bad), String(bad)).toThrow(expect.objectContaining({ status: 400 }));
+      expect(() => resolveLoginHost(real, 'custom', bad), String(bad)).toThrow(
+        expect.objectContaining({ status: 400 }),
+      );
     }
     // Embedded: everything is the emulator.
-    expect(resolveLoginHost(emulatorSalesforce('http://127.0.0.1:4100'), 'sandbox', undefined)).toBe('http://127.0.0.1:4100');
+    expect(resolveLoginHost(emulatorSalesforce('http://127.0.0.1:4100'), 'sandbox', undefined)).toBe(
+      'http://127.0.0.1:4100',
+    );
   });
 });

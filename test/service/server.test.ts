@@ -32,7 +32,8 @@ describe('service server', () => {
       body: JSON.stringify({ padding: 'x'.repeat(300 * 1024) }),
     });
     expect(oversized.status).toBe(413);
-    expect((await oversized.json()).error.code).toBe('payload_too_large');
+    const body = (await oversized.json()) as { error: { code: string } };
+    expect(body.error.code).toBe('payload_too_large');
   });
 
   it('derives the OAuth callback URL from the listening address', () => {

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openStore } from '../../src/store/database.ts';
-import { generateKeyEntry, KEY_FILE_NAME, Keyring, KeyringError, loadKeyring, parseKeyList } from '../../src/vault/keyring.ts';
+import {
+  generateKeyEntry,
+  KEY_FILE_NAME,
+  Keyring,
+  KeyringError,
+  loadKeyring,
+  parseKeyList,
+} from '../../src/vault/keyring.ts';
 import { keyUsage, reencryptAll } from '../../src/vault/reencrypt.ts';
 import { connectionTokenContext, TokenVault, VaultError } from '../../src/vault/token-vault.ts';
 import { openTestStore, STORE_DIALECTS } from '../support/store.ts';
@@ -24,7 +31,12 @@ afterEach(() => {
 });
 
 function vaultWith(...ids: string[]): TokenVault {
-  return new TokenVault(new Keyring(ids.map((id) => ({ ...generateKeyEntry(), id })), { kind: 'environment' }));
+  return new TokenVault(
+    new Keyring(
+      ids.map((id) => ({ ...generateKeyEntry(), id })),
+      { kind: 'environment' },
+    ),
+  );
 }
 
 describe('token vault', () => {
@@ -49,17 +61,18 @@ describe('token vault', () => {
     }
     expect(() => vault.decrypt(text, 'connection:2:access_token')).toThrow(/integrity/);
     expect(() => vault.decrypt(text, 'connection:1:refresh_token')).toThrow(/integrity/);
-    expect(() => vault.decrypt(text.replace(':main:', ':other:'), 'connection:1:access_token')).toThrow(/not in the keyring/);
+    expect(() => vault.decrypt(text.replace(':main:', ':other:'), 'connection:1:access_token')).toThrow(
+      /not in the keyring/,
+    );
     expect(() => vault.decrypt('plain text', 'connection:1:access_token')).toThrow(/vault format/);
   });
 
   it('reads FORCEFIELD_SECRET_KEY forms and rejects bad keys', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     expect(parseKeyList(key).map((entry) => entry.id)).toEqual(['k1']);
-    expect(parseKeyList(`new:${key},old:${Buffer.alloc(32, 2).toString('base64')}`).map((entry) => entry.id)).toEqual([
-      'new',
-      'old',
-    ]);
+    expect(
+      parseKeyList(`new:${key},old:${Buffer.alloc(32, 2).toString('base64')}`).map((entry) => entry.id),
+    ).toEqual(['new', 'old']);
     expect(() => parseKeyList('short')).toThrow(/32 bytes/);
     expect(() => parseKeyList(`a:${key},a:${key}`)).toThrow(/twice/);
     expect(() => loadKeyring({ secretKey: 'nope', dataDir: temporaryDirectory() })).toThrow(KeyringError);
@@ -87,7 +100,9 @@ describe('token vault', () => {
     expect(vault.decrypt(old, 'context')).toBe('token');
     // A service that read the file before the rotation still opens the new ciphertexts.
     expect(new TokenVault(running).decrypt(fresh, 'context')).toBe('token');
-    expect(readFileSync(path.join(directory, KEY_FILE_NAME), 'utf8').split('\n').filter(Boolean).length).toBe(2);
+    expect(readFileSync(path.join(directory, KEY_FILE_NAME), 'utf8').split('\n').filter(Boolean).length).toBe(
+      2,
+    );
   });
 });
 
@@ -101,7 +116,15 @@ describe.each(STORE_DIALECTS)('key rotation re-encrypts stored secrets (%s)', (d
       const now = new Date().toISOString();
       await store.db
         .insertInto('users')
-        .values({ id: 'u1', email: 'u1@example.com', name: 'U', password_hash: 'x', role: 'admin', created_at: now, disabled_at: null })
+        .values({
+          id: 'u1',
+          email: 'u1@example.com',
+          name: 'U',
+          password_hash: 'x',
+          role: 'admin',
+          created_at: now,
+          disabled_at: null,
+        })
         .execute();
       await store.db
         .insertInto('connections')
@@ -148,14 +171,24 @@ describe.each(STORE_DIALECTS)('key rotation re-encrypts stored secrets (%s)', (d
         .execute();
       expect((await keyUsage(store)).byKey).toEqual({ old: 3 });
 
-      const vault = new TokenVault(new Keyring([{ ...generateKeyEntry(), id: 'new' }, { ...old, id: 'old' }], { kind: 'environment' }));
+      const vault = new TokenVault(
+        new Keyring(
+          [
+            { ...generateKeyEntry(), id: 'new' },
+            { ...old, id: 'old' },
+          ],
+          { kind: 'environment' },
+        ),
+      );
       const result = await reencryptAll(store, vault);
       expect(result.reencrypted).toBe(3);
       expect(result.usage.byKey).toEqual({ new: 3 });
       const row = await store.db.selectFrom('connections').selectAll().executeTakeFirstOrThrow();
       expect(row.token_version).toBe(3);
       expect(vault.decrypt(row.access_token!, connectionTokenContext('c1', 'access_token'))).toBe('access');
-      expect(vault.decrypt(row.refresh_token!, connectionTokenContext('c1', 'refresh_token'))).toBe('refresh');
+      expect(vault.decrypt(row.refresh_token!, connectionTokenContext('c1', 'refresh_token'))).toBe(
+        'refresh',
+      );
       const state = await store.db.selectFrom('oauth_states').selectAll().executeTakeFirstOrThrow();
       expect(vault.decrypt(state.code_verifier, 'oauth_state:h1')).toBe('verifier');
       // Nothing left to do the second time.
@@ -177,7 +210,15 @@ describe('forcefield keys', () => {
     const vault = new TokenVault(keyring);
     await store.db
       .insertInto('users')
-      .values({ id: 'u1', email: 'u1@example.com', name: 'U', password_hash: 'x', role: 'admin', created_at: '', disabled_at: null })
+      .values({
+        id: 'u1',
+        email: 'u1@example.com',
+        name: 'U',
+        password_hash: 'x',
+        role: 'admin',
+        created_at: '',
+        disabled_at: null,
+      })
       .execute();
     await store.db
       .insertInto('oauth_states')
@@ -196,7 +237,10 @@ describe('forcefield keys', () => {
       .execute();
     await store.close();
     const cli = path.resolve('bin/forcefield.ts');
-    const rotated = await run(process.execPath, [cli, 'keys', 'rotate'], { env: environment, cwd: directory });
+    const rotated = await run(process.execPath, [cli, 'keys', 'rotate'], {
+      env: environment,
+      cwd: directory,
+    });
     expect(rotated.stdout).toMatch(/Re-encrypted 1 secrets/);
     const status = await run(process.execPath, [cli, 'keys', 'status'], { env: environment, cwd: directory });
     expect(status.stdout).toMatch(/\(current\): 1 secrets/);

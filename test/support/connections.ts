@@ -12,10 +12,15 @@ export interface ServiceSession {
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    // biome-ignore lint/suspicious/noExplicitAny: test helper: callers assert on the shape
   ): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
-export async function logIn(baseUrl: string, email: string, password = 'forcefield-demo'): Promise<ServiceSession> {
+export async function logIn(
+  baseUrl: string,
+  email: string,
+  password = 'forcefield-demo',
+): Promise<ServiceSession> {
   const browser = new Browser();
   const response = await browser.fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
@@ -59,14 +64,20 @@ export async function logIn(baseUrl: string, email: string, password = 'forcefie
 export async function authorizeConnection(
   session: ServiceSession,
   emulator: RunningEmulator,
-  options: { kind: 'personal' | 'organization'; username: string; name?: string; salesforceBrowser?: Browser },
+  options: {
+    kind: 'personal' | 'organization';
+    username: string;
+    name?: string;
+    salesforceBrowser?: Browser;
+  },
 ): Promise<URL> {
   const started = await session.call('POST', '/api/connections/oauth/start', {
     kind: options.kind,
     loginHost: 'production',
     ...(options.name ? { name: options.name } : {}),
   });
-  if (started.status !== 200) throw new Error(`start failed: ${started.status} ${JSON.stringify(started.body)}`);
+  if (started.status !== 200)
+    throw new Error(`start failed: ${started.status} ${JSON.stringify(started.body)}`);
   const outcome = await authorizeWithBrowser(emulator.url, started.body.authorizationUrl, {
     browser: options.salesforceBrowser,
     username: options.username,
@@ -91,12 +102,28 @@ export async function connect(
 
 /** The service's user as the services see it (for in-process calls such as salesforceClientFor). */
 export async function serviceUser(service: RunningService, email: string) {
-  const row = await service.store.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
-  return { id: row.id, email: row.email, name: row.name, role: row.role, method: 'session' as const, sessionId: null };
+  const row = await service.store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    method: 'session' as const,
+    sessionId: null,
+  };
 }
 
 /** Emulator admin API call (counters, resets). */
-export async function emulatorAdmin(emulator: RunningEmulator, method: string, path: string): Promise<any> {
+export async function emulatorAdmin(
+  emulator: RunningEmulator,
+  method: string,
+  path: string,
+  // biome-ignore lint/suspicious/noExplicitAny: test helper: callers assert on the shape
+): Promise<any> {
   const response = await fetch(`${emulator.url}/__emulator${path}`, {
     method,
     headers: { Authorization: `Bearer ${emulator.adminSecret}` },
