@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
+import { auditRoutes } from '../audit/routes.ts';
 import { connectionRoutes } from '../connections/routes.ts';
 import { ServiceError } from '../errors.ts';
 import { authenticate } from './auth-middleware.ts';
@@ -49,6 +50,7 @@ export function createServiceApp(service: ServiceContext): Hono {
   app.use('/api/*', authenticate(service));
   app.route('/api', accountRoutes(service));
   app.route('/api/connections', connectionRoutes(service));
+  app.route('/api/audit', auditRoutes(service));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
   app.onError((error, context) => {
@@ -59,7 +61,7 @@ export function createServiceApp(service: ServiceContext): Hono {
       const details = {
         issues: error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
       };
-      return context.json(errorBody('invalid_input', 'The context is not valid.', details), 400);
+      return context.json(errorBody('invalid_input', 'The request is not valid.', details), 400);
     }
     logger.error({ err: error, method: context.req.method, path: context.req.path }, 'unhandled error');
     return context.json(errorBody('internal_error', 'Something went wrong on our side.'), 500);

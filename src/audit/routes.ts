@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
+import { requireAdmin } from '../server/auth-middleware.ts';
+import type { AppEnvironment } from '../server/auth-types.ts';
+import type { ServiceContext } from '../server/context.ts';
+import { auditQuerySchema } from './audit-log.ts';
+
+/**
+ * Admin-only reading of the audit log: `GET /api/audit` (filters, newest first, cursor paging)
+ * and `GET /api/audit/export` (every matching event as JSON lines, oldest first).
+ */
+export function auditRoutes(service: ServiceContext): Hono<AppEnvironment> {
+  const routes = new Hono<AppEnvironment>();
+  routes.use('*', requireAdmin);
+
+  routes.get('/', async (context) => {
+    const filters = auditQuerySchema.parse(context.req.query());
+    return context.json(await service.audit.query(filters));
+  });
+
+  routes.get('/export', async (context) => {
+    const { cursor: _cursor, limit: _limit, ...filters } = auditQuerySchema.parse(context.req.query());
+    context.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    context.header('Content-Disposition', 'attachment; filename="forcefield-audit.jsonl"');
+    return stream(context, async (output) => {
+      for await (const line of service.audit.exportLines(filters)) await output.write(line);
+    });
+  });
+  return routes;
+}
