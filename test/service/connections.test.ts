@@ -122,6 +122,39 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect(test.logs.join('')).not.toContain(accessToken);
   });
 
+  it('disconnects locally and says so when Salesforce cannot be reached', async () => {
+    const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    const fault = await fetch(`${emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${emulator.adminSecret}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'revoke-down',
+        method: 'POST',
+        path: '/services/oauth2/revoke',
+        kind: 'drop-before',
+      }),
+    });
+    expect(fault.status).toBe(201);
+    try {
+      const disconnected = await bob.call('DELETE', `/api/connections/${id}`);
+      expect(disconnected.status).toBe(200);
+      expect(disconnected.body.revokedAtSalesforce).toBe(false);
+      expect(disconnected.body.message).toMatch(/Salesforce/);
+      const row = await test.service.store.db
+        .selectFrom('connections')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'revoked', access_token: null, refresh_token: null });
+      expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
+    } finally {
+      await fetch(`${emulator.url}/__emulator/faults/revoke-down`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${emulator.adminSecret}` },
+      });
+    }
+  });
+
   it('answers JSON to a callback that asks for it', async () => {
     const id = await connect(bob, emulator, {
       kind: 'personal',
