@@ -6,6 +6,11 @@
 type Benchmark = (args: string[]) => Promise<void>;
 
 const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
+  agent: {
+    description:
+      'agent tool dispatch overhead (permission check + audit + step log) p50/p99, context bytes vs raw JSON [--iterations=N --warmup=N]',
+    run: async (args) => (await import('./agent.ts')).runAgentBenchmark(args),
+  },
   emulator: {
     description:
       'seed 100,000 records, then time REST round trips over HTTP [--records=N --iterations=N --warmup=N]',
@@ -15,6 +20,11 @@ const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
     description:
       'a refresh storm: concurrent calls on an expired session; token refreshes, errors, p50/p99 [--calls=N --rounds=N]',
     run: async (args) => (await import('./refresh.ts')).runRefreshBenchmark(args),
+  },
+  send: {
+    description:
+      'meeting sends: API calls per action, send-task latency vs direct jsforce (0 and 100 ms), 50 senders for 20 s [--iterations=N --slow-iterations=N --senders=N --seconds=N]',
+    run: async (args) => (await import('./send.ts')).runSendBenchmark(args),
   },
 };
 

@@ -3,6 +3,7 @@
 // executes TypeScript directly by stripping types.
 import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
 import { runKeysCommand } from './keys.ts';
+import { runMeetingsCommand } from './meetings.ts';
 import { runMigrate } from './migrate.ts';
 import { runStart } from './start.ts';
 import { runUsersCommand } from './users.ts';
@@ -13,6 +14,7 @@ Commands:
   start      run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)
   migrate    apply database migrations and exit
   users      create and list workspace users (see: forcefield users --help)
+  meetings   import meetings from a JSON file (see: forcefield meetings --help)
   keys       rotate the keys that encrypt Salesforce tokens (see: forcefield keys --help)
   emulator   run the Salesforce org emulator alone (see: forcefield emulator --help)
   help       show this help
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       return runUsersCommand(rest);
     case 'keys':
       return runKeysCommand(rest);
+    case 'meetings':
+      return runMeetingsCommand(rest);
     case undefined:
     case 'help':
     case '--help':

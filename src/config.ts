@@ -35,12 +35,28 @@ export const configSchema = z.object({
   SALESFORCE_SCOPES: z.string().default(DEFAULT_SCOPES),
   /** Port of the embedded Salesforce emulator when no connected app is configured (0 = any free port). */
   EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  // Agent connector: model providers from the environment (admins can also add providers through
+  // the API, keys encrypted in the store), how long tool results stay in memory, approval lifetime.
+  OPENAI_API_KEY: optionalText,
+  ANTHROPIC_API_KEY: optionalText,
+  GOOGLE_GENERATIVE_AI_API_KEY: optionalText,
+  /** Any server that speaks OpenAI's chat-completions protocol, e.g. http://127.0.0.1:11434/v1. */
+  OPENAI_COMPATIBLE_BASE_URL: optionalText.pipe(z.url().optional()),
+  OPENAI_COMPATIBLE_API_KEY: optionalText,
+  AGENT_RESULT_RETENTION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  AGENT_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /**
    * true when the service runs behind a reverse proxy that appends the client's address to
    * X-Forwarded-For: login throttling then uses the last address in that header. Leave it off
    * when clients reach the service directly, or they could claim any address.
    */
   TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * How long a Salesforce request we stopped waiting for (dropped connection, process killed) may
+   * still be running at Salesforce. A meeting send whose outcome is unknown is only declared "not
+   * sent" (and may then be sent again) once this much time has passed since its attempt started.
+   */
+  MEETING_SEND_SETTLE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

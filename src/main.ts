@@ -3,9 +3,13 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
+import type { ModelOverride } from './agent/model-providers.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { seedDemoMeetings } from './meetings/demo-meetings.ts';
+import { stopMeetingRuntime } from './meetings/meeting-runtime.ts';
+import { resolveUnfinishedSends } from './meetings/send-service.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
 import { createServiceApp } from './server/app.ts';
 import type { ServiceContext } from './server/context.ts';
@@ -35,6 +39,8 @@ export interface ServiceOptions {
   /** Use this store instead of opening one from the config (tests). */
   store?: Store;
   now?: () => number;
+  /** Supplies agents' language models instead of the configured providers (tests script one). */
+  agentModelOverride?: ModelOverride;
 }
 
 export interface RunningService {
@@ -86,9 +92,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     vault,
     salesforceSessions,
     now,
+    ...(options.agentModelOverride ? { agentModelOverride: options.agentModelOverride } : {}),
   };
   await ensureInitialAdmin(serviceContext);
   const demoLogins = options.salesforce.embedded ? await seedDemoWorkspace(serviceContext) : [];
+  if (options.salesforce.embedded) await seedDemoMeetings(serviceContext);
+  // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
+  const unfinishedSends = await resolveUnfinishedSends(serviceContext);
+  if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   const app = createServiceApp(serviceContext);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
@@ -116,6 +127,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopMeetingRuntime(serviceContext);
       // Stop accepting connections, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

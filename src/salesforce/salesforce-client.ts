@@ -44,6 +44,7 @@ const queryResultSchema = z.object({
   records: z.array(z.record(z.string(), z.unknown())),
   nextRecordsUrl: z.string().optional(),
 });
+const searchResultSchema = z.object({ searchRecords: z.array(z.record(z.string(), z.unknown())) });
 const limitsSchema = z.object({
   DailyApiRequests: z.object({ Max: z.number(), Remaining: z.number() }),
 });
@@ -223,6 +224,16 @@ export class SalesforceClient {
     return queryResultSchema.parse(body) as QueryResult<T>;
   }
 
+  /** The next batch of a query, from its `nextRecordsUrl` (a path Salesforce gave us, never built from input). */
+  async queryMore<T extends SalesforceRecord = SalesforceRecord>(
+    nextRecordsUrl: string,
+  ): Promise<QueryResult<T>> {
+    if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
+      throw new TypeError('queryMore: not a Salesforce query locator path');
+    }
+    return queryResultSchema.parse(await this.#request('GET', nextRecordsUrl)) as QueryResult<T>;
+  }
+
   async retrieve(objectType: string, id: string, fields?: string[]): Promise<SalesforceRecord> {
     const query = fields && fields.length > 0 ? `?fields=${encodeURIComponent(fields.join(','))}` : '';
     return z
@@ -307,6 +318,130 @@ export class SalesforceClient {
         .map((entry) => (entry.body as { id?: unknown } | null)?.id)
         .filter((id): id is string => typeof id === 'string');
       return { result, recordIds: [...(target.recordIds ?? []), ...created] };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reads of the meeting send flow (src/meetings): SOSL, queryAll, read-only composite, and a
+  // conditional describe. None of them changes Salesforce data, so none takes an AuditDecision.
+  // -------------------------------------------------------------------------------------------
+
+  /** Runs a SOSL search (the caller escapes the terms); `searchRecords` carry `attributes.type`. */
+  async search(sosl: string): Promise<{ searchRecords: SalesforceRecord[] }> {
+    return searchResultSchema.parse(await this.#request('GET', `/search?q=${encodeURIComponent(sosl)}`));
+  }
+
+  /** Like query, but deleted (recycle bin) records are included. */
+  async queryAll<T extends SalesforceRecord = SalesforceRecord>(soql: string): Promise<QueryResult<T>> {
+    const body = await this.#request('GET', `/queryAll?q=${encodeURIComponent(soql)}`);
+    return queryResultSchema.parse(body) as QueryResult<T>;
+  }
+
+  /** A composite of GET subrequests only (one API call for up to 25 reads). */
+  async compositeRead(request: {
+    allOrNone: boolean;
+    compositeRequest: CompositeSubrequest[];
+  }): Promise<CompositeResponse> {
+    if (request.compositeRequest.some((subrequest) => subrequest.method !== 'GET')) {
+      throw new TypeError('compositeRead takes GET subrequests only; writes go through composite()');
+    }
+    return compositeSchema.parse(await this.#request('POST', '/composite', request));
+  }
+
+  /**
+   * describe with `If-Modified-Since`: `not-modified` (304) when the object's metadata did not
+   * change since `since` (a `Last-Modified` value from an earlier answer), else the describe and its
+   * `Last-Modified`. jsforce hides 304s, so this one call uses fetch directly.
+   */
+  async describeIfModifiedSince(
+    objectType: string,
+    since: string | null,
+  ): Promise<
+    | { status: 'not-modified' }
+    | { status: 'ok'; describe: Record<string, unknown>; lastModified: string | null }
+  > {
+    return this.#call(async (_connection, tokens) => {
+      const url = `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}/sobjects/${encodeURIComponent(objectType)}/describe`;
+      let response: Response;
+      try {
+        response = await this.#options.sessions.fetch(url, {
+          headers: {
+            Authorization: `Bearer ${tokens.accessToken}`,
+            Accept: 'application/json',
+            ...(since ? { 'If-Modified-Since': since } : {}),
+          },
+        });
+      } catch (error) {
+        throw new SalesforceUnreachableError(error instanceof Error ? error.message : String(error), {
+          cause: error,
+        });
+      }
+      if (response.status === 304) {
+        await response.body?.cancel();
+        return { status: 'not-modified' as const };
+      }
+      if (response.status === 401) {
+        await response.body?.cancel();
+        throw new InvalidSessionSignal('invalid session');
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text === '' ? null : JSON.parse(text);
+      } catch {
+        throw new SalesforceUnreachableError(
+          `Salesforce answered ${response.status} with a body that is not JSON.`,
+        );
+      }
+      if (!response.ok) {
+        const first = Array.isArray(body)
+          ? (body[0] as Partial<JsforceApiError> & { fields?: unknown })
+          : undefined;
+        throw new SalesforceApiError({
+          salesforceErrorCode:
+            typeof first?.errorCode === 'string' ? first.errorCode : `ERROR_HTTP_${response.status}`,
+          message: typeof first?.message === 'string' ? first.message : `HTTP ${response.status}`,
+          upstreamStatus: response.status,
+        });
+      }
+      return {
+        status: 'ok' as const,
+        describe: z.record(z.string(), z.unknown()).parse(body),
+        lastModified: response.headers.get('last-modified'),
+      };
+    });
+  }
+
+  /**
+   * The content of a blob field (e.g. ContentNote.Content), whose retrieve answers a path such as
+   * `/services/data/v66.0/sobjects/ContentNote/069…/Content` rather than the bytes.
+   */
+  async readBlobText(path: string): Promise<string> {
+    if (!path.startsWith('/services/data/')) throw new TypeError('readBlobText takes a /services/data/ path');
+    return this.#call(async (_connection, tokens) => {
+      let response: Response;
+      try {
+        response = await this.#options.sessions.fetch(`${tokens.instanceUrl.replace(/\/$/, '')}${path}`, {
+          headers: { Authorization: `Bearer ${tokens.accessToken}` },
+        });
+      } catch (error) {
+        throw new SalesforceUnreachableError(error instanceof Error ? error.message : String(error), {
+          cause: error,
+        });
+      }
+      if (response.status === 401) {
+        await response.body?.cancel();
+        throw new InvalidSessionSignal('invalid session');
+      }
+      const text = await response.text();
+      if (!response.ok) {
+        throw new SalesforceApiError({
+          salesforceErrorCode: `ERROR_HTTP_${response.status}`,
+          message: `HTTP ${response.status}`,
+          upstreamStatus: response.status,
+        });
+      }
+      return text;
     });
   }
 

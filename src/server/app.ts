@@ -3,9 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
+import { mountAgentApi } from '../agent/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { connectionRoutes } from '../connections/routes.ts';
 import { ServiceError } from '../errors.ts';
+import { meetingRoutes } from '../meetings/routes.ts';
 import { authenticate } from './auth-middleware.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -50,7 +52,9 @@ export function createServiceApp(service: ServiceContext): Hono {
   app.use('/api/*', authenticate(service));
   app.route('/api', accountRoutes(service));
   app.route('/api/connections', connectionRoutes(service));
+  mountAgentApi(app, service);
   app.route('/api/audit', auditRoutes(service));
+  app.route('/api/meetings', meetingRoutes(service));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
   app.onError((error, context) => {

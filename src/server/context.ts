@@ -1,3 +1,4 @@
+import type { ModelOverride } from '../agent/model-providers.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -22,4 +23,6 @@ export interface ServiceContext {
   salesforceSessions: SalesforceSessions;
   /** Milliseconds since the epoch; tests move time by passing their own. */
   now: () => number;
+  /** Supplies agents' language models instead of the configured providers (tests script one). */
+  agentModelOverride?: ModelOverride;
 }

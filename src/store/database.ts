@@ -4,6 +4,8 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
+import * as meetings from './migrations/0002-meetings.ts';
+import * as agents from './migrations/0003-agents.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -29,6 +31,8 @@ export interface StoreOptions {
 /** Every migration, in order. Static imports: the set is part of the build, not read from disk. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-meetings': meetings,
+  '0003-agents': agents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { AgentTables } from '../agent/agent-tables.ts';
 
 /**
  * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,
@@ -133,7 +134,8 @@ export interface AuditEventsTable {
   detail: string;
 }
 
-export interface Database {
+/** The agent connector's tables are declared beside its code (agent/agent-tables.ts). */
+export interface Database extends AgentTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -144,6 +146,93 @@ export interface Database {
   connections: ConnectionsTable;
   connection_shares: ConnectionSharesTable;
   audit_events: AuditEventsTable;
+  meetings: MeetingsTable;
+  meeting_participants: MeetingParticipantsTable;
+  meeting_items: MeetingItemsTable;
+  meeting_shares: MeetingSharesTable;
+  meeting_sends: MeetingSendsTable;
+  workspace_settings: WorkspaceSettingsTable;
+}
+
+// --- Meeting insights (migration 0002-meetings) ------------------------------------------------
+
+export interface MeetingsTable {
+  id: string;
+  title: string;
+  start_time: string;
+  end_time: string;
+  /** Who created it through the API; null for the CLI import and the demo seed. */
+  created_by: string | null;
+  source: 'api' | 'import' | 'demo';
+  created_at: string;
+}
+
+export interface MeetingParticipantsTable {
+  meeting_id: string;
+  position: number;
+  name: string;
+  /** Lowercased: visibility matches it to workspace users' emails. */
+  email: string;
+  internal: number;
+}
+
+export interface MeetingItemsTable {
+  meeting_id: string;
+  item_id: string;
+  position: number;
+  kind: string;
+  text: string;
+  owner_email: string | null;
+  due_date: string | null;
+}
+
+export interface MeetingSharesTable {
+  meeting_id: string;
+  principal_type: 'user' | 'group';
+  principal_id: string;
+  created_at: string;
+}
+
+export type MeetingSendStatus = 'pending' | 'unknown' | 'succeeded' | 'failed';
+
+/** The send journal: what was sent (never Salesforce field values) and how it ended. */
+export interface MeetingSendsTable {
+  id: string;
+  /** Unique in the workspace (the service is one workspace). */
+  idempotency_key: string;
+  user_id: string;
+  meeting_id: string;
+  item_id: string;
+  connection_id: string;
+  /** The Salesforce user the connection acts as: the record's creator, for the marker lookup. */
+  salesforce_user_id: string;
+  kind: string;
+  object_type: string;
+  record_type: string;
+  record_id: string;
+  /** SHA-256 of the send's input: the same key with other values is refused. */
+  request_hash: string;
+  status: MeetingSendStatus;
+  /** Changes on every attempt: completions compare-and-set on it. */
+  attempt_id: string;
+  attempts: number;
+  first_sent_at: string;
+  /** When the last Salesforce write attempt began: the settle time counts from it. */
+  attempt_started_at: string;
+  /** Until when the attempt holding a `pending` row is presumed alive. */
+  lease_until: string | null;
+  salesforce_id: string | null;
+  salesforce_url: string | null;
+  error_code: string | null;
+  created_at: string;
+  completed_at: string | null;
+}
+
+export interface WorkspaceSettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
 }
 
 // Re-exported so table helpers can mark generated columns later without another import site.

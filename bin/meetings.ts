@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { findUserByEmail } from '../src/accounts/users.ts';
+import { AuditLog } from '../src/audit/audit-log.ts';
+import { loadConfig } from '../src/config.ts';
+import { openConfiguredStore } from '../src/main.ts';
+import { parseMeetingImportFile } from '../src/meetings/meeting-format.ts';
+import { insertMeetings } from '../src/meetings/meeting-store.ts';
+import { migrate } from '../src/store/database.ts';
+
+export const MEETINGS_USAGE = `Usage: forcefield meetings import <file.json> [--as <email>]
+
+Imports meetings into the configured database. The file holds one meeting, or
+{ "meetings": [ … ] }, in the format of docs/meeting.schema.json. The whole file is checked
+first; nothing is imported when any meeting in it is invalid.
+
+Options:
+  --as <email>   record this workspace user as the meetings' creator (they then see them even
+                 when they are not a participant); default: no creator
+`;
+
+class UsageError extends Error {}
+
+/** `forcefield meetings …` */
+export async function runMeetingsCommand(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'import':
+        return await importCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(MEETINGS_USAGE);
+        return 0;
+      default:
+        throw new UsageError(`unknown meetings command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TypeError) {
+      process.stderr.write(`forcefield meetings: ${error.message}\n\n${MEETINGS_USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { as: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one file to import');
+  const [file] = positionals;
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    process.stderr.write(
+      `forcefield meetings: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+  const parsed = parseMeetingImportFile(input);
+  if (!parsed.ok) {
+    for (const problem of parsed.errors) {
+      process.stderr.write(
+        `${file}: ${problem.path === '' ? '(document)' : problem.path}: ${problem.message}\n`,
+      );
+    }
+    process.stderr.write(`forcefield meetings: nothing imported (${parsed.errors.length} problem(s))\n`);
+    return 1;
+  }
+  const config = loadConfig();
+  const store = openConfiguredStore(config);
+  try {
+    await migrate(store);
+    let createdBy: string | null = null;
+    if (values.as !== undefined) {
+      const user = await findUserByEmail(store, values.as);
+      if (!user) {
+        process.stderr.write(`forcefield meetings: no workspace user with the email ${values.as}\n`);
+        return 1;
+      }
+      createdBy = user.id;
+    }
+    const now = Date.now();
+    const ids = await insertMeetings(store, parsed.value, { createdBy, source: 'import', now });
+    await new AuditLog(store).record({
+      actorUserId: createdBy,
+      surface: 'cli',
+      action: 'meeting.imported',
+      outcome: 'success',
+      detail: { meetings: ids.length, meetingIds: ids.join(',').slice(0, 1000) },
+    });
+    for (const [index, id] of ids.entries()) {
+      process.stdout.write(`imported ${id}  ${parsed.value[index].title}\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

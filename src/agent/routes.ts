@@ -1,0 +1,180 @@
+import type { Context, Hono } from 'hono';
+import { Hono as HonoApp } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { readJsonBody } from '../accounts/request-body.ts';
+import { currentUser, requireAdmin, requireUser, surfaceOf } from '../server/auth-middleware.ts';
+import type { AppEnvironment } from '../server/auth-types.ts';
+import type { ServiceContext } from '../server/context.ts';
+import {
+  agentInputSchema,
+  createAgent,
+  deleteAgent,
+  findAgent,
+  listAgents,
+  toAgentView,
+  updateAgent,
+} from './agent-store.ts';
+import {
+  AgentRuntime,
+  createConversationSchema,
+  decisionSchema,
+  type Emit,
+  sendMessageSchema,
+  type TurnRunner,
+} from './chat-service.ts';
+import {
+  createModelProvider,
+  createModelProviderSchema,
+  deleteModelProvider,
+  environmentProviders,
+  listModelProviders,
+} from './model-providers.ts';
+import type { ChatEvent } from './tool-dispatch.ts';
+
+/**
+ * Mounts the agent connector's API:
+ * - `/api/agents` — list/read (any member); create, update, delete (admins). Audit: agent.created /
+ *   agent.updated / agent.deleted with the permission levels; reads: none.
+ * - `/api/model-providers` — admins: list (never keys), add (key encrypted; model_provider.created),
+ *   delete (model_provider.deleted).
+ * - `/api/conversations` — the person's own conversations. Create/read/delete: none (no Salesforce
+ *   access, no setting changed). Messages, resume and approval decisions: every tool call, refusal
+ *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
+ *   agent.approval.*, agent.connection.refused). Step details: none (a read of memory).
+ */
+export function mountAgentApi(app: Hono, service: ServiceContext): AgentRuntime {
+  const runtime = new AgentRuntime(service, { modelOverride: service.agentModelOverride });
+  app.route('/api/agents', agentRoutes(service));
+  app.route('/api/model-providers', modelProviderRoutes(service));
+  app.route('/api/conversations', conversationRoutes(runtime));
+  return runtime;
+}
+
+function agentRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
+  const routes = new HonoApp<AppEnvironment>();
+  routes.use('*', requireUser);
+  routes.get('/', async (context) => context.json({ agents: await listAgents(service) }));
+  routes.get('/:id', async (context) =>
+    context.json({ agent: toAgentView(await findAgent(service, context.req.param('id'))) }),
+  );
+  routes.post('/', requireAdmin, async (context) => {
+    const input = await readJsonBody(context, agentInputSchema);
+    const user = currentUser(context);
+    return context.json({ agent: await createAgent(service, user, surfaceOf(user), input) }, 201);
+  });
+  routes.put('/:id', requireAdmin, async (context) => {
+    const input = await readJsonBody(context, agentInputSchema);
+    const user = currentUser(context);
+    return context.json({
+      agent: await updateAgent(service, user, surfaceOf(user), context.req.param('id'), input),
+    });
+  });
+  routes.delete('/:id', requireAdmin, async (context) => {
+    const user = currentUser(context);
+    await deleteAgent(service, user, surfaceOf(user), context.req.param('id'));
+    return context.body(null, 204);
+  });
+  return routes;
+}
+
+function modelProviderRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
+  const routes = new HonoApp<AppEnvironment>();
+  routes.use('*', requireUser, requireAdmin);
+  routes.get('/', async (context) =>
+    context.json({
+      providers: await listModelProviders(service),
+      environment: environmentProviders(service.config),
+    }),
+  );
+  routes.post('/', async (context) => {
+    const input = await readJsonBody(context, createModelProviderSchema);
+    const user = currentUser(context);
+    return context.json(
+      { provider: await createModelProvider(service, { userId: user.id, surface: surfaceOf(user) }, input) },
+      201,
+    );
+  });
+  routes.delete('/:id', async (context) => {
+    const user = currentUser(context);
+    await deleteModelProvider(
+      service,
+      { userId: user.id, surface: surfaceOf(user) },
+      context.req.param('id'),
+    );
+    return context.body(null, 204);
+  });
+  return routes;
+}
+
+function conversationRoutes(runtime: AgentRuntime): HonoApp<AppEnvironment> {
+  const routes = new HonoApp<AppEnvironment>();
+  routes.use('*', requireUser);
+  routes.post('/', async (context) => {
+    const input = await readJsonBody(context, createConversationSchema);
+    return context.json({ conversation: await runtime.createConversation(currentUser(context), input) }, 201);
+  });
+  routes.get('/', async (context) =>
+    context.json({ conversations: await runtime.listConversations(currentUser(context)) }),
+  );
+  routes.get('/:id', async (context) =>
+    context.json(await runtime.getConversation(currentUser(context), context.req.param('id'))),
+  );
+  routes.delete('/:id', async (context) => {
+    await runtime.deleteConversation(currentUser(context), context.req.param('id'));
+    return context.body(null, 204);
+  });
+  routes.get('/:id/steps/:stepId', async (context) =>
+    context.json({
+      step: await runtime.getStep(currentUser(context), context.req.param('id'), context.req.param('stepId')),
+    }),
+  );
+  routes.post('/:id/messages', async (context) => {
+    const input = await readJsonBody(context, sendMessageSchema);
+    return respond(
+      context,
+      await runtime.beginMessage(currentUser(context), context.req.param('id'), input.text),
+    );
+  });
+  routes.post('/:id/resume', async (context) =>
+    respond(context, await runtime.beginResume(currentUser(context), context.req.param('id'))),
+  );
+  routes.post('/:id/approvals/:approvalId', async (context) => {
+    const input = await readJsonBody(context, decisionSchema);
+    const runner = await runtime.beginDecision(
+      currentUser(context),
+      context.req.param('id'),
+      context.req.param('approvalId'),
+      input,
+    );
+    return respond(context, runner);
+  });
+  return routes;
+}
+
+/**
+ * A turn as Server-Sent Events (`Accept: text/event-stream`: events `turn`, `text`, `step`,
+ * `approval`, `connect`, `notice`, `error`, `done`), or as one JSON answer with the same events.
+ * Refusals (404, 403, 409, 410) are raised before either starts, as ordinary JSON errors.
+ */
+async function respond(context: Context<AppEnvironment>, runner: TurnRunner): Promise<Response> {
+  if ((context.req.header('accept') ?? '').includes('text/event-stream')) {
+    return streamSSE(context, async (stream) => {
+      let writes = Promise.resolve();
+      const emit: Emit = (event) => {
+        // Events keep their order; a person who closed the tab does not stop the turn.
+        writes = writes
+          .then(() => stream.writeSSE({ event: event.type, data: JSON.stringify(event) }))
+          .catch(() => {});
+      };
+      try {
+        await runner(emit);
+      } catch {
+        emit({ type: 'error', code: 'internal_error', message: 'Something went wrong on our side.' });
+      }
+      await writes;
+    });
+  }
+  const events: ChatEvent[] = [];
+  const result = await runner((event) => events.push(event));
+  return context.json({ status: result.status, message: result.message, events });
+}

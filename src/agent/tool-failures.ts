@@ -1,0 +1,108 @@
+import { ZodError } from 'zod';
+import { SalesforceApiError, SalesforceConnectionError } from '../salesforce/errors.ts';
+import type { ToolExecution } from './agent-tools.ts';
+import { classifySalesforceError } from './tool-errors.ts';
+
+/** A tool input we refuse before calling Salesforce (bad object, unsafe query, unknown cursor). */
+export class ToolInputError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ToolInputError';
+    this.code = code;
+  }
+}
+
+/**
+ * Salesforce could not serve the call for a reason that is neither the model's nor a permission:
+ * the org is down or out of API requests, a row is locked, the connection must be reconnected.
+ * The turn stops with a message to the person instead of letting the model retry blindly.
+ */
+export class ToolFailure extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly needsReconnect: boolean;
+
+  constructor(code: string, message: string, options: { retryable: boolean; needsReconnect?: boolean }) {
+    super(message);
+    this.name = 'ToolFailure';
+    this.code = code;
+    this.retryable = options.retryable;
+    this.needsReconnect = options.needsReconnect ?? false;
+  }
+}
+
+/** A failed tool call as a result the model reads, a No output data step, or a ToolFailure thrown. */
+export function classifyToolError(
+  error: unknown,
+  context: { objectType: string | null; objectLevel: boolean },
+): ToolExecution {
+  const base = { objectType: context.objectType, recordIds: [] as string[] };
+  if (error instanceof ToolInputError) {
+    return {
+      kind: 'error',
+      ...base,
+      code: error.code,
+      reason: error.message,
+      output: { ok: false, errorCode: error.code.toUpperCase(), message: error.message },
+    };
+  }
+  if (error instanceof ZodError) {
+    const message = error.issues
+      .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+      .join('; ');
+    return {
+      kind: 'error',
+      ...base,
+      code: 'invalid_input',
+      reason: 'The tool input was not valid.',
+      output: { ok: false, errorCode: 'INVALID_INPUT', message },
+    };
+  }
+  if (error instanceof SalesforceApiError) {
+    const classified = classifySalesforceError(
+      {
+        errorCode: error.salesforceErrorCode,
+        message: error.message.replace(/^Salesforce: /, ''),
+        fields: error.fields,
+        status: error.status === 502 ? 502 : 400,
+      },
+      {
+        ...(context.objectType ? { objectName: context.objectType } : {}),
+        objectLevel: context.objectLevel,
+      },
+    );
+    if (classified.kind === 'no_access') {
+      return {
+        kind: 'no_access',
+        ...base,
+        code: classified.reason,
+        reason: classified.reasonText,
+        output: classified.toolResult,
+      };
+    }
+    if (classified.kind === 'recoverable') {
+      return {
+        kind: 'error',
+        ...base,
+        code: classified.auditCode,
+        // Salesforce's message may quote values: the model reads it, the step shows only the code.
+        reason: `Salesforce refused the request (${classified.auditCode}).`,
+        output: classified.toolResult,
+      };
+    }
+    throw new ToolFailure(
+      classified.auditCode,
+      `Salesforce could not complete the request (${classified.auditCode}).${classified.retryable ? ' Try again in a moment.' : ''}`,
+      { retryable: classified.retryable },
+    );
+  }
+  if (error instanceof SalesforceConnectionError) {
+    throw new ToolFailure(error.code, error.message, {
+      retryable: error.retryable,
+      needsReconnect: error.code === 'needs_reconnect',
+    });
+  }
+  throw error;
+}

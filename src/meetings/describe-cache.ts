@@ -1,0 +1,119 @@
+/**
+ * Salesforce metadata the send form needs, cached in memory per org and Salesforce user: the
+ * describes of the send objects (fields, labels, picklists, what the profile may write — two users
+ * of one org may have different profiles, hence the user in the key) and the org's active users
+ * (id and name, for "Responsible user"). No record data is ever cached.
+ *
+ * A describe is served without any call while fresh (FRESH_MS); after that the next read
+ * revalidates it with one `If-Modified-Since` request, which Salesforce answers with 304 when the
+ * object's metadata did not change. Concurrent misses for the same entry share one request.
+ */
+import { SalesforceApiError } from '../salesforce/errors.ts';
+import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
+import type { SalesforceUser } from './form-description.ts';
+import { type DescribeSObject, describeSObjectSchema } from './send-form.ts';
+
+export const DESCRIBE_FRESH_MS = 60_000;
+export const USERS_FRESH_MS = 10 * 60_000;
+const MAX_ENTRIES = 2_000;
+
+interface DescribeEntry {
+  /** null: the profile cannot see the object (describe answered NOT_FOUND). */
+  describe: DescribeSObject | null;
+  lastModified: string | null;
+  checkedAt: number;
+}
+
+interface UsersEntry {
+  users: SalesforceUser[];
+  fetchedAt: number;
+}
+
+export interface MetadataScope {
+  orgId: string;
+  salesforceUserId: string;
+}
+
+function keyOf(scope: MetadataScope, name: string): string {
+  return `${scope.orgId}\u0000${scope.salesforceUserId}\u0000${name}`;
+}
+
+export class DescribeCache {
+  readonly #now: () => number;
+  readonly #describes = new Map<string, DescribeEntry>();
+  readonly #users = new Map<string, UsersEntry>();
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** What is cached, fresh or not, without any call (sends validate with it when present). */
+  peek(scope: MetadataScope, objectType: string): DescribeSObject | null | undefined {
+    return this.#describes.get(keyOf(scope, objectType))?.describe;
+  }
+
+  async describe(
+    client: SalesforceClient,
+    scope: MetadataScope,
+    objectType: string,
+  ): Promise<DescribeSObject | null> {
+    const key = keyOf(scope, objectType);
+    const cached = this.#describes.get(key);
+    if (cached && this.#now() - cached.checkedAt < DESCRIBE_FRESH_MS) return cached.describe;
+    return this.#singleFlight(`describe\u0000${key}`, async () => {
+      const since = cached?.describe ? cached.lastModified : null;
+      try {
+        const answer = await client.describeIfModifiedSince(objectType, since);
+        if (answer.status === 'not-modified' && cached) {
+          cached.checkedAt = this.#now();
+          return cached.describe;
+        }
+        if (answer.status === 'not-modified') throw new Error('304 without a cached describe');
+        const entry: DescribeEntry = {
+          describe: describeSObjectSchema.parse(answer.describe),
+          lastModified: answer.lastModified,
+          checkedAt: this.#now(),
+        };
+        this.#store(this.#describes, key, entry);
+        return entry.describe;
+      } catch (error) {
+        if (error instanceof SalesforceApiError && error.salesforceErrorCode === 'NOT_FOUND') {
+          this.#store(this.#describes, key, { describe: null, lastModified: null, checkedAt: this.#now() });
+          return null;
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** The org's active users, by name. */
+  async activeUsers(client: SalesforceClient, scope: MetadataScope): Promise<SalesforceUser[]> {
+    const key = keyOf(scope, 'User');
+    const cached = this.#users.get(key);
+    if (cached && this.#now() - cached.fetchedAt < USERS_FRESH_MS) return cached.users;
+    return this.#singleFlight(`users\u0000${key}`, async () => {
+      const result = await client.query<{ Id: string; Name: string }>(
+        'SELECT Id, Name FROM User WHERE IsActive = true ORDER BY Name LIMIT 1000',
+      );
+      const users = result.records.map((user) => ({ Id: String(user.Id), Name: String(user.Name) }));
+      this.#store(this.#users, key, { users, fetchedAt: this.#now() });
+      return users;
+    });
+  }
+
+  #store<T>(map: Map<string, T>, key: string, value: T): void {
+    // Oldest first out: a Map iterates in insertion order, so re-inserting marks an entry recent.
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string);
+  }
+
+  #singleFlight<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const pending = this.#inFlight.get(key);
+    if (pending) return pending as Promise<T>;
+    const flight = load().finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, flight);
+    return flight;
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * Meetings in the store, and who may see them. Visibility is decided here, on the server, for
+ * every read: admins see every meeting; a member sees the meetings they created, took part in (a
+ * participant's email is theirs) or that were shared with them or with one of their groups.
+ */
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { principalsOf } from '../accounts/principals.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { AuthenticatedUser } from '../server/auth-types.ts';
+import type { Store } from '../store/database.ts';
+import type { MeetingSendsTable, MeetingsTable } from '../store/schema.ts';
+import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
+
+export type MeetingViewer = Pick<AuthenticatedUser, 'id' | 'email' | 'role'>;
+
+export interface StoredMeeting {
+  id: string;
+  meeting: Meeting;
+  row: Selectable<MeetingsTable>;
+}
+
+export interface SendView {
+  id: string;
+  kind: string;
+  object: string;
+  status: 'pending' | 'unknown' | 'succeeded' | 'failed';
+  salesforceId: string | null;
+  url: string | null;
+  record: { type: string; id: string };
+  sentBy: { id: string; name: string | null; email: string | null };
+  sentAt: string;
+  completedAt: string | null;
+  errorCode: string | null;
+}
+
+export interface MeetingSummary {
+  id: string;
+  title: string;
+  startTime: string;
+  endTime: string;
+  source: string;
+  participantCount: number;
+  itemCount: number;
+}
+
+export interface MeetingView extends Omit<MeetingSummary, 'participantCount' | 'itemCount'> {
+  createdAt: string;
+  createdBy: string | null;
+  participants: Array<{ name: string; email: string; internal: boolean }>;
+  items: Array<{
+    id: string;
+    kind: MeetingItemKind;
+    text: string;
+    ownerEmail: string | null;
+    dueDate: string | null;
+    sends: SendView[];
+  }>;
+  shares: Array<{ type: 'user' | 'group'; id: string }>;
+  canShare: boolean;
+}
+
+/** Item ids people did not give: `1`, `2`, … by position, skipping ids the file already uses. */
+function assignItemIds(items: readonly MeetingItem[]): string[] {
+  const taken = new Set(items.map((item) => item.id).filter((id) => id !== undefined));
+  let next = 1;
+  return items.map((item) => {
+    if (item.id !== undefined) return item.id;
+    while (taken.has(String(next))) next++;
+    taken.add(String(next));
+    return String(next++);
+  });
+}
+
+/** Stores meetings (each in one transaction); answers their ids in order. */
+export async function insertMeetings(
+  store: Store,
+  meetings: readonly Meeting[],
+  origin: { createdBy: string | null; source: 'api' | 'import' | 'demo'; now: number },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const meeting of meetings) {
+    const id = newId(origin.now);
+    const itemIds = assignItemIds(meeting.items);
+    await store.db.transaction().execute(async (transaction) => {
+      await transaction
+        .insertInto('meetings')
+        .values({
+          id,
+          title: meeting.title,
+          start_time: new Date(meeting.startTime).toISOString(),
+          end_time: new Date(meeting.endTime).toISOString(),
+          created_by: origin.createdBy,
+          source: origin.source,
+          created_at: new Date(origin.now).toISOString(),
+        })
+        .execute();
+      if (meeting.participants.length > 0) {
+        await transaction
+          .insertInto('meeting_participants')
+          .values(
+            meeting.participants.map((participant, position) => ({
+              meeting_id: id,
+              position,
+              name: participant.name,
+              email: participant.email.trim().toLowerCase(),
+              internal: participant.internal ? 1 : 0,
+            })),
+          )
+          .execute();
+      }
+      if (meeting.items.length > 0) {
+        await transaction
+          .insertInto('meeting_items')
+          .values(
+            meeting.items.map((item, position) => ({
+              meeting_id: id,
+              item_id: itemIds[position],
+              position,
+              kind: item.kind,
+              text: item.text,
+              owner_email: item.ownerEmail?.trim().toLowerCase() ?? null,
+              due_date: item.dueDate ?? null,
+            })),
+          )
+          .execute();
+      }
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** The ids of the meetings the viewer may see, as a subquery-able select. */
+async function visibleMeetings(store: Store, viewer: MeetingViewer) {
+  const query = store.db.selectFrom('meetings').selectAll('meetings');
+  if (viewer.role === 'admin') return query;
+  const { groupIds } = await principalsOf(store, viewer.id);
+  const email = viewer.email.trim().toLowerCase();
+  return query.where((where) =>
+    where.or([
+      where('meetings.created_by', '=', viewer.id),
+      where.exists(
+        where
+          .selectFrom('meeting_participants')
+          .select('meeting_participants.meeting_id')
+          .whereRef('meeting_participants.meeting_id', '=', 'meetings.id')
+          .where('meeting_participants.email', '=', email),
+      ),
+      where.exists(
+        where
+          .selectFrom('meeting_shares')
+          .select('meeting_shares.meeting_id')
+          .whereRef('meeting_shares.meeting_id', '=', 'meetings.id')
+          .where((share) =>
+            share.or([
+              share.and([share('principal_type', '=', 'user'), share('principal_id', '=', viewer.id)]),
+              ...(groupIds.length > 0
+                ? [share.and([share('principal_type', '=', 'group'), share('principal_id', 'in', groupIds)])]
+                : []),
+            ]),
+          ),
+      ),
+    ]),
+  );
+}
+
+/** Newest meeting first. */
+export async function listMeetings(store: Store, viewer: MeetingViewer): Promise<MeetingSummary[]> {
+  const rows = await (await visibleMeetings(store, viewer))
+    .orderBy('meetings.start_time', 'desc')
+    .orderBy('meetings.id', 'desc')
+    .limit(1000)
+    .execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const participantCounts = await store.db
+    .selectFrom('meeting_participants')
+    .select(['meeting_id', (builder) => builder.fn.countAll<number | string>().as('count')])
+    .where('meeting_id', 'in', ids)
+    .groupBy('meeting_id')
+    .execute();
+  const itemCounts = await store.db
+    .selectFrom('meeting_items')
+    .select(['meeting_id', (builder) => builder.fn.countAll<number | string>().as('count')])
+    .where('meeting_id', 'in', ids)
+    .groupBy('meeting_id')
+    .execute();
+  const countOf = (counts: Array<{ meeting_id: string; count: number | string }>, id: string) =>
+    Number(counts.find((entry) => entry.meeting_id === id)?.count ?? 0);
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    source: row.source,
+    participantCount: countOf(participantCounts, row.id),
+    itemCount: countOf(itemCounts, row.id),
+  }));
+}
+
+/** The meeting when the viewer may see it; 404 otherwise (as for an id that does not exist). */
+export async function findVisibleMeeting(
+  store: Store,
+  viewer: MeetingViewer,
+  meetingId: string,
+): Promise<StoredMeeting> {
+  const row = await (await visibleMeetings(store, viewer))
+    .where('meetings.id', '=', meetingId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Meeting');
+  const participants = await store.db
+    .selectFrom('meeting_participants')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('position')
+    .execute();
+  const items = await store.db
+    .selectFrom('meeting_items')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .orderBy('position')
+    .execute();
+  return {
+    id: row.id,
+    row,
+    meeting: {
+      title: row.title,
+      startTime: row.start_time,
+      endTime: row.end_time,
+      participants: participants.map((participant) => ({
+        name: participant.name,
+        email: participant.email,
+        internal: participant.internal === 1,
+      })),
+      items: items.map((item) => ({
+        id: item.item_id,
+        kind: item.kind as MeetingItemKind,
+        text: item.text,
+        ...(item.owner_email ? { ownerEmail: item.owner_email } : {}),
+        ...(item.due_date ? { dueDate: item.due_date } : {}),
+      })),
+    },
+  };
+}
+
+/** Checks that the viewer may see the meeting and that it has the item (404 otherwise), in two reads. */
+export async function assertVisibleItem(
+  store: Store,
+  viewer: MeetingViewer,
+  meetingId: string,
+  itemId: string,
+): Promise<void> {
+  const row = await (await visibleMeetings(store, viewer))
+    .where('meetings.id', '=', meetingId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Meeting');
+  const item = await store.db
+    .selectFrom('meeting_items')
+    .select('item_id')
+    .where('meeting_id', '=', meetingId)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+  if (!item) throw notFound('Meeting item');
+}
+
+export function findItem(stored: StoredMeeting, itemId: string): MeetingItem {
+  const item = stored.meeting.items.find((candidate) => candidate.id === itemId);
+  if (!item) throw notFound('Meeting item');
+  return item;
+}
+
+/** Who may change who a meeting is shared with: admins, its creator and its participants. */
+function canShare(stored: StoredMeeting, viewer: MeetingViewer): boolean {
+  if (viewer.role === 'admin' || stored.row.created_by === viewer.id) return true;
+  const email = viewer.email.trim().toLowerCase();
+  return stored.meeting.participants.some((participant) => participant.email === email);
+}
+
+export function sendViewOf(
+  row: Selectable<MeetingSendsTable>,
+  sender?: { name: string; email: string } | null,
+): SendView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    object: row.object_type,
+    status: row.status,
+    salesforceId: row.salesforce_id,
+    url: row.salesforce_url,
+    record: { type: row.record_type, id: row.record_id },
+    sentBy: { id: row.user_id, name: sender?.name ?? null, email: sender?.email ?? null },
+    sentAt: row.first_sent_at,
+    completedAt: row.completed_at,
+    errorCode: row.error_code,
+  };
+}
+
+/** The meeting as the API shows it, with what was sent from each item. */
+export async function meetingView(
+  store: Store,
+  viewer: MeetingViewer,
+  meetingId: string,
+): Promise<MeetingView> {
+  const stored = await findVisibleMeeting(store, viewer, meetingId);
+  const sends = await store.db
+    .selectFrom('meeting_sends')
+    .leftJoin('users', 'users.id', 'meeting_sends.user_id')
+    .selectAll('meeting_sends')
+    .select(['users.name as sender_name', 'users.email as sender_email'])
+    .where('meeting_sends.meeting_id', '=', meetingId)
+    .orderBy('meeting_sends.id')
+    .execute();
+  const shares = await store.db
+    .selectFrom('meeting_shares')
+    .select(['principal_type', 'principal_id'])
+    .where('meeting_id', '=', meetingId)
+    .orderBy('principal_type')
+    .orderBy('principal_id')
+    .execute();
+  const { row, meeting } = stored;
+  return {
+    id: row.id,
+    title: row.title,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    source: row.source,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    participants: meeting.participants,
+    items: meeting.items.map((item) => ({
+      id: String(item.id),
+      kind: item.kind,
+      text: item.text,
+      ownerEmail: item.ownerEmail ?? null,
+      dueDate: item.dueDate ?? null,
+      // A failed attempt created nothing; the item lists what is (or may be) in Salesforce.
+      sends: sends
+        .filter((send) => send.item_id === item.id && send.status !== 'failed')
+        .map((send) =>
+          sendViewOf(
+            send,
+            send.sender_name && send.sender_email
+              ? { name: send.sender_name, email: send.sender_email }
+              : null,
+          ),
+        ),
+    })),
+    shares: shares.map((share) => ({ type: share.principal_type, id: share.principal_id })),
+    canShare: canShare(stored, viewer),
+  };
+}
+
+export const meetingSharesSchema = z.strictObject({
+  shares: z
+    .array(z.strictObject({ type: z.enum(['user', 'group']), id: z.string().min(1).max(64) }))
+    .max(1000),
+});
+
+/** Replaces who the meeting is shared with (users and groups must exist). */
+export async function setMeetingShares(
+  store: Store,
+  viewer: MeetingViewer,
+  meetingId: string,
+  input: z.infer<typeof meetingSharesSchema>,
+  now: number,
+): Promise<void> {
+  const stored = await findVisibleMeeting(store, viewer, meetingId);
+  if (!canShare(stored, viewer))
+    throw forbidden('Only its participants, its creator and admins can share a meeting.');
+  const unique = [...new Map(input.shares.map((share) => [`${share.type}:${share.id}`, share])).values()];
+  for (const type of ['user', 'group'] as const) {
+    const ids = unique.filter((share) => share.type === type).map((share) => share.id);
+    if (ids.length === 0) continue;
+    const table = type === 'user' ? 'users' : 'groups';
+    const found = new Set(
+      (await store.db.selectFrom(table).select('id').where('id', 'in', ids).execute()).map((row) => row.id),
+    );
+    const missing = ids.find((id) => !found.has(id));
+    if (missing !== undefined) throw notFound(`The ${type} ${missing}`);
+  }
+  await store.db.transaction().execute(async (transaction) => {
+    await transaction.deleteFrom('meeting_shares').where('meeting_id', '=', meetingId).execute();
+    if (unique.length > 0) {
+      await transaction
+        .insertInto('meeting_shares')
+        .values(
+          unique.map((share) => ({
+            meeting_id: meetingId,
+            principal_type: share.type,
+            principal_id: share.id,
+            created_at: new Date(now).toISOString(),
+          })),
+        )
+        .execute();
+    }
+  });
+}
+
+/** Deletes a meeting (admins and its creator). The send journal stays: it is the audit of what was sent. */
+export async function deleteMeeting(store: Store, viewer: MeetingViewer, meetingId: string): Promise<void> {
+  const stored = await findVisibleMeeting(store, viewer, meetingId);
+  if (viewer.role !== 'admin' && stored.row.created_by !== viewer.id) {
+    throw forbidden('Only its creator and admins can delete a meeting.');
+  }
+  await store.db.transaction().execute(async (transaction) => {
+    // Explicit rather than ON DELETE CASCADE, which SQLite applies only with foreign keys on.
+    for (const table of ['meeting_shares', 'meeting_items', 'meeting_participants'] as const) {
+      await transaction.deleteFrom(table).where('meeting_id', '=', meetingId).execute();
+    }
+    await transaction.deleteFrom('meetings').where('id', '=', meetingId).execute();
+  });
+}

@@ -1,0 +1,251 @@
+/**
+ * A process killed in the middle of a send: `forcefield start` runs as a child process, its
+ * Salesforce create is held at the emulator (a latency fault) while the child is killed with
+ * SIGKILL, and the emulator then commits the create for a client that no longer exists. The
+ * restarted service resolves the journal entry at startup by the record's marker: no duplicate,
+ * and the item shows the true outcome. Also: `forcefield meetings import`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { createUser } from '../../src/accounts/users.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import { connect, logIn } from '../support/connections.ts';
+import { emulatorSalesforce, startTestService } from '../support/service.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { emulatorAdminCall, newKey, orgReader, sendItem } from './support.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const PASSWORD = 'restart test passphrase';
+const SETTLE_MS = 2_000;
+
+describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (dialect) => {
+  let emulator: RunningEmulator;
+  let workDir: string;
+  let environment: Record<string, string>;
+  let storage: TestStore | undefined;
+  const children = new Set<ChildProcess>();
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    workDir = mkdtempSync(path.join(tmpdir(), 'forcefield-restart-'));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name, value]) =>
+          value !== undefined && !/^(DATABASE_URL|PG|FORCEFIELD_|DATA_DIR|SALESFORCE_)/.test(name),
+      ),
+    ) as Record<string, string>;
+    environment = {
+      ...inherited,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: path.join(workDir, 'data'),
+      LOG_LEVEL: 'silent',
+      // A connected app is configured, so the service talks to this test's emulator (not its own).
+      SALESFORCE_CLIENT_ID: 'forcefield-demo',
+      SALESFORCE_CLIENT_SECRET: 'forcefield-demo-secret',
+      SALESFORCE_LOGIN_URL: emulator.url,
+      MEETING_SEND_SETTLE_MS: String(SETTLE_MS),
+      FORCEFIELD_SECRET_KEY: randomBytes(32).toString('base64'),
+    };
+    if (dialect === 'postgres') {
+      storage = await openTestStore('postgres');
+      environment.DATABASE_URL = storage.options.databaseUrl!;
+      environment.PGOPTIONS = `-c search_path=${storage.options.postgresSchema}`;
+    }
+  });
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await storage?.dispose();
+    await emulator?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), ...args], {
+        cwd: workDir,
+        env: environment,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  }
+
+  /** Starts `forcefield start`; answers its URL once it listens. */
+  function startChild(): Promise<{ child: ChildProcess; url: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'start'], {
+        cwd: workDir,
+        env: environment,
+      });
+      children.add(child);
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk;
+        const match = /Forcefield is running at (\S+)/.exec(output);
+        if (match) resolve({ child, url: match[1] });
+      });
+      child.stderr.on('data', (chunk) => {
+        output += chunk;
+      });
+      child.on('exit', (code) => reject(new Error(`forcefield start exited (${code}): ${output}`)));
+    });
+  }
+
+  async function openChildStore(): Promise<TestStore> {
+    if (storage) return { ...storage, dispose: async () => {} };
+    return openTestStore('sqlite', path.join(workDir, 'data', 'forcefield.db'));
+  }
+
+  it('imports meetings with `forcefield meetings import`, refusing an invalid file as a whole', async () => {
+    const setup = await openChildStore();
+    await createUser(
+      { store: setup.store, audit: new AuditLog(setup.store), now: Date.now },
+      { email: 'rep@example.com', name: 'Rep', role: 'member', password: PASSWORD },
+      { userId: null, surface: 'cli' },
+    );
+    await setup.dispose();
+    const good = path.join(workDir, 'good.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        meetings: [
+          {
+            title: 'Renewal call with Pinecrest',
+            startTime: '2027-02-01T17:00:00Z',
+            endTime: '2027-02-01T17:30:00Z',
+            participants: [
+              { name: 'Rep', email: 'REP@example.com', internal: true },
+              { name: 'Daniel Patel', email: 'daniel.patel@pinecrest.example', internal: false },
+            ],
+            items: [{ id: 'n1', kind: 'next_step', text: 'Send the renewal quote.', dueDate: '2027-02-08' }],
+          },
+        ],
+      }),
+    );
+    const bad = path.join(workDir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        meetings: [
+          {
+            title: 'x',
+            startTime: 'yesterday',
+            endTime: '2027-02-01T17:30:00Z',
+            participants: [],
+            items: [{ kind: 'chat', text: 'x' }],
+          },
+        ],
+      }),
+    );
+    const refused = await run(['meetings', 'import', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('meetings[0].startTime');
+    expect(refused.stderr).toContain('meetings[0].items[0].kind');
+    expect(refused.stderr).toContain('nothing imported');
+    const imported = await run(['meetings', 'import', good, '--as', 'rep@example.com']);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/^imported \w+ {2}Renewal call with Pinecrest\n$/);
+    expect((await run(['meetings', 'import', good, '--as', 'nobody@example.com'])).code).toBe(1);
+  });
+
+  it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
+    // Connecting needs demo mode (the emulator's instance URL is http): an in-process service on
+    // the same store and key connects; the child processes then use that connection.
+    const setup = await openChildStore();
+    const inProcess = await startTestService(
+      emulatorSalesforce(emulator.url),
+      { FORCEFIELD_SECRET_KEY: environment.FORCEFIELD_SECRET_KEY },
+      setup.store,
+    );
+    const connectionId = await connect(
+      await logIn(inProcess.service.url, 'rep@example.com', PASSWORD),
+      emulator,
+      {
+        kind: 'personal',
+        username: 'alice@acme.demo',
+      },
+    );
+    await inProcess.stop();
+    await setup.dispose();
+
+    const first = await startChild();
+    const session = await logIn(first.url, 'rep@example.com', PASSWORD);
+    const meetingId = (await session.call('GET', '/api/meetings')).body.meetings[0].id;
+    const [account] = await orgReader(emulator).query(
+      "SELECT Id FROM Account WHERE Name = 'Pinecrest Software'",
+    );
+    const subject = `Killed mid-send ${dialect}`;
+    const body = {
+      connectionId,
+      kind: 'task' as const,
+      values: { subject },
+      records: [{ type: 'Account', id: account.Id }],
+      idempotencyKey: newKey(),
+    };
+    // The emulator holds the create for 1.5 s before committing it, whatever happens to the client.
+    await emulatorAdminCall(emulator, 'POST', '/faults', {
+      method: 'POST',
+      path: '/services/data/*/sobjects/Task',
+      kind: 'latency',
+      latencyMs: 1_500,
+      times: 1,
+    });
+    const pending = sendItem(session, meetingId, 'n1', body).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    first.child.kill('SIGKILL');
+    expect(await pending).toBeInstanceOf(Error);
+    const store = await openChildStore();
+    const row = await store.store.db.selectFrom('meeting_sends').selectAll().executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    await store.dispose();
+
+    const second = await startChild();
+    try {
+      // The emulator commits the create for the dead client; the restarted service looks it up
+      // once the settle time has passed, and records what really happened.
+      const deadline = Date.now() + 15_000;
+      let sends: Array<{ status: string; salesforceId: string | null }> = [];
+      while (Date.now() < deadline) {
+        const again = await logIn(second.url, 'rep@example.com', PASSWORD);
+        const view = (await again.call('GET', `/api/meetings/${meetingId}`)).body.meeting;
+        sends = view.items[0].sends;
+        if (sends[0]?.status === 'succeeded') break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(sends).toHaveLength(1);
+      expect(sends[0].status).toBe('succeeded');
+      const tasks = await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      expect(tasks.map((task) => task.Id)).toEqual([sends[0].salesforceId]);
+      // The person's retry answers the same record.
+      const retried = await sendItem(
+        await logIn(second.url, 'rep@example.com', PASSWORD),
+        meetingId,
+        'n1',
+        body,
+      );
+      expect(retried.status).toBe(200);
+      expect(retried.body.send.salesforceId).toBe(sends[0].salesforceId);
+      expect(
+        await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`),
+      ).toHaveLength(1);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+  }, 40_000);
+});

@@ -1,0 +1,701 @@
+/**
+ * Meeting insights to Salesforce, end to end: the HTTP API of a running service against the
+ * emulator, with every result read back from the emulator itself. Runs on SQLite, and on
+ * PostgreSQL when DATABASE_URL is set.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { markerFor } from '../../src/meetings/salesforce-payloads.ts';
+import { connect, logIn, type ServiceSession } from '../support/connections.ts';
+import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { countCalls, emulatorAdminCall, newKey, orgReader, type SendBody, sendItem } from './support.ts';
+
+const KINDS = ['task', 'event', 'note'] as const;
+const TYPES = ['Lead', 'Account', 'Contact', 'Opportunity', 'Case'] as const;
+
+describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) => {
+  let emulator: RunningEmulator;
+  let testStore: TestStore;
+  let test: TestService;
+  let alice: ServiceSession;
+  let bob: ServiceSession;
+  let carol: ServiceSession;
+  let aliceConnection: string;
+  let bobConnection: string;
+  let org: ReturnType<typeof orgReader>;
+  let clockOffset = 0;
+  let meetings: Record<string, string>;
+  const records = {} as Record<(typeof TYPES)[number], string>;
+  let aliceSalesforceId: string;
+  let bobSalesforceId: string;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, seed: 'demo' });
+    org = orgReader(emulator);
+    testStore = await openTestStore(dialect);
+    test = await startTestService(
+      emulatorSalesforce(emulator.url),
+      { MEETING_SEND_SETTLE_MS: '300' },
+      testStore.store,
+      () => Date.now() + clockOffset,
+    );
+    alice = await logIn(test.service.url, 'alice@forcefield.demo');
+    bob = await logIn(test.service.url, 'bob@forcefield.demo');
+    carol = await logIn(test.service.url, 'carol@forcefield.demo');
+    aliceConnection = await connect(alice, emulator, { kind: 'personal', username: 'alice@acme.demo' });
+    bobConnection = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    aliceSalesforceId = emulator.org.userIdByUsername('alice@acme.demo')!;
+    bobSalesforceId = emulator.org.userIdByUsername('bob@acme.demo')!;
+    const listed = await alice.call('GET', '/api/meetings');
+    meetings = Object.fromEntries(
+      listed.body.meetings.map((meeting: { id: string; title: string }) => [
+        meeting.title.split(' ')[0],
+        meeting.id,
+      ]),
+    );
+    // Records alice owns (Opportunity sharing is private) or everyone sees, one of each type.
+    const first = async (soql: string) => String((await org.query(soql))[0].Id);
+    records.Lead = await first(
+      `SELECT Id FROM Lead WHERE IsConverted = false AND OwnerId = '${aliceSalesforceId}' LIMIT 1`,
+    );
+    records.Account = await first(`SELECT Id FROM Account WHERE OwnerId = '${aliceSalesforceId}' LIMIT 1`);
+    records.Contact = await first(
+      `SELECT Id FROM Contact WHERE AccountId != null AND OwnerId = '${aliceSalesforceId}' LIMIT 1`,
+    );
+    records.Opportunity = await first(
+      `SELECT Id FROM Opportunity WHERE IsClosed = false AND OwnerId = '${aliceSalesforceId}' LIMIT 1`,
+    );
+    records.Case = await first(`SELECT Id FROM Case WHERE AccountId != null LIMIT 1`);
+  });
+
+  afterAll(async () => {
+    await test?.stop();
+    await testStore?.dispose();
+    await emulator?.stop();
+  });
+
+  describe('meetings and who sees them', () => {
+    it('seeds the demo meetings; members see the ones they took part in, admins all', async () => {
+      const titles = async (session: ServiceSession) =>
+        (await session.call('GET', '/api/meetings')).body.meetings
+          .map((meeting: { title: string }) => meeting.title.split(' ')[0])
+          .sort();
+      expect(await titles(alice)).toEqual(['Harborview', 'Intro', 'Meridian', 'Pinecrest']);
+      expect(await titles(bob)).toEqual(['Harborview', 'Intro', 'Meridian']);
+      expect(await titles(carol)).toEqual(['Meridian', 'Pinecrest']);
+      expect((await bob.call('GET', `/api/meetings/${meetings.Pinecrest}`)).status).toBe(404);
+      const full = await carol.call('GET', `/api/meetings/${meetings.Pinecrest}`);
+      expect(full.status).toBe(200);
+      expect(new Set(full.body.meeting.items.map((item: { kind: string }) => item.kind))).toEqual(
+        new Set(['insight', 'decision', 'next_step', 'task']),
+      );
+      // Nobody can send from a meeting they cannot see.
+      const refused = await sendItem(bob, meetings.Pinecrest, 'task-1', {
+        connectionId: bobConnection,
+        kind: 'task',
+        values: { subject: 'x' },
+        records: [{ type: 'Account', id: records.Account }],
+      });
+      expect(refused.status).toBe(404);
+    });
+
+    it('creates meetings through the API, validates them, and shares them', async () => {
+      const created = await bob.call('POST', '/api/meetings', {
+        title: 'Internal pipeline review',
+        startTime: '2027-02-01T15:00:00Z',
+        endTime: '2027-02-01T15:30:00+00:00',
+        participants: [{ name: 'Bob', email: 'bob@forcefield.demo', internal: true }],
+        items: [
+          { kind: 'decision', text: 'Focus on the Meridian renewal.' },
+          { kind: 'task', text: 'Update forecasts.' },
+        ],
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.meeting.items.map((item: { id: string }) => item.id)).toEqual(['1', '2']);
+      const id = created.body.meeting.id;
+      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(404);
+      expect((await alice.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      const invalid = await bob.call('POST', '/api/meetings', {
+        title: 'Bad',
+        startTime: '2027-02-01T15:00:00Z',
+        endTime: '2027-02-01T14:00:00Z',
+        participants: [],
+        items: [{ kind: 'decision', text: 'x', dueDate: '2027-02-30' }],
+      });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.error.details.issues.map((issue: { path: string }) => issue.path)).toEqual(
+        expect.arrayContaining(['endTime', 'items.0.dueDate']),
+      );
+      // Carol is neither participant nor creator: she cannot share it (she cannot even see it).
+      expect((await carol.call('PUT', `/api/meetings/${id}/shares`, { shares: [] })).status).toBe(404);
+      const users = (await alice.call('GET', '/api/users')).body.users as Array<{
+        id: string;
+        email: string;
+      }>;
+      const carolId = users.find((user) => user.email === 'carol@forcefield.demo')!.id;
+      const shared = await bob.call('PUT', `/api/meetings/${id}/shares`, {
+        shares: [{ type: 'user', id: carolId }],
+      });
+      expect(shared.status).toBe(200);
+      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      const groups = (await alice.call('GET', '/api/groups')).body.groups as Array<{ id: string }>;
+      await bob.call('PUT', `/api/meetings/${id}/shares`, { shares: [{ type: 'group', id: groups[0].id }] });
+      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      expect((await carol.call('DELETE', `/api/meetings/${id}`)).status).toBe(403);
+      expect((await bob.call('DELETE', `/api/meetings/${id}`)).status).toBe(200);
+      expect((await alice.call('GET', `/api/meetings/${id}`)).status).toBe(404);
+    });
+  });
+
+  describe('the send form, record search and suggestions, within the API budget', () => {
+    it('describes the task form from the org: labels, required, picklists with defaults, users, prefill', async () => {
+      const path = `/api/meetings/${meetings.Harborview}/items/next-step-1/form?kind=task&connectionId=${aliceConnection}`;
+      let form:
+        | {
+            status: number;
+            body: { form: { fields: Array<Record<string, unknown>>; record: { types: string[] } } };
+          }
+        | undefined;
+      const cold = await countCalls(emulator, async () => {
+        form = await alice.call('GET', path);
+      });
+      expect(form?.status).toBe(200);
+      expect(cold).toBeLessThanOrEqual(3);
+      const fields = Object.fromEntries(form!.body.form.fields.map((field) => [field.name, field]));
+      expect(fields.subject).toMatchObject({
+        required: true,
+        value: expect.stringMatching(/^Send the revised proposal/),
+      });
+      expect(fields.status).toMatchObject({ type: 'picklist', required: true, defaultValue: 'Not Started' });
+      expect(fields.priority).toMatchObject({ type: 'picklist', defaultValue: 'Normal' });
+      expect(fields.dueDate.value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(fields.ownerId).toMatchObject({ type: 'user', value: aliceSalesforceId });
+      expect((fields.ownerId.options as Array<{ value: string }>).map((option) => option.value)).toContain(
+        bobSalesforceId,
+      );
+      expect(form!.body.form.record.types.sort()).toEqual([...TYPES].sort());
+
+      const warm = await countCalls(emulator, () => alice.call('GET', path));
+      expect(warm).toBe(0);
+      clockOffset += 5 * 60_000; // the describe is stale now: one If-Modified-Since, answered 304
+      const revalidated = await countCalls(emulator, () => alice.call('GET', path));
+      expect(revalidated).toBeLessThanOrEqual(1);
+      clockOffset -= 5 * 60_000;
+
+      const event = await alice.call(
+        'GET',
+        `/api/meetings/${meetings.Harborview}/items/decision-1/form?kind=event&connectionId=${aliceConnection}`,
+      );
+      const eventFields = Object.fromEntries(
+        event.body.form.fields.map((field: { name: string }) => [field.name, field]),
+      );
+      expect(Object.keys(eventFields)).toEqual(
+        expect.arrayContaining(['startDateTime', 'endDateTime', 'durationInMinutes', 'location', 'showAs']),
+      );
+      const note = await alice.call(
+        'GET',
+        `/api/meetings/${meetings.Harborview}/items/insight-1/form?kind=note&connectionId=${aliceConnection}`,
+      );
+      expect(note.body.form.object).toBe('ContentNote');
+      expect(note.body.form.fields.map((field: { name: string }) => field.name)).toEqual(['title', 'body']);
+      // Not someone else's connection.
+      expect((await bob.call('GET', path.replace('Harborview', 'x'))).status).toBe(404);
+      expect(
+        (
+          await bob.call(
+            'GET',
+            `/api/meetings/${meetings.Harborview}/items/next-step-1/form?kind=task&connectionId=${aliceConnection}`,
+          )
+        ).status,
+      ).toBe(404);
+    });
+
+    it('searches records in one SOSL call, and short terms in none', async () => {
+      let result: { status: number; body: { records: Array<{ type: string; title: string }> } } | undefined;
+      const calls = await countCalls(emulator, async () => {
+        result = await alice.call(
+          'GET',
+          `/api/meetings/${meetings.Harborview}/record-search?connectionId=${aliceConnection}&q=Harborv`,
+        );
+      });
+      expect(calls).toBe(1);
+      expect(result?.status).toBe(200);
+      const types = new Set(result!.body.records.map((row) => row.type));
+      expect(types.has('Account') && types.has('Opportunity') && types.has('Contact')).toBe(true);
+      const special = await alice.call(
+        'GET',
+        `/api/meetings/${meetings.Harborview}/record-search?connectionId=${aliceConnection}&q=${encodeURIComponent('O\'Brien & {x} "y" - *')}`,
+      );
+      expect(special.status).toBe(200);
+      const short = await countCalls(emulator, async () => {
+        const answer = await alice.call(
+          'GET',
+          `/api/meetings/${meetings.Harborview}/record-search?connectionId=${aliceConnection}&q=a`,
+        );
+        expect(answer.body).toMatchObject({ records: [], notice: { code: 'term_too_short' } });
+      });
+      expect(short).toBe(0);
+    });
+
+    it('suggests the active opportunity first, with a reason, in at most two calls', async () => {
+      let result:
+        | {
+            status: number;
+            body: { suggestions: Array<{ type: string; title: string; reason: string; preferred: boolean }> };
+          }
+        | undefined;
+      const calls = await countCalls(emulator, async () => {
+        result = await alice.call(
+          'GET',
+          `/api/meetings/${meetings.Harborview}/suggestions?connectionId=${aliceConnection}`,
+        );
+      });
+      expect(calls).toBeLessThanOrEqual(2);
+      const [top] = result!.body.suggestions;
+      expect(top).toMatchObject({ type: 'Opportunity', preferred: true });
+      expect(top.title).toMatch(/^Harborview Hospitality/);
+      expect(top.reason).toMatch(
+        /(Mei Rossi|Sofia Ibrahim) \(\w+\.\w+@harborviewhotels\.example\).*Harborview Hospitality's open opportunity closing \d{4}-\d{2}-\d{2}/,
+      );
+      const types = result!.body.suggestions.map((suggestion) => suggestion.type);
+      expect(types).toEqual(expect.arrayContaining(['Contact', 'Account']));
+      // A lead participant is suggested as a lead.
+      const lead = await bob.call(
+        'GET',
+        `/api/meetings/${meetings.Intro}/suggestions?connectionId=${bobConnection}`,
+      );
+      expect(lead.body.suggestions[0]).toMatchObject({ type: 'Lead', title: 'Priya Dubois' });
+    });
+
+    it("lists the demo meetings' external participants as contacts and leads of the demo org", async () => {
+      for (const meeting of Object.values(meetings)) {
+        const view = (await alice.call('GET', `/api/meetings/${meeting}`)).body.meeting;
+        for (const participant of view.participants.filter(
+          (person: { internal: boolean }) => !person.internal,
+        )) {
+          const contacts = await org.query(`SELECT Id FROM Contact WHERE Email = '${participant.email}'`);
+          const leads = await org.query(`SELECT Id FROM Lead WHERE Email = '${participant.email}'`);
+          expect(contacts.length + leads.length, participant.email).toBe(1);
+        }
+      }
+    });
+  });
+
+  describe('creating records', () => {
+    const valuesFor = (kind: (typeof KINDS)[number], label: string): Record<string, string | number> => {
+      if (kind === 'task') {
+        return {
+          subject: `Task ${label}`,
+          description: 'Follow up.',
+          status: 'In Progress',
+          priority: 'High',
+          dueDate: '2027-03-01',
+          ownerId: bobSalesforceId,
+        };
+      }
+      if (kind === 'event') {
+        return {
+          subject: `Event ${label}`,
+          description: 'Demo.',
+          startDateTime: '2027-03-02T16:00:00Z',
+          endDateTime: '2027-03-02T16:45:00Z',
+          location: 'Zoom',
+          showAs: 'Busy',
+        };
+      }
+      return { title: `Note ${label}`, body: 'Pricing: 3-year plan & <10%> "loyalty" discount.' };
+    };
+
+    it.each(KINDS.flatMap((kind) => TYPES.map((type) => [kind, type] as const)))(
+      'sends a %s to a %s: the right record, in one API call',
+      async (kind, type) => {
+        const label = `${kind}-${type}-${dialect}`;
+        let response:
+          | { status: number; body: { outcome: string; send: Record<string, unknown> } }
+          | undefined;
+        const key = newKey();
+        const calls = await countCalls(emulator, async () => {
+          response = await sendItem(alice, meetings.Harborview, 'next-step-1', {
+            connectionId: aliceConnection,
+            kind,
+            values: valuesFor(kind, label),
+            records: [{ type, id: records[type] }],
+            idempotencyKey: key,
+          });
+        });
+        expect(response?.status, JSON.stringify(response?.body)).toBe(201);
+        expect(calls).toBe(1);
+        const send = response!.body.send as {
+          salesforceId: string;
+          url: string;
+          object: string;
+          status: string;
+          record: unknown;
+        };
+        expect(send).toMatchObject({ status: 'succeeded', record: { type, id: records[type] } });
+        expect(send.url).toBe(`${emulator.url}/lightning/r/${send.object}/${send.salesforceId}/view`);
+        const lookup = type === 'Contact' || type === 'Lead' ? 'WhoId' : 'WhatId';
+        const other = lookup === 'WhoId' ? 'WhatId' : 'WhoId';
+        const accountOf = async () => {
+          if (type === 'Account') return records.Account;
+          if (type === 'Lead') return null;
+          const [row] = await org.query(`SELECT AccountId FROM ${type} WHERE Id = '${records[type]}'`);
+          return row.AccountId;
+        };
+        if (kind === 'task') {
+          const [task] = await org.query(
+            `SELECT WhoId, WhatId, AccountId, OwnerId, Status, Priority, ActivityDate, Subject, Description FROM Task WHERE Id = '${send.salesforceId}'`,
+          );
+          expect(task).toMatchObject({
+            [lookup]: records[type],
+            [other]: null,
+            OwnerId: bobSalesforceId,
+            Status: 'In Progress',
+            Priority: 'High',
+            ActivityDate: '2027-03-01',
+            Subject: `Task ${label}`,
+          });
+          expect(task.AccountId).toBe(await accountOf());
+          expect(task.Description).toMatch(/^Follow up\.\n\n\[ff:[0-9a-f]{12}\]$/);
+        } else if (kind === 'event') {
+          const [event] = await org.query(
+            `SELECT WhoId, WhatId, AccountId, OwnerId, StartDateTime, EndDateTime, DurationInMinutes, Location, ShowAs FROM Event WHERE Id = '${send.salesforceId}'`,
+          );
+          expect(event).toMatchObject({
+            [lookup]: records[type],
+            [other]: null,
+            OwnerId: aliceSalesforceId,
+            DurationInMinutes: 45,
+            Location: 'Zoom',
+            ShowAs: 'Busy',
+          });
+          expect(String(event.StartDateTime)).toMatch(/^2027-03-02T16:00:00/);
+          expect(event.AccountId).toBe(await accountOf());
+        } else {
+          expect(send.object).toBe('ContentNote');
+          const links = await org.query(
+            `SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${send.salesforceId}'`,
+          );
+          expect(links.map((link) => link.LinkedEntityId)).toContain(records[type]);
+          const [note] = await org.query(
+            `SELECT Title, TextPreview, OwnerId FROM ContentNote WHERE Id = '${send.salesforceId}'`,
+          );
+          expect(note).toMatchObject({ Title: `Note ${label}`, OwnerId: aliceSalesforceId });
+          expect(note.TextPreview).toMatch(/^Pricing: 3-year plan & <10%> "loyalty" discount\./);
+        }
+        // The item keeps what was sent: kind, id, link, who, when; no Salesforce field values.
+        const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+        const item = view.items.find((candidate: { id: string }) => candidate.id === 'next-step-1');
+        const kept = item.sends.find(
+          (candidate: { salesforceId: string }) => candidate.salesforceId === send.salesforceId,
+        );
+        expect(kept).toMatchObject({
+          kind,
+          status: 'succeeded',
+          url: send.url,
+          sentBy: { email: 'alice@forcefield.demo' },
+        });
+        expect(kept.sentAt).toMatch(/^\d{4}-/);
+        expect(JSON.stringify(kept)).not.toContain(label);
+      },
+    );
+
+    it('sends classic Notes when the workspace is set to them', async () => {
+      expect((await bob.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status).toBe(403);
+      expect((await alice.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status).toBe(200);
+      try {
+        const sent = await sendItem(alice, meetings.Harborview, 'insight-1', {
+          connectionId: aliceConnection,
+          kind: 'note',
+          values: { title: 'Classic', body: 'A classic note.' },
+          records: [{ type: 'Account', id: records.Account }],
+        });
+        expect(sent.status).toBe(201);
+        expect(sent.body.send.object).toBe('Note');
+        const [note] = await org.query(
+          `SELECT ParentId, Title, Body FROM Note WHERE Id = '${sent.body.send.salesforceId}'`,
+        );
+        expect(note).toMatchObject({ ParentId: records.Account, Title: 'Classic' });
+      } finally {
+        await alice.call('PUT', '/api/meetings/settings', { noteFormat: 'enhanced' });
+      }
+    });
+  });
+
+  describe('errors come back per field, and nothing is written', () => {
+    const countActivities = async () =>
+      (await org.query('SELECT Id FROM Task')).length +
+      (await org.query('SELECT Id FROM Event')).length +
+      (await org.query('SELECT Id FROM ContentNote')).length;
+
+    async function expectFieldError(
+      session: ServiceSession,
+      body: SendBody,
+      field: string | null,
+      code?: string,
+    ) {
+      const before = await countActivities();
+      const response = await sendItem(session, meetings.Meridian, 'task-1', body);
+      expect(response.status, JSON.stringify(response.body)).toBe(422);
+      expect(response.body.error.code).toBe('invalid_send');
+      const errors = response.body.error.details.errors as Array<{
+        field: string | null;
+        code: string;
+        message: string;
+      }>;
+      expect(
+        errors.some((error) => error.field === field && (code === undefined || error.code === code)),
+        JSON.stringify(errors),
+      ).toBe(true);
+      expect(errors.every((error) => error.message.length > 0)).toBe(true);
+      expect(await countActivities()).toBe(before);
+      return errors;
+    }
+
+    it('refuses a missing required field, two records, a Lead with an Account, a wrong id', async () => {
+      const base = { connectionId: bobConnection, kind: 'task' as const };
+      const [account] = await org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      );
+      await expectFieldError(
+        bob,
+        { ...base, values: { subject: '  ' }, records: [{ type: 'Account', id: account.Id }] },
+        'subject',
+        'required',
+      );
+      await expectFieldError(
+        bob,
+        {
+          ...base,
+          kind: 'event',
+          values: { subject: 'Demo' },
+          records: [{ type: 'Account', id: account.Id }],
+        },
+        'startDateTime',
+        'required',
+      );
+      await expectFieldError(bob, { ...base, values: { subject: 'x' }, records: [] }, 'record', 'required');
+      await expectFieldError(
+        bob,
+        {
+          ...base,
+          values: { subject: 'x' },
+          records: [
+            { type: 'Lead', id: records.Lead },
+            { type: 'Account', id: account.Id },
+          ],
+        },
+        'record',
+        'too_many_records',
+      );
+      await expectFieldError(
+        bob,
+        { ...base, values: { subject: 'x' }, records: [{ type: 'Account', id: records.Lead }] },
+        'record',
+        'record_type_mismatch',
+      );
+      await expectFieldError(
+        bob,
+        {
+          ...base,
+          values: { subject: 'x', dueDate: '2027-02-30' },
+          records: [{ type: 'Account', id: account.Id }],
+        },
+        'dueDate',
+        'invalid_date',
+      );
+    });
+
+    it("maps Salesforce's own refusals to the form: unknown record, invisible record, bad picklist", async () => {
+      const base = { connectionId: bobConnection, kind: 'task' as const };
+      // An id of the right type that does not exist.
+      await expectFieldError(
+        bob,
+        { ...base, values: { subject: 'x' }, records: [{ type: 'Account', id: '0018d0000009999AAA' }] },
+        'record',
+      );
+      // Alice's private opportunity: bob's Salesforce user cannot see it.
+      const errors = await expectFieldError(
+        bob,
+        { ...base, values: { subject: 'x' }, records: [{ type: 'Opportunity', id: records.Opportunity }] },
+        'record',
+      );
+      expect(errors[0].code).toBe('INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY');
+      // The same through an Enhanced Note: the composite is all or nothing.
+      await expectFieldError(
+        bob,
+        {
+          ...base,
+          kind: 'note',
+          values: { title: 'x', body: 'y' },
+          records: [{ type: 'Opportunity', id: records.Opportunity }],
+        },
+        'record',
+      );
+      const [account] = await org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      );
+      // A status the org does not have: Salesforce's message, on the status field.
+      const picklist = await expectFieldError(
+        bob,
+        { ...base, values: { subject: 'x', status: 'Done' }, records: [{ type: 'Account', id: account.Id }] },
+        'status',
+      );
+      expect(picklist[0].message).toContain('Done');
+      // Every failed send is audited.
+      const { events } = await test.service.context.audit.query({
+        action: 'meeting.send',
+        outcome: 'failure',
+      });
+      expect(events.length).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('exactly once', () => {
+    const taskBody = (subject: string, key: string): SendBody => ({
+      connectionId: aliceConnection,
+      kind: 'task',
+      values: { subject, status: 'Not Started' },
+      records: [{ type: 'Account', id: records.Account }],
+      idempotencyKey: key,
+    });
+    const tasksWithSubject = async (subject: string) =>
+      org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+
+    it('20 concurrent identical sends create one record and all answer it', async () => {
+      const subject = `Concurrent ${dialect}`;
+      const key = newKey();
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key)),
+        ),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([...Array(19).fill(200), 201]);
+      const ids = new Set(answers.map((answer) => answer.body.send.salesforceId));
+      expect(ids.size).toBe(1);
+      expect(await tasksWithSubject(subject)).toHaveLength(1);
+      // A double click later: still the same record; the key with other values is refused.
+      const again = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(again.status).toBe(200);
+      expect(again.body.send.salesforceId).toBe([...ids][0]);
+      const reused = await sendItem(
+        alice,
+        meetings.Harborview,
+        'task-1',
+        taskBody(`${subject} changed`, key),
+      );
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.code).toBe('idempotency_key_reused');
+      expect(
+        (
+          await sendItem(bob, meetings.Harborview, 'task-1', {
+            ...taskBody(subject, key),
+            connectionId: bobConnection,
+          })
+        ).status,
+      ).toBe(409);
+    });
+
+    it('a response lost after Salesforce committed: found by its marker, never created twice', async () => {
+      const subject = `Dropped ${dialect}`;
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/sobjects/Task',
+        kind: 'drop-after',
+        times: 1,
+      });
+      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      // The marker lookup right after the drop already finds the record.
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(retry.status).toBe(200);
+      expect(retry.body.send.salesforceId).toBe(first.body.send.salesforceId);
+      const tasks = await tasksWithSubject(subject);
+      expect(tasks.map((task) => task.Id)).toEqual([first.body.send.salesforceId]);
+      const { events } = await test.service.context.audit.query({ action: 'meeting.send.resolved' });
+      expect(events.some((event) => event.recordIds.includes(first.body.send.salesforceId))).toBe(true);
+    });
+
+    it('a lost response whose lookup fails too: unknown, then the retry returns the one record', async () => {
+      const subject = `Dropped twice ${dialect}`;
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/sobjects/Task',
+        kind: 'drop-after',
+        times: 1,
+      });
+      // jsforce retries GETs on 5xx; a 403 it does not.
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'GET',
+        path: '/services/data/*/queryAll',
+        kind: 'request-limit-exceeded',
+        times: 1,
+      });
+      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(first.status).toBe(503);
+      expect(first.body.error).toMatchObject({
+        code: 'send_outcome_unknown',
+        details: { retryAfterSeconds: 1 },
+      });
+      const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+      const item = view.items.find((candidate: { id: string }) => candidate.id === 'task-1');
+      expect(item.sends.some((send: { status: string }) => send.status === 'unknown')).toBe(true);
+      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+      const tasks = await tasksWithSubject(subject);
+      expect(tasks.map((task) => task.Id)).toEqual([retry.body.send.salesforceId]);
+    });
+
+    it('a request that never reached Salesforce: after the settle time the retry sends it, once', async () => {
+      const subject = `Dropped before ${dialect}`;
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/sobjects/Task',
+        kind: 'drop-before',
+        times: 1,
+      });
+      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(first.status).toBe(503);
+      expect(await tasksWithSubject(subject)).toHaveLength(0);
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(retry.status, JSON.stringify(retry.body)).toBe(201);
+      expect(await tasksWithSubject(subject)).toHaveLength(1);
+      const marker = markerFor(
+        `${(await test.service.store.db.selectFrom('users').select('id').where('email', '=', 'alice@forcefield.demo').executeTakeFirstOrThrow()).id}:${key}`,
+      );
+      const [task] = await org.query(
+        `SELECT Description FROM Task WHERE Id = '${retry.body.send.salesforceId}'`,
+      );
+      expect(task.Description.endsWith(marker)).toBe(true);
+    });
+
+    it('an Enhanced Note whose response is lost is found by its content marker', async () => {
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/composite',
+        kind: 'drop-after',
+        times: 1,
+      });
+      const body: SendBody = {
+        connectionId: aliceConnection,
+        kind: 'note',
+        values: { title: `Dropped note ${dialect}`, body: 'Kept once.' },
+        records: [{ type: 'Opportunity', id: records.Opportunity }],
+        idempotencyKey: key,
+      };
+      const first = await sendItem(alice, meetings.Harborview, 'decision-1', body);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      const retry = await sendItem(alice, meetings.Harborview, 'decision-1', body);
+      expect(retry.body.send.salesforceId).toBe(first.body.send.salesforceId);
+      expect(
+        await org.query(`SELECT Id FROM ContentNote WHERE Title = 'Dropped note ${dialect}'`),
+      ).toHaveLength(1);
+    });
+  });
+});
