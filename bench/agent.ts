@@ -20,6 +20,8 @@ import { defaultConnectorSettings, type ToolName } from '../src/agent/permission
 import { type DispatchContext, dispatchToolCall } from '../src/agent/tool-dispatch.ts';
 import { AuditLog } from '../src/audit/audit-log.ts';
 import { migrate, openStore } from '../src/store/database.ts';
+import { generateKeyEntry, Keyring } from '../src/vault/keyring.ts';
+import { TokenVault } from '../src/vault/token-vault.ts';
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
@@ -113,6 +115,7 @@ export async function runAgentBenchmark(args: string[]): Promise<void> {
     conversationId: 'conversation',
     messageId: 'message',
     approvalTtlMs: 15 * 60 * 1000,
+    vault: new TokenVault(new Keyring([generateKeyEntry()], { kind: 'environment' })),
     client: async () => client,
     emit: () => {},
   };

@@ -100,7 +100,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
   const unfinishedSends = await resolveUnfinishedSends(serviceContext);
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
-  const app = createServiceApp(serviceContext);
+  const app = createServiceApp(serviceContext, { demoLogins });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),

@@ -45,6 +45,11 @@ export interface ConversationsTable {
   title: string;
   created_at: string;
   updated_at: string;
+  /** Who holds the turn lock (a random token per turn), until `turn_locked_until`; see turn-lock.ts. */
+  turn_owner: string | null;
+  turn_locked_until: string | null;
+  /** Turns taken so far: an instance whose memory saw an older count knows another one answered since. */
+  turn_sequence: number;
 }
 
 export interface ConversationMessagesTable {
@@ -78,6 +83,11 @@ export interface AgentApprovalsTable {
   created_at: string;
   expires_at: string;
   decided_at: string | null;
+  /**
+   * The call to execute once approved — `{ toolName, input }` — encrypted with the vault, so any
+   * instance can run it. Erased when the approval is decided, and once it has expired.
+   */
+  sealed_call: string | null;
 }
 
 export interface AgentTables {

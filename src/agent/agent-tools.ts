@@ -3,7 +3,7 @@ import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
 import {
   type CompactRemainder,
   compactQueryResult,
-  compactRecord,
+  compactRecordText,
   compactSearchResult,
   measureCompaction,
   pageFromRemainder,
@@ -117,8 +117,9 @@ export const toolInputSchemas = {
 
 export const toolDescriptions: Record<ToolName, string> = {
   search_records:
-    'Full-text search across Salesforce records (SOSL). Use it to find records by name, email, phone or words, and to get their ids.',
-  get_record: 'Read one Salesforce record by object and id.',
+    'Full-text search across Salesforce records (SOSL). Use it to find records by name, email, phone or words, and to get their ids. Several matches come as a table per object; a single match as the record itself (`Object Id Name`, then `Field=value` lines).',
+  get_record:
+    'Read one Salesforce record by object and id. The answer is text: `Object Id Name` on the first line, then one `Field=value` per line; empty fields and audit fields (CreatedById, LastModifiedById…) are left out unless you name them in `fields`.',
   query_records:
     'Run one read-only SOQL SELECT query. Results come as a table (field names once, then rows); use next_page with the cursor for more.',
   describe_object:
@@ -204,6 +205,10 @@ export async function executeTool(
         if (!built.ok) throw new ToolInputError(built.code, built.message);
         objectType = objects.length === 1 ? objects[0] : null;
         const raw = await environment.client.search(built.sosl);
+        if (raw.searchRecords.length === 1) {
+          // One match: the record form, denser than a table of one row.
+          return ok(compactRecordText(raw.searchRecords[0]), objectType, recordIdsOf(raw.searchRecords), raw);
+        }
         const { page, remainder } = compactSearchResult(raw, {
           pageSize: PAGE_SIZE,
           createCursor: () => 'pending',
@@ -219,7 +224,7 @@ export async function executeTool(
         if (badField !== undefined)
           throw new ToolInputError('invalid_field', `'${badField}' is not a valid field name.`);
         const raw = await environment.client.retrieve(objectType, input.id, fields);
-        return ok({ ok: true, record: compactRecord(raw) }, objectType, [input.id], raw);
+        return ok(compactRecordText(raw, { requestedFields: fields }), objectType, [input.id], raw);
       }
       case 'query_records': {
         const input = toolInputSchemas.query_records.parse(rawInput);

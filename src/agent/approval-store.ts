@@ -1,13 +1,54 @@
 import type { Store } from '../store/database.ts';
+import type { TokenVault } from '../vault/token-vault.ts';
 import type { AgentApprovalsTable, StoredApprovalStatus } from './agent-tables.ts';
-import type { ApprovalRequest } from './approvals.ts';
+import { type ApprovalRequest, hashToolInput } from './approvals.ts';
+import type { PaginatedToolName } from './permissions.ts';
 
 /**
  * Approvals in the database. The pure rules are in approvals.ts; what this module adds is the one
  * thing they cannot do: make a decision stick exactly once. `settle` writes a decision only where
  * the row is still pending (a conditional update), so of two clicks, two tabs, a replayed request
  * or two instances, exactly one wins, and only the winner executes the call.
+ *
+ * The call itself (tool and input) is sealed into the row with the vault while the approval is
+ * pending, so the instance that receives the decision can execute it even when another instance
+ * paused the turn. The input of a create or update holds values the person or the model wrote
+ * (never values read from Salesforce), hence encrypted, and erased as soon as the approval is
+ * decided or has expired.
  */
+
+/** What an approval executes once approved. */
+export interface SealedCall {
+  toolName: string;
+  input: unknown;
+  /** For next_page: the tool whose cursor it continues. */
+  continuedTool?: PaginatedToolName;
+}
+
+/** Binds a sealed call to its approval row: a ciphertext copied to another row does not open. */
+export function sealedCallContext(approvalId: string): string {
+  return `agent_approval:${approvalId}:call`;
+}
+
+export function sealCall(vault: TokenVault, approvalId: string, call: SealedCall): string {
+  return vault.encrypt(JSON.stringify(call), sealedCallContext(approvalId));
+}
+
+/**
+ * The call sealed in a row, or undefined when there is none (decided, expired and erased) or it
+ * cannot be trusted: it does not open (key removed, tampered) or is not the call the person saw
+ * (another tool, or an input whose hash is not the approval's).
+ */
+export function openSealedCall(vault: TokenVault, row: AgentApprovalsTable): SealedCall | undefined {
+  if (!row.sealed_call) return undefined;
+  try {
+    const call = JSON.parse(vault.decrypt(row.sealed_call, sealedCallContext(row.id))) as SealedCall;
+    if (call.toolName !== row.tool_name || hashToolInput(call.input) !== row.input_hash) return undefined;
+    return call;
+  } catch {
+    return undefined;
+  }
+}
 
 export function toApprovalRequest(row: AgentApprovalsTable): ApprovalRequest {
   return {
@@ -41,7 +82,13 @@ export async function settleApproval(
 ): Promise<boolean> {
   const result = await store.db
     .updateTable('agent_approvals')
-    .set({ status, decided_at: decidedAt.toISOString(), consumed: status === 'approved' ? 1 : 0 })
+    .set({
+      status,
+      decided_at: decidedAt.toISOString(),
+      consumed: status === 'approved' ? 1 : 0,
+      // The winner holds the call in hand; nobody needs the sealed copy any more.
+      sealed_call: null,
+    })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .where('consumed', '=', 0)
@@ -56,5 +103,15 @@ export async function pendingApprovals(store: Store, conversationId: string): Pr
     .where('conversation_id', '=', conversationId)
     .where('status', '=', 'pending')
     .orderBy('id')
+    .execute();
+}
+
+/** Erases the sealed calls of approvals past their expiry (whether or not anyone settled them yet). */
+export async function eraseExpiredSealedCalls(store: Store, now: Date): Promise<void> {
+  await store.db
+    .updateTable('agent_approvals')
+    .set({ sealed_call: null })
+    .where('sealed_call', 'is not', null)
+    .where('expires_at', '<=', now.toISOString())
     .execute();
 }

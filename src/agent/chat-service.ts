@@ -15,11 +15,24 @@ import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import type { AuthenticatedUser } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
 import { type Agent, findAgent } from './agent-store.ts';
-import type { ConversationMessagesTable, ConversationsTable, MessageKind } from './agent-tables.ts';
+import type {
+  AgentApprovalsTable as ApprovalRow,
+  ConversationMessagesTable,
+  ConversationsTable,
+  MessageKind,
+} from './agent-tables.ts';
 import { type AgentSalesforceClient, toolDescriptions, toolInputSchemas } from './agent-tools.ts';
-import { findApproval, pendingApprovals, settleApproval, toApprovalRequest } from './approval-store.ts';
+import {
+  eraseExpiredSealedCalls,
+  findApproval,
+  openSealedCall,
+  pendingApprovals,
+  type SealedCall,
+  settleApproval,
+  toApprovalRequest,
+} from './approval-store.ts';
 import { decideApproval, MAX_REJECTION_REASON_LENGTH, rejectionToolResult } from './approvals.ts';
-import { ConversationMemory, type ConversationState } from './conversation-memory.ts';
+import { ConversationMemory, type ConversationState, type PendingCall } from './conversation-memory.ts';
 import { type ModelOverride, resolveLanguageModel } from './model-providers.ts';
 import { toolsOfferedToModel } from './permissions.ts';
 import { type LiveStep, outlineOf, type StepOutline, viewOfStep } from './steps.ts';
@@ -33,6 +46,14 @@ import {
   runAllowedCall,
 } from './tool-dispatch.ts';
 import { ToolFailure } from './tool-failures.ts';
+import {
+  acquireTurnLock,
+  advanceTurn,
+  releaseTurnLock,
+  renewTurnLock,
+  TURN_LEASE_MS,
+  type TurnLease,
+} from './turn-lock.ts';
 
 /**
  * The chat: a person's message goes to the agent's model with the tools its settings offer; tool
@@ -87,6 +108,7 @@ export type TurnRunner = (emit: Emit) => Promise<TurnResult>;
 const SYSTEM_GUIDANCE = [
   'You work with Salesforce through tools. Salesforce data is read live; never invent record ids — search or query first.',
   'Query and search results come as tables: `fields` names the columns once and each row holds the values in that order.',
+  'A single record comes as text: `Object Id Name` on the first line, then one `Field=value` per line (empty fields left out).',
   'When a result has `more`, call next_page with its cursor only if you need more rows.',
   'If a tool answers NO_ACCESS, the connected Salesforce user may not see or change that data: tell the person, do not probe.',
   'If a tool answers REJECTED_BY_USER, the person declined: do not retry unless they ask.',
@@ -102,6 +124,15 @@ interface Turn {
   state: ConversationState;
   text: string;
   emit: Emit;
+  lease: TurnLease;
+  /** When the lease was last renewed (service clock). */
+  leaseRenewedAt: number;
+}
+
+/** A turn's hold on its conversation: the database lease, and this process's memory if still current. */
+interface TurnHold {
+  lease: TurnLease;
+  state: ConversationState | undefined;
 }
 
 export class AgentRuntime {
@@ -109,7 +140,6 @@ export class AgentRuntime {
   readonly approvalTtlMs: number;
   readonly #service: ServiceContext;
   readonly #override: ModelOverride | undefined;
-  readonly #busy = new Set<string>();
 
   constructor(service: ServiceContext, options: { modelOverride?: ModelOverride } = {}) {
     this.#service = service;
@@ -136,6 +166,9 @@ export class AgentRuntime {
       title: input.title ?? agent.row.name,
       created_at: at,
       updated_at: at,
+      turn_owner: null,
+      turn_locked_until: null,
+      turn_sequence: 0,
     };
     await this.#service.store.db.insertInto('conversations').values(row).execute();
     return conversationView(row);
@@ -208,19 +241,20 @@ export class AgentRuntime {
     const conversation = await this.#ownConversation(user, conversationId);
     const agent = await findAgent(this.#service, conversation.agent_id);
     await this.#checkSharedAccess(user, agent);
-    this.#lock(conversationId);
+    const hold = await this.#acquireTurn(conversationId);
     try {
-      await this.#settleExpiredApprovals(user, agent, conversationId);
+      await this.#settleExpiredApprovals(user, agent, conversationId, hold.state);
+      await this.#advance(hold);
     } catch (error) {
-      this.#busy.delete(conversationId);
+      await this.#releaseTurn(hold.lease);
       throw error;
     }
     return async (emit) => {
       try {
         const userMessage = await this.#insertMessage(conversationId, 'user', 'message', text);
-        return await this.#startTurn(user, conversation, agent, userMessage.id, text, emit);
+        return await this.#startTurn(user, conversation, agent, userMessage.id, text, emit, hold.lease);
       } finally {
-        this.#busy.delete(conversationId);
+        await this.#releaseTurn(hold.lease);
       }
     };
   }
@@ -240,12 +274,18 @@ export class AgentRuntime {
         'The last message was already answered. Send a new one.',
       );
     }
-    this.#lock(conversationId);
+    const hold = await this.#acquireTurn(conversationId);
+    try {
+      await this.#advance(hold);
+    } catch (error) {
+      await this.#releaseTurn(hold.lease);
+      throw error;
+    }
     return async (emit) => {
       try {
-        return await this.#startTurn(user, conversation, agent, lastUser.id, lastUser.text, emit);
+        return await this.#startTurn(user, conversation, agent, lastUser.id, lastUser.text, emit, hold.lease);
       } finally {
-        this.#busy.delete(conversationId);
+        await this.#releaseTurn(hold.lease);
       }
     };
   }
@@ -257,6 +297,7 @@ export class AgentRuntime {
     userMessageId: string,
     text: string,
     emit: Emit,
+    lease: TurnLease,
   ): Promise<TurnResult> {
     const connection = await this.#connectionFor(user, agent);
     if (connection.kind === 'connect') {
@@ -274,6 +315,7 @@ export class AgentRuntime {
       return this.#finishTurn('model_not_configured', row, undefined, emit);
     }
     const state = this.memory.touch(conversation.id);
+    state.turnSequence = lease.sequence;
     if (state.messages === null) state.messages = await this.#rebuildContext(conversation.id, userMessageId);
     state.messages.push({ role: 'user', content: text });
     const row = await this.#insertMessage(conversation.id, 'assistant', 'message', '');
@@ -288,6 +330,8 @@ export class AgentRuntime {
       state,
       text: '',
       emit,
+      lease,
+      leaseRenewedAt: this.#service.now(),
     });
   }
 
@@ -343,15 +387,18 @@ export class AgentRuntime {
     }
     const conversation = await this.#ownConversation(user, conversationId);
     const agent = await findAgent(service, conversation.agent_id);
-    this.#lock(conversationId);
-    const release = () => this.#busy.delete(conversationId);
+    const hold = await this.#acquireTurn(conversationId);
+    const release = () => this.#releaseTurn(hold.lease);
     try {
-      const state = this.memory.get(conversationId);
-      const pending = state?.pending.get(approvalId);
-      if (!state || !pending || pending.inputHash !== row.input_hash) {
-        // The call left memory (expired retention or a restart): it can no longer run as approved.
+      // The call comes from this process's memory when it paused the turn, otherwise from the
+      // sealed copy in the row (another instance paused it, or this one restarted). Opened before
+      // the decision is written: an approval that cannot run is expired, never approved.
+      const remembered = hold.state?.pending.get(approvalId);
+      const inMemory = remembered && remembered.inputHash === row.input_hash ? remembered : undefined;
+      const sealed = inMemory ? undefined : openSealedCall(service.vault, row);
+      if (!inMemory && !sealed) {
         await this.#expireApproval(row.id, row.conversation_id, row.tool_call_id, now);
-        await auditDecision('agent.approval.expired', 'failure', 'call_not_in_memory');
+        await auditDecision('agent.approval.expired', 'failure', 'call_not_available');
         throw new ServiceError(
           410,
           'approval_expired',
@@ -371,6 +418,12 @@ export class AgentRuntime {
           },
         );
       }
+      await this.#advance(hold);
+      const state =
+        inMemory && hold.state
+          ? hold.state
+          : await this.#restorePausedTurn(row, sealed as SealedCall, hold.lease, now);
+      const pending = state.pending.get(approvalId) as PendingCall;
       state.pending.delete(approvalId);
       await auditDecision(
         outcome.outcome === 'approved' ? 'agent.approval.approved' : 'agent.approval.rejected',
@@ -395,6 +448,8 @@ export class AgentRuntime {
             state,
             text: messageRow?.text ?? '',
             emit,
+            lease: hold.lease,
+            leaseRenewedAt: service.now(),
           };
           const context = this.#dispatchContext(turn);
           let output: unknown;
@@ -409,6 +464,8 @@ export class AgentRuntime {
               recordIds: [],
               input: pending.input,
             };
+            // Kept with the others so the turn's stored outline shows how this call ended.
+            if (!step) this.memory.addStep(state, liveStep);
             liveStep.status = 'running';
             try {
               output = await runAllowedCall(context, liveStep, pending.input);
@@ -441,13 +498,89 @@ export class AgentRuntime {
           }
           return await this.#runModel(turn);
         } finally {
-          release();
+          await release();
         }
       };
     } catch (error) {
-      release();
+      await release();
       throw error;
     }
+  }
+
+  /**
+   * The paused turn of an approval, rebuilt on an instance that does not remember it: the model's
+   * context from the stored text (as after the memory expired), then the paused step's assistant
+   * message with the calls still waiting for a decision — this one and any other pending one of
+   * the same message, from their sealed copies — so the model gets a result for each.
+   */
+  async #restorePausedTurn(
+    approval: ApprovalRow,
+    call: SealedCall,
+    lease: TurnLease,
+    now: Date,
+  ): Promise<ConversationState> {
+    const conversationId = approval.conversation_id;
+    this.memory.forget(conversationId);
+    const state = this.memory.touch(conversationId);
+    state.turnSequence = lease.sequence;
+    const others: Array<{ row: ApprovalRow; call: SealedCall }> = [];
+    for (const row of await pendingApprovals(this.#service.store, conversationId)) {
+      if (row.message_id !== approval.message_id || row.id === approval.id) continue;
+      const sealed = openSealedCall(this.#service.vault, row);
+      if (sealed && Date.parse(row.expires_at) > now.getTime()) others.push({ row, call: sealed });
+      else await this.#expireApproval(row.id, conversationId, row.tool_call_id, now);
+    }
+    const calls = [{ row: approval, call }, ...others].sort((a, b) => a.row.id.localeCompare(b.row.id));
+    for (const entry of calls) {
+      state.pending.set(entry.row.id, {
+        approvalId: entry.row.id,
+        messageId: entry.row.message_id,
+        toolCallId: entry.row.tool_call_id,
+        toolName: entry.call.toolName,
+        input: entry.call.input,
+        inputHash: entry.row.input_hash,
+        expiresAt: Date.parse(entry.row.expires_at),
+        ...(entry.call.continuedTool ? { continuedTool: entry.call.continuedTool } : {}),
+      });
+    }
+    state.pausedMessageId = approval.message_id;
+    state.pausedCalls = calls.map((entry) => ({
+      toolCallId: entry.row.tool_call_id,
+      toolName: entry.call.toolName,
+    }));
+    const paused = await this.#message(approval.message_id);
+    const waiting = new Set(calls.map((entry) => entry.row.tool_call_id));
+    // Steps already taken in this answer elsewhere: their outlines only (results stay in memory).
+    const earlier = paused
+      ? (JSON.parse(paused.steps) as StepOutline[]).filter((outline) => !waiting.has(outline.id))
+      : [];
+    const note =
+      earlier.length > 0
+        ? `(Steps already taken in this answer; their results are not available here: ${earlier
+            .map((outline) =>
+              [outline.tool, outline.objectType, outline.recordIds.join(','), outline.status]
+                .filter(Boolean)
+                .join(' '),
+            )
+            .join('; ')}.)`
+        : '';
+    const text = [paused?.text ?? '', note].filter(Boolean).join('\n\n');
+    state.messages = [
+      ...(await this.#rebuildContext(conversationId, approval.message_id)),
+      {
+        role: 'assistant',
+        content: [
+          ...(text ? [{ type: 'text' as const, text }] : []),
+          ...calls.map((entry) => ({
+            type: 'tool-call' as const,
+            toolCallId: entry.row.tool_call_id,
+            toolName: entry.call.toolName,
+            input: entry.call.input,
+          })),
+        ],
+      },
+    ];
+    return state;
   }
 
   /** The model loop: stream a step, dispatch its tool calls, repeat until it answers or pauses. */
@@ -470,6 +603,7 @@ export class AgentRuntime {
       const calls: ModelToolCall[] = [];
       let text = '';
       try {
+        await this.#keepTurn(turn);
         const result = streamText({
           model: turn.model,
           system: [agent.row.instructions, SYSTEM_GUIDANCE].filter(Boolean).join('\n\n'),
@@ -481,6 +615,7 @@ export class AgentRuntime {
         });
         for await (const part of result.fullStream) {
           if (part.type === 'text-delta') {
+            await this.#keepTurn(turn);
             text += part.text;
             emit({ type: 'text', delta: part.text });
           } else if (part.type === 'tool-call') {
@@ -510,6 +645,7 @@ export class AgentRuntime {
       let paused = false;
       for (const call of calls) {
         try {
+          await this.#keepTurn(turn);
           const outcome = await dispatchToolCall(context, call);
           if (outcome.kind === 'result') results.set(call.toolCallId, outcome.output);
           else paused = true;
@@ -589,6 +725,7 @@ export class AgentRuntime {
       conversationId: turn.conversation.id,
       messageId: turn.messageId,
       approvalTtlMs: this.approvalTtlMs,
+      vault: this.#service.vault,
       // Access to the connection is checked again here, on every turn (sharing may have changed).
       client: () => {
         client ??= salesforceClientFor(this.#service, turn.user, turn.connectionId, 'agent');
@@ -609,22 +746,27 @@ export class AgentRuntime {
     return { status, message };
   }
 
-  /** Pending calls nobody decided in time: the model is told they did not happen, then the chat goes on. */
+  /**
+   * Pending calls nobody decided in time: the model is told they did not happen, then the chat
+   * goes on. The database decides what is pending (any instance may hold a call); this process's
+   * memory, when current, only adds what to tell the model.
+   */
   async #settleExpiredApprovals(
     user: AuthenticatedUser,
     agent: Agent,
     conversationId: string,
+    state: ConversationState | undefined,
   ): Promise<void> {
     const now = this.#service.now();
-    const state = this.memory.get(conversationId);
+    const rows = await pendingApprovals(this.#service.store, conversationId);
+    if (rows.some((row) => Date.parse(row.expires_at) > now)) {
+      throw new ServiceError(
+        409,
+        'approval_pending',
+        'An action is waiting for your approval: approve or reject it before sending another message.',
+      );
+    }
     if (state && state.pending.size > 0) {
-      if ([...state.pending.values()].some((call) => call.expiresAt > now)) {
-        throw new ServiceError(
-          409,
-          'approval_pending',
-          'An action is waiting for your approval: approve or reject it before sending another message.',
-        );
-      }
       for (const call of state.pending.values()) {
         await this.#expireApproval(call.approvalId, conversationId, call.toolCallId, new Date(now));
         state.pausedResults.set(call.toolCallId, {
@@ -645,11 +787,12 @@ export class AgentRuntime {
       }
       state.pending.clear();
       this.#closePausedStep(state);
-      return;
     }
-    // Memory is gone (retention, restart): approvals still pending can never run; close them.
-    for (const row of await pendingApprovals(this.#service.store, conversationId)) {
-      await this.#expireApproval(row.id, conversationId, row.tool_call_id, new Date(now));
+    // Paused elsewhere, or before a restart: the model context is rebuilt from the stored text.
+    for (const row of rows) {
+      if (!state?.pending.has(row.id)) {
+        await this.#expireApproval(row.id, conversationId, row.tool_call_id, new Date(now));
+      }
     }
   }
 
@@ -724,11 +867,59 @@ export class AgentRuntime {
 
   // ------------------------------------------------------------------ storage
 
-  #lock(conversationId: string): void {
-    if (this.#busy.has(conversationId)) {
-      throw new ServiceError(409, 'turn_in_progress', 'The agent is still answering in this conversation.');
+  /**
+   * Takes the conversation's turn lock in the database (409 when a turn runs, on any instance),
+   * and answers this process's memory of it only if no other instance took a turn since.
+   */
+  async #acquireTurn(conversationId: string): Promise<TurnHold> {
+    const now = this.#service.now();
+    // Sealed calls of approvals that expired since, in any conversation: erased at the next turn.
+    await eraseExpiredSealedCalls(this.#service.store, new Date(now));
+    const lease = await acquireTurnLock(this.#service.store, conversationId, now);
+    if (!lease) {
+      throw new ServiceError(
+        409,
+        'turn_in_progress',
+        'The agent is still answering in this conversation. Try again when it has finished.',
+      );
     }
-    this.#busy.add(conversationId);
+    let state = this.memory.get(conversationId);
+    if (state && state.turnSequence !== lease.sequence) {
+      this.memory.forget(conversationId);
+      state = undefined;
+    }
+    return { lease, state };
+  }
+
+  /** The turn goes ahead (no more refusals): counted, so other instances know their memory is stale. */
+  async #advance(hold: TurnHold): Promise<void> {
+    await advanceTurn(this.#service.store, hold.lease);
+    if (hold.state) hold.state.turnSequence = hold.lease.sequence;
+  }
+
+  async #releaseTurn(lease: TurnLease): Promise<void> {
+    try {
+      await releaseTurnLock(this.#service.store, lease);
+    } catch (error) {
+      // The lease still runs out on its own; the turn's answer must not fail for this.
+      this.#service.logger.warn(
+        { conversationId: lease.conversationId, errorName: error instanceof Error ? error.name : 'unknown' },
+        'agent turn lock not released',
+      );
+    }
+  }
+
+  /** Renews the turn's lease when a good part of it has passed: a long turn keeps its conversation. */
+  async #keepTurn(turn: Turn): Promise<void> {
+    const now = this.#service.now();
+    if (now - turn.leaseRenewedAt < TURN_LEASE_MS / 4) return;
+    turn.leaseRenewedAt = now;
+    if (!(await renewTurnLock(this.#service.store, turn.lease, now))) {
+      this.#service.logger.warn(
+        { conversationId: turn.conversation.id },
+        'agent turn lease ran out before the turn ended',
+      );
+    }
   }
 
   async #ownConversation(user: AuthenticatedUser, conversationId: string): Promise<ConversationsTable> {
@@ -833,9 +1024,16 @@ function toolMessage(
       type: 'tool-result' as const,
       toolCallId: call.toolCallId,
       toolName: call.toolName,
-      output: { type: 'json' as const, value: (results.get(call.toolCallId) ?? null) as JSONValue },
+      output: toolOutput(results.get(call.toolCallId)),
     })),
   };
+}
+
+/** A text result (the record form) goes to the model as text, not as a JSON string to unescape. */
+function toolOutput(result: unknown) {
+  return typeof result === 'string'
+    ? { type: 'text' as const, value: result }
+    : { type: 'json' as const, value: (result ?? null) as JSONValue };
 }
 
 function conversationView(row: ConversationsTable) {

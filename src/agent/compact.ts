@@ -20,6 +20,13 @@
  *   `createCursor`; the page says how many records remain and that token. Nothing here stores
  *   anything.
  *
+ * One record (`get_record`, or a search that finds exactly one) gains nothing from a table, so it
+ * has its own, denser form (`compactRecordText`): text, a header line `Type Id Name`, then one
+ * `Field=value` per line with no quoting unless a value needs it. It also leaves out the audit
+ * and system fields a retrieve returns on every record and a model rarely needs (who created or
+ * last changed it, `IsDeleted`, last viewed…) unless they were asked for by name, and a compound
+ * address when its parts (`MailingCity`…) are there too.
+ *
  * `measureCompaction` reports the saving: the target is ≤ 40% of the raw bytes.
  */
 
@@ -92,6 +99,19 @@ export const DEFAULT_MAX_PICKLIST_VALUES = 25;
 
 /** Bookkeeping fields that tell the model nothing (FIELDS(ALL) returns them on every record). */
 const NOISE_FIELDS = new Set(['SystemModstamp', 'PhotoUrl']);
+/**
+ * Fields a single record leaves out unless asked for: a retrieve of all fields returns them on
+ * every record, and they cost a third of a small record while rarely helping the model act.
+ * CreatedDate and LastModifiedDate stay: "when" is often the question.
+ */
+const SINGLE_RECORD_NOISE_FIELDS = new Set([
+  ...NOISE_FIELDS,
+  'CreatedById',
+  'LastModifiedById',
+  'IsDeleted',
+  'LastViewedDate',
+  'LastReferencedDate',
+]);
 /** Internal key of a record's type; stripped when rendering (the table carries it). */
 const TYPE_KEY = 'type';
 
@@ -291,10 +311,77 @@ function resolveOptions(options: CompactOptions) {
   };
 }
 
+export interface SingleRecordOptions extends CompactOptions {
+  /** Fields the caller asked for by name: kept even when they are audit or system fields. */
+  requestedFields?: readonly string[];
+}
+
 /** A single retrieved record (`GET sobjects/{type}/{id}`): one object, `type` and `Id` first. */
-export function compactRecord(raw: unknown, options: CompactOptions = {}): { [key: string]: CompactCell } {
+export function compactRecord(
+  raw: unknown,
+  options: SingleRecordOptions = {},
+): { [key: string]: CompactCell } {
   if (!isObject(raw)) return {};
-  return renderRecord(compactOne(raw, resolveOptions(options).record));
+  return renderRecord(singleRecord(raw, options));
+}
+
+/**
+ * A single record as the model reads it: `Type Id Name` on the first line, then `Field=value`
+ * lines. Values are written as they are, and JSON-quoted only where plain text would mislead:
+ * empty, edged with spaces, spanning lines, or reading as a number, boolean or null.
+ */
+export function compactRecordText(raw: unknown, options: SingleRecordOptions = {}): string {
+  if (!isObject(raw)) return '';
+  const record = singleRecord(raw, options);
+  const { [TYPE_KEY]: type, Id: id, Name: name, ...fields } = record;
+  const header = [type, id, name]
+    .filter((part) => part !== undefined)
+    .map((part) => textValue(part))
+    .join(' ');
+  const lines = Object.entries(fields).map(([key, value]) => `${key}=${textValue(value)}`);
+  return [header, ...lines].join('\n');
+}
+
+function singleRecord(raw: JsonObject, options: SingleRecordOptions): CompactRecord {
+  const requested = new Set((options.requestedFields ?? []).map((field) => field.toLowerCase()));
+  const record = compactOne(raw, resolveOptions(options).record);
+  for (const key of Object.keys(record)) {
+    if (SINGLE_RECORD_NOISE_FIELDS.has(key) && !requested.has(key.toLowerCase())) delete record[key];
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    if (isObject(value) && !('attributes' in value) && repeatsItsParts(raw, key, value)) {
+      for (const path of Object.keys(record)) if (path.startsWith(`${key}.`)) delete record[path];
+    }
+  }
+  return record;
+}
+
+/**
+ * True for a compound field whose every set part is also a field of its own with the same value
+ * (`MailingAddress.city` and `MailingCity`; Lead's `Address.city` and `City`).
+ */
+function repeatsItsParts(raw: JsonObject, key: string, compound: JsonObject): boolean {
+  const prefix = key.endsWith('Address') ? key.slice(0, -'Address'.length) : key;
+  const parts = Object.entries(compound).filter(([, value]) => value !== null);
+  return (
+    parts.length > 0 &&
+    parts.every(([part, value]) => raw[`${prefix}${part[0].toUpperCase()}${part.slice(1)}`] === value)
+  );
+}
+
+const LOOKS_TYPED = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
+
+function textValue(value: CompactValue): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value !== 'string') return JSON.stringify(renderValue(value));
+  const plain =
+    value !== '' &&
+    value.trim() === value &&
+    !value.startsWith('"') &&
+    !LOOKS_TYPED.test(value) &&
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
+    !/[\u0000-\u001f\u2028\u2029]/.test(value);
+  return plain ? value : JSON.stringify(value);
 }
 
 export interface QueryPageResult {

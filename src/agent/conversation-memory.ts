@@ -15,7 +15,10 @@ import type { LiveStep } from './steps.ts';
  * minutes) and never less than the approval lifetime, so a pending approval never loses its call.
  * After that a person sees the stored text of the messages and each step's outline (tool, object,
  * status, duration, record ids); the next turn's model context is rebuilt from the stored text.
- * A restarted process starts with an empty memory: the same as an expired one.
+ * A restarted process starts with an empty memory: the same as an expired one. With several
+ * instances, each has its own memory of a conversation; an instance drops its copy when another
+ * instance took a turn since (see turnSequence), and a paused call's input is also sealed in the
+ * database (approval-store.ts) so that any instance can execute it once approved.
  */
 
 export interface PendingCall {
@@ -52,6 +55,11 @@ export interface ConversationState {
   pausedMessageId: string | null;
   /** The calls of the paused step, in the model's order (their results go back in that order). */
   pausedCalls: Array<{ toolCallId: string; toolName: string }>;
+  /**
+   * The conversation's turn count (turn-lock.ts) when this process last held its turn. Another
+   * count at the next turn means another instance answered in between: this memory is stale.
+   */
+  turnSequence: number;
   lastActivity: number;
 }
 
@@ -90,6 +98,7 @@ export class ConversationMemory {
         pausedResults: new Map(),
         pausedMessageId: null,
         pausedCalls: [],
+        turnSequence: 0,
         lastActivity: this.#now(),
       };
       this.#states.set(conversationId, state);

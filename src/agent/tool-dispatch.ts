@@ -2,6 +2,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditOutcome } from '../store/schema.ts';
+import type { TokenVault } from '../vault/token-vault.ts';
 import type { Agent } from './agent-store.ts';
 import {
   type AgentSalesforceClient,
@@ -9,7 +10,7 @@ import {
   type ToolExecution,
   toolInputSchemas,
 } from './agent-tools.ts';
-import { insertApproval } from './approval-store.ts';
+import { insertApproval, sealCall } from './approval-store.ts';
 import { createApprovalRequest } from './approvals.ts';
 import { compactRecord } from './compact.ts';
 import type { ConversationMemory, ConversationState, PendingCall } from './conversation-memory.ts';
@@ -93,6 +94,8 @@ export interface DispatchContext {
   conversationId: string;
   messageId: string;
   approvalTtlMs: number;
+  /** Seals a paused call into its approval row, so any instance can execute it once approved. */
+  vault: TokenVault;
   /** The chatting person's Salesforce client, created on first use. */
   client: () => Promise<AgentSalesforceClient>;
   emit: (event: ChatEvent) => void;
@@ -295,6 +298,11 @@ async function requestApproval(
     created_at: request.createdAt.toISOString(),
     expires_at: request.expiresAt.toISOString(),
     decided_at: null,
+    sealed_call: sealCall(context.vault, approvalId, {
+      toolName: call.toolName,
+      input: call.input,
+      ...(continuedTool ? { continuedTool } : {}),
+    }),
   });
   const pending: PendingCall = {
     approvalId,

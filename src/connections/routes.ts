@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { readJsonBody } from '../accounts/request-body.ts';
+import { ServiceError } from '../errors.ts';
 import { currentUser, requireUser } from '../server/auth-middleware.ts';
 import type { AppEnvironment } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
@@ -38,9 +39,20 @@ export function connectionRoutes(service: ServiceContext): Hono<AppEnvironment> 
   });
 
   routes.get('/oauth/callback', async (context) => {
-    const query = callbackQuerySchema.parse(context.req.query());
-    const { connectionId, reconnected } = await completeConnection(service, currentUser(context), query);
-    if ((context.req.header('accept') ?? '').includes('application/json')) {
+    const wantsJson = (context.req.header('accept') ?? '').includes('application/json');
+    let outcome: { connectionId: string; reconnected: boolean };
+    try {
+      const query = callbackQuerySchema.parse(context.req.query());
+      outcome = await completeConnection(service, currentUser(context), query);
+    } catch (error) {
+      // A person's browser lands here from Salesforce: a JSON error would strand them, so they go
+      // back to the Connections page, which explains what happened.
+      if (wantsJson || !(error instanceof ServiceError)) throw error;
+      const search = new URLSearchParams({ error: error.code, message: error.message });
+      return context.redirect(`${CONNECTIONS_PAGE}?${search}`, 302);
+    }
+    const { connectionId, reconnected } = outcome;
+    if (wantsJson) {
       const connection = await getConnection(service, currentUser(context), connectionId);
       return context.json({ connection, reconnected }, reconnected ? 200 : 201);
     }

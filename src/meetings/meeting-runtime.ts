@@ -6,6 +6,7 @@
  */
 import type { ServiceContext } from '../server/context.ts';
 import { DescribeCache } from './describe-cache.ts';
+import type { NoteFormat } from './send-form.ts';
 
 export interface MeetingRuntime {
   describeCache: DescribeCache;
@@ -15,6 +16,8 @@ export interface MeetingRuntime {
   settleMs: number;
   timers: Set<NodeJS.Timeout>;
   stopped: boolean;
+  /** The workspace's note format as last read (see NOTE_FORMAT_FRESH_MS). */
+  noteFormat?: { value: NoteFormat; readAt: number };
 }
 
 const runtimes = new WeakMap<ServiceContext, MeetingRuntime>();

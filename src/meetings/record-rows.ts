@@ -63,8 +63,21 @@ export function selectableRowPaths(type: LinkableRecordType, readable?: Readable
   const paths = ROW_FIELDS[type].map((spec) => spec.path);
   if (!readable) return paths;
   const fields = new Set(readable[type] ?? []);
-  return paths.filter((path) => fields.has(baseFieldOf(path)));
+  return paths.filter((path) => {
+    if (!fields.has(baseFieldOf(path))) return false;
+    // A relationship to an object the profile cannot read is unknown to Salesforce (INVALID_FIELD).
+    const dot = path.indexOf('.');
+    if (dot < 0) return true;
+    const parent = PARENT_OBJECTS[path.slice(0, dot)];
+    return parent === undefined || parent === 'User' || readable[parent] !== undefined;
+  });
 }
+
+/** The objects the row paths' relationships lead to (User is readable by every profile). */
+const PARENT_OBJECTS: Readonly<Record<string, LinkableRecordType | 'User'>> = {
+  Account: 'Account',
+  Owner: 'User',
+};
 
 export type RowValue = string | number | boolean | null;
 

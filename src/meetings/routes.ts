@@ -63,7 +63,7 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
   routes.put('/settings', requireAdmin, async (context) => {
     const user = currentUser(context);
     const input = await readJsonBody(context, settingsSchema);
-    await setNoteFormat(service.store, input.noteFormat, service.now());
+    await setNoteFormat(service, input.noteFormat);
     await service.audit.record({
       actorUserId: user.id,
       surface: surfaceOf(user),

@@ -222,6 +222,12 @@ export interface BuildSendInput {
   /** Describes of the send objects: field lengths, picklist values, what the profile may write. */
   describe?: SendDescribes;
   noteFormat?: NoteFormat;
+  /**
+   * The org's active users, as the form offered them "Responsible user" (when that list is cached
+   * and fresh): an owner outside it is refused here rather than by Salesforce, whose error may name
+   * no field.
+   */
+  activeUserIds?: readonly string[];
 }
 
 export type SendRequest =
@@ -388,7 +394,9 @@ export function buildSendRequest(input: BuildSendInput): BuildSendResult {
       values.delete(name);
       continue;
     }
-    const problem = checkValue(name, value, object, field?.length, field?.picklistValues);
+    const problem =
+      checkValue(name, value, object, field?.length, field?.picklistValues) ??
+      (name === 'ownerId' ? checkActiveUser(value, input.activeUserIds) : null);
     if (problem) {
       errors.push({ field: name, code: problem.code, message: problem.message });
       values.delete(name);
@@ -534,6 +542,24 @@ function checkValue(
   return null;
 }
 
+/** Ids compared by their 15 case-sensitive characters: the 18-character form only adds a checksum. */
+export function sameSalesforceId(left: string, right: string): boolean {
+  return left.slice(0, 15) === right.slice(0, 15);
+}
+
+function checkActiveUser(
+  value: unknown,
+  activeUserIds: readonly string[] | undefined,
+): { code: string; message: string } | null {
+  if (activeUserIds === undefined || typeof value !== 'string') return null;
+  return activeUserIds.some((id) => sameSalesforceId(id, value))
+    ? null
+    : {
+        code: 'inactive_user',
+        message: 'This user is not an active Salesforce user of the org: choose one from the list.',
+      };
+}
+
 function checkEventTimes(
   values: Map<FormFieldName, unknown>,
   errors: SendError[],
@@ -591,6 +617,37 @@ const RECORD_ERROR_CODES = new Set([
   'ENTITY_IS_DELETED',
 ]);
 
+/** A bad id in a lookup: Salesforce often names neither the field nor the id. */
+const REFERENCE_ERROR_CODES = new Set(['INVALID_CROSS_REFERENCE_KEY', 'INACTIVE_OWNER_OR_USER']);
+
+/**
+ * An id of the payload that may be the one Salesforce refused: the linked record, and the owner.
+ * `user`: the id is a User (INACTIVE_OWNER_OR_USER can only be about those). `known`: what the
+ * org's active-user list says about it, when it was consulted.
+ */
+export interface ReferenceCandidate {
+  field: Exclude<SendErrorField, null>;
+  id: string;
+  user: boolean;
+  known?: 'valid' | 'invalid';
+}
+
+/** The form field a fieldless reference error is about, when the payload leaves one candidate. */
+function referenceCulprit(
+  error: SalesforceError,
+  candidates: readonly ReferenceCandidate[],
+): SendErrorField | undefined {
+  if (!REFERENCE_ERROR_CODES.has(error.errorCode) || candidates.length === 0) return undefined;
+  const only = (list: readonly ReferenceCandidate[]) => (list.length === 1 ? list[0].field : undefined);
+  const named = candidates.filter((candidate) => error.message.includes(candidate.id.slice(0, 15)));
+  if (named.length > 0) return only(named);
+  if (error.errorCode === 'INACTIVE_OWNER_OR_USER')
+    return only(candidates.filter((candidate) => candidate.user));
+  const invalid = candidates.filter((candidate) => candidate.known === 'invalid');
+  if (invalid.length > 0) return only(invalid);
+  return only(candidates.filter((candidate) => candidate.known !== 'valid'));
+}
+
 /** Salesforce fields that are not on the form but are about one of its fields. */
 const RELATED_FIELDS: Readonly<Record<string, FormFieldName>> = {
   ActivityDateTime: 'startDateTime',
@@ -609,6 +666,7 @@ export function mapSalesforceErrors(
   errors: readonly SalesforceError[],
   kind: SendKind,
   noteFormat: NoteFormat = 'enhanced',
+  candidates: readonly ReferenceCandidate[] = [],
 ): SendError[] {
   const object = sendObjectFor(kind, noteFormat);
   const byField = new Map<string, FormFieldName>();
@@ -630,7 +688,9 @@ export function mapSalesforceErrors(
     const fields = error.fields ?? [];
     if (fields.length === 0) {
       add({
-        field: RECORD_ERROR_CODES.has(error.errorCode) ? RECORD_FIELD : null,
+        field:
+          referenceCulprit(error, candidates) ??
+          (RECORD_ERROR_CODES.has(error.errorCode) ? RECORD_FIELD : null),
         code: error.errorCode,
         message: error.message,
       });

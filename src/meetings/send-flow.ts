@@ -1,12 +1,14 @@
 /**
  * The reads of the send flow, each within its Salesforce API budget: the form description (0
  * calls when the describe is cached and fresh, 1 revalidation when stale, at most 2 cold), the
- * record search (1 SOSL call) and the suggestions (at most 2 composite calls).
+ * record search (1 SOSL call) and the suggestions (at most 2 composite calls). Search and
+ * suggestions name only what the profile can read (cached metadata; its cold cost is in the README).
  */
 import { findUsableConnection } from '../connections/access.ts';
 import { ServiceError } from '../errors.ts';
-import { salesforceClientFor } from '../salesforce/client-factory.ts';
-import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
+import { SalesforceApiError } from '../salesforce/errors.ts';
+import { SalesforceClient } from '../salesforce/salesforce-client.ts';
+import { surfaceOf } from '../server/auth-middleware.ts';
 import type { AuthenticatedUser } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
 import type { Store } from '../store/database.ts';
@@ -31,6 +33,23 @@ import {
 
 const NOTE_FORMAT_SETTING = 'meetings.noteFormat';
 
+/**
+ * How long an instance trusts the note format it read: sends and forms read it on every request,
+ * and an admin's switch reaches the other instances within this (this instance at once).
+ */
+export const NOTE_FORMAT_FRESH_MS = 5_000;
+
+/** The note format through the instance's cache (see NOTE_FORMAT_FRESH_MS). */
+export async function cachedNoteFormat(service: ServiceContext): Promise<NoteFormat> {
+  const runtime = meetingRuntimeOf(service);
+  const now = service.now();
+  const cached = runtime.noteFormat;
+  if (cached && now - cached.readAt < NOTE_FORMAT_FRESH_MS && now >= cached.readAt) return cached.value;
+  const value = await noteFormatOf(service.store);
+  runtime.noteFormat = { value, readAt: now };
+  return value;
+}
+
 /** Enhanced Notes unless an admin switched the workspace to classic Notes. */
 export async function noteFormatOf(store: Store): Promise<NoteFormat> {
   const row = await store.db
@@ -41,7 +60,12 @@ export async function noteFormatOf(store: Store): Promise<NoteFormat> {
   return row && JSON.parse(row.value) === 'classic' ? 'classic' : 'enhanced';
 }
 
-export async function setNoteFormat(store: Store, format: NoteFormat, now: number): Promise<void> {
+export async function setNoteFormat(service: ServiceContext, format: NoteFormat): Promise<void> {
+  await writeNoteFormat(service.store, format, service.now());
+  meetingRuntimeOf(service).noteFormat = { value: format, readAt: service.now() };
+}
+
+async function writeNoteFormat(store: Store, format: NoteFormat, now: number): Promise<void> {
   const values = {
     key: NOTE_FORMAT_SETTING,
     value: JSON.stringify(format),
@@ -69,16 +93,21 @@ export async function connectedClient(
   user: AuthenticatedUser,
   connectionId: string,
 ): Promise<ConnectedClient> {
-  // salesforceClientFor checks access (404 otherwise); then the connection is read by its id only.
-  const client = await salesforceClientFor(service, user, connectionId);
-  const connection = await service.store.db
-    .selectFrom('connections')
-    .select(['salesforce_org_id', 'salesforce_user_id', 'instance_url'])
-    .where('id', '=', client.connectionId)
-    .executeTakeFirstOrThrow();
+  // As salesforceClientFor does, but the access check's row also gives the metadata scope, which
+  // saves a statement on every send (the tokens are still read by the sessions, which own them).
+  const connection = await findUsableConnection(service.store, user, connectionId);
+  const tokens = await service.salesforceSessions.currentTokens(connection.id);
+  const client = new SalesforceClient({
+    connectionId: connection.id,
+    apiVersion: service.salesforce.apiVersion,
+    tokens,
+    sessions: service.salesforceSessions,
+    audit: service.audit,
+    trigger: { actorUserId: user.id, surface: surfaceOf(user) },
+  });
   return {
     client,
-    connectionId: client.connectionId,
+    connectionId: connection.id,
     scope: { orgId: connection.salesforce_org_id, salesforceUserId: connection.salesforce_user_id },
     instanceUrl: connection.instance_url,
   };
@@ -92,7 +121,7 @@ export async function describeForm(
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
   const item = findItem(stored, input.itemId);
   const { client, scope } = await connectedClient(service, user, input.connectionId);
-  const noteFormat = await noteFormatOf(service.store);
+  const noteFormat = await cachedNoteFormat(service);
   const object = sendObjectFor(input.kind, noteFormat);
   const cache = meetingRuntimeOf(service).describeCache;
   const [describe, users] = await Promise.all([
@@ -132,9 +161,32 @@ export async function searchRecords(
     await findUsableConnection(service.store, user, input.connectionId);
     return { records: [], notice: { code: plan.code, message: plan.message } };
   }
-  const { client } = await connectedClient(service, user, input.connectionId);
-  const result = await client.search(plan.sosl);
-  return { records: normalizeSearchResults(result.searchRecords) };
+  const { client, scope } = await connectedClient(service, user, input.connectionId);
+  const cache = meetingRuntimeOf(service).describeCache;
+  const search = async (revalidate: boolean): Promise<RecordSearchAnswer> => {
+    const readable = await cache.readableFields(client, scope, { revalidate });
+    const readablePlan = buildRecordSearch(input.term, { readable });
+    if (!readablePlan.ok) {
+      return { records: [], notice: { code: readablePlan.code, message: readablePlan.message } };
+    }
+    return { records: normalizeSearchResults((await client.search(readablePlan.sosl)).searchRecords) };
+  };
+  try {
+    return await search(false);
+  } catch (error) {
+    // The profile lost access to an object or a field since we cached what it can read: ask again
+    // (unconditionally: a profile change need not move describe's Last-Modified) and search once more.
+    if (!isAccessRefusal(error)) throw error;
+    return search(true);
+  }
+}
+
+/** Salesforce's answer to naming an object or field the caller's profile cannot read. */
+function isAccessRefusal(error: unknown): boolean {
+  return (
+    error instanceof SalesforceApiError &&
+    (error.salesforceErrorCode === 'INVALID_TYPE' || error.salesforceErrorCode === 'INVALID_FIELD')
+  );
 }
 
 export async function suggestRecords(
@@ -143,12 +195,18 @@ export async function suggestRecords(
   input: { meetingId: string; connectionId: string },
 ): Promise<{ suggestions: Suggestion[]; problems: SuggestionProblem[] }> {
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
-  const { client } = await connectedClient(service, user, input.connectionId);
-  const options = { apiVersion: client.apiVersion };
+  const { client, scope } = await connectedClient(service, user, input.connectionId);
+  const cache = meetingRuntimeOf(service).describeCache;
+  const options = { apiVersion: client.apiVersion, readable: await cache.readableFields(client, scope) };
   const results = emptySuggestionResults();
   const first = buildParticipantLookup(externalEmails(stored.meeting.participants), options);
   if (first) collectSuggestionResults(results, await client.compositeRead(first));
   const second = buildAccountLookup(accountIdsOf(results), options);
   if (second) collectSuggestionResults(results, await client.compositeRead(second));
+  // Subrequests fail alone, so a stale view of the profile costs only its own rows; retrying here
+  // would break the two-call budget, so the next request asks Salesforce again instead.
+  if (results.problems.some((problem) => ACCESS_REFUSALS.has(problem.errorCode))) cache.forgetReadable(scope);
   return { suggestions: rankSuggestions(results, new Date(service.now())), problems: results.problems };
 }
+
+const ACCESS_REFUSALS = new Set(['INVALID_TYPE', 'INVALID_FIELD']);

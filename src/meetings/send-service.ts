@@ -42,11 +42,13 @@ import {
   mapSalesforceErrors,
   markerFor,
   noteContentHasMarker,
+  type ReferenceCandidate,
   type SalesforceError,
   type SendError,
   type SendRequest,
+  sameSalesforceId,
 } from './salesforce-payloads.ts';
-import { type ConnectedClient, connectedClient, noteFormatOf } from './send-flow.ts';
+import { type ConnectedClient, cachedNoteFormat, connectedClient } from './send-flow.ts';
 import { type NoteFormat, SEND_KINDS, type SendKind, sendObjectFor } from './send-form.ts';
 
 type SendRow = Selectable<MeetingSendsTable>;
@@ -193,6 +195,8 @@ async function finish(
 interface Audit {
   actorUserId: string;
   surface: AuditSurface;
+  /** The person sending (the row's user), so a completed send is answered without reading it back. */
+  sender?: { name: string; email: string };
 }
 
 async function auditSend(
@@ -293,16 +297,28 @@ export async function sendItem(
 ): Promise<SendAnswer> {
   const { store } = service;
   const runtime = meetingRuntimeOf(service);
-  const actor: Audit = { actorUserId: user.id, surface: surfaceOf(user) };
-  await assertVisibleItem(store, user, meetingId, itemId);
+  const actor: Audit = {
+    actorUserId: user.id,
+    surface: surfaceOf(user),
+    sender: { name: user.name, email: user.email },
+  };
+  // Independent reads, run together (on PostgreSQL they overlap); the meeting's answer goes first.
   // The client is made once (no Salesforce call yet) and serves the write and any lookup.
-  const connected = await connectedClient(service, user, input.connectionId);
+  const [visible, connectedResult, noteFormatResult] = await Promise.allSettled([
+    assertVisibleItem(store, user, meetingId, itemId),
+    connectedClient(service, user, input.connectionId),
+    cachedNoteFormat(service),
+  ]);
+  if (visible.status === 'rejected') throw visible.reason;
+  if (connectedResult.status === 'rejected') throw connectedResult.reason;
+  if (noteFormatResult.status === 'rejected') throw noteFormatResult.reason;
+  const connected = connectedResult.value;
+  const noteFormat = noteFormatResult.value;
   const connection = {
     id: connected.connectionId,
     salesforce_org_id: connected.scope.orgId,
     salesforce_user_id: connected.scope.salesforceUserId,
   };
-  const noteFormat = await noteFormatOf(store);
   const object = sendObjectFor(input.kind, noteFormat);
   const requestHash = requestHashOf(input, meetingId, itemId, noteFormat);
   const key = input.idempotencyKey;
@@ -318,6 +334,7 @@ export async function sendItem(
       apiVersion: service.salesforce.apiVersion,
       // Validated against the cached describe when there is one; a send never spends a call on it.
       describe: describe ? { [object]: describe } : undefined,
+      activeUserIds: runtime.describeCache.peekActiveUsers(scope)?.map((active) => active.Id),
       noteFormat,
     });
     if (!built.ok) throw invalidSend(built.errors);
@@ -345,6 +362,57 @@ export async function sendItem(
     throw error;
   };
 
+  const newRow = (request: SendRequest): SendRow => {
+    const now = service.now();
+    const at = new Date(now).toISOString();
+    const row: SendRow = {
+      id: newId(now),
+      idempotency_key: key,
+      user_id: user.id,
+      meeting_id: meetingId,
+      item_id: itemId,
+      connection_id: connection.id,
+      salesforce_user_id: connection.salesforce_user_id,
+      kind: input.kind,
+      object_type: object,
+      record_type: request.record.type,
+      record_id: request.record.id,
+      request_hash: requestHash,
+      status: 'pending',
+      attempt_id: randomUUID(),
+      attempts: 1,
+      first_sent_at: at,
+      attempt_started_at: at,
+      lease_until: new Date(now + runtime.settleMs).toISOString(),
+      salesforce_id: null,
+      salesforce_url: null,
+      error_code: null,
+      created_at: at,
+      completed_at: null,
+    };
+    return row;
+  };
+  /** Writes the journal row (before Salesforce is called); false when the key already has one. */
+  const insertRow = async (row: SendRow): Promise<boolean> => {
+    try {
+      await store.db.insertInto('meeting_sends').values(row).execute();
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false; // a duplicate got there first: answer as it does
+      throw error;
+    }
+  };
+  const startWrite = (row: SendRow, request: SendRequest) =>
+    track(runtime.inFlight, key, () => attemptWrite(service, connected, actor, row, row.attempt_id, request));
+
+  // Most sends carry a new key: insert straight away rather than reading first. The unique key
+  // still decides between concurrent duplicates; a key that exists goes through the loop below.
+  const firstBuild = tryBuild(build);
+  if (firstBuild.ok) {
+    const row = newRow(firstBuild.request);
+    if (await insertRow(row)) return startWrite(row, firstBuild.request);
+  }
+
   let waitedMs = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const existing = await readRow(service, key);
@@ -355,42 +423,9 @@ export async function sendItem(
       } catch (error) {
         return refuseInvalid(error);
       }
-      const now = service.now();
-      const at = new Date(now).toISOString();
-      const row: SendRow = {
-        id: newId(now),
-        idempotency_key: key,
-        user_id: user.id,
-        meeting_id: meetingId,
-        item_id: itemId,
-        connection_id: connection.id,
-        salesforce_user_id: connection.salesforce_user_id,
-        kind: input.kind,
-        object_type: object,
-        record_type: request.record.type,
-        record_id: request.record.id,
-        request_hash: requestHash,
-        status: 'pending',
-        attempt_id: randomUUID(),
-        attempts: 1,
-        first_sent_at: at,
-        attempt_started_at: at,
-        lease_until: new Date(now + runtime.settleMs).toISOString(),
-        salesforce_id: null,
-        salesforce_url: null,
-        error_code: null,
-        created_at: at,
-        completed_at: null,
-      };
-      try {
-        await store.db.insertInto('meeting_sends').values(row).execute();
-      } catch (error) {
-        if (isUniqueViolation(error)) continue; // a duplicate got there first: answer as it does
-        throw error;
-      }
-      return track(runtime.inFlight, key, () =>
-        attemptWrite(service, connected, actor, row, row.attempt_id, request),
-      );
+      const row = newRow(request);
+      if (!(await insertRow(row))) continue;
+      return startWrite(row, request);
     }
 
     if (existing.user_id !== user.id) {
@@ -473,6 +508,15 @@ export async function sendItem(
   throw new ServiceError(409, 'send_in_progress', 'This send is still in progress: retry in a moment.');
 }
 
+function tryBuild(build: () => SendRequest): { ok: true; request: SendRequest } | { ok: false } {
+  try {
+    return { ok: true, request: build() };
+  } catch {
+    // Refused as invalid: the loop reads the row first, so a replay of a sent key still answers it.
+    return { ok: false };
+  }
+}
+
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
@@ -498,19 +542,24 @@ async function attemptWrite(
   const { client, instanceUrl } = connected;
   try {
     const id = await perform(client, request);
-    const url = recordUrl(instanceUrl, row, id);
-    await finish(service, row.id, attemptId, {
-      status: 'succeeded',
+    const completion = {
+      status: 'succeeded' as const,
       salesforce_id: id,
-      salesforce_url: url,
+      salesforce_url: recordUrl(instanceUrl, row, id),
       error_code: null,
       completed_at: new Date(service.now()).toISOString(),
-    });
-    await auditSend(service, actor, 'meeting.send', row, 'success', {
-      recordIds: [id],
-      attempt: row.attempts,
-    });
-    return { outcome: 'created', send: await readView(service, row.id) };
+    };
+    // Independent writes after the record exists: the journal completion and the audit row.
+    const [finished] = await Promise.all([
+      finish(service, row.id, attemptId, completion),
+      auditSend(service, actor, 'meeting.send', row, 'success', { recordIds: [id], attempt: row.attempts }),
+    ]);
+    // Our completion stands: answer from memory. Lost to another holder: answer what it wrote.
+    const send =
+      finished && actor.sender
+        ? sendViewOf({ ...row, ...completion, attempt_id: attemptId }, actor.sender)
+        : await readView(service, row.id);
+    return { outcome: 'created', send };
   } catch (error) {
     if (isDefiniteFailure(error)) {
       const salesforceErrors: SalesforceError[] =
@@ -540,6 +589,7 @@ async function attemptWrite(
             salesforceErrors,
             row.kind as SendKind,
             row.object_type === 'Note' ? 'classic' : 'enhanced',
+            await referenceCandidates(service, connected, request, salesforceErrors),
           ),
         );
       }
@@ -564,6 +614,43 @@ async function attemptWrite(
       Date.parse(row.attempt_started_at),
     );
   }
+}
+
+/**
+ * The ids of the payload a fieldless INVALID_CROSS_REFERENCE_KEY / INACTIVE_OWNER_OR_USER may be
+ * about: the linked record, and the owner unless it is the connected user (whose session made the
+ * call). With both in the payload the org's active users tell them apart — from the cache, or with
+ * one read on this refusal path only (it also refreshes the list the form offers).
+ */
+async function referenceCandidates(
+  service: ServiceContext,
+  connected: ConnectedClient,
+  request: SendRequest,
+  errors: readonly SalesforceError[],
+): Promise<ReferenceCandidate[]> {
+  const record: ReferenceCandidate = { field: 'record', id: request.record.id, user: false };
+  const ownerId = request.operation === 'create' ? request.body.OwnerId : undefined;
+  if (typeof ownerId !== 'string') return [record];
+  if (sameSalesforceId(ownerId, connected.scope.salesforceUserId)) {
+    return [record, { field: 'ownerId', id: ownerId, user: true, known: 'valid' }];
+  }
+  const fieldless = errors.some(
+    (error) => (error.fields ?? []).length === 0 && error.errorCode === 'INVALID_CROSS_REFERENCE_KEY',
+  );
+  const owner: ReferenceCandidate = { field: 'ownerId', id: ownerId, user: true };
+  if (!fieldless) return [record, owner];
+  const cache = meetingRuntimeOf(service).describeCache;
+  let users = cache.peekActiveUsers(connected.scope);
+  if (!users) {
+    try {
+      users = await cache.activeUsers(connected.client, connected.scope);
+    } catch (error) {
+      service.logger.warn({ err: error }, 'meeting send: could not read the active users to place an error');
+      return [record, owner];
+    }
+  }
+  const active = users.some((user) => sameSalesforceId(user.Id, ownerId));
+  return [record, { ...owner, known: active ? 'valid' : 'invalid' }];
 }
 
 /**

@@ -5,6 +5,11 @@ import { SalesforceApiError, SalesforceConnectionError, SalesforceUnreachableErr
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
 import type { RefreshTrigger, SalesforceSessions, SessionTokens } from './sessions.ts';
 
+/** A describe (or describeGlobal) asked with `If-Modified-Since`. */
+export type ConditionalDescribe =
+  | { status: 'not-modified' }
+  | { status: 'ok'; describe: Record<string, unknown>; lastModified: string | null };
+
 export type SalesforceRecord = Record<string, unknown>;
 
 export interface QueryResult<T extends SalesforceRecord = SalesforceRecord> {
@@ -353,15 +358,18 @@ export class SalesforceClient {
    * change since `since` (a `Last-Modified` value from an earlier answer), else the describe and its
    * `Last-Modified`. jsforce hides 304s, so this one call uses fetch directly.
    */
-  async describeIfModifiedSince(
-    objectType: string,
-    since: string | null,
-  ): Promise<
-    | { status: 'not-modified' }
-    | { status: 'ok'; describe: Record<string, unknown>; lastModified: string | null }
-  > {
+  async describeIfModifiedSince(objectType: string, since: string | null): Promise<ConditionalDescribe> {
+    return this.#conditionalDescribe(`/sobjects/${encodeURIComponent(objectType)}/describe`, since);
+  }
+
+  /** describeGlobal (the objects the caller's profile can read) with `If-Modified-Since`, as above. */
+  async describeGlobalIfModifiedSince(since: string | null): Promise<ConditionalDescribe> {
+    return this.#conditionalDescribe('/sobjects', since);
+  }
+
+  async #conditionalDescribe(path: string, since: string | null): Promise<ConditionalDescribe> {
     return this.#call(async (_connection, tokens) => {
-      const url = `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}/sobjects/${encodeURIComponent(objectType)}/describe`;
+      const url = `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}${path}`;
       let response: Response;
       try {
         response = await this.#options.sessions.fetch(url, {

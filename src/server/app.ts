@@ -3,11 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import { accountRoutes } from '../accounts/routes.ts';
+import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { mountAgentApi } from '../agent/routes.ts';
 import { auditRoutes } from '../audit/routes.ts';
 import { connectionRoutes } from '../connections/routes.ts';
 import { ServiceError } from '../errors.ts';
 import { meetingRoutes } from '../meetings/routes.ts';
+import { webRoutes } from '../web/routes.ts';
 import { authenticate } from './auth-middleware.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -22,7 +24,10 @@ export function errorBody(code: string, message: string, details?: Record<string
  * The service's HTTP surface. Feature routes mount under `/api`; every error leaves as
  * `{ error: { code, message } }` with a 4xx status when it is the caller's, never a stack trace.
  */
-export function createServiceApp(service: ServiceContext): Hono {
+export function createServiceApp(
+  service: ServiceContext,
+  options: { demoLogins?: readonly DemoLogin[] } = {},
+): Hono {
   const { store, logger } = service;
   const app = new Hono();
 
@@ -55,6 +60,8 @@ export function createServiceApp(service: ServiceContext): Hono {
   mountAgentApi(app, service);
   app.route('/api/audit', auditRoutes(service));
   app.route('/api/meetings', meetingRoutes(service));
+  // The minimal login and connections pages (/, /login, /connections, /assets/*).
+  app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
   app.onError((error, context) => {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as meetings from './migrations/0002-meetings.ts';
 import * as agents from './migrations/0003-agents.ts';
+import * as agentInstances from './migrations/0004-agent-instances.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-meetings': meetings,
   '0003-agents': agents,
+  '0004-agent-instances': agentInstances,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

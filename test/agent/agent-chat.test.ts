@@ -207,7 +207,11 @@ describe.each(STORE_DIALECTS)('agent chat over HTTP (%s)', (dialect) => {
             expect(step.status).toBe('ok');
             expect(step.durationMs).toBeGreaterThanOrEqual(0);
             expect(step.live).toBe(true);
-            expect(step.result.ok).toBe(true);
+            if (tool === 'get_record') {
+              // The record form: text, `Type Id Name` first.
+              expect(step.result).toMatch(new RegExp(`^Task ${input.id}\n`));
+              expect(lastToolResults(model.doStreamCalls[1].prompt)[0].value).toBe(step.result);
+            } else expect(step.result.ok).toBe(true);
             expect(turn.body.message.text).toBe('Done.');
           }
           if (level !== 'disabled') {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { type AgentSalesforceClient, executeTool } from '../../src/agent/agent-tools.ts';
 import {
   compactQueryResult,
   compactRecord,
+  compactRecordText,
   compactSearchResult,
   measureCompaction,
   pageFromRemainder,
@@ -60,6 +62,200 @@ describe('compactRecord', () => {
     );
     expect(compact.Description).toBe(`${'😀'.repeat(500)}… [truncated, 100 more characters]`);
     expect(truncateText('short', 500)).toBe('short');
+  });
+});
+
+/** A contact as `GET sobjects/Contact/{id}` returns it (all fields), from the emulator's demo org (plus a postal code and a description). */
+const retrievedContact = {
+  attributes: { type: 'Contact', url: url('Contact', '0038d0000000003AAA') },
+  Id: '0038d0000000003AAA',
+  IsDeleted: false,
+  CreatedDate: '2026-11-21T07:15:37.445+0000',
+  CreatedById: '0058d0000000001AAA',
+  LastModifiedDate: '2026-11-21T07:15:37.445+0000',
+  LastModifiedById: '0058d0000000001AAA',
+  SystemModstamp: '2026-11-21T07:15:37.445+0000',
+  OwnerId: '0058d0000000001AAA',
+  MasterRecordId: null,
+  AccountId: '0018d0000000001AAA',
+  LastName: 'Novak',
+  FirstName: 'Ahmed',
+  Salutation: null,
+  Name: 'Ahmed Novak',
+  OtherStreet: null,
+  OtherCity: null,
+  OtherState: null,
+  OtherPostalCode: null,
+  OtherCountry: null,
+  OtherLatitude: null,
+  OtherLongitude: null,
+  OtherGeocodeAccuracy: null,
+  OtherAddress: null,
+  MailingStreet: null,
+  MailingCity: 'Miami',
+  MailingState: 'FL',
+  MailingPostalCode: '33101',
+  MailingCountry: 'United States',
+  MailingLatitude: null,
+  MailingLongitude: null,
+  MailingGeocodeAccuracy: null,
+  MailingAddress: {
+    street: null,
+    city: 'Miami',
+    state: 'FL',
+    postalCode: '33101',
+    country: 'United States',
+    latitude: null,
+    longitude: null,
+    geocodeAccuracy: null,
+  },
+  Phone: '(305) 555-0181',
+  Fax: null,
+  MobilePhone: null,
+  HomePhone: null,
+  OtherPhone: null,
+  AssistantPhone: null,
+  ReportsToId: null,
+  Email: 'ahmed.novak@harborviewhotels.example',
+  Title: 'Senior Buyer',
+  Department: 'Procurement',
+  AssistantName: null,
+  LeadSource: 'Partner Referral',
+  Birthdate: null,
+  Description: 'First line\nsecond line',
+  HasOptedOutOfEmail: false,
+  DoNotCall: false,
+  HasOptedOutOfFax: false,
+  LastActivityDate: null,
+  LastCURequestDate: null,
+  LastCUUpdateDate: null,
+  LastViewedDate: '2026-11-21T08:00:00.000+0000',
+  LastReferencedDate: '2026-11-21T08:00:00.000+0000',
+  EmailBouncedReason: null,
+  EmailBouncedDate: null,
+  IsEmailBounced: false,
+};
+
+describe('compactRecordText (the single-record form)', () => {
+  it('is `Type Id Name`, then Field=value lines: no nulls, audit fields or repeated address', () => {
+    expect(compactRecordText(retrievedContact)).toBe(
+      [
+        'Contact 0038d0000000003AAA Ahmed Novak',
+        'CreatedDate=2026-11-21T07:15:37.445Z',
+        'LastModifiedDate=2026-11-21T07:15:37.445Z',
+        'OwnerId=0058d0000000001AAA',
+        'AccountId=0018d0000000001AAA',
+        'LastName=Novak',
+        'FirstName=Ahmed',
+        'MailingCity=Miami',
+        'MailingState=FL',
+        'MailingPostalCode="33101"',
+        'MailingCountry=United States',
+        'Phone=(305) 555-0181',
+        'Email=ahmed.novak@harborviewhotels.example',
+        'Title=Senior Buyer',
+        'Department=Procurement',
+        'LeadSource=Partner Referral',
+        'Description="First line\\nsecond line"',
+        'HasOptedOutOfEmail=false',
+        'DoNotCall=false',
+        'HasOptedOutOfFax=false',
+        'IsEmailBounced=false',
+      ].join('\n'),
+    );
+    expect(
+      measureCompaction(retrievedContact, compactRecordText(retrievedContact)).ratio,
+    ).toBeLessThanOrEqual(0.4);
+  });
+
+  it('keeps audit fields the caller asked for by name, and an address whose parts were not returned', () => {
+    const text = compactRecordText(
+      {
+        attributes: { type: 'Account', url: url('Account', '0018d0000000001AAA') },
+        CreatedById: '0058d0000000001AAA',
+        BillingAddress: { city: 'Miami', country: 'US' },
+      },
+      { requestedFields: ['createdbyid', 'BillingAddress'] },
+    );
+    expect(text).toBe(
+      'Account 0018d0000000001AAA\nCreatedById=0058d0000000001AAA\nBillingAddress.city=Miami\nBillingAddress.country=US',
+    );
+  });
+
+  it('quotes only values plain text would misread', () => {
+    const text = compactRecordText({
+      attributes: { type: 'Case', url: url('Case', '5008d0000000001AAA') },
+      Subject: ' padded',
+      Origin: '',
+      Comments: 'true',
+      Reason: '"quoted"',
+      Priority: 'High',
+      Amount__c: 12.5,
+    });
+    expect(text.split('\n').slice(1)).toEqual([
+      'Subject=" padded"',
+      'Origin=""',
+      'Comments="true"',
+      'Reason="\\"quoted\\""',
+      'Priority=High',
+      'Amount__c=12.5',
+    ]);
+  });
+});
+
+describe('tool results in the record form', () => {
+  const client = (search: unknown, record: unknown) =>
+    ({
+      search: async () => search,
+      retrieve: async () => record,
+    }) as unknown as AgentSalesforceClient;
+  const environment = (search: unknown, record: unknown = {}) => ({
+    client: client(search, record),
+    keepRemainder: () => 'cursor',
+    takeRemainder: () => undefined,
+  });
+  const oneAccount = {
+    searchRecords: [
+      {
+        attributes: { type: 'Account', url: url('Account', '0018d0000000001AAA') },
+        Id: '0018d0000000001AAA',
+        Name: 'Harborview Hospitality',
+        Industry: 'Hospitality',
+        BillingCity: 'Miami',
+      },
+    ],
+  };
+
+  it('a search that finds one record answers with the record, within 40% of the raw bytes', async () => {
+    const execution = await executeTool('search_records', { term: 'Harborview' }, environment(oneAccount));
+    expect(execution).toMatchObject({
+      kind: 'ok',
+      output: 'Account 0018d0000000001AAA Harborview Hospitality\nIndustry=Hospitality\nBillingCity=Miami',
+      recordIds: ['0018d0000000001AAA'],
+    });
+    expect(
+      execution.kind === 'ok' && (execution.contextBytes ?? 0) / (execution.rawBytes ?? 1),
+    ).toBeLessThanOrEqual(0.4);
+    // Two records: the table form.
+    const two = {
+      searchRecords: [
+        oneAccount.searchRecords[0],
+        { ...oneAccount.searchRecords[0], Id: '0018d0000000002AAA' },
+      ],
+    };
+    const table = await executeTool('search_records', { term: 'Harborview' }, environment(two));
+    expect(table.output).toMatchObject({ ok: true, returned: 2 });
+  });
+
+  it('get_record answers with the record form', async () => {
+    const execution = await executeTool(
+      'get_record',
+      { objectType: 'Contact', id: '0038d0000000003AAA' },
+      environment({}, retrievedContact),
+    );
+    expect(execution.kind).toBe('ok');
+    expect(String(execution.output).startsWith('Contact 0038d0000000003AAA Ahmed Novak\n')).toBe(true);
+    expect(execution.recordIds).toEqual(['0038d0000000003AAA']);
   });
 });
 

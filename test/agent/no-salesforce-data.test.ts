@@ -44,7 +44,12 @@ async function orgRecords(soql: string) {
 
 /** Every string and number (≥ 4 characters) anywhere in a tool result. */
 function collect(value: unknown): void {
-  if (typeof value === 'string' && value.length >= 4) returned.add(value);
+  // The record form (text): its header's name, and each `Field=value` line's value.
+  if (typeof value === 'string' && value.includes('\n')) {
+    const [header, ...lines] = value.split('\n');
+    collect(header.split(' ').slice(2).join(' '));
+    for (const line of lines) collect(line.slice(line.indexOf('=') + 1));
+  } else if (typeof value === 'string' && value.length >= 4) returned.add(value);
   else if (typeof value === 'number' && String(value).length >= 4) returned.add(String(value));
   else if (Array.isArray(value)) value.forEach(collect);
   else if (value && typeof value === 'object') Object.values(value).forEach(collect);

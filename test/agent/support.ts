@@ -93,6 +93,12 @@ export class ModelBoard {
     return model;
   }
 
+  /** A model the test builds itself (e.g. one that waits for the test before it goes on). */
+  use(modelId: string, model: MockLanguageModelV3): MockLanguageModelV3 {
+    this.#models.set(modelId, model);
+    return model;
+  }
+
   readonly override: ModelOverride = (settings) =>
     settings.provider === 'openai' && settings.modelId.startsWith('mock-')
       ? this.#models.get(settings.modelId)

@@ -60,6 +60,11 @@ describe('buildRecordSearch', () => {
       'Opportunity(Id, Name, Account.Name, StageName, CloseDate, Owner.Name LIMIT 5)',
     );
     expect(plan.ok && plan.sosl).not.toContain('Case(');
+    // Without Account, no relationship leads to it (Salesforce would answer INVALID_FIELD).
+    const withoutAccount = buildRecordSearch('Globex', {
+      readable: { Contact: ['Id', 'Name', 'AccountId', 'Title', 'Email', 'OwnerId'] },
+    });
+    expect(withoutAccount.ok && withoutAccount.sosl).toContain('Contact(Id, Name, Title, Email LIMIT 5)');
     expect(buildRecordSearch('Globex', { readable: {} })).toMatchObject({
       ok: false,
       code: 'nothing_searchable',

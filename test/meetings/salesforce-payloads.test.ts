@@ -492,3 +492,48 @@ describe('marker lookup', () => {
     expect(classic.textField).toBe('Body');
   });
 });
+
+describe('the responsible user', () => {
+  it("is refused when it is not in the form's active-user list (ids compared by their 15 characters)", () => {
+    const values = { subject: 'Follow up', ownerId: BOB_ID };
+    expect(build({ values, activeUserIds: [ALICE_ID] })).toEqual({
+      ok: false,
+      errors: [
+        { field: 'ownerId', code: 'inactive_user', message: expect.stringContaining('not an active') },
+      ],
+    });
+    expect(build({ values, activeUserIds: [BOB_ID.slice(0, 15)] }).ok).toBe(true);
+    // Without a cached list nothing is assumed: Salesforce decides.
+    expect(build({ values }).ok).toBe(true);
+  });
+
+  it('takes a reference error that names no field to the only candidate left', () => {
+    const invalid = {
+      message: 'invalid cross reference id',
+      errorCode: 'INVALID_CROSS_REFERENCE_KEY',
+      fields: [],
+    };
+    const inactive = {
+      message: 'operation performed with inactive user',
+      errorCode: 'INACTIVE_OWNER_OR_USER',
+    };
+    const record = { field: 'record', id: RECORD_IDS.Opportunity, user: false } as const;
+    const owner = { field: 'ownerId', id: BOB_ID, user: true } as const;
+    const fieldOf = (
+      error: typeof invalid | typeof inactive,
+      candidates: Parameters<typeof mapSalesforceErrors>[3],
+    ) => mapSalesforceErrors([error], 'task', 'enhanced', candidates)[0].field;
+    expect(fieldOf(invalid, [record, { ...owner, known: 'invalid' }])).toBe('ownerId');
+    expect(fieldOf(invalid, [record, { ...owner, known: 'valid' }])).toBe('record');
+    expect(fieldOf(invalid, [{ ...owner, known: undefined }])).toBe('ownerId');
+    // Both possible and nothing known: the record, as before.
+    expect(fieldOf(invalid, [record, owner])).toBe('record');
+    // Salesforce sometimes names the id.
+    expect(
+      fieldOf({ ...invalid, message: `invalid cross reference id: ${BOB_ID.slice(0, 15)}` }, [record, owner]),
+    ).toBe('ownerId');
+    // Only a user can be inactive.
+    expect(fieldOf(inactive, [record, { ...owner, known: 'valid' }])).toBe('ownerId');
+    expect(fieldOf(inactive, [record])).toBe(null);
+  });
+});

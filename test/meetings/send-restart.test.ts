@@ -132,7 +132,10 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
               { name: 'Rep', email: 'REP@example.com', internal: true },
               { name: 'Daniel Patel', email: 'daniel.patel@pinecrest.example', internal: false },
             ],
-            items: [{ id: 'n1', kind: 'next_step', text: 'Send the renewal quote.', dueDate: '2027-02-08' }],
+            items: [
+              { id: 'n1', kind: 'next_step', text: 'Send the renewal quote.', dueDate: '2027-02-08' },
+              { id: 'n2', kind: 'task', text: 'Book the onboarding workshop.' },
+            ],
           },
         ],
       }),
@@ -164,9 +167,11 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     expect((await run(['meetings', 'import', good, '--as', 'nobody@example.com'])).code).toBe(1);
   });
 
-  it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
-    // Connecting needs demo mode (the emulator's instance URL is http): an in-process service on
-    // the same store and key connects; the child processes then use that connection.
+  let connected: string | undefined;
+  /** Connecting needs demo mode (the emulator's instance URL is http): an in-process service on the
+   * same store and key connects once; the child processes then use that connection. */
+  async function connectionOfRep(): Promise<string> {
+    if (connected) return connected;
     const setup = await openChildStore();
     const inProcess = await startTestService(
       emulatorSalesforce(emulator.url),
@@ -183,7 +188,31 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     );
     await inProcess.stop();
     await setup.dispose();
+    connected = connectionId;
+    return connectionId;
+  }
 
+  /** The item's sends as the service shows them, once `done` says the resolution is over. */
+  async function sendsOnceResolved(
+    url: string,
+    meetingId: string,
+    itemId: string,
+    done: (status: string | undefined) => boolean,
+  ): Promise<Array<{ status: string; salesforceId: string | null }>> {
+    const deadline = Date.now() + 15_000;
+    let sends: Array<{ status: string; salesforceId: string | null }> = [];
+    while (Date.now() < deadline) {
+      const session = await logIn(url, 'rep@example.com', PASSWORD);
+      const view = (await session.call('GET', `/api/meetings/${meetingId}`)).body.meeting;
+      sends = view.items.find((item: { id: string }) => item.id === itemId).sends;
+      if (done(sends[0]?.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return sends;
+  }
+
+  it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
+    const connectionId = await connectionOfRep();
     const first = await startChild();
     const session = await logIn(first.url, 'rep@example.com', PASSWORD);
     const meetingId = (await session.call('GET', '/api/meetings')).body.meetings[0].id;
@@ -211,7 +240,11 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     first.child.kill('SIGKILL');
     expect(await pending).toBeInstanceOf(Error);
     const store = await openChildStore();
-    const row = await store.store.db.selectFrom('meeting_sends').selectAll().executeTakeFirstOrThrow();
+    const row = await store.store.db
+      .selectFrom('meeting_sends')
+      .selectAll()
+      .where('idempotency_key', '=', body.idempotencyKey)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
     await store.dispose();
 
@@ -219,15 +252,7 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     try {
       // The emulator commits the create for the dead client; the restarted service looks it up
       // once the settle time has passed, and records what really happened.
-      const deadline = Date.now() + 15_000;
-      let sends: Array<{ status: string; salesforceId: string | null }> = [];
-      while (Date.now() < deadline) {
-        const again = await logIn(second.url, 'rep@example.com', PASSWORD);
-        const view = (await again.call('GET', `/api/meetings/${meetingId}`)).body.meeting;
-        sends = view.items[0].sends;
-        if (sends[0]?.status === 'succeeded') break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
+      const sends = await sendsOnceResolved(second.url, meetingId, 'n1', (status) => status === 'succeeded');
       expect(sends).toHaveLength(1);
       expect(sends[0].status).toBe('succeeded');
       const tasks = await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
@@ -241,6 +266,86 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       );
       expect(retried.status).toBe(200);
       expect(retried.body.send.salesforceId).toBe(sends[0].salesforceId);
+      expect(
+        await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`),
+      ).toHaveLength(1);
+    } finally {
+      second.child.kill('SIGTERM');
+    }
+  }, 40_000);
+
+  it('killed before Salesforce committed: after a restart the item shows it was not sent, and a retry creates one record', async () => {
+    const connectionId = await connectionOfRep();
+    const first = await startChild();
+    const session = await logIn(first.url, 'rep@example.com', PASSWORD);
+    const meetingId = (await session.call('GET', '/api/meetings')).body.meetings[0].id;
+    const [account] = await orgReader(emulator).query(
+      "SELECT Id FROM Account WHERE Name = 'Pinecrest Software'",
+    );
+    const subject = `Killed before commit ${dialect}`;
+    const body = {
+      connectionId,
+      kind: 'task' as const,
+      values: { subject },
+      records: [{ type: 'Account', id: account.Id }],
+      idempotencyKey: newKey(),
+    };
+    // The emulator holds the create for 1.5 s and then drops it unprocessed: Salesforce never
+    // commits it. The child is killed while it waits.
+    await emulatorAdminCall(emulator, 'POST', '/faults', {
+      method: 'POST',
+      path: '/services/data/*/sobjects/Task',
+      kind: 'drop-before',
+      latencyMs: 1_500,
+      times: 1,
+    });
+    const pending = sendItem(session, meetingId, 'n2', body).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    first.child.kill('SIGKILL');
+    expect(await pending).toBeInstanceOf(Error);
+    const store = await openChildStore();
+    const row = await store.store.db
+      .selectFrom('meeting_sends')
+      .selectAll()
+      .where('idempotency_key', '=', body.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('pending');
+    await store.dispose();
+
+    const second = await startChild();
+    try {
+      // Once the settle time has passed, the restarted service looks the record up, finds nothing,
+      // and records that nothing was sent (it never sends by itself).
+      // The item lists what is (or may be) in Salesforce: the pending send, until it is resolved.
+      const sends = await sendsOnceResolved(second.url, meetingId, 'n2', (status) => status === undefined);
+      expect(sends).toEqual([]);
+      const resolvedStore = await openChildStore();
+      const resolved = await resolvedStore.store.db
+        .selectFrom('meeting_sends')
+        .select(['status', 'error_code', 'salesforce_id'])
+        .where('idempotency_key', '=', body.idempotencyKey)
+        .executeTakeFirstOrThrow();
+      await resolvedStore.dispose();
+      expect(resolved).toEqual({ status: 'failed', error_code: 'not_sent', salesforce_id: null });
+      expect(await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
+      // The person's retry with the same key sends it, once.
+      const retried = await sendItem(
+        await logIn(second.url, 'rep@example.com', PASSWORD),
+        meetingId,
+        'n2',
+        body,
+      );
+      expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+      const tasks = await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      expect(tasks.map((task) => task.Id)).toEqual([retried.body.send.salesforceId]);
+      const again = await sendItem(
+        await logIn(second.url, 'rep@example.com', PASSWORD),
+        meetingId,
+        'n2',
+        body,
+      );
+      expect(again.status).toBe(200);
+      expect(again.body.send.salesforceId).toBe(retried.body.send.salesforceId);
       expect(
         await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`),
       ).toHaveLength(1);

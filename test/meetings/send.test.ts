@@ -3,8 +3,9 @@
  * emulator, with every result read back from the emulator itself. Runs on SQLite, and on
  * PostgreSQL when DATABASE_URL is set.
  */
+import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { DEMO_APP, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { markerFor } from '../../src/meetings/salesforce-payloads.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
@@ -213,6 +214,14 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
 
     it('searches records in one SOSL call, and short terms in none', async () => {
       let result: { status: number; body: { records: Array<{ type: string; title: string }> } } | undefined;
+      // Cold: describeGlobal and the five describes tell which objects and fields the profile reads.
+      const cold = await countCalls(emulator, () =>
+        alice.call(
+          'GET',
+          `/api/meetings/${meetings.Harborview}/record-search?connectionId=${aliceConnection}&q=Harbor`,
+        ),
+      );
+      expect(cold).toBe(7);
       const calls = await countCalls(emulator, async () => {
         result = await alice.call(
           'GET',
@@ -266,6 +275,70 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
         `/api/meetings/${meetings.Intro}/suggestions?connectionId=${bobConnection}`,
       );
       expect(lead.body.suggestions[0]).toMatchObject({ type: 'Lead', title: 'Priya Dubois' });
+    });
+
+    it('searches and suggests as a profile that cannot read Case nor Opportunity.Amount (dave)', async () => {
+      // Carol's connection logs in to Salesforce as dave (Sales Contractor: no Case, no Amount).
+      const daveConnection = await connect(carol, emulator, { kind: 'personal', username: 'dave@acme.demo' });
+      const dave = new jsforce.Connection({
+        oauth2: { clientId: DEMO_APP.clientId, clientSecret: DEMO_APP.clientSecret, loginUrl: emulator.url },
+        version: '66.0',
+      });
+      await dave.login('dave@acme.demo', 'demo1234');
+      // Opportunities are private: dave sees the ones he owns.
+      const [meridian] = await org.query("SELECT Id FROM Account WHERE Name = 'Meridian Telecom'");
+      const created = await dave.sobject('Opportunity').create({
+        Name: 'Meridian Telecom - Contractor renewal',
+        AccountId: meridian.Id,
+        StageName: 'Prospecting',
+        CloseDate: '2027-03-31',
+      });
+      const search = `/api/meetings/${meetings.Meridian}/record-search?connectionId=${daveConnection}&q=Meridian`;
+      let found: { status: number; body: { records: Array<Record<string, unknown>> } } | undefined;
+      const cold = await countCalls(emulator, async () => {
+        found = await carol.call('GET', search);
+      });
+      expect(found?.status, JSON.stringify(found?.body)).toBe(200);
+      expect(cold).toBe(6); // describeGlobal, four describes (Case is not listed), the search
+      const rows = found!.body.records as Array<{
+        type: string;
+        id: string;
+        fields: Array<{ name: string }>;
+      }>;
+      const types = new Set(rows.map((row) => row.type));
+      expect(types.has('Opportunity') && types.has('Account') && types.has('Contact')).toBe(true);
+      expect(types.has('Case')).toBe(false);
+      const opportunity = rows.find((row) => row.type === 'Opportunity' && row.id === created.id);
+      expect(opportunity?.fields.map((field) => field.name)).toEqual([
+        'Name',
+        'Account.Name',
+        'StageName',
+        'CloseDate',
+        'Owner.Name',
+      ]);
+      // Warm: exactly the search.
+      expect(await countCalls(emulator, () => carol.call('GET', search))).toBe(1);
+
+      let suggested:
+        | {
+            body: {
+              suggestions: Array<{ type: string; id: string; fields: Array<{ name: string }> }>;
+              problems: unknown[];
+            };
+          }
+        | undefined;
+      const suggestionCalls = await countCalls(emulator, async () => {
+        suggested = await carol.call(
+          'GET',
+          `/api/meetings/${meetings.Meridian}/suggestions?connectionId=${daveConnection}`,
+        );
+      });
+      expect(suggestionCalls).toBeLessThanOrEqual(2);
+      expect(suggested!.body.problems).toEqual([]);
+      const [top] = suggested!.body.suggestions;
+      expect(top).toMatchObject({ type: 'Opportunity', id: created.id });
+      expect(top.fields.map((field) => field.name)).not.toContain('Amount');
+      expect(suggested!.body.suggestions.some((suggestion) => suggestion.type === 'Case')).toBe(false);
     });
 
     it("lists the demo meetings' external participants as contacts and leads of the demo org", async () => {
@@ -543,12 +616,76 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
         'status',
       );
       expect(picklist[0].message).toContain('Done');
+      // An explicit, valid owner leaves the record as the only candidate of a fieldless refusal.
+      await expectFieldError(
+        bob,
+        {
+          ...base,
+          values: { subject: 'x', ownerId: bobSalesforceId },
+          records: [{ type: 'Account', id: '0018d0000009999AAA' }],
+        },
+        'record',
+        'INVALID_CROSS_REFERENCE_KEY',
+      );
       // Every failed send is audited.
       const { events } = await test.service.context.audit.query({
         action: 'meeting.send',
         outcome: 'failure',
       });
       expect(events.length).toBeGreaterThanOrEqual(5);
+    });
+  });
+
+  describe('a responsible user who is not an active user of the org', () => {
+    it('is refused on the responsible-user field, before Salesforce when the form listed the users', async () => {
+      const [account] = await org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      );
+      const body = (ownerId: string): SendBody => ({
+        connectionId: bobConnection,
+        kind: 'task',
+        values: { subject: 'Owner check', ownerId },
+        records: [{ type: 'Account', id: account.Id }],
+      });
+      const tasksBefore = (await org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length;
+      // The form lists the org's active users (and caches them).
+      const form = await bob.call(
+        'GET',
+        `/api/meetings/${meetings.Meridian}/items/task-1/form?kind=task&connectionId=${bobConnection}`,
+      );
+      expect(form.status).toBe(200);
+      const missing = '0058d0000009999AAA';
+      let refused: Awaited<ReturnType<typeof sendItem>> | undefined;
+      const calls = await countCalls(emulator, async () => {
+        refused = await sendItem(bob, meetings.Meridian, 'task-1', body(missing));
+      });
+      expect(calls).toBe(0);
+      expect(refused?.status).toBe(422);
+      expect(refused?.body.error.details.errors).toEqual([
+        { field: 'ownerId', code: 'inactive_user', message: expect.stringContaining('not an active') },
+      ]);
+
+      // Once the list is stale, Salesforce refuses the owner with an error naming no field; the
+      // owner is told apart from the record by the active users (one read, on this path only).
+      clockOffset += 11 * 60_000;
+      try {
+        const atSalesforce = await countCalls(emulator, async () => {
+          refused = await sendItem(bob, meetings.Meridian, 'task-1', body(missing));
+        });
+        expect(refused?.status, JSON.stringify(refused?.body)).toBe(422);
+        expect(refused?.body.error.details.errors).toEqual([
+          { field: 'ownerId', code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id' },
+        ]);
+        expect(atSalesforce).toBe(2); // the refused create, then the active users
+      } finally {
+        clockOffset -= 11 * 60_000;
+      }
+      expect((await org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length).toBe(tasksBefore);
+      // An active user is accepted.
+      const sent = await sendItem(bob, meetings.Meridian, 'task-1', body(aliceSalesforceId));
+      expect(sent.status).toBe(201);
+      const [task] = await org.query(`SELECT OwnerId FROM Task WHERE Id = '${sent.body.send.salesforceId}'`);
+      expect(task.OwnerId).toBe(aliceSalesforceId);
     });
   });
 
