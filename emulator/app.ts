@@ -130,6 +130,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
         path,
         lockedRecordId: kind === 'unable-to-lock-row' ? await lockedRecordIdOf(org, context.req.raw) : '',
         sequence,
+        validation: decision.fault?.validation,
         headers: rest ? { 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` } : {},
       });
       status = response.status;

@@ -54,9 +54,15 @@ export const configSchema = z.object({
   /**
    * How long a Salesforce request we stopped waiting for (dropped connection, process killed) may
    * still be running at Salesforce. A meeting send whose outcome is unknown is only declared "not
-   * sent" (and may then be sent again) once this much time has passed since its attempt started.
+   * sent" (and may then be sent again) once this much time has passed since we stopped waiting for
+   * its write: its attempt's start plus MEETING_SEND_WRITE_TIMEOUT_MS.
    */
   MEETING_SEND_SETTLE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  /**
+   * How long a meeting send waits for its Salesforce write before aborting it (its outcome is then
+   * unknown, and resolved by the marker lookup). Keep it well under MEETING_SEND_SETTLE_MS.
+   */
+  MEETING_SEND_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

@@ -23,7 +23,12 @@ interface ActiveRule {
 /** What to do with one request: wait, then maybe answer with (or drop on) a fault. */
 export interface FaultDecision {
   delayMs: number;
-  fault?: { kind: Exclude<FaultKind, 'latency'>; ruleId: string };
+  fault?: {
+    kind: Exclude<FaultKind, 'latency'>;
+    ruleId: string;
+    /** A `validation-error` rule's answer. */
+    validation?: { errorCode?: string; message?: string; fields?: string[] };
+  };
 }
 
 export class DuplicateFaultRuleError extends Error {
@@ -117,7 +122,13 @@ export class FaultInjector {
       if (active.remaining !== undefined && --active.remaining === 0) this.remove(rule.id);
       decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? this.#random.int(0, rule.jitterMs) : 0);
       if (rule.kind !== 'latency') {
-        decision.fault = { kind: rule.kind, ruleId: rule.id };
+        decision.fault = {
+          kind: rule.kind,
+          ruleId: rule.id,
+          ...(rule.kind === 'validation-error'
+            ? { validation: { errorCode: rule.errorCode, message: rule.message, fields: rule.fields } }
+            : {}),
+        };
         break;
       }
     }

@@ -26,6 +26,8 @@ export interface FaultResponseContext {
   sequence: number;
   /** `Sforce-Limit-Info` and the like, for REST responses. */
   headers: Record<string, string>;
+  /** A `validation-error` rule's errorCode, message and fields. */
+  validation?: { errorCode?: string; message?: string; fields?: string[] };
 }
 
 function json(status: number, body: unknown, headers: Record<string, string>): Response {
@@ -142,6 +144,21 @@ export function faultResponse(kind: AnsweredFaultKind, context: FaultResponseCon
     }
     case 'request-limit-exceeded':
       return json(403, REQUEST_LIMIT_EXCEEDED_BODY, context.headers);
+    case 'validation-error': {
+      // As Salesforce answers a DML refused by a validation rule, a required field, a trigger…
+      const errorCode = context.validation?.errorCode ?? 'FIELD_CUSTOM_VALIDATION_EXCEPTION';
+      return json(
+        400,
+        [
+          {
+            message: context.validation?.message ?? 'The record failed a validation rule.',
+            errorCode,
+            fields: context.validation?.fields ?? [],
+          },
+        ],
+        context.headers,
+      );
+    }
     case 'invalid-session':
       return json(401, INVALID_SESSION_BODY, context.headers);
   }

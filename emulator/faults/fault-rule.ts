@@ -7,6 +7,7 @@ export const FAULT_KINDS = [
   'http-502',
   'http-503',
   'unable-to-lock-row',
+  'validation-error',
   'request-limit-exceeded',
   'invalid-session',
   'drop-before',
@@ -32,11 +33,27 @@ export const faultRuleSchema = z
     times: z.number().int().min(1).optional(),
     latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
     jitterMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
+    /** `validation-error`: Salesforce's errorCode (default FIELD_CUSTOM_VALIDATION_EXCEPTION). */
+    errorCode: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*$/, 'must be a Salesforce error code such as FIELD_CUSTOM_VALIDATION_EXCEPTION')
+      .max(100)
+      .optional(),
+    /** `validation-error`: the message, as a validation rule's error message. */
+    message: z.string().min(1).max(1000).optional(),
+    /** `validation-error`: the API names of the fields the error is about. */
+    fields: z.array(z.string().min(1).max(100)).max(50).optional(),
   })
   .refine((rule) => rule.kind !== 'latency' || rule.latencyMs !== undefined || rule.jitterMs !== undefined, {
     message: 'a latency rule needs latencyMs (and optionally jitterMs)',
     path: ['latencyMs'],
-  });
+  })
+  .refine(
+    (rule) =>
+      rule.kind === 'validation-error' ||
+      (rule.errorCode === undefined && rule.message === undefined && rule.fields === undefined),
+    { message: 'errorCode, message and fields belong to validation-error rules', path: ['errorCode'] },
+  );
 
 /** A rule as written by a user: in `startEmulator({ faults })`, a `--faults` file or the admin API. */
 export type FaultRule = z.input<typeof faultRuleSchema>;

@@ -205,10 +205,23 @@ export class Org {
   sessionTimeoutSeconds: number;
   /** Set once the server listens: the login host and instance URL at once. */
   baseUrl = 'http://127.0.0.1';
-  /** When the schema last changed (describe's Last-Modified). */
-  readonly schemaModifiedAt: number;
+  #schemaModifiedAt: number;
   readonly #credentials = new Map<string, Credential>();
   readonly #usernames = new Map<string, string>();
+
+  /** When the schema last changed (describe's and describeGlobal's Last-Modified, whole seconds). */
+  get schemaModifiedAt(): number {
+    return this.#schemaModifiedAt;
+  }
+
+  /**
+   * Records a change of the org's metadata (as an admin editing a field would): Last-Modified moves
+   * on, so an `If-Modified-Since` with the previous value gets a full 200 describe again.
+   */
+  markSchemaModified(): void {
+    const now = Math.floor(this.clock.now() / 1000) * 1000;
+    this.#schemaModifiedAt = Math.max(now, this.#schemaModifiedAt + 1000);
+  }
 
   constructor(options: OrgOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -216,7 +229,7 @@ export class Org {
     this.sessionTimeoutSeconds = options.sessionTimeoutSeconds ?? 7200;
     this.store = new RecordStore(this.schema);
     this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? DEFAULT_DAILY_API_REQUEST_LIMIT);
-    this.schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;
+    this.#schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;
     this.id = this.ids.next('00D');
     this.tokens = new TokenStore(this.clock, this.id, appTokenPolicies(this));
     // Copies: blocking an app in one org must not touch the shared definition (DEMO_APP) of others.

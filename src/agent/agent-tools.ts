@@ -11,7 +11,7 @@ import {
 } from './compact.ts';
 import { buildSearchSosl, isValidFieldPath, isValidObjectName, NAME_PATTERN } from './escape.ts';
 import type { PaginatedToolName, ToolName } from './permissions.ts';
-import { guardReadOnlySoql } from './soql-guard.ts';
+import { guardReadOnlySoql, namesInSoql } from './soql-guard.ts';
 import { classifyToolError, ToolInputError } from './tool-failures.ts';
 
 /**
@@ -121,7 +121,7 @@ export const toolDescriptions: Record<ToolName, string> = {
   get_record:
     'Read one Salesforce record by object and id. The answer is text: `Object Id Name` on the first line, then one `Field=value` per line; empty fields and audit fields (CreatedById, LastModifiedById…) are left out unless you name them in `fields`.',
   query_records:
-    'Run one read-only SOQL SELECT query. Results come as a table (field names once, then rows); use next_page with the cursor for more.',
+    'Run one read-only SOQL SELECT query. Results come as a table (field names once, then rows); use next_page with the cursor for more. Audit fields (CreatedById, LastModifiedById, IsDeleted, SystemModstamp, LastViewedDate) appear only when the query names them.',
   describe_object:
     'The fields of a Salesforce object: names, types, required fields for create, picklist values.',
   create_record: 'Create a Salesforce record. Returns the new id.',
@@ -239,6 +239,7 @@ export async function executeTool(
         const { page, remainder } = compactQueryResult(raw, {
           pageSize: PAGE_SIZE,
           createCursor: () => 'pending',
+          requestedFields: namesInSoql(guarded.soql),
         });
         const output = withCursor(
           { ok: true, soql: guarded.soql, ...page },
@@ -292,6 +293,7 @@ export async function executeTool(
           const { page, remainder } = compactQueryResult(raw, {
             ...options,
             alreadyShown: kept.remainder.shown,
+            ...(kept.remainder.requestedFields ? { requestedFields: kept.remainder.requestedFields } : {}),
           });
           const output = withCursor({ ok: true, ...page }, remainder, kept.tool, environment);
           return ok(output, objectType, recordIdsOf(raw.records), raw);

@@ -10,8 +10,10 @@
  *   did not select Id); the type is the table's `object`;
  * - no nulls: a field null on every record of the page is left out, and a cell is `null` only to
  *   hold its place; parent paths flattened to `"Account.Name"`; compound fields (addresses) too;
- * - datetimes shortened losslessly (`2026-03-02T10:00:00.000+0000` → `2026-03-02T10:00:00Z`) and
- *   bookkeeping fields nobody reads (`SystemModstamp`, `PhotoUrl`, `attributes`) dropped;
+ * - datetimes shortened losslessly (`2026-03-02T10:00:00.000+0000` → `2026-03-02T10:00:00Z`);
+ *   `attributes` dropped, and so are the audit and system fields a `FIELDS(ALL)` or a retrieve
+ *   returns on every record (`SystemModstamp`, `CreatedById`, `IsDeleted`…: see SYSTEM_FIELDS)
+ *   unless the caller asked for them by name (`requestedFields`: the names a query mentions);
  * - long text cut at `maxTextLength` with a marker saying how much was cut;
  * - child subquery results as nested rows (their field names once per page, in `childFields`), at
  *   most `maxChildRecords` per parent, with `{ total, rows }` when more were cut;
@@ -22,9 +24,8 @@
  *
  * One record (`get_record`, or a search that finds exactly one) gains nothing from a table, so it
  * has its own, denser form (`compactRecordText`): text, a header line `Type Id Name`, then one
- * `Field=value` per line with no quoting unless a value needs it. It also leaves out the audit
- * and system fields a retrieve returns on every record and a model rarely needs (who created or
- * last changed it, `IsDeleted`, last viewed…) unless they were asked for by name, and a compound
+ * `Field=value` per line with no quoting unless a value needs it. Like a table, it leaves out the
+ * audit and system fields unless they were asked for by name; it also leaves out a compound
  * address when its parts (`MailingCity`…) are there too.
  *
  * `measureCompaction` reports the saving: the target is ≤ 40% of the raw bytes.
@@ -57,6 +58,11 @@ export interface CompactOptions {
   maxChildRecords?: number;
   /** Makes the opaque token printed in a page that has more; called only when there is more. */
   createCursor?: () => string;
+  /**
+   * Names the caller asked for (a query's field names, `get_record`'s `fields`): system fields
+   * among them are kept. Case-insensitive; `FIELDS(ALL)` names nothing.
+   */
+  requestedFields?: readonly string[];
 }
 
 export interface PageMore {
@@ -89,6 +95,8 @@ export interface CompactRemainder {
   records: CompactRecord[];
   /** Salesforce's locator for the rows it has not sent yet (queries over 2,000 rows). */
   nextRecordsUrl?: string;
+  /** The query's `requestedFields`, for compacting the batches behind `nextRecordsUrl` alike. */
+  requestedFields?: readonly string[];
 }
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -97,15 +105,15 @@ export const DEFAULT_MAX_TEXT_LENGTH = 500;
 export const DEFAULT_MAX_CHILD_RECORDS = 10;
 export const DEFAULT_MAX_PICKLIST_VALUES = 25;
 
-/** Bookkeeping fields that tell the model nothing (FIELDS(ALL) returns them on every record). */
-const NOISE_FIELDS = new Set(['SystemModstamp', 'PhotoUrl']);
 /**
- * Fields a single record leaves out unless asked for: a retrieve of all fields returns them on
- * every record, and they cost a third of a small record while rarely helping the model act.
- * CreatedDate and LastModifiedDate stay: "when" is often the question.
+ * Audit and system fields left out of every result unless asked for by name: `FIELDS(ALL)` and a
+ * retrieve return them on every record, they cost a third of a small record and about a tenth of
+ * a `FIELDS(ALL)` table, and they rarely help the model act. CreatedDate and LastModifiedDate
+ * stay: "when" is often the question. OwnerId stays: "whose" is too.
  */
-const SINGLE_RECORD_NOISE_FIELDS = new Set([
-  ...NOISE_FIELDS,
+export const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
+  'SystemModstamp',
+  'PhotoUrl',
   'CreatedById',
   'LastModifiedById',
   'IsDeleted',
@@ -171,6 +179,8 @@ function compactText(value: string, maxTextLength: number): string {
 interface RecordOptions {
   maxTextLength: number;
   maxChildRecords: number;
+  /** Lower-cased names asked for: system fields among them are kept. */
+  requested: ReadonlySet<string>;
 }
 
 /** One record, compacted: its type under `type`, then `Id`, then flattened non-null fields. */
@@ -192,7 +202,7 @@ function flattenInto(
 ): void {
   for (const [key, value] of Object.entries(source)) {
     if (key === 'attributes' || value === null || value === undefined) continue;
-    if (prefix === '' && (key === 'Id' || NOISE_FIELDS.has(key))) continue;
+    if (prefix === '' && (key === 'Id' || isUnaskedSystemField(key, options))) continue;
     const path = prefix === '' ? key : `${prefix}.${key}`;
     if (typeof value === 'string') target[path] = compactText(value, options.maxTextLength);
     else if (typeof value === 'number' || typeof value === 'boolean') target[path] = value;
@@ -210,6 +220,10 @@ function flattenInto(
       flattenInto(target, path, value, options);
     }
   }
+}
+
+function isUnaskedSystemField(key: string, options: RecordOptions): boolean {
+  return SYSTEM_FIELDS.has(key) && !options.requested.has(key.toLowerCase());
 }
 
 function compactArray(values: Json[], options: RecordOptions): CompactValue[] {
@@ -306,15 +320,13 @@ function resolveOptions(options: CompactOptions) {
     record: {
       maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
       maxChildRecords: options.maxChildRecords ?? DEFAULT_MAX_CHILD_RECORDS,
+      requested: new Set((options.requestedFields ?? []).map((field) => field.toLowerCase())),
     },
     createCursor: options.createCursor,
   };
 }
 
-export interface SingleRecordOptions extends CompactOptions {
-  /** Fields the caller asked for by name: kept even when they are audit or system fields. */
-  requestedFields?: readonly string[];
-}
+export type SingleRecordOptions = CompactOptions;
 
 /** A single retrieved record (`GET sobjects/{type}/{id}`): one object, `type` and `Id` first. */
 export function compactRecord(
@@ -343,11 +355,7 @@ export function compactRecordText(raw: unknown, options: SingleRecordOptions = {
 }
 
 function singleRecord(raw: JsonObject, options: SingleRecordOptions): CompactRecord {
-  const requested = new Set((options.requestedFields ?? []).map((field) => field.toLowerCase()));
   const record = compactOne(raw, resolveOptions(options).record);
-  for (const key of Object.keys(record)) {
-    if (SINGLE_RECORD_NOISE_FIELDS.has(key) && !requested.has(key.toLowerCase())) delete record[key];
-  }
   for (const [key, value] of Object.entries(raw)) {
     if (isObject(value) && !('attributes' in value) && repeatsItsParts(raw, key, value)) {
       for (const path of Object.keys(record)) if (path.startsWith(`${key}.`)) delete record[path];
@@ -416,6 +424,7 @@ export function compactQueryResult(
     ...(body.done === false && typeof body.nextRecordsUrl === 'string'
       ? { nextRecordsUrl: body.nextRecordsUrl }
       : {}),
+    ...(options.requestedFields?.length ? { requestedFields: options.requestedFields } : {}),
   };
   return queryPage(remainder, resolved);
 }

@@ -530,3 +530,13 @@ function applyTopLimit(query: Query, context: Context): { limit: number | null; 
   query.limit = clampLimit(query.limit, context.defaultLimit, context.maxLimit);
   return { limit: query.limit, shape: grouped ? 'grouped' : 'records' };
 }
+
+/**
+ * The names a (guarded) query mentions outside its string literals: selected fields, filter and
+ * sort fields, parent paths (`Account.Name`). Compaction keeps the system fields among them
+ * (compact.ts `requestedFields`); `FIELDS(ALL)` names no field.
+ */
+export function namesInSoql(soql: string): string[] {
+  const withoutLiterals = soql.replace(/'(?:[^'\\]|\\.)*'/g, "''");
+  return [...new Set(withoutLiterals.match(/[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/g) ?? [])];
+}

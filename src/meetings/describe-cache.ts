@@ -2,7 +2,8 @@
  * Salesforce metadata the send form needs, cached in memory per org and Salesforce user: the
  * describes of the send objects (fields, labels, picklists, what the profile may write — two users
  * of one org may have different profiles, hence the user in the key) and the org's active users
- * (id and name, for "Responsible user"). No record data is ever cached.
+ * (ids and names, for "Responsible user": the only record data held, for USERS_FRESH_MS). Nothing
+ * else but metadata is cached.
  *
  * A describe is served without any call while fresh (FRESH_MS); after that the next read
  * revalidates it with one `If-Modified-Since` request, which Salesforce answers with 304 when the
@@ -19,9 +20,9 @@ import { type DescribeSObject, describeSObjectSchema } from './send-form.ts';
 export const DESCRIBE_FRESH_MS = 60_000;
 export const USERS_FRESH_MS = 10 * 60_000;
 /**
- * How long record search and suggestions use what the profile can read without asking again. Longer
- * than a describe's freshness because every search would otherwise spend revalidations; a profile
- * that lost access heals at once anyway (see `readableFields`), one that gained it shows within this.
+ * How long record search and suggestions keep using what a limited profile can read (fetched only
+ * after Salesforce refused an object or a field); after that they ask for everything again, so a
+ * profile that gained access shows it within this. A profile that lost access heals at once.
  */
 export const READABLE_FRESH_MS = 10 * 60_000;
 const MAX_ENTRIES = 2_000;
@@ -180,6 +181,15 @@ export class DescribeCache {
       });
       return readable;
     });
+  }
+
+  /**
+   * What the profile can read when a fresh view is cached (it was fetched after Salesforce refused
+   * a search or a suggestion), without any call; undefined otherwise: search everything first.
+   */
+  peekReadable(scope: MetadataScope): ReadableFields | undefined {
+    const cached = this.#readable.get(keyOf(scope, 'readable'));
+    return cached && this.#now() - cached.checkedAt < READABLE_FRESH_MS ? cached.readable : undefined;
   }
 
   /** Forgets what the profile can read, so the next search or suggestion asks again. */

@@ -14,6 +14,8 @@ export interface MeetingRuntime {
   inFlight: Map<string, Promise<unknown>>;
   /** See MEETING_SEND_SETTLE_MS in the configuration. */
   settleMs: number;
+  /** See MEETING_SEND_WRITE_TIMEOUT_MS: a send's Salesforce write is aborted after this long. */
+  writeTimeoutMs: number;
   timers: Set<NodeJS.Timeout>;
   stopped: boolean;
   /** The workspace's note format as last read (see NOTE_FORMAT_FRESH_MS). */
@@ -29,6 +31,7 @@ export function meetingRuntimeOf(service: ServiceContext): MeetingRuntime {
       describeCache: new DescribeCache(service.now),
       inFlight: new Map(),
       settleMs: service.config.MEETING_SEND_SETTLE_MS,
+      writeTimeoutMs: service.config.MEETING_SEND_WRITE_TIMEOUT_MS,
       timers: new Set(),
       stopped: false,
     };

@@ -346,9 +346,10 @@ export async function meetingView(
       text: item.text,
       ownerEmail: item.ownerEmail ?? null,
       dueDate: item.dueDate ?? null,
-      // A failed attempt created nothing; the item lists what is (or may be) in Salesforce.
+      // Every send from the item with its true outcome: `succeeded` (id and link), `unknown`,
+      // `pending`, or `failed` with its error code (e.g. `not_sent`: nothing was created).
       sends: sends
-        .filter((send) => send.item_id === item.id && send.status !== 'failed')
+        .filter((send) => send.item_id === item.id)
         .map((send) =>
           sendViewOf(
             send,

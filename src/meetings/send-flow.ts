@@ -1,8 +1,9 @@
 /**
  * The reads of the send flow, each within its Salesforce API budget: the form description (0
  * calls when the describe is cached and fresh, 1 revalidation when stale, at most 2 cold), the
- * record search (1 SOSL call) and the suggestions (at most 2 composite calls). Search and
- * suggestions name only what the profile can read (cached metadata; its cold cost is in the README).
+ * record search (1 SOSL call) and the suggestions (at most 2 composite calls), cold or warm. Search
+ * and suggestions name everything first; only when Salesforce refuses an object or a field (a
+ * limited profile) do they fetch what the profile can read and ask again (cost in the README).
  */
 import { findUsableConnection } from '../connections/access.ts';
 import { ServiceError } from '../errors.ts';
@@ -16,13 +17,14 @@ import type { MetadataScope } from './describe-cache.ts';
 import { describeSendForm, type SendForm } from './form-description.ts';
 import { meetingRuntimeOf } from './meeting-runtime.ts';
 import { findItem, findVisibleMeeting } from './meeting-store.ts';
-import type { RecordRow } from './record-rows.ts';
+import type { ReadableFields, RecordRow } from './record-rows.ts';
 import { buildRecordSearch, normalizeSearchResults } from './record-search.ts';
 import { type NoteFormat, type SendKind, sendObjectFor } from './send-form.ts';
 import {
   accountIdsOf,
   buildAccountLookup,
   buildParticipantLookup,
+  type CompositeRequestBody,
   collectSuggestionResults,
   emptySuggestionResults,
   externalEmails,
@@ -163,8 +165,7 @@ export async function searchRecords(
   }
   const { client, scope } = await connectedClient(service, user, input.connectionId);
   const cache = meetingRuntimeOf(service).describeCache;
-  const search = async (revalidate: boolean): Promise<RecordSearchAnswer> => {
-    const readable = await cache.readableFields(client, scope, { revalidate });
+  const search = async (readable: ReadableFields | undefined): Promise<RecordSearchAnswer> => {
     const readablePlan = buildRecordSearch(input.term, { readable });
     if (!readablePlan.ok) {
       return { records: [], notice: { code: readablePlan.code, message: readablePlan.message } };
@@ -172,12 +173,15 @@ export async function searchRecords(
     return { records: normalizeSearchResults((await client.search(readablePlan.sosl)).searchRecords) };
   };
   try {
-    return await search(false);
+    // Everything first, with no metadata call: a profile that reads the five objects (the usual
+    // case) costs exactly one call, cold or warm. A limited profile's view is used while cached.
+    return await search(cache.peekReadable(scope));
   } catch (error) {
-    // The profile lost access to an object or a field since we cached what it can read: ask again
-    // (unconditionally: a profile change need not move describe's Last-Modified) and search once more.
+    // Salesforce refused an object or a field the profile cannot read: ask what it can read
+    // (describeGlobal and the readable objects' describes; unconditionally, since a profile change
+    // need not move Last-Modified) and search once more with only that.
     if (!isAccessRefusal(error)) throw error;
-    return search(true);
+    return search(await cache.readableFields(client, scope, { revalidate: true }));
   }
 }
 
@@ -197,16 +201,54 @@ export async function suggestRecords(
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
   const { client, scope } = await connectedClient(service, user, input.connectionId);
   const cache = meetingRuntimeOf(service).describeCache;
-  const options = { apiVersion: client.apiVersion, readable: await cache.readableFields(client, scope) };
+  let readable = cache.peekReadable(scope);
+  let askedReadable = false;
   const results = emptySuggestionResults();
-  const first = buildParticipantLookup(externalEmails(stored.meeting.participants), options);
-  if (first) collectSuggestionResults(results, await client.compositeRead(first));
-  const second = buildAccountLookup(accountIdsOf(results), options);
-  if (second) collectSuggestionResults(results, await client.compositeRead(second));
-  // Subrequests fail alone, so a stale view of the profile costs only its own rows; retrying here
-  // would break the two-call budget, so the next request asks Salesforce again instead.
-  if (results.problems.some((problem) => ACCESS_REFUSALS.has(problem.errorCode))) cache.forgetReadable(scope);
+  /**
+   * One composite read. When Salesforce refuses subrequests for naming what the profile cannot read
+   * (INVALID_TYPE / INVALID_FIELD; the others still answer), the readable fields are fetched once
+   * per request and only the refused subrequests are asked again, without what the profile lacks.
+   */
+  const read = async (build: (readable?: ReadableFields) => CompositeRequestBody | null) => {
+    const body = build(readable);
+    if (!body) return;
+    const response = await client.compositeRead(body);
+    const refused = new Set(
+      response.compositeResponse.filter(isRefusedSubrequest).map((entry) => entry.referenceId),
+    );
+    if (refused.size === 0 || askedReadable) {
+      collectSuggestionResults(results, response);
+      return;
+    }
+    collectSuggestionResults(results, {
+      compositeResponse: response.compositeResponse.filter((entry) => !refused.has(entry.referenceId)),
+    });
+    askedReadable = true;
+    readable = await cache.readableFields(client, scope, { revalidate: true });
+    const again = build(readable)?.compositeRequest.filter((entry) => refused.has(entry.referenceId)) ?? [];
+    if (again.length > 0) {
+      collectSuggestionResults(
+        results,
+        await client.compositeRead({ allOrNone: false, compositeRequest: again }),
+      );
+    }
+  };
+  const emails = externalEmails(stored.meeting.participants);
+  const optionsOf = (current?: ReadableFields) => ({ apiVersion: client.apiVersion, readable: current });
+  await read((current) => buildParticipantLookup(emails, optionsOf(current)));
+  const accountIds = accountIdsOf(results);
+  await read((current) => buildAccountLookup(accountIds, optionsOf(current)));
   return { suggestions: rankSuggestions(results, new Date(service.now())), problems: results.problems };
+}
+
+function isRefusedSubrequest(entry: { httpStatusCode: number; body: unknown }): boolean {
+  if (entry.httpStatusCode < 400 || !Array.isArray(entry.body)) return false;
+  return entry.body.some(
+    (error) =>
+      typeof error === 'object' &&
+      error !== null &&
+      ACCESS_REFUSALS.has(String((error as { errorCode?: unknown }).errorCode)),
+  );
 }
 
 const ACCESS_REFUSALS = new Set(['INVALID_TYPE', 'INVALID_FIELD']);

@@ -13,8 +13,9 @@
  *
  * An unknown outcome is resolved by looking the record up by the marker written into it
  * (`markerFor`): found → succeeded. Not found is only conclusive once MEETING_SEND_SETTLE_MS has
- * passed since the attempt started (a request we stopped waiting for may still be running at
- * Salesforce); before that the caller is told to retry later, and nothing is sent again. Only a
+ * passed since we stopped waiting for the write (a request we stopped waiting for may still be
+ * running at Salesforce; the write is aborted after MEETING_SEND_WRITE_TIMEOUT_MS, and the holder
+ * renews its lease while it runs, so no other instance takes a running send over); before that the caller is told to retry later, and nothing is sent again. Only a
  * person's retry ever sends again; the background resolution (at startup, and after an unknown
  * outcome) only looks up.
  */
@@ -91,6 +92,14 @@ const MAX_ROUNDS = 100;
 function invalidSend(errors: SendError[]): ServiceError {
   const first = errors[0];
   return new ServiceError(422, 'invalid_send', first ? first.message : 'The form is not valid.', { errors });
+}
+
+function keyReused(): ServiceError {
+  return new ServiceError(
+    409,
+    'idempotency_key_reused',
+    'This idempotency key was already used for a different send: make a new one.',
+  );
 }
 
 function outcomeUnknown(row: SendRow, retryAfterSeconds: number): ServiceError {
@@ -231,14 +240,21 @@ async function auditSend(
 }
 
 /** The Salesforce write of one send: one create, or one composite for an Enhanced Note. */
-async function perform(client: SalesforceClient, request: SendRequest): Promise<string> {
+async function perform(client: SalesforceClient, request: SendRequest, timeoutMs: number): Promise<string> {
   // The send audits itself with its real outcome (validation, composite sub-results, unknown
   // outcomes and their resolution), so the client's write audit would only repeat it.
   const decision = { kind: 'no-audit', reason: 'audited by the meeting send' } as const;
+  // Aborted after timeoutMs (MEETING_SEND_WRITE_TIMEOUT_MS): its outcome is then unknown, and the
+  // settle time counts from then at the latest (see settleAtOf).
   if (request.operation === 'create') {
-    return (await client.create(request.object, request.body, decision)).id;
+    return (await client.create(request.object, request.body, decision, { timeoutMs })).id;
   }
-  const response = await client.composite(request.composite, decision, { objectType: 'ContentNote' });
+  const response = await client.composite(
+    request.composite,
+    decision,
+    { objectType: 'ContentNote' },
+    { timeoutMs },
+  );
   const entries = response.compositeResponse;
   const failed = entries.filter((entry) => entry.httpStatusCode >= 300);
   if (failed.length > 0) {
@@ -403,7 +419,11 @@ export async function sendItem(
     }
   };
   const startWrite = (row: SendRow, request: SendRequest) =>
-    track(runtime.inFlight, key, () => attemptWrite(service, connected, actor, row, row.attempt_id, request));
+    track(runtime.inFlight, key, () =>
+      holdingLease(service, row.id, row.attempt_id, () =>
+        attemptWrite(service, connected, actor, row, row.attempt_id, request),
+      ),
+    );
 
   // Most sends carry a new key: insert straight away rather than reading first. The unique key
   // still decides between concurrent duplicates; a key that exists goes through the loop below.
@@ -431,6 +451,10 @@ export async function sendItem(
     if (existing.user_id !== user.id) {
       throw conflict('This idempotency key is already in use: make a new one for a new send.');
     }
+    if (existing.meeting_id !== meetingId || existing.item_id !== itemId) {
+      // Even a failed key stays tied to its item: the journal row is that item's record of the send.
+      throw keyReused();
+    }
     if (existing.status === 'failed') {
       let request: SendRequest;
       try {
@@ -452,21 +476,18 @@ export async function sendItem(
         // Nothing was created before: the lookup window of this attempt starts now.
         first_sent_at: now,
         error_code: null,
+        completed_at: null,
       };
       const claimed = await claim(service, existing, changes);
       if (!claimed) continue;
       const row: SendRow = { ...existing, ...changes, status: 'pending', attempt_id: claimed.attemptId };
       return track(runtime.inFlight, key, () =>
-        attemptWrite(service, connected, actor, row, claimed.attemptId, request),
+        holdingLease(service, row.id, claimed.attemptId, () =>
+          attemptWrite(service, connected, actor, row, claimed.attemptId, request),
+        ),
       );
     }
-    if (existing.request_hash !== requestHash) {
-      throw new ServiceError(
-        409,
-        'idempotency_key_reused',
-        'This idempotency key was already used for a different send: make a new one.',
-      );
-    }
+    if (existing.request_hash !== requestHash) throw keyReused();
     if (existing.status === 'succeeded') {
       await auditSend(service, actor, 'meeting.send.replayed', existing, 'success', {
         recordIds: existing.salesforce_id ? [existing.salesforce_id] : [],
@@ -502,7 +523,9 @@ export async function sendItem(
     const claimed = await claim(service, existing, {});
     if (!claimed) continue;
     return track(runtime.inFlight, key, () =>
-      resolveForRetry(service, connected, actor, existing, claimed.attemptId, build),
+      holdingLease(service, existing.id, claimed.attemptId, () =>
+        resolveForRetry(service, connected, actor, existing, claimed.attemptId, build),
+      ),
     );
   }
   throw new ServiceError(409, 'send_in_progress', 'This send is still in progress: retry in a moment.');
@@ -530,6 +553,56 @@ function track<T>(inFlight: Map<string, Promise<unknown>>, key: string, work: ()
   return promise;
 }
 
+/**
+ * When a lookup that finds nothing proves the attempt created nothing: the settle time after we
+ * stopped waiting for its write, which is at the latest the write timeout after the attempt began.
+ */
+function settleAtOf(
+  service: ServiceContext,
+  row: Pick<SendRow, 'status' | 'attempt_started_at' | 'completed_at'>,
+): number {
+  const runtime = meetingRuntimeOf(service);
+  const latest = Date.parse(row.attempt_started_at) + runtime.writeTimeoutMs;
+  // An `unknown` row keeps in completed_at when its holder stopped waiting; a holder that died
+  // stopped waiting at the latest when its write would have timed out.
+  const stopped = row.status === 'unknown' && row.completed_at ? Date.parse(row.completed_at) : latest;
+  return Math.min(stopped, latest) + runtime.settleMs;
+}
+
+/**
+ * Runs the holder's work (the Salesforce write, lookups) while renewing its lease on the journal
+ * row, so a slow call never lets another instance take the row over while it is still running.
+ */
+async function holdingLease<T>(
+  service: ServiceContext,
+  rowId: string,
+  attemptId: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { settleMs } = meetingRuntimeOf(service);
+  const timer = setInterval(
+    () => {
+      service.store.db
+        .updateTable('meeting_sends')
+        .set({ lease_until: new Date(service.now() + settleMs).toISOString() })
+        .where('id', '=', rowId)
+        .where('attempt_id', '=', attemptId)
+        .where('status', '=', 'pending')
+        .execute()
+        .catch((error: unknown) => {
+          service.logger.warn({ sendId: rowId, err: error }, 'meeting send: could not renew the lease');
+        });
+    },
+    Math.max(10, Math.floor(settleMs / 3)),
+  );
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The holder's Salesforce write and its completion in the journal. */
 async function attemptWrite(
   service: ServiceContext,
@@ -541,7 +614,7 @@ async function attemptWrite(
 ): Promise<SendAnswer> {
   const { client, instanceUrl } = connected;
   try {
-    const id = await perform(client, request);
+    const id = await perform(client, request, meetingRuntimeOf(service).writeTimeoutMs);
     const completion = {
       status: 'succeeded' as const,
       salesforce_id: id,
@@ -561,6 +634,7 @@ async function attemptWrite(
         : await readView(service, row.id);
     return { outcome: 'created', send };
   } catch (error) {
+    const stoppedAt = service.now();
     if (isDefiniteFailure(error)) {
       const salesforceErrors: SalesforceError[] =
         error instanceof SendRejected
@@ -604,15 +678,7 @@ async function attemptWrite(
       { sendId: row.id, err: error },
       'meeting send: Salesforce did not confirm; looking the record up',
     );
-    return settleUnknown(
-      service,
-      actor,
-      row,
-      attemptId,
-      client,
-      instanceUrl,
-      Date.parse(row.attempt_started_at),
-    );
+    return settleUnknown(service, actor, row, attemptId, client, instanceUrl, stoppedAt);
   }
 }
 
@@ -655,8 +721,9 @@ async function referenceCandidates(
 
 /**
  * After an attempt whose outcome is unknown: looks the record up; found → succeeded, else the row
- * becomes `unknown` (with the attempt's start kept: the settle time counts from it) and the caller
- * is told to retry. A background resolution is scheduled for when the settle time has passed.
+ * becomes `unknown` (completed_at: when we stopped waiting for the write; the settle time counts
+ * from it) and the caller is told to retry. A background resolution is scheduled for when the
+ * settle time has passed.
  */
 async function settleUnknown(
   service: ServiceContext,
@@ -665,7 +732,7 @@ async function settleUnknown(
   attemptId: string,
   client: SalesforceClient,
   instanceUrl: string,
-  attemptStartedAt: number,
+  stoppedAt: number,
 ): Promise<SendAnswer> {
   let found: string | null = null;
   try {
@@ -685,13 +752,14 @@ async function settleUnknown(
     return { outcome: 'created', send: await readView(service, row.id) };
   }
   const now = service.now();
-  await finish(service, row.id, attemptId, {
-    status: 'unknown',
+  const unknown = {
+    status: 'unknown' as const,
     error_code: 'outcome_unknown',
     lease_until: new Date(now).toISOString(),
-    attempt_started_at: new Date(attemptStartedAt).toISOString(),
-  });
-  const settleAt = attemptStartedAt + meetingRuntimeOf(service).settleMs;
+    completed_at: new Date(stoppedAt).toISOString(),
+  };
+  await finish(service, row.id, attemptId, unknown);
+  const settleAt = settleAtOf(service, { ...row, ...unknown });
   scheduleResolution(service, row.id, settleAt - now);
   throw outcomeUnknown(row, Math.max(1, Math.ceil((settleAt - now) / 1000)));
 }
@@ -705,7 +773,6 @@ async function resolveForRetry(
   attemptId: string,
   build: () => SendRequest,
 ): Promise<SendAnswer> {
-  const attemptStartedAt = Date.parse(row.attempt_started_at);
   const { client, instanceUrl } = connected;
   let found: string | null;
   try {
@@ -729,14 +796,15 @@ async function resolveForRetry(
     return { outcome: 'existing', send: await readView(service, row.id) };
   }
   const now = service.now();
-  const settleMs = meetingRuntimeOf(service).settleMs;
-  if (now - attemptStartedAt < settleMs) {
+  const { settleMs } = meetingRuntimeOf(service);
+  const settleAt = settleAtOf(service, row);
+  if (now < settleAt) {
     await finish(service, row.id, attemptId, {
       status: 'unknown',
       lease_until: new Date(now).toISOString(),
       attempt_started_at: row.attempt_started_at,
     });
-    throw outcomeUnknown(row, Math.max(1, Math.ceil((attemptStartedAt + settleMs - now) / 1000)));
+    throw outcomeUnknown(row, Math.max(1, Math.ceil((settleAt - now) / 1000)));
   }
   // Settled and not there: the earlier attempt created nothing. The person asked again: send.
   let request: SendRequest;
@@ -751,11 +819,12 @@ async function resolveForRetry(
     throw error;
   }
   const at = new Date(now).toISOString();
-  const next = { ...row, attempts: row.attempts + 1, attempt_started_at: at };
+  const next = { ...row, attempts: row.attempts + 1, attempt_started_at: at, completed_at: null };
   await finish(service, row.id, attemptId, {
     attempts: next.attempts,
     attempt_started_at: at,
     lease_until: new Date(now + settleMs).toISOString(),
+    completed_at: null,
   });
   return attemptWrite(service, connected, actor, next, attemptId, request);
 }
@@ -784,14 +853,13 @@ function scheduleResolution(service: ServiceContext, sendId: string, delayMs: nu
 export async function resolveUnfinishedSends(service: ServiceContext): Promise<number> {
   const rows = await service.store.db
     .selectFrom('meeting_sends')
-    .select(['id', 'status', 'lease_until', 'attempt_started_at'])
+    .select(['id', 'status', 'lease_until', 'attempt_started_at', 'completed_at'])
     .where('status', 'in', ['pending', 'unknown'])
     .execute();
   const now = service.now();
-  const settleMs = meetingRuntimeOf(service).settleMs;
   for (const row of rows) {
     const leaseUntil = row.lease_until ? Date.parse(row.lease_until) : 0;
-    const readyAt = Math.max(leaseUntil, Date.parse(row.attempt_started_at) + settleMs);
+    const readyAt = Math.max(leaseUntil, settleAtOf(service, row));
     scheduleResolution(service, row.id, readyAt - now);
   }
   return rows.length;
@@ -813,7 +881,7 @@ export async function resolveInBackground(
   if (runtime.inFlight.has(row.idempotency_key)) return row.status;
   const now = service.now();
   const leaseUntil = row.lease_until ? Date.parse(row.lease_until) : 0;
-  const settleAt = Date.parse(row.attempt_started_at) + runtime.settleMs;
+  const settleAt = settleAtOf(service, row);
   if ((row.status === 'pending' && leaseUntil > now) || settleAt > now) {
     scheduleResolution(service, sendId, Math.max(leaseUntil, settleAt) - now);
     return row.status;
@@ -880,5 +948,7 @@ export async function resolveInBackground(
     await auditSend(service, actor, 'meeting.send.resolved', row, 'failure', { errorCode: 'not_sent' });
     return 'failed';
   };
-  return track(runtime.inFlight, row.idempotency_key, work);
+  return track(runtime.inFlight, row.idempotency_key, () =>
+    holdingLease(service, row.id, claimed.attemptId, work),
+  );
 }

@@ -211,15 +211,23 @@ export class SalesforceClient {
     return usage ? { used: usage.used, max: usage.limit } : undefined;
   }
 
-  async #request(method: string, url: string, body?: unknown): Promise<unknown> {
+  /**
+   * `timeoutMs`: the whole call (a session renewal's retry included) gives up after this long; the
+   * HTTP request is aborted and the call fails as unreachable (the outcome of a write is unknown).
+   */
+  async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     return this.#call((connection) =>
-      connection.request({
-        method: method as 'GET',
-        url,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-      }),
+      connection.request(
+        {
+          method: method as 'GET',
+          url,
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+        },
+        deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) },
+      ),
     );
   }
 
@@ -279,10 +287,15 @@ export class SalesforceClient {
     });
   }
 
-  async create(objectType: string, record: SalesforceRecord, decision: AuditDecision): Promise<SaveResult> {
+  async create(
+    objectType: string,
+    record: SalesforceRecord,
+    decision: AuditDecision,
+    options: { timeoutMs?: number } = {},
+  ): Promise<SaveResult> {
     return this.#write(decision, { objectType }, async () => {
       const result = saveResultSchema.parse(
-        await this.#request('POST', `/sobjects/${encodeURIComponent(objectType)}`, record),
+        await this.#request('POST', `/sobjects/${encodeURIComponent(objectType)}`, record, options.timeoutMs),
       );
       return { result, recordIds: [result.id] };
     });
@@ -316,9 +329,12 @@ export class SalesforceClient {
     request: { allOrNone: boolean; compositeRequest: CompositeSubrequest[] },
     decision: AuditDecision,
     target: WriteTarget,
+    options: { timeoutMs?: number } = {},
   ): Promise<CompositeResponse> {
     return this.#write(decision, target, async () => {
-      const result = compositeSchema.parse(await this.#request('POST', '/composite', request));
+      const result = compositeSchema.parse(
+        await this.#request('POST', '/composite', request, options.timeoutMs),
+      );
       const created = result.compositeResponse
         .map((entry) => (entry.body as { id?: unknown } | null)?.id)
         .filter((id): id is string => typeof id === 'string');

@@ -46,6 +46,36 @@ async function orgCreate(
   return ((await response.json()) as { id: string }).id;
 }
 
+/** A REST call as the emulator's admin user. */
+async function orgCall(emulator: RunningEmulator, method: string, resource: string, body?: unknown) {
+  const userId = emulator.org.userIdByUsername('alice@acme.demo')!;
+  const token = emulator.org.tokens.issueAccessToken(userId, 'forcefield-demo', ['api']).token;
+  const response = await fetch(`${emulator.url}/services/data/v66.0${resource}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: test helper over JSON answers
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as any };
+}
+
+type EmulatorCounters = { routes: Record<string, number> };
+
+async function emulatorCounters(emulator: RunningEmulator): Promise<EmulatorCounters> {
+  const response = await fetch(`${emulator.url}/__emulator/counters`, {
+    headers: { Authorization: `Bearer ${emulator.adminSecret}` },
+  });
+  return (await response.json()) as EmulatorCounters;
+}
+
+function routeDelta(before: EmulatorCounters, after: EmulatorCounters, route: string): number {
+  return (after.routes[route] ?? 0) - (before.routes[route] ?? 0);
+}
+
 describe.each(STORE_DIALECTS)('agent chat over HTTP (%s)', (dialect) => {
   let emulator: RunningEmulator;
   let testStore: TestStore;
@@ -129,14 +159,20 @@ describe.each(STORE_DIALECTS)('agent chat over HTTP (%s)', (dialect) => {
     expect(events[0].detail).toMatchObject({ agentId: id, delete_record: 'needs_approval' });
   });
 
-  it('says clearly when no model is configured', async () => {
-    const agentId = await createAgent(alice, { model: { provider: 'google', modelId: 'gemini-2.5-pro' } });
+  it.each([
+    ['google', 'gemini-2.5-pro', 'GOOGLE_GENERATIVE_AI_API_KEY'],
+    ['openai', 'gpt-4.1', 'OPENAI_API_KEY'],
+    ['anthropic', 'claude-sonnet-4-5', 'ANTHROPIC_API_KEY'],
+    ['openai_compatible', 'llama3', 'OPENAI_COMPATIBLE_BASE_URL'],
+  ])('says clearly when no model is configured (%s)', async (provider, modelId, setting) => {
+    const agentId = await createAgent(alice, { model: { provider, modelId } });
     const conversation = await startConversation(bob, agentId);
     const turn = await say(bob, conversation, 'Hello');
     expect(turn.status).toBe(200);
     expect(turn.body.status).toBe('model_not_configured');
     expect(turn.body.message.kind).toBe('notice');
-    expect(turn.body.message.text).toMatch(/No AI model is configured.*GOOGLE_GENERATIVE_AI_API_KEY/);
+    expect(turn.body.message.text).toMatch(/No AI model is configured/);
+    expect(turn.body.message.text).toContain(setting);
   });
 
   describe('each permission level × each tool', () => {
@@ -274,6 +310,65 @@ describe.each(STORE_DIALECTS)('agent chat over HTTP (%s)', (dialect) => {
     expect(record.records[0].Priority).toBe('High');
     const approvals = await auditEvents('agent.approval.approved');
     expect(approvals.filter((event) => event.detail.approvalId === approval.approvalId)).toHaveLength(1);
+  });
+
+  it('a delete approval shows the record as it is now, read live; approving deletes it exactly once', async () => {
+    const taskId = await orgCreate(emulator, 'Task', { Subject: 'Old follow-up', Priority: 'Low' });
+    // Changed in Salesforce after creation: the request must show today's values, not older ones.
+    const patched = await orgCall(emulator, 'PATCH', `/sobjects/Task/${taskId}`, {
+      Subject: 'Follow-up renamed',
+      Priority: 'High',
+    });
+    expect(patched.status).toBe(204);
+    board.set(
+      'mock-delete',
+      callThenAnswer([{ toolName: 'delete_record', input: { objectType: 'Task', id: taskId } }]),
+    );
+    const agentId = await createAgent(alice, {
+      model: { provider: 'openai', modelId: 'mock-delete' },
+      connector: { permissions: { delete_record: 'needs_approval' } },
+    });
+    const conversation = await startConversation(bob, agentId);
+    const retrieveRoute = 'GET /services/data/vXX.X/sobjects/{type}/{id}';
+    const deleteRoute = 'DELETE /services/data/vXX.X/sobjects/{type}/{id}';
+    const beforeRequest = await emulatorCounters(emulator);
+    const turn = await say(bob, conversation, 'Delete the follow-up task');
+    expect(turn.body.status).toBe('awaiting_approval');
+    const approval = approvalOf(turn);
+    expect(approval).toMatchObject({ tool: 'delete_record', objectType: 'Task', recordId: taskId });
+    expect(approval.currentValues).toMatchObject({
+      Id: taskId,
+      Subject: 'Follow-up renamed',
+      Priority: 'High',
+    });
+    const afterRequest = await emulatorCounters(emulator);
+    // One live read for the request, and nothing deleted yet.
+    expect(routeDelta(beforeRequest, afterRequest, retrieveRoute)).toBe(1);
+    expect(routeDelta(beforeRequest, afterRequest, deleteRoute)).toBe(0);
+    expect((await orgQuery(emulator, `SELECT Id FROM Task WHERE Id = '${taskId}'`)).totalSize).toBe(1);
+    // The same values are on the pending approval when the conversation is read back.
+    const view = await bob.call('GET', `/api/conversations/${conversation}`);
+    expect(JSON.stringify(view.body)).toContain('Follow-up renamed');
+
+    const clicks = await Promise.all([1, 2, 3].map(() => decide(bob, conversation, approval, 'approve')));
+    expect(clicks.filter((click) => click.status === 200)).toHaveLength(1);
+    expect(clicks.every((click) => click.status === 200 || click.status === 409)).toBe(true);
+    const replay = await decide(bob, conversation, approval, 'approve');
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('already_decided');
+    const approved = clicks.find((click) => click.status === 200)!;
+    expect(approved.body.message.steps[0]).toMatchObject({ tool: 'delete_record', status: 'ok' });
+    const afterApproval = await emulatorCounters(emulator);
+    expect(routeDelta(afterRequest, afterApproval, deleteRoute)).toBe(1);
+    // Gone from Salesforce: not in query, and in queryAll as deleted.
+    expect((await orgQuery(emulator, `SELECT Id FROM Task WHERE Id = '${taskId}'`)).totalSize).toBe(0);
+    const all = await orgCall(
+      emulator,
+      'GET',
+      `/queryAll?q=${encodeURIComponent(`SELECT Id, IsDeleted FROM Task WHERE Id = '${taskId}'`)}`,
+    );
+    expect(all.body.records).toHaveLength(1);
+    expect(all.body.records[0].IsDeleted).toBe(true);
   });
 
   it('reject tells the model the person declined, with the reason', async () => {

@@ -354,6 +354,99 @@ describe('compactQueryResult', () => {
     });
   });
 
+  it('drops the audit and system columns of a wide page unless the query named them', () => {
+    const wide = (index: number) => ({
+      attributes: { type: 'Opportunity', url: url('Opportunity', `0068d00000000${index}0AAA`) },
+      Id: `0068d00000000${index}0AAA`,
+      IsDeleted: false,
+      CreatedDate: '2026-03-02T10:00:00.000+0000',
+      CreatedById: '0058d0000000001AAA',
+      LastModifiedById: '0058d0000000002AAA',
+      SystemModstamp: '2026-03-02T10:00:00.000+0000',
+      OwnerId: '0058d0000000001AAA',
+      Name: `Deal ${index}`,
+      LastViewedDate: '2026-03-03T10:00:00.000+0000',
+      LastReferencedDate: null,
+      Contacts: {
+        totalSize: 1,
+        done: true,
+        records: [
+          {
+            attributes: { type: 'Contact', url: url('Contact', contactId(index)) },
+            Id: contactId(index),
+            CreatedById: '0058d0000000003AAA',
+          },
+        ],
+      },
+    });
+    const raw = { totalSize: 2, done: true, records: [wide(1), wide(2)] };
+    // FIELDS(ALL) names no field: the system columns go, in children too; CreatedDate and OwnerId stay.
+    const all = compactQueryResult(raw).page;
+    expect(all.fields).toEqual(['Id', 'CreatedDate', 'OwnerId', 'Name', 'Contacts']);
+    expect(all.childFields).toEqual({ Contacts: ['Id'] });
+    // Named (in any case), they stay; unnamed ones still go.
+    const named = compactQueryResult(raw, { requestedFields: ['createdbyid', 'IsDeleted'] }).page;
+    expect(named.fields).toEqual([
+      'Id',
+      'IsDeleted',
+      'CreatedDate',
+      'CreatedById',
+      'OwnerId',
+      'Name',
+      'Contacts',
+    ]);
+    expect(named.rows[0]).toEqual([
+      '0068d0000000010AAA',
+      false,
+      '2026-03-02T10:00:00Z',
+      '0058d0000000001AAA',
+      '0058d0000000001AAA',
+      'Deal 1',
+      [['0038d0000000001AAA', '0058d0000000003AAA']],
+    ]);
+    // The batches behind nextRecordsUrl are compacted with the same names.
+    const more = compactQueryResult(
+      { ...raw, done: false, nextRecordsUrl: '/services/data/v66.0/query/01g-2000' },
+      { requestedFields: ['CreatedById'], createCursor: () => 'c' },
+    );
+    expect(more.remainder?.requestedFields).toEqual(['CreatedById']);
+  });
+
+  it('query_records keeps a system field the query selects by name, not under FIELDS(ALL)', async () => {
+    const raw = {
+      totalSize: 1,
+      done: true,
+      records: [
+        {
+          attributes: { type: 'Account', url: url('Account', '0018d0000000001AAA') },
+          Id: '0018d0000000001AAA',
+          Name: 'Harborview',
+          CreatedById: '0058d0000000001AAA',
+          LastModifiedById: '0058d0000000002AAA',
+        },
+      ],
+    };
+    const environment = {
+      client: { query: async () => raw } as unknown as AgentSalesforceClient,
+      keepRemainder: () => 'cursor',
+      takeRemainder: () => undefined,
+    };
+    const named = await executeTool(
+      'query_records',
+      { soql: 'SELECT Id, Name, CreatedById, LastModifiedById FROM Account' },
+      environment,
+    );
+    expect(named.output).toMatchObject({ fields: ['Id', 'Name', 'CreatedById', 'LastModifiedById'] });
+    const filtered = await executeTool(
+      'query_records',
+      { soql: "SELECT FIELDS(ALL) FROM Account WHERE CreatedById = '0058d0000000001AAA'" },
+      environment,
+    );
+    expect(filtered.output).toMatchObject({ fields: ['Id', 'Name', 'CreatedById'] });
+    const all = await executeTool('query_records', { soql: 'SELECT FIELDS(ALL) FROM Account' }, environment);
+    expect(all.output).toMatchObject({ fields: ['Id', 'Name'] });
+  });
+
   it('pages: a cursor and a remainder, then the rest from the remainder', () => {
     const raw = {
       totalSize: 60,

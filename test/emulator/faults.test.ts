@@ -136,6 +136,52 @@ describe('fault kinds as a client sees them', () => {
     expect(await taskCount('Locked task')).toBe(0);
   });
 
+  it("validation-error: Salesforce's DML error body with the rule's code, message and fields; nothing is written", async () => {
+    await setFaults([
+      {
+        path: '/services/data/*/sobjects/Task',
+        method: 'POST',
+        kind: 'validation-error',
+        message: 'Subject must start with a project code.',
+        fields: ['Subject'],
+      },
+    ]);
+    const refused = await org.api('/sobjects/Task', { method: 'POST', body: { Subject: 'Validated task' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual([
+      {
+        message: 'Subject must start with a project code.',
+        errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+        fields: ['Subject'],
+      },
+    ]);
+    expect(await taskCount('Validated task')).toBe(0);
+
+    await setFaults([
+      {
+        path: '/services/data/*/sobjects/Task',
+        kind: 'validation-error',
+        errorCode: 'REQUIRED_FIELD_MISSING',
+        message: 'Required fields are missing: [Region__c]',
+        fields: ['Region__c'],
+        times: 1,
+      },
+    ]);
+    const connection = new Connection({ instanceUrl: org.url, accessToken: org.token, version: '66.0' });
+    const error = await connection
+      .sobject('Task')
+      .create({ Subject: 'Validated task' })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      message: 'Required fields are missing: [Region__c]',
+    });
+    expect(await taskCount('Validated task')).toBe(0);
+    // The fields belong to this kind only.
+    const wrong = await admin('POST', '/faults', { path: '/**', kind: 'http-500', fields: ['Subject'] });
+    expect(wrong.status).toBe(400);
+  });
+
   it('unable-to-lock-row reaches jsforce as an error with its errorCode', async () => {
     const accountId = await createAccount('Via jsforce lock');
     await setFaults([{ path: '/services/data/*/sobjects/Task', kind: 'unable-to-lock-row', times: 1 }]);

@@ -50,6 +50,8 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       SALESFORCE_CLIENT_SECRET: 'forcefield-demo-secret',
       SALESFORCE_LOGIN_URL: emulator.url,
       MEETING_SEND_SETTLE_MS: String(SETTLE_MS),
+      // Above the emulator's 1.5 s latency below, so only the kill interrupts a write.
+      MEETING_SEND_WRITE_TIMEOUT_MS: '3000',
       FORCEFIELD_SECRET_KEY: randomBytes(32).toString('base64'),
     };
     if (dialect === 'postgres') {
@@ -316,9 +318,11 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     try {
       // Once the settle time has passed, the restarted service looks the record up, finds nothing,
       // and records that nothing was sent (it never sends by itself).
-      // The item lists what is (or may be) in Salesforce: the pending send, until it is resolved.
-      const sends = await sendsOnceResolved(second.url, meetingId, 'n2', (status) => status === undefined);
-      expect(sends).toEqual([]);
+      // The item shows the true outcome: pending until resolved, then failed (`not_sent`).
+      const sends = await sendsOnceResolved(second.url, meetingId, 'n2', (status) => status === 'failed');
+      expect(sends).toEqual([
+        expect.objectContaining({ status: 'failed', errorCode: 'not_sent', salesforceId: null, url: null }),
+      ]);
       const resolvedStore = await openChildStore();
       const resolved = await resolvedStore.store.db
         .selectFrom('meeting_sends')

@@ -13,6 +13,16 @@ import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.
 import { countCalls, emulatorAdminCall, newKey, orgReader, type SendBody, sendItem } from './support.ts';
 
 const KINDS = ['task', 'event', 'note'] as const;
+
+/** The statuses the emulator answered, oldest first, for requests whose path ends with `suffix`, since `since`. */
+async function answeredStatuses(emulator: RunningEmulator, suffix: string, since: string): Promise<number[]> {
+  const log = (await emulatorAdminCall(emulator, 'GET', '/requests?limit=50')) as {
+    requests: Array<{ time: string; path: string; status: number | null }>;
+  };
+  return log.requests
+    .filter((request) => request.time >= since && request.path.endsWith(suffix))
+    .map((request) => request.status ?? 0);
+}
 const TYPES = ['Lead', 'Account', 'Contact', 'Opportunity', 'Case'] as const;
 
 describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) => {
@@ -179,10 +189,34 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
 
       const warm = await countCalls(emulator, () => alice.call('GET', path));
       expect(warm).toBe(0);
+      const describePath = '/sobjects/Task/describe';
       clockOffset += 5 * 60_000; // the describe is stale now: one If-Modified-Since, answered 304
-      const revalidated = await countCalls(emulator, () => alice.call('GET', path));
-      expect(revalidated).toBeLessThanOrEqual(1);
-      clockOffset -= 5 * 60_000;
+      try {
+        let since = new Date().toISOString();
+        expect(await countCalls(emulator, () => alice.call('GET', path))).toBe(1);
+        expect(await answeredStatuses(emulator, describePath, since)).toEqual([304]);
+        // Fresh again: no call within the freshness window.
+        expect(await countCalls(emulator, () => alice.call('GET', path))).toBe(0);
+
+        // The org's metadata changes (Last-Modified moves on): after the freshness window the
+        // revalidation gets a full 200, whose describe and Last-Modified replace the cached ones…
+        emulator.org.markSchemaModified();
+        clockOffset += 2 * 60_000;
+        since = new Date().toISOString();
+        const replaced = await countCalls(emulator, async () => {
+          const answer = await alice.call('GET', path);
+          expect(answer.status).toBe(200);
+        });
+        expect(replaced).toBe(1);
+        expect(await answeredStatuses(emulator, describePath, since)).toEqual([200]);
+        // …so the next revalidation, with the new Last-Modified, is a 304 again.
+        clockOffset += 2 * 60_000;
+        since = new Date().toISOString();
+        expect(await countCalls(emulator, () => alice.call('GET', path))).toBe(1);
+        expect(await answeredStatuses(emulator, describePath, since)).toEqual([304]);
+      } finally {
+        clockOffset -= 9 * 60_000;
+      }
 
       const event = await alice.call(
         'GET',
@@ -214,14 +248,24 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
 
     it('searches records in one SOSL call, and short terms in none', async () => {
       let result: { status: number; body: { records: Array<{ type: string; title: string }> } } | undefined;
-      // Cold: describeGlobal and the five describes tell which objects and fields the profile reads.
+      // Cold (nothing about the profile cached): a profile that reads the five objects costs the
+      // search alone, no metadata calls — alice (admin) and bob (standard user) alike.
       const cold = await countCalls(emulator, () =>
         alice.call(
           'GET',
           `/api/meetings/${meetings.Harborview}/record-search?connectionId=${aliceConnection}&q=Harbor`,
         ),
       );
-      expect(cold).toBe(7);
+      expect(cold).toBe(1);
+      const bobCold = await countCalls(emulator, async () => {
+        const answer = await bob.call(
+          'GET',
+          `/api/meetings/${meetings.Harborview}/record-search?connectionId=${bobConnection}&q=Harbor`,
+        );
+        expect(answer.status).toBe(200);
+        expect(answer.body.records.length).toBeGreaterThan(0);
+      });
+      expect(bobCold).toBe(1);
       const calls = await countCalls(emulator, async () => {
         result = await alice.call(
           'GET',
@@ -260,7 +304,8 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
           `/api/meetings/${meetings.Harborview}/suggestions?connectionId=${aliceConnection}`,
         );
       });
-      expect(calls).toBeLessThanOrEqual(2);
+      // Cold for alice's profile, and still exactly the two composites: no metadata calls.
+      expect(calls).toBe(2);
       const [top] = result!.body.suggestions;
       expect(top).toMatchObject({ type: 'Opportunity', preferred: true });
       expect(top.title).toMatch(/^Harborview Hospitality/);
@@ -269,12 +314,16 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
       );
       const types = result!.body.suggestions.map((suggestion) => suggestion.type);
       expect(types).toEqual(expect.arrayContaining(['Contact', 'Account']));
-      // A lead participant is suggested as a lead.
-      const lead = await bob.call(
-        'GET',
-        `/api/meetings/${meetings.Intro}/suggestions?connectionId=${bobConnection}`,
-      );
-      expect(lead.body.suggestions[0]).toMatchObject({ type: 'Lead', title: 'Priya Dubois' });
+      // A lead participant is suggested as a lead (a lead has no account: one call).
+      let lead: { body: { suggestions: unknown[] } } | undefined;
+      const leadCalls = await countCalls(emulator, async () => {
+        lead = await bob.call(
+          'GET',
+          `/api/meetings/${meetings.Intro}/suggestions?connectionId=${bobConnection}`,
+        );
+      });
+      expect(leadCalls).toBe(1);
+      expect(lead!.body.suggestions[0]).toMatchObject({ type: 'Lead', title: 'Priya Dubois' });
     });
 
     it('searches and suggests as a profile that cannot read Case nor Opportunity.Amount (dave)', async () => {
@@ -295,11 +344,15 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
       });
       const search = `/api/meetings/${meetings.Meridian}/record-search?connectionId=${daveConnection}&q=Meridian`;
       let found: { status: number; body: { records: Array<Record<string, unknown>> } } | undefined;
+      const since = new Date().toISOString();
       const cold = await countCalls(emulator, async () => {
         found = await carol.call('GET', search);
       });
       expect(found?.status, JSON.stringify(found?.body)).toBe(200);
-      expect(cold).toBe(6); // describeGlobal, four describes (Case is not listed), the search
+      // The full search, refused (dave cannot read Case); then describeGlobal and four describes
+      // (Case is not listed); then the search without what dave cannot read.
+      expect(cold).toBe(7);
+      expect(await answeredStatuses(emulator, '/search', since)).toEqual([400, 200]);
       const rows = found!.body.records as Array<{
         type: string;
         id: string;
@@ -333,12 +386,33 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
           `/api/meetings/${meetings.Meridian}/suggestions?connectionId=${daveConnection}`,
         );
       });
-      expect(suggestionCalls).toBeLessThanOrEqual(2);
-      expect(suggested!.body.problems).toEqual([]);
-      const [top] = suggested!.body.suggestions;
-      expect(top).toMatchObject({ type: 'Opportunity', id: created.id });
-      expect(top.fields.map((field) => field.name)).not.toContain('Amount');
-      expect(suggested!.body.suggestions.some((suggestion) => suggestion.type === 'Case')).toBe(false);
+      expect(suggestionCalls).toBe(2); // what dave reads is cached (the search asked): no refusal
+      const checkSuggestions = () => {
+        expect(suggested!.body.problems).toEqual([]);
+        const [top] = suggested!.body.suggestions;
+        expect(top).toMatchObject({ type: 'Opportunity', id: created.id });
+        expect(top.fields.map((field) => field.name)).not.toContain('Amount');
+        expect(suggested!.body.suggestions.some((suggestion) => suggestion.type === 'Case')).toBe(false);
+      };
+      checkSuggestions();
+
+      // Cold again (the cached view expired): the composites name everything first; Salesforce
+      // refuses the opportunities (Amount) and cases subrequests; the metadata is fetched once and
+      // only those two subrequests are asked again.
+      clockOffset += 11 * 60_000;
+      try {
+        const coldSuggestions = await countCalls(emulator, async () => {
+          suggested = await carol.call(
+            'GET',
+            `/api/meetings/${meetings.Meridian}/suggestions?connectionId=${daveConnection}`,
+          );
+        });
+        checkSuggestions();
+        // contacts+leads, accounts+opportunities+cases (two refused), describeGlobal, four describes, the retry
+        expect(coldSuggestions).toBe(8);
+      } finally {
+        clockOffset -= 11 * 60_000;
+      }
     });
 
     it("lists the demo meetings' external participants as contacts and leads of the demo org", async () => {
@@ -471,6 +545,24 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
         });
         expect(kept.sentAt).toMatch(/^\d{4}-/);
         expect(JSON.stringify(kept)).not.toContain(label);
+        // Audited: a meeting.send success naming the record, with ids and codes only.
+        const { events } = await test.service.context.audit.query({
+          action: 'meeting.send',
+          outcome: 'success',
+          limit: 500,
+        });
+        const audited = events.filter((event) => event.recordIds.includes(send.salesforceId));
+        expect(audited).toHaveLength(1);
+        expect(audited[0].recordIds).toEqual([send.salesforceId]);
+        expect(audited[0].detail).toEqual({
+          meetingId: meetings.Harborview,
+          itemId: 'next-step-1',
+          sendId: (send as unknown as { id: string }).id,
+          kind,
+          recordType: type,
+          attempt: 1,
+        });
+        expect(JSON.stringify(audited[0])).not.toContain(label);
       },
     );
 
@@ -636,6 +728,124 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
     });
   });
 
+  describe("Salesforce's own validation errors", () => {
+    const taskBody = (subject: string, key: string): SendBody => ({
+      connectionId: aliceConnection,
+      kind: 'task',
+      values: { subject, priority: 'High' },
+      records: [{ type: 'Account', id: records.Account }],
+      idempotencyKey: key,
+    });
+
+    it.each([
+      {
+        name: 'a validation rule naming Subject',
+        fault: {
+          message: 'Subject must start with a project code.',
+          fields: ['Subject'],
+        },
+        expected: {
+          field: 'subject',
+          code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+          message: 'Subject must start with a project code.',
+        },
+      },
+      {
+        name: 'a validation rule naming a custom field not on the form',
+        fault: { message: 'Region is required for EMEA accounts.', fields: ['Region__c'] },
+        expected: {
+          field: null,
+          code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+          message: 'Region is required for EMEA accounts.',
+        },
+      },
+      {
+        name: 'a required field missing (Priority)',
+        fault: {
+          errorCode: 'REQUIRED_FIELD_MISSING',
+          message: 'Required fields are missing: [Priority]',
+          fields: ['Priority'],
+        },
+        expected: {
+          field: 'priority',
+          code: 'REQUIRED_FIELD_MISSING',
+          message: 'Required fields are missing: [Priority]',
+        },
+      },
+    ])('$name → 422 on the right form field, nothing created, audited', async ({ fault, expected }) => {
+      const subject = `Validated ${expected.code} ${expected.field} ${dialect}`;
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/sobjects/Task',
+        kind: 'validation-error',
+        times: 1,
+        ...fault,
+      });
+      const refused = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(refused.status, JSON.stringify(refused.body)).toBe(422);
+      expect(refused.body.error.code).toBe('invalid_send');
+      expect(refused.body.error.details.errors).toEqual([expected]);
+      expect(await org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
+      const row = await test.service.store.db
+        .selectFrom('meeting_sends')
+        .select(['id', 'status', 'error_code'])
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'failed', error_code: expected.code });
+      const { events } = await test.service.context.audit.query({
+        action: 'meeting.send',
+        outcome: 'failure',
+        limit: 500,
+      });
+      const audited = events.filter((event) => (event.detail as { sendId?: string }).sendId === row.id);
+      expect(audited).toHaveLength(1);
+      expect(audited[0]).toMatchObject({ errorCode: expected.code, recordIds: [] });
+      expect(JSON.stringify(audited[0])).not.toContain(subject);
+      // The item shows the true outcome: failed, with Salesforce's code.
+      const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+      const item = view.items.find((candidate: { id: string }) => candidate.id === 'task-1');
+      expect(item.sends.find((send: { id: string }) => send.id === row.id)).toMatchObject({
+        status: 'failed',
+        errorCode: expected.code,
+        salesforceId: null,
+      });
+    });
+
+    it('a failed key is not reused for another item (409), but may be sent again for its own', async () => {
+      const subject = `Refused then fixed ${dialect}`;
+      const key = newKey();
+      await emulatorAdminCall(emulator, 'POST', '/faults', {
+        method: 'POST',
+        path: '/services/data/*/sobjects/Task',
+        kind: 'validation-error',
+        times: 1,
+        message: 'Not yet.',
+        fields: ['Subject'],
+      });
+      expect((await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key))).status).toBe(422);
+      // The same key for another item of the meeting, or another meeting: refused, nothing sent.
+      const calls = await countCalls(emulator, async () => {
+        const otherItem = await sendItem(alice, meetings.Harborview, 'next-step-1', taskBody(subject, key));
+        expect(otherItem.status).toBe(409);
+        expect(otherItem.body.error.code).toBe('idempotency_key_reused');
+        const otherMeeting = await sendItem(alice, meetings.Intro, 'task-1', taskBody(subject, key));
+        expect(otherMeeting.status).toBe(409);
+      });
+      expect(calls).toBe(0);
+      const row = await test.service.store.db
+        .selectFrom('meeting_sends')
+        .select(['meeting_id', 'item_id', 'status'])
+        .where('idempotency_key', '=', key)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ meeting_id: meetings.Harborview, item_id: 'task-1', status: 'failed' });
+      // Its own item, fixed: sent, once.
+      const sent = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect(await org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
+    });
+  });
+
   describe('a responsible user who is not an active user of the org', () => {
     it('is refused on the responsible-user field, before Salesforce when the form listed the users', async () => {
       const [account] = await org.query(
@@ -711,6 +921,18 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
       expect(answers.map((answer) => answer.status).sort()).toEqual([...Array(19).fill(200), 201]);
       const ids = new Set(answers.map((answer) => answer.body.send.salesforceId));
       expect(ids.size).toBe(1);
+      // The 19 duplicates are audited as replays of the one send, naming its record.
+      const sendId = answers[0].body.send.id;
+      const { events: replayed } = await test.service.context.audit.query({
+        action: 'meeting.send.replayed',
+        limit: 500,
+      });
+      const ofThisSend = replayed.filter(
+        (event) => (event.detail as { sendId?: string } | null)?.sendId === sendId,
+      );
+      expect(ofThisSend).toHaveLength(19);
+      expect(ofThisSend.every((event) => event.outcome === 'success')).toBe(true);
+      expect(ofThisSend.every((event) => event.recordIds.join() === [...ids][0])).toBe(true);
       expect(await tasksWithSubject(subject)).toHaveLength(1);
       // A double click later: still the same record; the key with other values is refused.
       const again = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
