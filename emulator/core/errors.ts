@@ -37,11 +37,3 @@ export function notFound(message = 'The requested resource does not exist'): Sal
 export function malformedQuery(message: string): SalesforceApiError {
   return new SalesforceApiError(400, 'MALFORMED_QUERY', message);
 }
-
-export function invalidField(message: string): SalesforceApiError {
-  return new SalesforceApiError(400, 'INVALID_FIELD', message);
-}
-
-export function invalidSession(): SalesforceApiError {
-  return new SalesforceApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-}

@@ -75,8 +75,3 @@ export const connectedAppsSchema = z.array(connectedAppSchema).superRefine((apps
     seen.add(app.clientId);
   }
 });
-
-/** Validates an app definition (throws a ZodError naming every problem). */
-export function parseConnectedApp(input: unknown): ConnectedApp {
-  return connectedAppSchema.parse(input);
-}

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { badRequest } from '../errors.ts';
 import { currentUser, requireAdmin, surfaceOf } from '../server/auth-middleware.ts';
@@ -8,6 +8,7 @@ import {
   addGroupMember,
   createGroup,
   deleteGroup,
+  type Group,
   getGroup,
   groupNameSchema,
   listGroups,
@@ -17,7 +18,7 @@ import {
 } from './groups.ts';
 import { newPasswordSchema } from './passwords.ts';
 import { readJsonBody } from './request-body.ts';
-import { toPublicUser } from './types.ts';
+import { type Actor, toPublicUser } from './types.ts';
 import {
   createUser,
   emailSchema,
@@ -50,6 +51,18 @@ const memberSchema = z.strictObject({ userId: idSchema });
 
 function actorOf(user: AuthenticatedUser) {
   return { userId: user.id, surface: surfaceOf(user) };
+}
+
+/** A route that changes the group `:id` as its JSON body says, and answers the group. */
+function groupChange<Schema extends z.ZodType>(
+  schema: Schema,
+  change: (groupId: string, body: z.output<Schema>, actor: Actor) => Promise<Group>,
+) {
+  return async (context: Context<AppEnvironment, '/groups/:id'>) => {
+    const body = await readJsonBody(context, schema);
+    const group = await change(context.req.param('id'), body, actorOf(currentUser(context)));
+    return context.json({ group });
+  };
 }
 
 /** Managing people and groups: admins only (members get 403 on every route here). */
@@ -93,43 +106,30 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
     context.json({ group: await getGroup(service.store, context.req.param('id')) }),
   );
 
-  routes.patch('/groups/:id', requireAdmin, async (context) => {
-    const body = await readJsonBody(context, groupSchema);
-    const group = await renameGroup(
-      service,
-      context.req.param('id'),
-      body.name,
-      actorOf(currentUser(context)),
-    );
-    return context.json({ group });
-  });
+  routes.patch(
+    '/groups/:id',
+    requireAdmin,
+    groupChange(groupSchema, (groupId, body, actor) => renameGroup(service, groupId, body.name, actor)),
+  );
 
   routes.delete('/groups/:id', requireAdmin, async (context) => {
     await deleteGroup(service, context.req.param('id'), actorOf(currentUser(context)));
     return context.body(null, 204);
   });
 
-  routes.put('/groups/:id/members', requireAdmin, async (context) => {
-    const body = await readJsonBody(context, membersSchema);
-    const group = await setGroupMembers(
-      service,
-      context.req.param('id'),
-      body.userIds,
-      actorOf(currentUser(context)),
-    );
-    return context.json({ group });
-  });
+  routes.put(
+    '/groups/:id/members',
+    requireAdmin,
+    groupChange(membersSchema, (groupId, body, actor) =>
+      setGroupMembers(service, groupId, body.userIds, actor),
+    ),
+  );
 
-  routes.post('/groups/:id/members', requireAdmin, async (context) => {
-    const body = await readJsonBody(context, memberSchema);
-    const group = await addGroupMember(
-      service,
-      context.req.param('id'),
-      body.userId,
-      actorOf(currentUser(context)),
-    );
-    return context.json({ group });
-  });
+  routes.post(
+    '/groups/:id/members',
+    requireAdmin,
+    groupChange(memberSchema, (groupId, body, actor) => addGroupMember(service, groupId, body.userId, actor)),
+  );
 
   routes.delete('/groups/:id/members/:userId', requireAdmin, async (context) => {
     await removeGroupMember(

@@ -4,7 +4,7 @@ import { newId } from '../ids.ts';
 import type { Store } from '../store/database.ts';
 import type { ApiKeysTable, Role, UsersTable } from '../store/schema.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
-import type { AccountDependencies, Actor } from './types.ts';
+import { type AccountDependencies, type Actor, auditSuccess } from './types.ts';
 
 export const API_KEY_PREFIX = 'ff_';
 /** `ff_` and the base64url of 32 random bytes (43 characters). */
@@ -59,12 +59,11 @@ export async function createApiKey(
     revoked_at: null,
   };
   await store.db.insertInto('api_keys').values(row).execute();
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'api_key.created',
-    outcome: 'success',
-    detail: { apiKeyId: row.id, ownerUserId: userId, name, prefix: row.prefix },
+  await auditSuccess(audit, actor, 'api_key.created', {
+    apiKeyId: row.id,
+    ownerUserId: userId,
+    name,
+    prefix: row.prefix,
   });
   return { ...toSummary(row), key };
 }
@@ -101,12 +100,10 @@ export async function revokeApiKey(
     .set({ revoked_at: new Date(now()).toISOString() })
     .where('id', '=', keyId)
     .execute();
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'api_key.revoked',
-    outcome: 'success',
-    detail: { apiKeyId: keyId, ownerUserId: row.user_id, prefix: row.prefix },
+  await auditSuccess(audit, actor, 'api_key.revoked', {
+    apiKeyId: keyId,
+    ownerUserId: row.user_id,
+    prefix: row.prefix,
   });
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Store } from '../store/database.ts';
-import { type AccountDependencies, type Actor, isUniqueViolation } from './types.ts';
+import { type AccountDependencies, type Actor, auditSuccess, isUniqueViolation } from './types.ts';
 
 export const groupNameSchema = z
   .string()
@@ -50,8 +50,14 @@ export async function getGroup(store: Store, groupId: string): Promise<Group> {
   };
 }
 
-function duplicateName(name: string) {
-  return conflict(`A group named "${name}" already exists.`);
+/** Runs a write that sets a group's name; a name another group has is a conflict. */
+async function writeName(name: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict(`A group named "${name}" already exists.`);
+    throw error;
+  }
 }
 
 export async function createGroup(
@@ -62,19 +68,8 @@ export async function createGroup(
   const { store, audit, now } = dependencies;
   const at = now();
   const row = { id: newId(at), name, created_at: new Date(at).toISOString() };
-  try {
-    await store.db.insertInto('groups').values(row).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName(name);
-    throw error;
-  }
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.created',
-    outcome: 'success',
-    detail: { groupId: row.id, name },
-  });
+  await writeName(name, () => store.db.insertInto('groups').values(row).execute());
+  await auditSuccess(audit, actor, 'group.created', { groupId: row.id, name });
   return { id: row.id, name, createdAt: row.created_at, memberIds: [] };
 }
 
@@ -87,19 +82,10 @@ export async function renameGroup(
   const { store, audit } = dependencies;
   const current = await getGroup(store, groupId);
   if (current.name === name) return current;
-  try {
-    await store.db.updateTable('groups').set({ name }).where('id', '=', groupId).execute();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw duplicateName(name);
-    throw error;
-  }
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.renamed',
-    outcome: 'success',
-    detail: { groupId, name, previousName: current.name },
-  });
+  await writeName(name, () =>
+    store.db.updateTable('groups').set({ name }).where('id', '=', groupId).execute(),
+  );
+  await auditSuccess(audit, actor, 'group.renamed', { groupId, name, previousName: current.name });
   return { ...current, name };
 }
 
@@ -115,13 +101,7 @@ export async function deleteGroup(
     await transaction.deleteFrom('group_members').where('group_id', '=', groupId).execute();
     await transaction.deleteFrom('groups').where('id', '=', groupId).execute();
   });
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.deleted',
-    outcome: 'success',
-    detail: { groupId, name: current.name },
-  });
+  await auditSuccess(audit, actor, 'group.deleted', { groupId, name: current.name });
 }
 
 async function assertUsersExist(store: Store, userIds: string[]): Promise<void> {
@@ -152,13 +132,7 @@ export async function setGroupMembers(
         .execute();
     }
   });
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.members_replaced',
-    outcome: 'success',
-    detail: { groupId, memberCount: unique.length },
-  });
+  await auditSuccess(audit, actor, 'group.members_replaced', { groupId, memberCount: unique.length });
   return getGroup(store, groupId);
 }
 
@@ -178,13 +152,7 @@ export async function addGroupMember(
     .values({ group_id: groupId, user_id: userId })
     .onConflict((builder) => builder.columns(['group_id', 'user_id']).doNothing())
     .execute();
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.member_added',
-    outcome: 'success',
-    detail: { groupId, userId },
-  });
+  await auditSuccess(audit, actor, 'group.member_added', { groupId, userId });
   return getGroup(store, groupId);
 }
 
@@ -202,12 +170,6 @@ export async function removeGroupMember(
     .where('group_id', '=', groupId)
     .where('user_id', '=', userId)
     .execute();
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'group.member_removed',
-    outcome: 'success',
-    detail: { groupId, userId },
-  });
+  await auditSuccess(audit, actor, 'group.member_removed', { groupId, userId });
   return getGroup(store, groupId);
 }

@@ -1,3 +1,4 @@
+import type { AuditEventInput } from '../audit/audit-log.ts';
 import type { ServiceContext } from '../server/context.ts';
 import type { AuditSurface, Role, UsersTable } from '../store/schema.ts';
 
@@ -8,6 +9,22 @@ export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'
 export interface Actor {
   userId: string | null;
   surface: AuditSurface;
+}
+
+/** Audits a successful account change made by `actor`. */
+export async function auditSuccess(
+  audit: AccountDependencies['audit'],
+  actor: Actor,
+  action: string,
+  detail: AuditEventInput['detail'],
+): Promise<void> {
+  await audit.record({
+    actorUserId: actor.userId,
+    surface: actor.surface,
+    action,
+    outcome: 'success',
+    detail,
+  });
 }
 
 /** A user as the API shows it: never the password hash. */

@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   type AccountDependencies,
   type Actor,
+  auditSuccess,
   isUniqueViolation,
   type PublicUser,
   toPublicUser,
@@ -65,13 +66,7 @@ export async function createUser(
     if (isUniqueViolation(error)) throw conflict(`A user with the email ${email} already exists.`);
     throw error;
   }
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'user.created',
-    outcome: 'success',
-    detail: { userId: row.id, email, role: row.role },
-  });
+  await auditSuccess(audit, actor, 'user.created', { userId: row.id, email, role: row.role });
   return toPublicUser(row);
 }
 
@@ -149,31 +144,17 @@ export async function updateUser(
   });
   const changed = Object.keys(update).filter((key) => key !== 'password_hash' && key !== 'disabled_at');
   if (changed.length > 0) {
-    await audit.record({
-      actorUserId: actor.userId,
-      surface: actor.surface,
-      action: 'user.updated',
-      outcome: 'success',
-      detail: { userId, changed: changed.join(','), ...(update.role ? { role: update.role } : {}) },
+    await auditSuccess(audit, actor, 'user.updated', {
+      userId,
+      changed: changed.join(','),
+      ...(update.role ? { role: update.role } : {}),
     });
   }
   if ('disabled_at' in update) {
-    await audit.record({
-      actorUserId: actor.userId,
-      surface: actor.surface,
-      action: update.disabled_at ? 'user.disabled' : 'user.enabled',
-      outcome: 'success',
-      detail: { userId },
-    });
+    await auditSuccess(audit, actor, update.disabled_at ? 'user.disabled' : 'user.enabled', { userId });
   }
   if (update.password_hash) {
-    await audit.record({
-      actorUserId: actor.userId,
-      surface: actor.surface,
-      action: 'user.password_reset',
-      outcome: 'success',
-      detail: { userId },
-    });
+    await auditSuccess(audit, actor, 'user.password_reset', { userId });
   }
   return toPublicUser({ ...current, ...update });
 }
@@ -222,12 +203,6 @@ export async function changeOwnPassword(
     if (change.keepSessionId) sessions = sessions.where('id', '!=', change.keepSessionId);
     await sessions.execute();
   });
-  await audit.record({
-    actorUserId: actor.userId,
-    surface: actor.surface,
-    action: 'user.password_changed',
-    outcome: 'success',
-    detail: { userId },
-  });
+  await auditSuccess(audit, actor, 'user.password_changed', { userId });
   return true;
 }

@@ -22,7 +22,6 @@ export const agentInputSchema = z.strictObject({
   model: agentModelSchema,
   connector: connectorSettingsSchema.default(defaultConnectorSettings()),
 });
-export type AgentInput = z.input<typeof agentInputSchema>;
 
 export interface AgentView {
   id: string;
@@ -112,6 +111,18 @@ async function checkReferences(
   }
 }
 
+/** The columns an admin's input sets, on creation and on every update. */
+function agentColumns(input: z.output<typeof agentInputSchema>) {
+  return {
+    name: input.name,
+    instructions: input.instructions,
+    model_provider: input.model.provider,
+    model_id: input.model.modelId,
+    model_provider_id: input.model.providerId ?? null,
+    connector: JSON.stringify(input.connector),
+  };
+}
+
 export async function createAgent(
   service: ServiceContext,
   admin: AuthenticatedUser,
@@ -123,12 +134,7 @@ export async function createAgent(
   const at = new Date(now).toISOString();
   const row: AgentsTable = {
     id: newId(now),
-    name: input.name,
-    instructions: input.instructions,
-    model_provider: input.model.provider,
-    model_id: input.model.modelId,
-    model_provider_id: input.model.providerId ?? null,
-    connector: JSON.stringify(input.connector),
+    ...agentColumns(input),
     created_by: admin.id,
     created_at: at,
     updated_at: at,
@@ -150,15 +156,7 @@ export async function updateAgent(
   const updatedAt = new Date(service.now()).toISOString();
   await service.store.db
     .updateTable('agents')
-    .set({
-      name: input.name,
-      instructions: input.instructions,
-      model_provider: input.model.provider,
-      model_id: input.model.modelId,
-      model_provider_id: input.model.providerId ?? null,
-      connector: JSON.stringify(input.connector),
-      updated_at: updatedAt,
-    })
+    .set({ ...agentColumns(input), updated_at: updatedAt })
     .where('id', '=', id)
     .execute();
   await auditAgent(service, admin, surface, 'agent.updated', id, input.connector);

@@ -41,9 +41,6 @@ export const PAGINATED_TOOL_NAMES = [
 ] as const satisfies readonly ToolName[];
 export type PaginatedToolName = (typeof PAGINATED_TOOL_NAMES)[number];
 
-export const READ_TOOL_NAMES = ['search_records', 'get_record', 'query_records', 'describe_object'] as const;
-export const WRITE_TOOL_NAMES = ['create_record', 'update_record', 'delete_record'] as const;
-
 export const PERMISSION_LEVELS = ['always_allow', 'needs_approval', 'disabled'] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
@@ -57,7 +54,6 @@ export const DEFAULT_PERMISSIONS: Readonly<Record<ConfigurableToolName, Permissi
   delete_record: 'disabled',
 };
 
-export const toolNameSchema = z.enum(TOOL_NAMES);
 export const permissionLevelSchema = z.enum(PERMISSION_LEVELS);
 
 const permissionsSchema = z
@@ -103,7 +99,6 @@ export const connectorSettingsSchema = z
   });
 
 export type ConnectorSettings = z.output<typeof connectorSettingsSchema>;
-export type ConnectorSettingsInput = z.input<typeof connectorSettingsSchema>;
 
 export function defaultConnectorSettings(): ConnectorSettings {
   return { connectionMethod: 'per_user', permissions: { ...DEFAULT_PERMISSIONS } };

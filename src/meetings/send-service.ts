@@ -719,6 +719,26 @@ async function referenceCandidates(
   return [record, { ...owner, known: active ? 'valid' : 'invalid' }];
 }
 
+/** A lookup found the record an earlier attempt created: the send succeeded, audited as resolved. */
+async function resolvedAsFound(
+  service: ServiceContext,
+  actor: Audit,
+  row: SendRow,
+  attemptId: string,
+  instanceUrl: string,
+  found: string,
+  completedAt: string,
+): Promise<void> {
+  await finish(service, row.id, attemptId, {
+    status: 'succeeded',
+    salesforce_id: found,
+    salesforce_url: recordUrl(instanceUrl, row, found),
+    error_code: null,
+    completed_at: completedAt,
+  });
+  await auditSend(service, actor, 'meeting.send.resolved', row, 'success', { recordIds: [found] });
+}
+
 /**
  * After an attempt whose outcome is unknown: looks the record up; found → succeeded, else the row
  * becomes `unknown` (completed_at: when we stopped waiting for the write; the settle time counts
@@ -741,14 +761,15 @@ async function settleUnknown(
     service.logger.warn({ sendId: row.id, err: error }, 'meeting send: the marker lookup failed');
   }
   if (found) {
-    await finish(service, row.id, attemptId, {
-      status: 'succeeded',
-      salesforce_id: found,
-      salesforce_url: recordUrl(instanceUrl, row, found),
-      error_code: null,
-      completed_at: new Date(service.now()).toISOString(),
-    });
-    await auditSend(service, actor, 'meeting.send.resolved', row, 'success', { recordIds: [found] });
+    await resolvedAsFound(
+      service,
+      actor,
+      row,
+      attemptId,
+      instanceUrl,
+      found,
+      new Date(service.now()).toISOString(),
+    );
     return { outcome: 'created', send: await readView(service, row.id) };
   }
   const now = service.now();
@@ -785,14 +806,15 @@ async function resolveForRetry(
     throw error;
   }
   if (found) {
-    await finish(service, row.id, attemptId, {
-      status: 'succeeded',
-      salesforce_id: found,
-      salesforce_url: recordUrl(instanceUrl, row, found),
-      error_code: null,
-      completed_at: new Date(service.now()).toISOString(),
-    });
-    await auditSend(service, actor, 'meeting.send.resolved', row, 'success', { recordIds: [found] });
+    await resolvedAsFound(
+      service,
+      actor,
+      row,
+      attemptId,
+      instanceUrl,
+      found,
+      new Date(service.now()).toISOString(),
+    );
     return { outcome: 'existing', send: await readView(service, row.id) };
   }
   const now = service.now();
@@ -930,14 +952,7 @@ export async function resolveInBackground(
     }
     const at = new Date(service.now()).toISOString();
     if (found) {
-      await finish(service, row.id, claimed.attemptId, {
-        status: 'succeeded',
-        salesforce_id: found,
-        salesforce_url: recordUrl(instanceUrl, row, found),
-        error_code: null,
-        completed_at: at,
-      });
-      await auditSend(service, actor, 'meeting.send.resolved', row, 'success', { recordIds: [found] });
+      await resolvedAsFound(service, actor, row, claimed.attemptId, instanceUrl, found, at);
       return 'succeeded';
     }
     await finish(service, row.id, claimed.attemptId, {

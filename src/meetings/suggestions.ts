@@ -80,6 +80,31 @@ export function externalEmails(participants: ReadonlyArray<{ email: string; inte
   return [...emails].slice(0, MAX_SUGGESTION_EMAILS);
 }
 
+/** One query of a lookup: `SELECT <fields> FROM <type> <rest>`, skipped when the type is unreadable. */
+interface LookupQuery {
+  type: LinkableRecordType;
+  referenceId: string;
+  fields: readonly string[];
+  rest: string;
+}
+
+/** The readable ones of `queries` as one composite request; `null` when none is readable. */
+function lookupRequest(
+  queries: readonly LookupQuery[],
+  options: SuggestionOptions,
+): CompositeRequestBody | null {
+  const compositeRequest = queries
+    .filter((query) => canRead(query.type, options.readable))
+    .map((query) =>
+      querySubrequest(
+        options.apiVersion,
+        query.referenceId,
+        `SELECT ${selectList(query.type, query.fields, options.readable)} FROM ${query.type} ${query.rest}`,
+      ),
+    );
+  return compositeRequest.length === 0 ? null : { allOrNone: false, compositeRequest };
+}
+
 /** Call 1: contacts and unconverted leads by email. `null` when there is nothing to look up. */
 export function buildParticipantLookup(
   emails: readonly string[],
@@ -87,33 +112,23 @@ export function buildParticipantLookup(
 ): CompositeRequestBody | null {
   if (emails.length === 0) return null;
   const list = inList(emails.slice(0, MAX_SUGGESTION_EMAILS));
-  const compositeRequest: CompositeSubrequest[] = [];
-  if (canRead('Contact', options.readable)) {
-    const fields = selectList(
-      'Contact',
-      ['Email', 'AccountId', 'LastActivityDate', 'LastModifiedDate'],
-      options.readable,
-    );
-    compositeRequest.push(
-      querySubrequest(
-        options.apiVersion,
-        'contacts',
-        `SELECT ${fields} FROM Contact WHERE Email IN ${list} ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
-      ),
-    );
-  }
-  if (canRead('Lead', options.readable)) {
-    const fields = selectList('Lead', ['Email', 'LastActivityDate', 'LastModifiedDate'], options.readable);
-    compositeRequest.push(
-      querySubrequest(
-        options.apiVersion,
-        'leads',
-        `SELECT ${fields} FROM Lead WHERE Email IN ${list} AND IsConverted = false ` +
-          `ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
-      ),
-    );
-  }
-  return compositeRequest.length === 0 ? null : { allOrNone: false, compositeRequest };
+  return lookupRequest(
+    [
+      {
+        type: 'Contact',
+        referenceId: 'contacts',
+        fields: ['Email', 'AccountId', 'LastActivityDate', 'LastModifiedDate'],
+        rest: `WHERE Email IN ${list} ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
+      },
+      {
+        type: 'Lead',
+        referenceId: 'leads',
+        fields: ['Email', 'LastActivityDate', 'LastModifiedDate'],
+        rest: `WHERE Email IN ${list} AND IsConverted = false ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
+      },
+    ],
+    options,
+  );
 }
 
 /** Call 2: the accounts, their open opportunities and open cases. `null` when there are no accounts. */
@@ -124,40 +139,29 @@ export function buildAccountLookup(
   const ids = [...new Set(accountIds)].slice(0, MAX_ACCOUNTS);
   if (ids.length === 0) return null;
   const list = inList(ids);
-  const compositeRequest: CompositeSubrequest[] = [];
-  if (canRead('Account', options.readable)) {
-    const fields = selectList('Account', ['LastActivityDate', 'LastModifiedDate'], options.readable);
-    compositeRequest.push(
-      querySubrequest(options.apiVersion, 'accounts', `SELECT ${fields} FROM Account WHERE Id IN ${list}`),
-    );
-  }
-  if (canRead('Opportunity', options.readable)) {
-    const fields = selectList(
-      'Opportunity',
-      ['AccountId', 'IsClosed', 'LastActivityDate', 'LastModifiedDate'],
-      options.readable,
-    );
-    compositeRequest.push(
-      querySubrequest(
-        options.apiVersion,
-        'opportunities',
-        `SELECT ${fields} FROM Opportunity WHERE AccountId IN ${list} AND IsClosed = false ` +
-          `ORDER BY CloseDate ASC LIMIT ${ROWS_PER_QUERY}`,
-      ),
-    );
-  }
-  if (canRead('Case', options.readable)) {
-    const fields = selectList('Case', ['AccountId', 'IsClosed', 'LastModifiedDate'], options.readable);
-    compositeRequest.push(
-      querySubrequest(
-        options.apiVersion,
-        'cases',
-        `SELECT ${fields} FROM Case WHERE AccountId IN ${list} AND IsClosed = false ` +
-          `ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
-      ),
-    );
-  }
-  return compositeRequest.length === 0 ? null : { allOrNone: false, compositeRequest };
+  return lookupRequest(
+    [
+      {
+        type: 'Account',
+        referenceId: 'accounts',
+        fields: ['LastActivityDate', 'LastModifiedDate'],
+        rest: `WHERE Id IN ${list}`,
+      },
+      {
+        type: 'Opportunity',
+        referenceId: 'opportunities',
+        fields: ['AccountId', 'IsClosed', 'LastActivityDate', 'LastModifiedDate'],
+        rest: `WHERE AccountId IN ${list} AND IsClosed = false ORDER BY CloseDate ASC LIMIT ${ROWS_PER_QUERY}`,
+      },
+      {
+        type: 'Case',
+        referenceId: 'cases',
+        fields: ['AccountId', 'IsClosed', 'LastModifiedDate'],
+        rest: `WHERE AccountId IN ${list} AND IsClosed = false ORDER BY LastModifiedDate DESC LIMIT ${ROWS_PER_QUERY}`,
+      },
+    ],
+    options,
+  );
 }
 
 type SalesforceRow = Record<string, unknown>;

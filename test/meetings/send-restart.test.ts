@@ -213,7 +213,12 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     return sends;
   }
 
-  it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
+  /**
+   * Sends item `itemId` of the first meeting as a task on Pinecrest Software from a child process,
+   * with the emulator holding the create for 1.5 s under `fault`, and kills the child with SIGKILL
+   * while it waits: the send is left pending in the journal.
+   */
+  async function killMidSend(itemId: string, subject: string, fault: 'latency' | 'drop-before') {
     const connectionId = await connectionOfRep();
     const first = await startChild();
     const session = await logIn(first.url, 'rep@example.com', PASSWORD);
@@ -221,7 +226,6 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     const [account] = await orgReader(emulator).query(
       "SELECT Id FROM Account WHERE Name = 'Pinecrest Software'",
     );
-    const subject = `Killed mid-send ${dialect}`;
     const body = {
       connectionId,
       kind: 'task' as const,
@@ -229,15 +233,14 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       records: [{ type: 'Account', id: account.Id }],
       idempotencyKey: newKey(),
     };
-    // The emulator holds the create for 1.5 s before committing it, whatever happens to the client.
     await emulatorAdminCall(emulator, 'POST', '/faults', {
       method: 'POST',
       path: '/services/data/*/sobjects/Task',
-      kind: 'latency',
+      kind: fault,
       latencyMs: 1_500,
       times: 1,
     });
-    const pending = sendItem(session, meetingId, 'n1', body).catch((error: unknown) => error);
+    const pending = sendItem(session, meetingId, itemId, body).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 600));
     first.child.kill('SIGKILL');
     expect(await pending).toBeInstanceOf(Error);
@@ -249,6 +252,13 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
     await store.dispose();
+    return { meetingId: meetingId as string, body };
+  }
+
+  it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
+    const subject = `Killed mid-send ${dialect}`;
+    // The emulator holds the create for 1.5 s before committing it, whatever happens to the client.
+    const { meetingId, body } = await killMidSend('n1', subject, 'latency');
 
     const second = await startChild();
     try {
@@ -277,42 +287,10 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
   }, 40_000);
 
   it('killed before Salesforce committed: after a restart the item shows it was not sent, and a retry creates one record', async () => {
-    const connectionId = await connectionOfRep();
-    const first = await startChild();
-    const session = await logIn(first.url, 'rep@example.com', PASSWORD);
-    const meetingId = (await session.call('GET', '/api/meetings')).body.meetings[0].id;
-    const [account] = await orgReader(emulator).query(
-      "SELECT Id FROM Account WHERE Name = 'Pinecrest Software'",
-    );
     const subject = `Killed before commit ${dialect}`;
-    const body = {
-      connectionId,
-      kind: 'task' as const,
-      values: { subject },
-      records: [{ type: 'Account', id: account.Id }],
-      idempotencyKey: newKey(),
-    };
     // The emulator holds the create for 1.5 s and then drops it unprocessed: Salesforce never
     // commits it. The child is killed while it waits.
-    await emulatorAdminCall(emulator, 'POST', '/faults', {
-      method: 'POST',
-      path: '/services/data/*/sobjects/Task',
-      kind: 'drop-before',
-      latencyMs: 1_500,
-      times: 1,
-    });
-    const pending = sendItem(session, meetingId, 'n2', body).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    first.child.kill('SIGKILL');
-    expect(await pending).toBeInstanceOf(Error);
-    const store = await openChildStore();
-    const row = await store.store.db
-      .selectFrom('meeting_sends')
-      .selectAll()
-      .where('idempotency_key', '=', body.idempotencyKey)
-      .executeTakeFirstOrThrow();
-    expect(row.status).toBe('pending');
-    await store.dispose();
+    const { meetingId, body } = await killMidSend('n2', subject, 'drop-before');
 
     const second = await startChild();
     try {

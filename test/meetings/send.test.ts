@@ -594,14 +594,24 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
       (await org.query('SELECT Id FROM Event')).length +
       (await org.query('SELECT Id FROM ContentNote')).length;
 
-    async function expectFieldError(
-      session: ServiceSession,
-      body: SendBody,
-      field: string | null,
-      code?: string,
-    ) {
+    /** A send from bob's connection, a task unless `kind` says otherwise. */
+    const bobSend = (
+      values: SendBody['values'],
+      on: SendBody['records'],
+      kind: SendBody['kind'] = 'task',
+    ): SendBody => ({ connectionId: bobConnection, kind, values, records: on });
+
+    /** One of bob's accounts, as a record to send to. */
+    const bobAccount = async () => {
+      const [account] = await org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      );
+      return { type: 'Account', id: account.Id };
+    };
+
+    async function expectFieldError(body: SendBody, field: string | null, code?: string) {
       const before = await countActivities();
-      const response = await sendItem(session, meetings.Meridian, 'task-1', body);
+      const response = await sendItem(bob, meetings.Meridian, 'task-1', body);
       expect(response.status, JSON.stringify(response.body)).toBe(422);
       expect(response.body.error.code).toBe('invalid_send');
       const errors = response.body.error.details.errors as Array<{
@@ -619,103 +629,46 @@ describe.each(STORE_DIALECTS)('meeting insights to Salesforce (%s)', (dialect) =
     }
 
     it('refuses a missing required field, two records, a Lead with an Account, a wrong id', async () => {
-      const base = { connectionId: bobConnection, kind: 'task' as const };
-      const [account] = await org.query(
-        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
-      );
+      const account = await bobAccount();
+      await expectFieldError(bobSend({ subject: '  ' }, [account]), 'subject', 'required');
+      await expectFieldError(bobSend({ subject: 'Demo' }, [account], 'event'), 'startDateTime', 'required');
+      await expectFieldError(bobSend({ subject: 'x' }, []), 'record', 'required');
       await expectFieldError(
-        bob,
-        { ...base, values: { subject: '  ' }, records: [{ type: 'Account', id: account.Id }] },
-        'subject',
-        'required',
-      );
-      await expectFieldError(
-        bob,
-        {
-          ...base,
-          kind: 'event',
-          values: { subject: 'Demo' },
-          records: [{ type: 'Account', id: account.Id }],
-        },
-        'startDateTime',
-        'required',
-      );
-      await expectFieldError(bob, { ...base, values: { subject: 'x' }, records: [] }, 'record', 'required');
-      await expectFieldError(
-        bob,
-        {
-          ...base,
-          values: { subject: 'x' },
-          records: [
-            { type: 'Lead', id: records.Lead },
-            { type: 'Account', id: account.Id },
-          ],
-        },
+        bobSend({ subject: 'x' }, [{ type: 'Lead', id: records.Lead }, account]),
         'record',
         'too_many_records',
       );
       await expectFieldError(
-        bob,
-        { ...base, values: { subject: 'x' }, records: [{ type: 'Account', id: records.Lead }] },
+        bobSend({ subject: 'x' }, [{ type: 'Account', id: records.Lead }]),
         'record',
         'record_type_mismatch',
       );
       await expectFieldError(
-        bob,
-        {
-          ...base,
-          values: { subject: 'x', dueDate: '2027-02-30' },
-          records: [{ type: 'Account', id: account.Id }],
-        },
+        bobSend({ subject: 'x', dueDate: '2027-02-30' }, [account]),
         'dueDate',
         'invalid_date',
       );
     });
 
     it("maps Salesforce's own refusals to the form: unknown record, invisible record, bad picklist", async () => {
-      const base = { connectionId: bobConnection, kind: 'task' as const };
+      const missingAccount = { type: 'Account', id: '0018d0000009999AAA' };
+      const opportunity = { type: 'Opportunity', id: records.Opportunity };
       // An id of the right type that does not exist.
-      await expectFieldError(
-        bob,
-        { ...base, values: { subject: 'x' }, records: [{ type: 'Account', id: '0018d0000009999AAA' }] },
-        'record',
-      );
+      await expectFieldError(bobSend({ subject: 'x' }, [missingAccount]), 'record');
       // Alice's private opportunity: bob's Salesforce user cannot see it.
-      const errors = await expectFieldError(
-        bob,
-        { ...base, values: { subject: 'x' }, records: [{ type: 'Opportunity', id: records.Opportunity }] },
-        'record',
-      );
+      const errors = await expectFieldError(bobSend({ subject: 'x' }, [opportunity]), 'record');
       expect(errors[0].code).toBe('INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY');
       // The same through an Enhanced Note: the composite is all or nothing.
-      await expectFieldError(
-        bob,
-        {
-          ...base,
-          kind: 'note',
-          values: { title: 'x', body: 'y' },
-          records: [{ type: 'Opportunity', id: records.Opportunity }],
-        },
-        'record',
-      );
-      const [account] = await org.query(
-        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
-      );
+      await expectFieldError(bobSend({ title: 'x', body: 'y' }, [opportunity], 'note'), 'record');
       // A status the org does not have: Salesforce's message, on the status field.
       const picklist = await expectFieldError(
-        bob,
-        { ...base, values: { subject: 'x', status: 'Done' }, records: [{ type: 'Account', id: account.Id }] },
+        bobSend({ subject: 'x', status: 'Done' }, [await bobAccount()]),
         'status',
       );
       expect(picklist[0].message).toContain('Done');
       // An explicit, valid owner leaves the record as the only candidate of a fieldless refusal.
       await expectFieldError(
-        bob,
-        {
-          ...base,
-          values: { subject: 'x', ownerId: bobSalesforceId },
-          records: [{ type: 'Account', id: '0018d0000009999AAA' }],
-        },
+        bobSend({ subject: 'x', ownerId: bobSalesforceId }, [missingAccount]),
         'record',
         'INVALID_CROSS_REFERENCE_KEY',
       );
