@@ -130,9 +130,7 @@ function deriveEvent(record: StoredRecord): void {
         ? Math.max(1, Math.round(record.DurationInMinutes / 1440))
         : 1;
     record.DurationInMinutes = days * 1440;
-    record.EndDateTime = formatDateTime(
-      parseDateTime(record.StartDateTime)! + (days * 1440 - 1) * 60_000,
-    ).replace(/\.\d{3}/, '.000');
+    record.EndDateTime = formatDateTime(parseDateTime(record.StartDateTime)! + (days * 1440 - 1) * 60_000);
     record.ActivityDateTime = null;
     return;
   }

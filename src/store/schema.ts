@@ -1,4 +1,3 @@
-import type { Generated } from 'kysely';
 import type { AgentTables } from '../agent/agent-tables.ts';
 
 /**
@@ -234,6 +233,3 @@ export interface WorkspaceSettingsTable {
   value: string;
   updated_at: string;
 }
-
-// Re-exported so table helpers can mark generated columns later without another import site.
-export type { Generated };
