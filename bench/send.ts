@@ -14,8 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import jsforce from 'jsforce';
 import { DEMO_APP, startEmulator } from '../emulator/index.ts';
-import { parseConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+import { parseConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/logger.ts';
 import { startService } from '../src/main.ts';
 import { connect, logIn, type ServiceSession } from '../test/support/connections.ts';
 

@@ -2,11 +2,11 @@
 // The `forcefield` command. Runs on Node 24 (from the project's `node` dependency), which
 // executes TypeScript directly by stripping types.
 import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
-import { runKeysCommand } from './keys.ts';
-import { runMeetingsCommand } from './meetings.ts';
-import { runMigrate } from './migrate.ts';
+import { runKeysCommand } from '../src/cli/keys.ts';
+import { runMeetingsCommand } from '../src/cli/meetings.ts';
+import { runMigrate } from '../src/cli/migrate.ts';
+import { runUsersCommand } from '../src/cli/users.ts';
 import { runStart } from './start.ts';
-import { runUsersCommand } from './users.ts';
 
 const USAGE = `Usage: forcefield <command> [options]
 

@@ -1,6 +1,6 @@
 import { startEmulator } from '../emulator/index.ts';
 import { DEMO_APP } from '../emulator/org/org.ts';
-import { loadConfig, usesEmbeddedSalesforce } from '../src/config.ts';
+import { loadConfig, usesEmbeddedSalesforce } from '../src/core/config.ts';
 import { type SalesforceSettings, startService } from '../src/main.ts';
 
 /**

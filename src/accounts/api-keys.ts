@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { notFound } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { ApiKeysTable, Role, UsersTable } from '../store/schema.ts';
 import { randomToken, sha256Hex } from './secrets.ts';

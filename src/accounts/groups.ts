@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { conflict, notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { conflict, notFound } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import { type AccountDependencies, type Actor, auditSuccess, isUniqueViolation } from './types.ts';
 

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '../server/context.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { UsersTable } from '../store/schema.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.ts';

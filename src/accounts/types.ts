@@ -1,5 +1,5 @@
 import type { AuditEventInput } from '../audit/audit-log.ts';
-import type { ServiceContext } from '../server/context.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface, Role, UsersTable } from '../store/schema.ts';
 
 /** What account operations need; the CLI builds one without the HTTP server's other parts. */

@@ -1,6 +1,6 @@
-import { ConfigError } from '../config.ts';
-import { ServiceError } from '../errors.ts';
-import type { ServiceContext } from '../server/context.ts';
+import { ConfigError } from '../core/config.ts';
+import { ServiceError } from '../core/errors.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { addGroupMember, createGroup } from './groups.ts';
 import { newPasswordSchema, verifyPassword } from './passwords.ts';
 import type { PublicUser } from './types.ts';

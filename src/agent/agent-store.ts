@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { findUsableConnection } from '../connections/access.ts';
-import { badRequest, notFound, ServiceError } from '../errors.ts';
-import { newId } from '../ids.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
+import { badRequest, notFound, ServiceError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import type { AgentsTable } from '../store/agent-tables.ts';
 import type { AuditSurface } from '../store/schema.ts';
-import type { AgentsTable } from './agent-tables.ts';
 import { type AgentModelSettings, agentModelSchema } from './model-providers.ts';
 import {
   type ConnectorSettings,

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  buildSearchSosl,
+  isValidFieldPath,
+  isValidObjectName,
+  NAME_PATTERN,
+} from '../salesforce/query-syntax.ts';
 import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
 import {
   type CompactRemainder,
@@ -9,7 +15,6 @@ import {
   pageFromRemainder,
   summarizeDescribe,
 } from './compact.ts';
-import { buildSearchSosl, isValidFieldPath, isValidObjectName, NAME_PATTERN } from './escape.ts';
 import type { PaginatedToolName, ToolName } from './permissions.ts';
 import { guardReadOnlySoql, namesInSoql } from './soql-guard.ts';
 import { classifyToolError, ToolInputError } from './tool-failures.ts';

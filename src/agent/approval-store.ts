@@ -1,6 +1,6 @@
+import type { AgentApprovalsTable, StoredApprovalStatus } from '../store/agent-tables.ts';
 import type { Store } from '../store/database.ts';
 import type { TokenVault } from '../vault/token-vault.ts';
-import type { AgentApprovalsTable, StoredApprovalStatus } from './agent-tables.ts';
 import { type ApprovalRequest, hashToolInput } from './approvals.ts';
 import type { PaginatedToolName } from './permissions.ts';
 

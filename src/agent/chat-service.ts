@@ -9,18 +9,18 @@ import {
 } from 'ai';
 import { z } from 'zod';
 import { findUsableConnection } from '../connections/access.ts';
-import { notFound, ServiceError } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { notFound, ServiceError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { salesforceClientFor } from '../salesforce/client-factory.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
-import { type Agent, findAgent } from './agent-store.ts';
 import type {
   AgentApprovalsTable as ApprovalRow,
   ConversationMessagesTable,
   ConversationsTable,
   MessageKind,
-} from './agent-tables.ts';
+} from '../store/agent-tables.ts';
+import { type Agent, findAgent } from './agent-store.ts';
 import { type AgentSalesforceClient, toolDescriptions, toolInputSchemas } from './agent-tools.ts';
 import {
   eraseExpiredSealedCalls,

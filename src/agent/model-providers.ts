@@ -4,11 +4,11 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { z } from 'zod';
-import { badRequest, notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
-import type { ServiceContext } from '../server/context.ts';
+import { badRequest, notFound } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import type { ModelProviderKind, ModelProvidersTable } from '../store/agent-tables.ts';
 import type { AuditSurface } from '../store/schema.ts';
-import type { ModelProviderKind, ModelProvidersTable } from './agent-tables.ts';
 
 /**
  * Which language model an agent talks to, through the AI SDK's provider packages: OpenAI,

@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit/audit-log.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditOutcome } from '../store/schema.ts';
 import type { TokenVault } from '../vault/token-vault.ts';

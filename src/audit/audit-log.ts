@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newId } from '../ids.ts';
+import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditOutcome, AuditSurface } from '../store/schema.ts';
 

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { principalsOf } from '../accounts/principals.ts';
-import { notFound } from '../errors.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
+import { notFound } from '../core/errors.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { Store } from '../store/database.ts';
 import type { ConnectionsTable } from '../store/schema.ts';
 

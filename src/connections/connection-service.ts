@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { badRequest, forbidden } from '../errors.ts';
+import { badRequest, forbidden } from '../core/errors.ts';
+import { surfaceOf } from '../http/auth-middleware.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import { SalesforceConnectionError } from '../salesforce/errors.ts';
 import { revokeToken } from '../salesforce/oauth.ts';
-import { surfaceOf } from '../server/auth-middleware.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { connectionTokenContext } from '../vault/token-vault.ts';
 import {

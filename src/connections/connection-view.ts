@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../server/auth-types.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ConnectionKind, ConnectionStatus } from '../store/schema.ts';
 import { type ConnectionRow, canManage } from './access.ts';
 

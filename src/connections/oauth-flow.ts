@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, forbidden, ServiceError } from '../errors.ts';
-import { newId } from '../ids.ts';
+import { badRequest, forbidden, ServiceError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import { surfaceOf } from '../http/auth-middleware.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { OAuthTokenError, SalesforceUnreachableError } from '../salesforce/errors.ts';
 import { resolveLoginHost } from '../salesforce/login-hosts.ts';
 import {
@@ -11,9 +14,6 @@ import {
   type TokenResponse,
   type UserInfo,
 } from '../salesforce/oauth.ts';
-import { surfaceOf } from '../server/auth-middleware.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import type { ConnectionsTable, OAuthStatesTable } from '../store/schema.ts';
 import { connectionTokenContext, oauthStateContext } from '../vault/token-vault.ts';
 import type { ConnectionRow } from './access.ts';

@@ -6,7 +6,7 @@
  * org's deterministic data set (emulator/seed, default seed 42), and test/meetings/demo.test.ts
  * checks through the Salesforce API that each one is still a contact or lead there.
  */
-import type { ServiceContext } from '../server/context.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { Meeting } from './meeting-format.ts';
 import { insertMeetings } from './meeting-store.ts';
 

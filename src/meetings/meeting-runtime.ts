@@ -4,7 +4,7 @@
  * sends whose outcome was unknown at startup. Kept beside the ServiceContext (one per context)
  * rather than in it, so the shared context type does not grow with every feature.
  */
-import type { ServiceContext } from '../server/context.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { DescribeCache } from './describe-cache.ts';
 import type { NoteFormat } from './send-form.ts';
 

@@ -5,9 +5,9 @@
  */
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import { forbidden, notFound } from '../errors.ts';
-import { newId } from '../ids.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
+import { forbidden, notFound } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { Store } from '../store/database.ts';
 import type { MeetingSendsTable, MeetingsTable } from '../store/schema.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';

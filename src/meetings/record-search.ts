@@ -2,7 +2,7 @@
  * Record search for the send form: ONE SOSL request across the five linkable objects, returning the
  * fields a person needs to pick the right record, and the normalization of its answer into rows.
  */
-import { escapeSoslTerm } from '../agent/escape.ts';
+import { escapeSoslTerm } from '../salesforce/query-syntax.ts';
 import { type ReadableFields, type RecordRow, recordRow, selectableRowPaths } from './record-rows.ts';
 import { isLinkableRecordType, type LinkableRecordType } from './record-types.ts';
 

@@ -6,12 +6,12 @@
  * limited profile) do they fetch what the profile can read and ask again (cost in the README).
  */
 import { findUsableConnection } from '../connections/access.ts';
-import { ServiceError } from '../errors.ts';
+import { ServiceError } from '../core/errors.ts';
+import { surfaceOf } from '../http/auth-middleware.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { SalesforceApiError } from '../salesforce/errors.ts';
 import { SalesforceClient } from '../salesforce/salesforce-client.ts';
-import { surfaceOf } from '../server/auth-middleware.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import type { Store } from '../store/database.ts';
 import type { MetadataScope } from './describe-cache.ts';
 import { describeSendForm, type SendForm } from './form-description.ts';

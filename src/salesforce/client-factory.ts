@@ -1,7 +1,7 @@
 import { findUsableConnection } from '../connections/access.ts';
-import { surfaceOf } from '../server/auth-middleware.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
+import { surfaceOf } from '../http/auth-middleware.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { SalesforceClient } from './salesforce-client.ts';
 

@@ -1,4 +1,4 @@
-import { ServiceError } from '../errors.ts';
+import { ServiceError } from '../core/errors.ts';
 
 /**
  * Why a connection cannot be used right now. `needs_reconnect`: Salesforce refused the refresh

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.ts';
+import { badRequest } from '../core/errors.ts';
 import type { SalesforceSettings } from '../main.ts';
 
 export type LoginHostChoice = 'production' | 'sandbox' | 'custom';

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../core/logger.ts';
 import type { SalesforceSettings } from '../main.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditSurface, Database } from '../store/schema.ts';

@@ -1,4 +1,4 @@
-import type { AgentTables } from '../agent/agent-tables.ts';
+import type { AgentTables } from './agent-tables.ts';
 
 /**
  * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,

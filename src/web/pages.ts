@@ -1,6 +1,6 @@
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import type { ConnectionView } from '../connections/connection-view.ts';
-import type { AuthenticatedUser } from '../server/auth-types.ts';
+import type { AuthenticatedUser } from '../http/auth-types.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** Who the page is for (the header shows them and a Log out button). */

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { listConnections } from '../connections/connection-service.ts';
-import { authenticate } from '../server/auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
+import { authenticate } from '../http/auth-middleware.ts';
+import type { AppEnvironment, AuthenticatedUser } from '../http/auth-types.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { SafeHtml } from './html.ts';
 import { connectionsPage, loginPage } from './pages.ts';
 

@@ -5,7 +5,7 @@ import {
   escapeSoqlString,
   escapeSoslTerm,
   SOSL_RESERVED_CHARACTERS,
-} from '../../src/agent/escape.ts';
+} from '../../src/salesforce/query-syntax.ts';
 
 describe('escapeSoqlString', () => {
   it('escapes backslash first, then quotes and control escapes', () => {

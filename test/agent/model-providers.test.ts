@@ -7,8 +7,8 @@ import {
   resolveLanguageModel,
 } from '../../src/agent/model-providers.ts';
 import { AuditLog } from '../../src/audit/audit-log.ts';
-import { parseConfig } from '../../src/config.ts';
-import type { ServiceContext } from '../../src/server/context.ts';
+import { parseConfig } from '../../src/core/config.ts';
+import type { ServiceContext } from '../../src/platform/service-context.ts';
 import { generateKeyEntry, Keyring } from '../../src/vault/keyring.ts';
 import { TokenVault } from '../../src/vault/token-vault.ts';
 import { openTestStore, STORE_DIALECTS } from '../support/store.ts';

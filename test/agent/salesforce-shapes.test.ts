@@ -6,9 +6,9 @@ import {
   measureCompaction,
   summarizeDescribe,
 } from '../../src/agent/compact.ts';
-import { buildSearchSosl, SOSL_RESERVED_CHARACTERS } from '../../src/agent/escape.ts';
 import { guardReadOnlySoql, namesInSoql } from '../../src/agent/soql-guard.ts';
 import { classifySalesforceError } from '../../src/agent/tool-errors.ts';
+import { buildSearchSosl, SOSL_RESERVED_CHARACTERS } from '../../src/salesforce/query-syntax.ts';
 import { type ApiResult, startTestOrg, type TestOrg } from '../support/emulator.ts';
 
 /**

@@ -10,8 +10,8 @@ import type {
 import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import type { ModelOverride } from '../../src/agent/model-providers.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { parseConfig } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
 import type { ServiceSession } from '../support/connections.ts';

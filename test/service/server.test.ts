@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config.ts';
+import { ConfigError, parseConfig } from '../../src/core/config.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
 
 let test: TestService;

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { parseConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { parseConfig } from '../../src/core/config.ts';
+import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, type SalesforceSettings, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
 

@@ -1,9 +1,5 @@
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { badRequest } from '../errors.ts';
-import { currentUser, requireAdmin, surfaceOf } from '../server/auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import {
   addGroupMember,
   createGroup,
@@ -15,10 +11,9 @@ import {
   removeGroupMember,
   renameGroup,
   setGroupMembers,
-} from './groups.ts';
-import { newPasswordSchema } from './passwords.ts';
-import { readJsonBody } from './request-body.ts';
-import { type Actor, toPublicUser } from './types.ts';
+} from '../../accounts/groups.ts';
+import { newPasswordSchema } from '../../accounts/passwords.ts';
+import { type Actor, toPublicUser } from '../../accounts/types.ts';
 import {
   createUser,
   emailSchema,
@@ -27,7 +22,12 @@ import {
   nameSchema,
   roleSchema,
   updateUser,
-} from './users.ts';
+} from '../../accounts/users.ts';
+import { badRequest } from '../../core/errors.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import { currentUser, requireAdmin, surfaceOf } from '../auth-middleware.ts';
+import type { AppEnvironment, AuthenticatedUser } from '../auth-types.ts';
+import { readJsonBody } from '../request-body.ts';
 
 const idSchema = z.string().min(1).max(64);
 

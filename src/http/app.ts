@@ -2,16 +2,16 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
-import { accountRoutes } from '../accounts/routes.ts';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
-import { mountAgentApi } from '../agent/routes.ts';
-import { auditRoutes } from '../audit/routes.ts';
-import { connectionRoutes } from '../connections/routes.ts';
-import { ServiceError } from '../errors.ts';
-import { meetingRoutes } from '../meetings/routes.ts';
+import { ServiceError } from '../core/errors.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import { webRoutes } from '../web/routes.ts';
+import { accountRoutes } from './accounts/account-routes.ts';
+import { mountAgentApi } from './agent-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { authenticate } from './auth-middleware.ts';
-import type { ServiceContext } from './context.ts';
+import { connectionRoutes } from './connection-routes.ts';
+import { meetingRoutes } from './meeting-routes.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
 export const MAX_BODY_BYTES = 256 * 1024;

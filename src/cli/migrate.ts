@@ -1,6 +1,6 @@
-import { loadConfig } from '../src/config.ts';
-import { openConfiguredStore } from '../src/main.ts';
-import { migrate } from '../src/store/database.ts';
+import { loadConfig } from '../core/config.ts';
+import { openConfiguredStore } from '../main.ts';
+import { migrate } from '../store/database.ts';
 
 /** `forcefield migrate`: applies pending migrations to the configured database and exits. */
 export async function runMigrate(): Promise<void> {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { findUserByEmail } from '../src/accounts/users.ts';
-import { AuditLog } from '../src/audit/audit-log.ts';
-import { loadConfig } from '../src/config.ts';
-import { openConfiguredStore } from '../src/main.ts';
-import { parseMeetingImportFile } from '../src/meetings/meeting-format.ts';
-import { insertMeetings } from '../src/meetings/meeting-store.ts';
-import { migrate } from '../src/store/database.ts';
+import { findUserByEmail } from '../accounts/users.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { loadConfig } from '../core/config.ts';
+import { openConfiguredStore } from '../main.ts';
+import { parseMeetingImportFile } from '../meetings/meeting-format.ts';
+import { insertMeetings } from '../meetings/meeting-store.ts';
+import { migrate } from '../store/database.ts';
 
 export const MEETINGS_USAGE = `Usage: forcefield meetings import <file.json> [--as <email>]
 

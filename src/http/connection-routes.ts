@@ -1,9 +1,4 @@
 import { Hono } from 'hono';
-import { readJsonBody } from '../accounts/request-body.ts';
-import { ServiceError } from '../errors.ts';
-import { currentUser, requireUser } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import {
   checkConnection,
   disconnect,
@@ -11,13 +6,18 @@ import {
   listConnections,
   setShares,
   sharesSchema,
-} from './connection-service.ts';
+} from '../connections/connection-service.ts';
 import {
   callbackQuerySchema,
   completeConnection,
   startConnection,
   startConnectionSchema,
-} from './oauth-flow.ts';
+} from '../connections/oauth-flow.ts';
+import { ServiceError } from '../core/errors.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import { currentUser, requireUser } from './auth-middleware.ts';
+import type { AppEnvironment } from './auth-types.ts';
+import { readJsonBody } from './request-body.ts';
 
 /** Where the web app lists connections; the OAuth callback sends browsers back here. */
 export const CONNECTIONS_PAGE = '/connections';

@@ -1,7 +1,7 @@
 import type { ModelOverride } from '../agent/model-providers.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
+import type { Config } from '../core/config.ts';
+import type { Logger } from '../core/logger.ts';
 import type { SalesforceSettings } from '../main.ts';
 import type { SalesforceSessions } from '../salesforce/sessions.ts';
 import type { Store } from '../store/database.ts';

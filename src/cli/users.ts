@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
-import { newPasswordSchema } from '../src/accounts/passwords.ts';
-import type { AccountDependencies } from '../src/accounts/types.ts';
+import { newPasswordSchema } from '../accounts/passwords.ts';
+import type { AccountDependencies } from '../accounts/types.ts';
 import {
   createUser,
   emailSchema,
@@ -9,11 +9,11 @@ import {
   listUsers,
   nameSchema,
   updateUser,
-} from '../src/accounts/users.ts';
-import { AuditLog } from '../src/audit/audit-log.ts';
-import { loadConfig } from '../src/config.ts';
-import { openConfiguredStore } from '../src/main.ts';
-import { migrate } from '../src/store/database.ts';
+} from '../accounts/users.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { loadConfig } from '../core/config.ts';
+import { openConfiguredStore } from '../main.ts';
+import { migrate } from '../store/database.ts';
 
 export const USERS_USAGE = `Usage: forcefield users <command> [options]
 

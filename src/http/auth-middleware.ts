@@ -4,10 +4,10 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { resolveApiKey } from '../accounts/api-keys.ts';
 import { constantTimeEqual } from '../accounts/secrets.ts';
 import { resolveSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../accounts/sessions.ts';
-import { forbidden, ServiceError, unauthenticated } from '../errors.ts';
+import { forbidden, ServiceError, unauthenticated } from '../core/errors.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import type { AppEnvironment, AuthenticatedUser } from './auth-types.ts';
-import type { ServiceContext } from './context.ts';
 
 export const CSRF_HEADER = 'X-CSRF-Token';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

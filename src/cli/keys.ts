@@ -1,10 +1,10 @@
-import { AuditLog } from '../src/audit/audit-log.ts';
-import { loadConfig } from '../src/config.ts';
-import { openConfiguredStore } from '../src/main.ts';
-import { migrate } from '../src/store/database.ts';
-import { formatKeyList, generateKeyEntry, loadKeyring } from '../src/vault/keyring.ts';
-import { keyUsage, reencryptAll } from '../src/vault/reencrypt.ts';
-import { TokenVault } from '../src/vault/token-vault.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { loadConfig } from '../core/config.ts';
+import { openConfiguredStore } from '../main.ts';
+import { migrate } from '../store/database.ts';
+import { formatKeyList, generateKeyEntry, loadKeyring } from '../vault/keyring.ts';
+import { keyUsage, reencryptAll } from '../vault/reencrypt.ts';
+import { TokenVault } from '../vault/token-vault.ts';
 
 export const KEYS_USAGE = `Usage: forcefield keys <command>
 

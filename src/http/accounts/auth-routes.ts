@@ -1,7 +1,15 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { ServiceError } from '../errors.ts';
+import { logIn } from '../../accounts/login.ts';
+import { LoginThrottle } from '../../accounts/login-throttle.ts';
+import { MAX_PASSWORD_LENGTH, newPasswordSchema } from '../../accounts/passwords.ts';
+import { sha256Hex } from '../../accounts/secrets.ts';
+import { deleteSession, getSession, SESSION_COOKIE } from '../../accounts/sessions.ts';
+import { toPublicUser } from '../../accounts/types.ts';
+import { changeOwnPassword, getUserRow } from '../../accounts/users.ts';
+import { ServiceError } from '../../core/errors.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
 import {
   clientAddress,
   currentUser,
@@ -9,17 +17,9 @@ import {
   requireUser,
   sessionCookieOptions,
   surfaceOf,
-} from '../server/auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
-import { logIn } from './login.ts';
-import { LoginThrottle } from './login-throttle.ts';
-import { MAX_PASSWORD_LENGTH, newPasswordSchema } from './passwords.ts';
-import { readJsonBody } from './request-body.ts';
-import { sha256Hex } from './secrets.ts';
-import { deleteSession, getSession, SESSION_COOKIE } from './sessions.ts';
-import { toPublicUser } from './types.ts';
-import { changeOwnPassword, getUserRow } from './users.ts';
+} from '../auth-middleware.ts';
+import type { AppEnvironment, AuthenticatedUser } from '../auth-types.ts';
+import { readJsonBody } from '../request-body.ts';
 
 // Login checks only shape: a real email check would answer "invalid email" faster than scrypt.
 const loginSchema = z.strictObject({

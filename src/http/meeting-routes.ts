@@ -1,10 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { readJsonBody } from '../accounts/request-body.ts';
-import { currentUser, requireAdmin, requireUser, surfaceOf } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
-import { meetingSchema } from './meeting-format.ts';
+import { meetingSchema } from '../meetings/meeting-format.ts';
 import {
   deleteMeeting,
   insertMeetings,
@@ -12,10 +8,20 @@ import {
   meetingSharesSchema,
   meetingView,
   setMeetingShares,
-} from './meeting-store.ts';
-import { describeForm, noteFormatOf, searchRecords, setNoteFormat, suggestRecords } from './send-flow.ts';
-import { SEND_KINDS } from './send-form.ts';
-import { sendInputSchema, sendItem } from './send-service.ts';
+} from '../meetings/meeting-store.ts';
+import {
+  describeForm,
+  noteFormatOf,
+  searchRecords,
+  setNoteFormat,
+  suggestRecords,
+} from '../meetings/send-flow.ts';
+import { SEND_KINDS } from '../meetings/send-form.ts';
+import { sendInputSchema, sendItem } from '../meetings/send-service.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import { currentUser, requireAdmin, requireUser, surfaceOf } from './auth-middleware.ts';
+import type { AppEnvironment } from './auth-types.ts';
+import { readJsonBody } from './request-body.ts';
 
 const connectionQuery = z.object({ connectionId: z.string().min(1).max(64) });
 const formQuery = connectionQuery.extend({ kind: z.enum(SEND_KINDS) });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import type { AppEnvironment } from '../auth-types.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { apiKeyRoutes } from './api-key-routes.ts';
 import { authRoutes } from './auth-routes.ts';

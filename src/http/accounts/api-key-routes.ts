@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { currentUser, requireUser, surfaceOf } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
-import { apiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from './api-keys.ts';
-import { readJsonBody } from './request-body.ts';
+import { apiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import { currentUser, requireUser, surfaceOf } from '../auth-middleware.ts';
+import type { AppEnvironment } from '../auth-types.ts';
+import { readJsonBody } from '../request-body.ts';
 
 const newKeySchema = z.strictObject({ name: apiKeyNameSchema });
 

@@ -1,10 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { Hono as HonoApp } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { readJsonBody } from '../accounts/request-body.ts';
-import { currentUser, requireAdmin, requireUser, surfaceOf } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
 import {
   agentInputSchema,
   createAgent,
@@ -13,7 +9,7 @@ import {
   listAgents,
   toAgentView,
   updateAgent,
-} from './agent-store.ts';
+} from '../agent/agent-store.ts';
 import {
   AgentRuntime,
   createConversationSchema,
@@ -21,15 +17,19 @@ import {
   type Emit,
   sendMessageSchema,
   type TurnRunner,
-} from './chat-service.ts';
+} from '../agent/chat-service.ts';
 import {
   createModelProvider,
   createModelProviderSchema,
   deleteModelProvider,
   environmentProviders,
   listModelProviders,
-} from './model-providers.ts';
-import type { ChatEvent } from './tool-dispatch.ts';
+} from '../agent/model-providers.ts';
+import type { ChatEvent } from '../agent/tool-dispatch.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import { currentUser, requireAdmin, requireUser, surfaceOf } from './auth-middleware.ts';
+import type { AppEnvironment } from './auth-types.ts';
+import { readJsonBody } from './request-body.ts';
 
 /**
  * Mounts the agent connector's API:

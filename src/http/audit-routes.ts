@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
-import { requireAdmin } from '../server/auth-middleware.ts';
-import type { AppEnvironment } from '../server/auth-types.ts';
-import type { ServiceContext } from '../server/context.ts';
-import { auditQuerySchema } from './audit-log.ts';
+import { auditQuerySchema } from '../audit/audit-log.ts';
+import type { ServiceContext } from '../platform/service-context.ts';
+import { requireAdmin } from './auth-middleware.ts';
+import type { AppEnvironment } from './auth-types.ts';
 
 /**
  * Admin-only reading of the audit log: `GET /api/audit` (filters, newest first, cursor paging)

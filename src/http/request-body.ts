@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { ServiceError } from '../errors.ts';
+import { ServiceError } from '../core/errors.ts';
 
 /**
  * Reads and validates a JSON body: 415 unless it is sent as JSON, 400 for malformed JSON or a body
