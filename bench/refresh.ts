@@ -70,7 +70,7 @@ export async function runRefreshBenchmark(args: string[]): Promise<void> {
       .selectAll()
       .where('role', '=', 'member')
       .executeTakeFirstOrThrow();
-    const user = { ...userRow, method: 'session' as const, sessionId: null };
+    const user = { ...userRow, surface: 'web' as const, sessionId: null };
     // A personal connection made directly from emulator-issued tokens: the OAuth flow is not what is measured.
     const salesforceUserId = emulator.org.userIdByUsername('bob@acme.demo')!;
     const refresh = emulator.org.tokens.issueRefreshToken(salesforceUserId, DEMO_APP.clientId, SCOPES);

@@ -12,25 +12,13 @@ import { seedDemoMeetings } from './meetings/demo-meetings.ts';
 import { stopMeetingRuntime } from './meetings/meeting-runtime.ts';
 import { resolveUnfinishedSends } from './meetings/send-service.ts';
 import type { ServiceContext } from './platform/service-context.ts';
+import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
 import { migrate, openStore, type Store } from './store/database.ts';
 import { loadKeyring } from './vault/keyring.ts';
 import { TokenVault } from './vault/token-vault.ts';
 
-/** Where the service's Salesforce connected app lives: a real org's login host, or the emulator. */
-export interface SalesforceSettings {
-  loginUrl: string;
-  clientId: string;
-  clientSecret: string;
-  /** Where Salesforce sends people back; empty means `{public URL}${OAUTH_CALLBACK_PATH}`. */
-  callbackUrl: string;
-  apiVersion: string;
-  scopes: string[];
-  /** True when the login URL is the embedded emulator (demo mode). */
-  embedded: boolean;
-}
-
-export const OAUTH_CALLBACK_PATH = '/api/connections/oauth/callback';
+export type { SalesforceSettings };
 
 export interface ServiceOptions {
   config: Config;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { AuditActor } from '../core/actor.ts';
 import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { ApiKeysTable, Role, UsersTable } from '../store/schema.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
-import { type AccountDependencies, type Actor, auditSuccess } from './types.ts';
+import { type AccountDependencies, auditSuccess } from './types.ts';
 
 export const API_KEY_PREFIX = 'ff_';
 /** `ff_` and the base64url of 32 random bytes (43 characters). */
@@ -43,7 +44,7 @@ export async function createApiKey(
   dependencies: AccountDependencies,
   userId: string,
   name: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<ApiKeySummary & { key: string }> {
   const { store, audit, now } = dependencies;
   const key = API_KEY_PREFIX + randomToken(32);
@@ -85,7 +86,7 @@ export async function revokeApiKey(
   dependencies: AccountDependencies,
   keyId: string,
   requester: { id: string; role: Role },
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<void> {
   const { store, audit, now } = dependencies;
   const row = await store.db

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import type { AuditActor } from '../core/actor.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import { type AccountDependencies, type Actor, auditSuccess, isUniqueViolation } from './types.ts';
+import { type AccountDependencies, auditSuccess, isUniqueViolation } from './types.ts';
 
 export const groupNameSchema = z
   .string()
@@ -63,7 +64,7 @@ async function writeName(name: string, write: () => Promise<unknown>): Promise<v
 export async function createGroup(
   dependencies: AccountDependencies,
   name: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<Group> {
   const { store, audit, now } = dependencies;
   const at = now();
@@ -77,7 +78,7 @@ export async function renameGroup(
   dependencies: AccountDependencies,
   groupId: string,
   name: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<Group> {
   const { store, audit } = dependencies;
   const current = await getGroup(store, groupId);
@@ -92,7 +93,7 @@ export async function renameGroup(
 export async function deleteGroup(
   dependencies: AccountDependencies,
   groupId: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<void> {
   const { store, audit } = dependencies;
   const current = await getGroup(store, groupId);
@@ -117,7 +118,7 @@ export async function setGroupMembers(
   dependencies: AccountDependencies,
   groupId: string,
   userIds: string[],
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<Group> {
   const { store, audit } = dependencies;
   await getGroup(store, groupId);
@@ -141,7 +142,7 @@ export async function addGroupMember(
   dependencies: AccountDependencies,
   groupId: string,
   userId: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<Group> {
   const { store, audit } = dependencies;
   const group = await getGroup(store, groupId);
@@ -160,7 +161,7 @@ export async function removeGroupMember(
   dependencies: AccountDependencies,
   groupId: string,
   userId: string,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<Group> {
   const { store, audit } = dependencies;
   const group = await getGroup(store, groupId);

@@ -1,20 +1,15 @@
 import type { AuditEventInput } from '../audit/audit-log.ts';
+import type { AuditActor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface, Role, UsersTable } from '../store/schema.ts';
 
 /** What account operations need; the CLI builds one without the HTTP server's other parts. */
 export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'>;
 
-/** Who is doing something, for the audit log. A null user is the system or the operator's CLI. */
-export interface Actor {
-  userId: string | null;
-  surface: AuditSurface;
-}
-
 /** Audits a successful account change made by `actor`. */
 export async function auditSuccess(
   audit: AccountDependencies['audit'],
-  actor: Actor,
+  actor: AuditActor,
   action: string,
   detail: AuditEventInput['detail'],
 ): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditActor } from '../core/actor.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
@@ -6,7 +7,6 @@ import type { Role, UsersTable } from '../store/schema.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import {
   type AccountDependencies,
-  type Actor,
   auditSuccess,
   isUniqueViolation,
   type PublicUser,
@@ -43,7 +43,7 @@ export interface NewUser {
 export async function createUser(
   dependencies: AccountDependencies,
   input: NewUser,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<PublicUser> {
   const { store, audit, now } = dependencies;
   const email = normalizeEmail(input.email);
@@ -115,7 +115,7 @@ export async function updateUser(
   dependencies: AccountDependencies,
   userId: string,
   changes: UserChanges,
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<PublicUser> {
   const { store, audit, now } = dependencies;
   const current = await getUserRow(store, userId);
@@ -177,7 +177,7 @@ export async function changeOwnPassword(
   dependencies: AccountDependencies,
   userId: string,
   change: { currentPassword: string; newPassword: string; keepSessionId: string | null },
-  actor: Actor,
+  actor: AuditActor,
 ): Promise<boolean> {
   const { store, audit } = dependencies;
   const current = await getUserRow(store, userId);

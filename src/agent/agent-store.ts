@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { findUsableConnection } from '../connections/access.ts';
+import type { Actor } from '../core/actor.ts';
 import { badRequest, notFound, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AgentsTable } from '../store/agent-tables.ts';
 import type { AuditSurface } from '../store/schema.ts';
@@ -83,7 +83,7 @@ export async function listAgents(service: ServiceContext): Promise<AgentView[]> 
 /** The settings must point at things that exist: an organization connection, a provider of the right kind. */
 async function checkReferences(
   service: ServiceContext,
-  admin: AuthenticatedUser,
+  admin: Actor,
   input: z.output<typeof agentInputSchema>,
 ): Promise<void> {
   if (input.connector.connectionMethod === 'shared') {
@@ -125,7 +125,7 @@ function agentColumns(input: z.output<typeof agentInputSchema>) {
 
 export async function createAgent(
   service: ServiceContext,
-  admin: AuthenticatedUser,
+  admin: Actor,
   surface: AuditSurface,
   input: z.output<typeof agentInputSchema>,
 ): Promise<AgentView> {
@@ -146,7 +146,7 @@ export async function createAgent(
 
 export async function updateAgent(
   service: ServiceContext,
-  admin: AuthenticatedUser,
+  admin: Actor,
   surface: AuditSurface,
   id: string,
   input: z.output<typeof agentInputSchema>,
@@ -165,7 +165,7 @@ export async function updateAgent(
 
 export async function deleteAgent(
   service: ServiceContext,
-  admin: AuthenticatedUser,
+  admin: Actor,
   surface: AuditSurface,
   id: string,
 ): Promise<void> {
@@ -182,7 +182,7 @@ export async function deleteAgent(
 
 async function auditAgent(
   service: ServiceContext,
-  admin: AuthenticatedUser,
+  admin: Actor,
   surface: AuditSurface,
   action: string,
   agentId: string,

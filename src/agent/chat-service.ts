@@ -9,9 +9,9 @@ import {
 } from 'ai';
 import { z } from 'zod';
 import { findUsableConnection } from '../connections/access.ts';
+import type { Actor } from '../core/actor.ts';
 import { notFound, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import type {
@@ -115,7 +115,7 @@ const SYSTEM_GUIDANCE = [
 ].join('\n');
 
 interface Turn {
-  user: AuthenticatedUser;
+  user: Actor;
   conversation: ConversationsTable;
   agent: Agent;
   connectionId: string;
@@ -154,7 +154,7 @@ export class AgentRuntime {
 
   // ------------------------------------------------------------------ conversations
 
-  async createConversation(user: AuthenticatedUser, input: z.infer<typeof createConversationSchema>) {
+  async createConversation(user: Actor, input: z.infer<typeof createConversationSchema>) {
     const agent = await findAgent(this.#service, input.agentId);
     await this.#checkSharedAccess(user, agent);
     const now = this.#service.now();
@@ -174,7 +174,7 @@ export class AgentRuntime {
     return conversationView(row);
   }
 
-  async listConversations(user: AuthenticatedUser) {
+  async listConversations(user: Actor) {
     const rows = await this.#service.store.db
       .selectFrom('conversations')
       .selectAll()
@@ -184,7 +184,7 @@ export class AgentRuntime {
     return rows.map(conversationView);
   }
 
-  async getConversation(user: AuthenticatedUser, conversationId: string) {
+  async getConversation(user: Actor, conversationId: string) {
     const conversation = await this.#ownConversation(user, conversationId);
     const rows = await this.#messages(conversationId);
     const state = this.memory.get(conversationId);
@@ -211,7 +211,7 @@ export class AgentRuntime {
     };
   }
 
-  async deleteConversation(user: AuthenticatedUser, conversationId: string): Promise<void> {
+  async deleteConversation(user: Actor, conversationId: string): Promise<void> {
     await this.#ownConversation(user, conversationId);
     const { db } = this.#service.store;
     await db.deleteFrom('agent_approvals').where('conversation_id', '=', conversationId).execute();
@@ -221,7 +221,7 @@ export class AgentRuntime {
   }
 
   /** A step's live details (input and result), or 410 once they left memory. */
-  async getStep(user: AuthenticatedUser, conversationId: string, stepId: string) {
+  async getStep(user: Actor, conversationId: string, stepId: string) {
     await this.#ownConversation(user, conversationId);
     const live = this.memory.get(conversationId)?.steps.get(stepId);
     if (!live) {
@@ -237,7 +237,7 @@ export class AgentRuntime {
   // ------------------------------------------------------------------ turns
 
   /** Checks everything that can be refused up front, then answers the runner that streams the turn. */
-  async beginMessage(user: AuthenticatedUser, conversationId: string, text: string): Promise<TurnRunner> {
+  async beginMessage(user: Actor, conversationId: string, text: string): Promise<TurnRunner> {
     const conversation = await this.#ownConversation(user, conversationId);
     const agent = await findAgent(this.#service, conversation.agent_id);
     await this.#checkSharedAccess(user, agent);
@@ -260,7 +260,7 @@ export class AgentRuntime {
   }
 
   /** Answers again the last message, e.g. after the person connected Salesforce. */
-  async beginResume(user: AuthenticatedUser, conversationId: string): Promise<TurnRunner> {
+  async beginResume(user: Actor, conversationId: string): Promise<TurnRunner> {
     const conversation = await this.#ownConversation(user, conversationId);
     const agent = await findAgent(this.#service, conversation.agent_id);
     await this.#checkSharedAccess(user, agent);
@@ -291,7 +291,7 @@ export class AgentRuntime {
   }
 
   async #startTurn(
-    user: AuthenticatedUser,
+    user: Actor,
     conversation: ConversationsTable,
     agent: Agent,
     userMessageId: string,
@@ -337,7 +337,7 @@ export class AgentRuntime {
 
   /** Checks and records a decision; the runner then executes (once) or tells the model, and continues. */
   async beginDecision(
-    user: AuthenticatedUser,
+    user: Actor,
     conversationId: string,
     approvalId: string,
     input: z.infer<typeof decisionSchema>,
@@ -752,7 +752,7 @@ export class AgentRuntime {
    * memory, when current, only adds what to tell the model.
    */
   async #settleExpiredApprovals(
-    user: AuthenticatedUser,
+    user: Actor,
     agent: Agent,
     conversationId: string,
     state: ConversationState | undefined,
@@ -822,7 +822,7 @@ export class AgentRuntime {
 
   // ------------------------------------------------------------------ connections
 
-  async #checkSharedAccess(user: AuthenticatedUser, agent: Agent): Promise<void> {
+  async #checkSharedAccess(user: Actor, agent: Agent): Promise<void> {
     if (agent.connector.connectionMethod !== 'shared') return;
     try {
       await findUsableConnection(this.#service.store, user, agent.connector.sharedConnectionId ?? '');
@@ -846,7 +846,7 @@ export class AgentRuntime {
   }
 
   async #connectionFor(
-    user: AuthenticatedUser,
+    user: Actor,
     agent: Agent,
   ): Promise<{ kind: 'ok'; connectionId: string } | { kind: 'connect'; reason: ConnectPrompt['reason'] }> {
     if (agent.connector.connectionMethod === 'shared') {
@@ -922,7 +922,7 @@ export class AgentRuntime {
     }
   }
 
-  async #ownConversation(user: AuthenticatedUser, conversationId: string): Promise<ConversationsTable> {
+  async #ownConversation(user: Actor, conversationId: string): Promise<ConversationsTable> {
     const row = await this.#service.store.db
       .selectFrom('conversations')
       .selectAll()

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { principalsOf } from '../accounts/principals.ts';
+import type { Actor } from '../core/actor.ts';
 import { notFound } from '../core/errors.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { Store } from '../store/database.ts';
 import type { ConnectionsTable } from '../store/schema.ts';
 
@@ -16,7 +16,7 @@ export const TEAM_PRINCIPAL = '*';
  * - an organization connection: every admin, and the users, groups or whole team it is shared with.
  * Disconnected (revoked) connections are used by nobody.
  */
-export async function usableConnections(store: Store, user: Pick<AuthenticatedUser, 'id' | 'role'>) {
+export async function usableConnections(store: Store, user: Pick<Actor, 'id' | 'role'>) {
   const { groupIds } = await principalsOf(store, user.id);
   return store.db
     .selectFrom('connections')
@@ -50,7 +50,7 @@ export async function usableConnections(store: Store, user: Pick<AuthenticatedUs
  */
 export async function findUsableConnection(
   store: Store,
-  user: Pick<AuthenticatedUser, 'id' | 'role'>,
+  user: Pick<Actor, 'id' | 'role'>,
   connectionId: string,
 ): Promise<ConnectionRow> {
   const row = await (await usableConnections(store, user))
@@ -61,7 +61,7 @@ export async function findUsableConnection(
 }
 
 /** Who may share or disconnect a connection: its owner; for organization connections, admins too. */
-export function canManage(row: ConnectionRow, user: Pick<AuthenticatedUser, 'id' | 'role'>): boolean {
+export function canManage(row: ConnectionRow, user: Pick<Actor, 'id' | 'role'>): boolean {
   if (row.created_by === user.id) return true;
   return row.kind === 'organization' && user.role === 'admin';
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import type { Actor } from '../core/actor.ts';
 import { badRequest, forbidden } from '../core/errors.ts';
-import { surfaceOf } from '../http/auth-middleware.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import { SalesforceConnectionError } from '../salesforce/errors.ts';
@@ -40,21 +39,14 @@ async function sharesOf(service: ServiceContext, connectionId: string): Promise<
   };
 }
 
-async function viewOf(
-  service: ServiceContext,
-  row: ConnectionRow,
-  user: AuthenticatedUser,
-): Promise<ConnectionView> {
+async function viewOf(service: ServiceContext, row: ConnectionRow, user: Actor): Promise<ConnectionView> {
   const shares =
     row.kind === 'organization' && canManage(row, user) ? await sharesOf(service, row.id) : undefined;
   return toConnectionView(row, user, shares);
 }
 
 /** The connections the user may use, newest first. */
-export async function listConnections(
-  service: ServiceContext,
-  user: AuthenticatedUser,
-): Promise<ConnectionView[]> {
+export async function listConnections(service: ServiceContext, user: Actor): Promise<ConnectionView[]> {
   const rows = await (await usableConnections(service.store, user))
     .orderBy('connections.id', 'desc')
     .execute();
@@ -63,7 +55,7 @@ export async function listConnections(
 
 export async function getConnection(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
 ): Promise<ConnectionView> {
   return viewOf(service, await findUsableConnection(service.store, user, connectionId), user);
@@ -71,7 +63,7 @@ export async function getConnection(
 
 async function manageableConnection(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
 ): Promise<ConnectionRow> {
   const row = await findUsableConnection(service.store, user, connectionId);
@@ -86,7 +78,7 @@ async function manageableConnection(
  */
 export async function setShares(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
   input: SharesInput,
 ): Promise<ConnectionView> {
@@ -122,7 +114,7 @@ export async function setShares(
   await service.audit.record({
     actorUserId: user.id,
     connectionId,
-    surface: surfaceOf(user),
+    surface: user.surface,
     action: 'connection.shared',
     outcome: 'success',
     detail: { users: users.length, groups: groups.length, team: input.team },
@@ -142,9 +134,9 @@ export interface DisconnectResult {
  */
 export async function disconnect(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
-  surface: AuditSurface = surfaceOf(user),
+  surface: AuditSurface = user.surface,
 ): Promise<DisconnectResult> {
   const row = await manageableConnection(service, user, connectionId);
   const stored = row.refresh_token ?? row.access_token;
@@ -216,11 +208,11 @@ function hintOf(error: unknown): string {
  */
 export async function checkConnection(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
 ): Promise<ConnectionCheck> {
   const row = await findUsableConnection(service.store, user, connectionId);
-  const surface = surfaceOf(user);
+  const surface = user.surface;
   const result: ConnectionCheck = {
     identity: { ok: false, hint: '' },
     api: { ok: false, hint: '' },

@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { Actor } from '../core/actor.ts';
 import type { ConnectionKind, ConnectionStatus } from '../store/schema.ts';
 import { type ConnectionRow, canManage } from './access.ts';
 
@@ -47,7 +47,7 @@ export function parseScopes(text: string): string[] {
 
 export function toConnectionView(
   row: ConnectionRow,
-  user: Pick<AuthenticatedUser, 'id' | 'role'>,
+  user: Pick<Actor, 'id' | 'role'>,
   shares?: ConnectionShares,
 ): ConnectionView {
   const manage = canManage(row, user);

@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { Actor } from '../core/actor.ts';
 import { badRequest, forbidden, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { surfaceOf } from '../http/auth-middleware.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { OAuthTokenError, SalesforceUnreachableError } from '../salesforce/errors.ts';
 import { resolveLoginHost } from '../salesforce/login-hosts.ts';
@@ -57,7 +56,7 @@ const START_AGAIN = 'Start connecting again from the Connections page.';
  */
 export async function startConnection(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   input: StartConnectionInput,
 ): Promise<{ authorizationUrl: string }> {
   if (input.kind === 'organization' && user.role !== 'admin') {
@@ -151,11 +150,7 @@ export function callbackErrorFor(error: string, description: string | undefined)
 }
 
 /** Reads the state row, checks it belongs to this user and session, and spends it (once). */
-async function consumeState(
-  service: ServiceContext,
-  user: AuthenticatedUser,
-  state: string,
-): Promise<OAuthStatesTable> {
+async function consumeState(service: ServiceContext, user: Actor, state: string): Promise<OAuthStatesTable> {
   const stateHash = hashState(state);
   const row = await service.store.db
     .selectFrom('oauth_states')
@@ -227,10 +222,10 @@ function tokenExchangeError(error: unknown): ServiceError {
  */
 export async function completeConnection(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   query: CallbackQuery,
 ): Promise<{ connectionId: string; reconnected: boolean }> {
-  const surface = surfaceOf(user);
+  const surface = user.surface;
   const fail = async (error: ServiceError, detail: Record<string, string> = {}) => {
     await service.audit.record({
       actorUserId: user.id,

@@ -27,7 +27,7 @@ import {
 } from '../agent/model-providers.ts';
 import type { ChatEvent } from '../agent/tool-dispatch.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { currentUser, requireAdmin, requireUser, surfaceOf } from './auth-middleware.ts';
+import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { readJsonBody } from './request-body.ts';
 
@@ -60,18 +60,18 @@ function agentRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
   routes.post('/', requireAdmin, async (context) => {
     const input = await readJsonBody(context, agentInputSchema);
     const user = currentUser(context);
-    return context.json({ agent: await createAgent(service, user, surfaceOf(user), input) }, 201);
+    return context.json({ agent: await createAgent(service, user, user.surface, input) }, 201);
   });
   routes.put('/:id', requireAdmin, async (context) => {
     const input = await readJsonBody(context, agentInputSchema);
     const user = currentUser(context);
     return context.json({
-      agent: await updateAgent(service, user, surfaceOf(user), context.req.param('id'), input),
+      agent: await updateAgent(service, user, user.surface, context.req.param('id'), input),
     });
   });
   routes.delete('/:id', requireAdmin, async (context) => {
     const user = currentUser(context);
-    await deleteAgent(service, user, surfaceOf(user), context.req.param('id'));
+    await deleteAgent(service, user, user.surface, context.req.param('id'));
     return context.body(null, 204);
   });
   return routes;
@@ -90,17 +90,13 @@ function modelProviderRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
     const input = await readJsonBody(context, createModelProviderSchema);
     const user = currentUser(context);
     return context.json(
-      { provider: await createModelProvider(service, { userId: user.id, surface: surfaceOf(user) }, input) },
+      { provider: await createModelProvider(service, { userId: user.id, surface: user.surface }, input) },
       201,
     );
   });
   routes.delete('/:id', async (context) => {
     const user = currentUser(context);
-    await deleteModelProvider(
-      service,
-      { userId: user.id, surface: surfaceOf(user) },
-      context.req.param('id'),
-    );
+    await deleteModelProvider(service, { userId: user.id, surface: user.surface }, context.req.param('id'));
     return context.body(null, 204);
   });
   return routes;

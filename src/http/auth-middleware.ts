@@ -4,10 +4,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { resolveApiKey } from '../accounts/api-keys.ts';
 import { constantTimeEqual } from '../accounts/secrets.ts';
 import { resolveSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../accounts/sessions.ts';
+import type { Actor } from '../core/actor.ts';
 import { forbidden, ServiceError, unauthenticated } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
-import type { AppEnvironment, AuthenticatedUser } from './auth-types.ts';
+import type { AppEnvironment } from './auth-types.ts';
 
 export const CSRF_HEADER = 'X-CSRF-Token';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -63,14 +64,9 @@ export function clientAddress(service: ServiceContext, context: Context): string
   }
 }
 
-/** The audit surface of a request: cookie sessions are the web UI, API keys the API. */
-export function surfaceOf(user: AuthenticatedUser): AuditSurface {
-  return user.method === 'api-key' ? 'api' : 'web';
-}
-
 /** The signed-in user, or a 401 when the request carries no valid credentials. */
-export function currentUser(context: Context<AppEnvironment>): AuthenticatedUser {
-  const user = context.get('user') as AuthenticatedUser | undefined;
+export function currentUser(context: Context<AppEnvironment>): Actor {
+  const user = context.get('user') as Actor | undefined;
   if (!user) throw unauthenticated();
   return user;
 }
@@ -93,7 +89,7 @@ export function authenticate(service: ServiceContext): MiddlewareHandler<AppEnvi
         email: resolved.user.email,
         name: resolved.user.name,
         role: resolved.user.role,
-        method: 'api-key',
+        surface: 'api',
         sessionId: null,
       });
       return next();
@@ -125,7 +121,7 @@ export function authenticate(service: ServiceContext): MiddlewareHandler<AppEnvi
       email: resolved.user.email,
       name: resolved.user.name,
       role: resolved.user.role,
-      method: 'session',
+      surface: 'web',
       sessionId: resolved.session.id,
     });
     return next();

@@ -1,20 +1,8 @@
-import type { Role } from '../store/schema.ts';
+import type { Actor } from '../core/actor.ts';
 
-/** The person behind a request, as the authentication middleware resolves it. */
-export interface AuthenticatedUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  /** How the request proved who it is: a browser session cookie or a personal API key. */
-  method: 'session' | 'api-key';
-  /** The session id (hashed token) for cookie sessions; binds OAuth `state` to the session. */
-  sessionId: string | null;
-}
-
-/** Hono variables set by the middleware (`context.get('user')`). */
+/** Hono variables set by the middleware (`context.get('user')`): the person behind the request. */
 export interface AppVariables {
-  user: AuthenticatedUser;
+  user: Actor;
 }
 
 export interface AppEnvironment {

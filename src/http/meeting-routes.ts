@@ -19,7 +19,7 @@ import {
 import { SEND_KINDS } from '../meetings/send-form.ts';
 import { sendInputSchema, sendItem } from '../meetings/send-service.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { currentUser, requireAdmin, requireUser, surfaceOf } from './auth-middleware.ts';
+import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { readJsonBody } from './request-body.ts';
 
@@ -54,7 +54,7 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
     });
     await service.audit.record({
       actorUserId: user.id,
-      surface: surfaceOf(user),
+      surface: user.surface,
       action: 'meeting.created',
       outcome: 'success',
       detail: { meetingId: id, items: meeting.items.length, participants: meeting.participants.length },
@@ -72,7 +72,7 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
     await setNoteFormat(service, input.noteFormat);
     await service.audit.record({
       actorUserId: user.id,
-      surface: surfaceOf(user),
+      surface: user.surface,
       action: 'meetings.settings_changed',
       outcome: 'success',
       detail: { noteFormat: input.noteFormat },
@@ -92,7 +92,7 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
     await deleteMeeting(service.store, user, id);
     await service.audit.record({
       actorUserId: user.id,
-      surface: surfaceOf(user),
+      surface: user.surface,
       action: 'meeting.deleted',
       outcome: 'success',
       detail: { meetingId: id },
@@ -107,7 +107,7 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
     await setMeetingShares(service.store, user, id, input, service.now());
     await service.audit.record({
       actorUserId: user.id,
-      surface: surfaceOf(user),
+      surface: user.surface,
       action: 'meeting.shared',
       outcome: 'success',
       detail: { meetingId: id, shares: input.shares.length },

@@ -5,14 +5,14 @@
  */
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import type { Actor } from '../core/actor.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { Store } from '../store/database.ts';
 import type { MeetingSendsTable, MeetingsTable } from '../store/schema.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
 
-export type MeetingViewer = Pick<AuthenticatedUser, 'id' | 'email' | 'role'>;
+export type MeetingViewer = Pick<Actor, 'id' | 'email' | 'role'>;
 
 export interface StoredMeeting {
   id: string;

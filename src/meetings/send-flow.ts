@@ -6,9 +6,8 @@
  * limited profile) do they fetch what the profile can read and ask again (cost in the README).
  */
 import { findUsableConnection } from '../connections/access.ts';
+import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
-import { surfaceOf } from '../http/auth-middleware.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { SalesforceApiError } from '../salesforce/errors.ts';
 import { SalesforceClient } from '../salesforce/salesforce-client.ts';
@@ -92,7 +91,7 @@ export interface ConnectedClient {
 /** The user's Salesforce client for a connection they may use (404 otherwise), and its metadata scope. */
 export async function connectedClient(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
 ): Promise<ConnectedClient> {
   // As salesforceClientFor does, but the access check's row also gives the metadata scope, which
@@ -105,7 +104,7 @@ export async function connectedClient(
     tokens,
     sessions: service.salesforceSessions,
     audit: service.audit,
-    trigger: { actorUserId: user.id, surface: surfaceOf(user) },
+    trigger: { actorUserId: user.id, surface: user.surface },
   });
   return {
     client,
@@ -117,7 +116,7 @@ export async function connectedClient(
 
 export async function describeForm(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   input: { meetingId: string; itemId: string; kind: SendKind; connectionId: string },
 ): Promise<SendForm> {
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
@@ -153,7 +152,7 @@ export interface RecordSearchAnswer {
 
 export async function searchRecords(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   input: { meetingId: string; connectionId: string; term: string },
 ): Promise<RecordSearchAnswer> {
   await findVisibleMeeting(service.store, user, input.meetingId);
@@ -195,7 +194,7 @@ function isAccessRefusal(error: unknown): boolean {
 
 export async function suggestRecords(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   input: { meetingId: string; connectionId: string },
 ): Promise<{ suggestions: Suggestion[]; problems: SuggestionProblem[] }> {
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);

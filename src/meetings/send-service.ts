@@ -23,10 +23,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { isUniqueViolation } from '../accounts/types.ts';
+import type { Actor } from '../core/actor.ts';
 import { conflict, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { surfaceOf } from '../http/auth-middleware.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { SalesforceApiError, SalesforceConnectionError } from '../salesforce/errors.ts';
 import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
@@ -306,7 +305,7 @@ function recordUrl(instanceUrl: string, row: Pick<SendRow, 'object_type'>, id: s
  */
 export async function sendItem(
   service: ServiceContext,
-  user: AuthenticatedUser,
+  user: Actor,
   meetingId: string,
   itemId: string,
   input: SendInput,
@@ -315,7 +314,7 @@ export async function sendItem(
   const runtime = meetingRuntimeOf(service);
   const actor: Audit = {
     actorUserId: user.id,
-    surface: surfaceOf(user),
+    surface: user.surface,
     sender: { name: user.name, email: user.email },
   };
   // Independent reads, run together (on PostgreSQL they overlap); the meeting's answer goes first.
@@ -936,7 +935,7 @@ export async function resolveInBackground(
           email: user.email,
           name: user.name,
           role: user.role,
-          method: 'session',
+          surface: 'system',
           sessionId: null,
         },
         row.connection_id,

@@ -2,7 +2,7 @@ import type { ModelOverride } from '../agent/model-providers.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
-import type { SalesforceSettings } from '../main.ts';
+import type { SalesforceSettings } from '../salesforce/salesforce-settings.ts';
 import type { SalesforceSessions } from '../salesforce/sessions.ts';
 import type { Store } from '../store/database.ts';
 import type { TokenVault } from '../vault/token-vault.ts';

@@ -1,6 +1,5 @@
 import { findUsableConnection } from '../connections/access.ts';
-import { surfaceOf } from '../http/auth-middleware.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { Actor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { SalesforceClient } from './salesforce-client.ts';
@@ -11,9 +10,9 @@ import { SalesforceClient } from './salesforce-client.ts';
  */
 export async function salesforceClientFor(
   service: Pick<ServiceContext, 'store' | 'audit' | 'salesforce' | 'salesforceSessions'>,
-  user: AuthenticatedUser,
+  user: Actor,
   connectionId: string,
-  surface: AuditSurface = surfaceOf(user),
+  surface: AuditSurface = user.surface,
 ): Promise<SalesforceClient> {
   const connection = await findUsableConnection(service.store, user, connectionId);
   const tokens = await service.salesforceSessions.currentTokens(connection.id);

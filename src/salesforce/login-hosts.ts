@@ -1,5 +1,5 @@
 import { badRequest } from '../core/errors.ts';
-import type { SalesforceSettings } from '../main.ts';
+import type { SalesforceSettings } from './salesforce-settings.ts';
 
 export type LoginHostChoice = 'production' | 'sandbox' | 'custom';
 

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { SalesforceSettings } from '../main.ts';
 import { OAuthTokenError, SalesforceUnreachableError } from './errors.ts';
+import type { SalesforceSettings } from './salesforce-settings.ts';
 
 /**
  * Salesforce's OAuth endpoints over plain fetch: authorize URL, code exchange, refresh, revoke and

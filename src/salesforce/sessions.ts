@@ -1,12 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../core/logger.ts';
-import type { SalesforceSettings } from '../main.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditSurface, Database } from '../store/schema.ts';
 import { connectionTokenContext, type TokenVault } from '../vault/token-vault.ts';
 import { OAuthTokenError, SalesforceConnectionError, SalesforceUnreachableError } from './errors.ts';
 import { type Fetch, refreshAccessToken } from './oauth.ts';
+import type { SalesforceSettings } from './salesforce-settings.ts';
 
 /** The tokens a client uses, and the version they had when read (refreshes compare against it). */
 export interface SessionTokens {

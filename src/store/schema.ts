@@ -1,3 +1,7 @@
+import type { AuditSurface, Role } from '../core/actor.ts';
+
+export type { AuditSurface, Role };
+
 import type { AgentTables } from './agent-tables.ts';
 
 /**
@@ -5,11 +9,9 @@ import type { AgentTables } from './agent-tables.ts';
  * time-prefixed), timestamps are ISO-8601 UTC text, booleans are integers (0/1), lists are JSON text.
  */
 
-export type Role = 'member' | 'admin';
 export type ConnectionKind = 'personal' | 'organization';
 export type ConnectionStatus = 'active' | 'needs_reconnect' | 'revoked';
 export type PrincipalType = 'user' | 'group' | 'team';
-export type AuditSurface = 'web' | 'api' | 'cli' | 'agent' | 'mcp' | 'system';
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 export interface UsersTable {

@@ -1,10 +1,10 @@
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import type { ConnectionView } from '../connections/connection-view.ts';
-import type { AuthenticatedUser } from '../http/auth-types.ts';
+import type { Actor } from '../core/actor.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** Who the page is for (the header shows them and a Log out button). */
-type PageUser = Pick<AuthenticatedUser, 'name' | 'email' | 'role'>;
+type PageUser = Pick<Actor, 'name' | 'email' | 'role'>;
 
 function layout(options: { title: string; page: string; user?: PageUser; body: SafeHtml }): SafeHtml {
   const { user } = options;

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { listConnections } from '../connections/connection-service.ts';
+import type { Actor } from '../core/actor.ts';
 import { authenticate } from '../http/auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../http/auth-types.ts';
+import type { AppEnvironment } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { SafeHtml } from './html.ts';
 import { connectionsPage, loginPage } from './pages.ts';
@@ -53,9 +54,9 @@ const securityHeaders: MiddlewareHandler = async (context, next) => {
 };
 
 /** Only browser sessions use the pages: their writes need the session's CSRF token. */
-function sessionUser(context: { get(key: 'user'): AuthenticatedUser | undefined }) {
+function sessionUser(context: { get(key: 'user'): Actor | undefined }) {
   const user = context.get('user');
-  return user?.method === 'session' ? user : undefined;
+  return user?.surface === 'web' ? user : undefined;
 }
 
 function page(body: SafeHtml): Response {

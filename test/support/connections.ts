@@ -112,7 +112,7 @@ export async function serviceUser(service: RunningService, email: string) {
     email: row.email,
     name: row.name,
     role: row.role,
-    method: 'session' as const,
+    surface: 'web' as const,
     sessionId: null,
   };
 }

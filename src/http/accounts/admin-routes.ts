@@ -13,7 +13,7 @@ import {
   setGroupMembers,
 } from '../../accounts/groups.ts';
 import { newPasswordSchema } from '../../accounts/passwords.ts';
-import { type Actor, toPublicUser } from '../../accounts/types.ts';
+import { toPublicUser } from '../../accounts/types.ts';
 import {
   createUser,
   emailSchema,
@@ -23,10 +23,11 @@ import {
   roleSchema,
   updateUser,
 } from '../../accounts/users.ts';
+import { type Actor, type AuditActor, auditActorOf } from '../../core/actor.ts';
 import { badRequest } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import { currentUser, requireAdmin, surfaceOf } from '../auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../auth-types.ts';
+import { currentUser, requireAdmin } from '../auth-middleware.ts';
+import type { AppEnvironment } from '../auth-types.ts';
 import { readJsonBody } from '../request-body.ts';
 
 const idSchema = z.string().min(1).max(64);
@@ -49,18 +50,14 @@ const groupSchema = z.strictObject({ name: groupNameSchema });
 const membersSchema = z.strictObject({ userIds: z.array(idSchema).max(10_000) });
 const memberSchema = z.strictObject({ userId: idSchema });
 
-function actorOf(user: AuthenticatedUser) {
-  return { userId: user.id, surface: surfaceOf(user) };
-}
-
 /** A route that changes the group `:id` as its JSON body says, and answers the group. */
 function groupChange<Schema extends z.ZodType>(
   schema: Schema,
-  change: (groupId: string, body: z.output<Schema>, actor: Actor) => Promise<Group>,
+  change: (groupId: string, body: z.output<Schema>, actor: AuditActor) => Promise<Group>,
 ) {
   return async (context: Context<AppEnvironment, '/groups/:id'>) => {
     const body = await readJsonBody(context, schema);
-    const group = await change(context.req.param('id'), body, actorOf(currentUser(context)));
+    const group = await change(context.req.param('id'), body, auditActorOf(currentUser(context)));
     return context.json({ group });
   };
 }
@@ -75,7 +72,7 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
 
   routes.post('/users', requireAdmin, async (context) => {
     const body = await readJsonBody(context, newUserSchema);
-    const user = await createUser(service, body, actorOf(currentUser(context)));
+    const user = await createUser(service, body, auditActorOf(currentUser(context)));
     return context.json({ user }, 201);
   });
 
@@ -88,7 +85,7 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
     const body = await readJsonBody(context, userChangesSchema);
     if (Object.keys(body).length === 0)
       throw badRequest('Send at least one of name, role, disabled, password.');
-    const user = await updateUser(service, context.req.param('id'), body, actorOf(currentUser(context)));
+    const user = await updateUser(service, context.req.param('id'), body, auditActorOf(currentUser(context)));
     return context.json({ user });
   });
 
@@ -98,7 +95,7 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
 
   routes.post('/groups', requireAdmin, async (context) => {
     const body = await readJsonBody(context, groupSchema);
-    const group = await createGroup(service, body.name, actorOf(currentUser(context)));
+    const group = await createGroup(service, body.name, auditActorOf(currentUser(context)));
     return context.json({ group }, 201);
   });
 
@@ -113,7 +110,7 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
   );
 
   routes.delete('/groups/:id', requireAdmin, async (context) => {
-    await deleteGroup(service, context.req.param('id'), actorOf(currentUser(context)));
+    await deleteGroup(service, context.req.param('id'), auditActorOf(currentUser(context)));
     return context.body(null, 204);
   });
 
@@ -136,7 +133,7 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
       service,
       context.req.param('id'),
       context.req.param('userId'),
-      actorOf(currentUser(context)),
+      auditActorOf(currentUser(context)),
     );
     return context.body(null, 204);
   });

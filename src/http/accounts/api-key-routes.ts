@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import { currentUser, requireUser, surfaceOf } from '../auth-middleware.ts';
+import { currentUser, requireUser } from '../auth-middleware.ts';
 import type { AppEnvironment } from '../auth-types.ts';
 import { readJsonBody } from '../request-body.ts';
 
@@ -17,7 +17,7 @@ export function apiKeyRoutes(service: ServiceContext): Hono<AppEnvironment> {
     const body = await readJsonBody(context, newKeySchema);
     const created = await createApiKey(service, user.id, body.name, {
       userId: user.id,
-      surface: surfaceOf(user),
+      surface: user.surface,
     });
     return context.json(created, 201);
   });
@@ -29,7 +29,7 @@ export function apiKeyRoutes(service: ServiceContext): Hono<AppEnvironment> {
 
   routes.delete('/api-keys/:id', requireUser, async (context) => {
     const user = currentUser(context);
-    await revokeApiKey(service, context.req.param('id'), user, { userId: user.id, surface: surfaceOf(user) });
+    await revokeApiKey(service, context.req.param('id'), user, { userId: user.id, surface: user.surface });
     return context.body(null, 204);
   });
 

@@ -8,6 +8,7 @@ import { sha256Hex } from '../../accounts/secrets.ts';
 import { deleteSession, getSession, SESSION_COOKIE } from '../../accounts/sessions.ts';
 import { toPublicUser } from '../../accounts/types.ts';
 import { changeOwnPassword, getUserRow } from '../../accounts/users.ts';
+import type { Actor } from '../../core/actor.ts';
 import { ServiceError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import {
@@ -16,9 +17,8 @@ import {
   isAllowedOrigin,
   requireUser,
   sessionCookieOptions,
-  surfaceOf,
 } from '../auth-middleware.ts';
-import type { AppEnvironment, AuthenticatedUser } from '../auth-types.ts';
+import type { AppEnvironment } from '../auth-types.ts';
 import { readJsonBody } from '../request-body.ts';
 
 // Login checks only shape: a real email check would answer "invalid email" faster than scrypt.
@@ -90,7 +90,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
   });
 
   routes.post('/auth/logout', async (context) => {
-    const user = context.get('user') as AuthenticatedUser | undefined;
+    const user = context.get('user') as Actor | undefined;
     if (user?.sessionId) {
       await deleteSession(service.store, user.sessionId);
       await service.audit.record({
@@ -111,7 +111,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
     const session = user.sessionId ? await getSession(service.store, user.sessionId) : undefined;
     return context.json({
       user: toPublicUser(row),
-      method: user.method,
+      method: user.surface === 'api' ? 'api-key' : 'session',
       csrfToken: session?.csrf_token ?? null,
     });
   });
@@ -123,7 +123,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
       service,
       user.id,
       { currentPassword: body.currentPassword, newPassword: body.newPassword, keepSessionId: user.sessionId },
-      { userId: user.id, surface: surfaceOf(user) },
+      { userId: user.id, surface: user.surface },
     );
     if (!changed) throw new ServiceError(400, 'invalid_credentials', 'The current password is incorrect.');
     return context.body(null, 204);
