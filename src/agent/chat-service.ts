@@ -9,11 +9,11 @@ import {
 } from 'ai';
 import { z } from 'zod';
 import { findUsableConnection } from '../connections/access.ts';
+import { salesforceClientFor } from '../connections/connection-client.ts';
 import type { Actor } from '../core/actor.ts';
 import { notFound, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import type {
   AgentApprovalsTable as ApprovalRow,
   ConversationMessagesTable,

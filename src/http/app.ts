@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
-import type { ServiceContext } from '../platform/service-context.ts';
+import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accountRoutes } from './accounts/account-routes.ts';
 import { mountAgentApi } from './agent-routes.ts';
@@ -25,9 +25,10 @@ export function errorBody(code: string, message: string, details?: Record<string
  * `{ error: { code, message } }` with a 4xx status when it is the caller's, never a stack trace.
  */
 export function createServiceApp(
-  service: ServiceContext,
+  services: Services,
   options: { demoLogins?: readonly DemoLogin[] } = {},
 ): Hono {
+  const service = services.context;
   const { store, logger } = service;
   const app = new Hono();
 
@@ -57,7 +58,7 @@ export function createServiceApp(
   app.use('/api/*', authenticate(service));
   app.route('/api', accountRoutes(service));
   app.route('/api/connections', connectionRoutes(service));
-  mountAgentApi(app, service);
+  mountAgentApi(app, service, services.agent);
   app.route('/api/audit', auditRoutes(service));
   app.route('/api/meetings', meetingRoutes(service));
   // The minimal login and connections pages (/, /login, /connections, /assets/*).

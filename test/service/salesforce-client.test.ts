@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { AuditDecision } from '../../src/audit/audit-log.ts';
-import { salesforceClientFor } from '../../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { SalesforceApiError } from '../../src/salesforce/errors.ts';
 import { resolveLoginHost } from '../../src/salesforce/login-hosts.ts';
 import type { SalesforceClient } from '../../src/salesforce/salesforce-client.ts';
