@@ -8,6 +8,7 @@ import {
   tool,
 } from 'ai';
 import { z } from 'zod';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import { findUsableConnection } from '../connections/access.ts';
 import { salesforceClientFor } from '../connections/connection-client.ts';
 import type { Actor } from '../core/actor.ts';
@@ -347,7 +348,7 @@ export class AgentRuntime {
     if (!row || row.conversation_id !== conversationId) throw notFound('Approval');
     const now = new Date(service.now());
     const auditDecision = (
-      action: string,
+      action: AuditAction,
       outcome: 'success' | 'denied' | 'failure',
       errorCode: string | null,
     ) =>
