@@ -66,6 +66,12 @@ function groupChange<Schema extends z.ZodType>(
 
 /** Managing people and groups: admins only (members get 403 on every route here). */
 export function adminRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  return new DeclaredRoutes<AppEnvironment>()
+    .route('/', userRoutes(service))
+    .route('/', groupRoutes(service));
+}
+
+function userRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
   const routes = new DeclaredRoutes<AppEnvironment>();
 
   routes.get('/users', noAudit('a read: nothing changes'), requireAdmin, async (context) =>
@@ -100,6 +106,12 @@ export function adminRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironm
       return context.json({ user });
     },
   );
+
+  return routes;
+}
+
+function groupRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
 
   routes.get('/groups', noAudit('a read: nothing changes'), requireAdmin, async (context) =>
     context.json({ groups: await listGroups(service.store) }),

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { logIn } from '../../accounts/login.ts';
@@ -57,40 +58,7 @@ export function authRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironme
         password: body.password,
         clientAddress: clientAddress(service, context),
       });
-      switch (outcome.kind) {
-        case 'throttled': {
-          context.header('Retry-After', String(outcome.retryAfterSeconds));
-          const message =
-            outcome.reason === 'email_locked'
-              ? `Too many failed logins for this account. Try again in ${minutesText(outcome.retryAfterSeconds)}.`
-              : `Too many failed logins from your network. Try again in ${minutesText(outcome.retryAfterSeconds)}.`;
-          return context.json(
-            {
-              error: {
-                code: 'too_many_attempts',
-                message,
-                details: { retryAfterSeconds: outcome.retryAfterSeconds },
-              },
-            },
-            429,
-          );
-        }
-        case 'invalid_credentials':
-          throw new ServiceError(401, 'invalid_credentials', 'The email or password is incorrect.');
-        case 'disabled':
-          throw new ServiceError(
-            403,
-            'account_disabled',
-            'This account is disabled. Ask an admin to enable it.',
-          );
-        case 'success': {
-          // Logging in again replaces the browser's previous session rather than leaving it behind.
-          const previous = getCookie(context, SESSION_COOKIE);
-          if (previous) await deleteSession(service.store, sha256Hex(previous));
-          setCookie(context, SESSION_COOKIE, outcome.session.token, sessionCookieOptions(service));
-          return context.json({ user: toPublicUser(outcome.user), csrfToken: outcome.session.csrfToken });
-        }
-      }
+      return loginAnswer(service, context, outcome);
     },
   );
 
@@ -135,4 +103,42 @@ export function authRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironme
   });
 
   return routes;
+}
+
+/** The HTTP answer to a login attempt: a session cookie, or why not (429 with Retry-After when throttled). */
+async function loginAnswer(
+  service: ServiceContext,
+  context: Context<AppEnvironment>,
+  outcome: Awaited<ReturnType<typeof logIn>>,
+): Promise<Response> {
+  switch (outcome.kind) {
+    case 'throttled': {
+      context.header('Retry-After', String(outcome.retryAfterSeconds));
+      const message =
+        outcome.reason === 'email_locked'
+          ? `Too many failed logins for this account. Try again in ${minutesText(outcome.retryAfterSeconds)}.`
+          : `Too many failed logins from your network. Try again in ${minutesText(outcome.retryAfterSeconds)}.`;
+      return context.json(
+        {
+          error: {
+            code: 'too_many_attempts',
+            message,
+            details: { retryAfterSeconds: outcome.retryAfterSeconds },
+          },
+        },
+        429,
+      );
+    }
+    case 'invalid_credentials':
+      throw new ServiceError(401, 'invalid_credentials', 'The email or password is incorrect.');
+    case 'disabled':
+      throw new ServiceError(403, 'account_disabled', 'This account is disabled. Ask an admin to enable it.');
+    case 'success': {
+      // Logging in again replaces the browser's previous session rather than leaving it behind.
+      const previous = getCookie(context, SESSION_COOKIE);
+      if (previous) await deleteSession(service.store, sha256Hex(previous));
+      setCookie(context, SESSION_COOKIE, outcome.session.token, sessionCookieOptions(service));
+      return context.json({ user: toPublicUser(outcome.user), csrfToken: outcome.session.csrfToken });
+    }
+  }
 }
