@@ -3,7 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
-import type { ModelOverride } from './agent/model-providers.ts';
+import type { ModelOverride } from './agent/models/language-model.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './core/config.ts';
 import { createLogger, type Logger } from './core/logger.ts';

@@ -1,4 +1,4 @@
-import type { ModelOverride } from '../agent/model-providers.ts';
+import type { ModelOverride } from '../agent/models/language-model.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';

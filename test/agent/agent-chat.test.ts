@@ -4,7 +4,7 @@ import {
   CONFIGURABLE_TOOL_NAMES,
   type ConfigurableToolName,
   PERMISSION_LEVELS,
-} from '../../src/agent/permissions.ts';
+} from '../../src/agent/tools/tool-permissions.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 import {
