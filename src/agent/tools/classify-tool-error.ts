@@ -2,14 +2,11 @@ import { ZodError } from 'zod';
 import { SalesforceApiError, SalesforceConnectionError } from '../../salesforce/errors.ts';
 import { classifySalesforceError } from './classify-salesforce-error.ts';
 import { ToolFailure, ToolInputError } from './tool-errors.ts';
-import type { ToolExecution } from './tool-execution.ts';
+import type { ToolExecution, ToolScope } from './tool-execution.ts';
 
 /** A failed tool call as a result the model reads, a No output data step, or a ToolFailure thrown. */
-export function classifyToolError(
-  error: unknown,
-  context: { objectType: string | null; objectLevel: boolean },
-): ToolExecution {
-  const base = { objectType: context.objectType, recordIds: [] as string[] };
+export function classifyToolError(error: unknown, scope: ToolScope): ToolExecution {
+  const base = { objectType: scope.objectType, recordIds: [] as string[] };
   if (error instanceof ToolInputError) {
     return {
       kind: 'error',
@@ -40,8 +37,8 @@ export function classifyToolError(
         status: error.status === 502 ? 502 : 400,
       },
       {
-        ...(context.objectType ? { objectName: context.objectType } : {}),
-        objectLevel: context.objectLevel,
+        ...(scope.objectType ? { objectName: scope.objectType } : {}),
+        objectLevel: scope.objectLevel,
       },
     );
     if (classified.kind === 'no_access') {
