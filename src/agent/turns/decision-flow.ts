@@ -62,7 +62,11 @@ export function decisionRefusal(outcome: Extract<ApprovalOutcome, { outcome: 'er
       message: outcome.message,
     };
   }
-  const audit = { action: 'agent.approval.refused' as const, outcome: 'denied' as const, errorCode: outcome.code };
+  const audit = {
+    action: 'agent.approval.refused' as const,
+    outcome: 'denied' as const,
+    errorCode: outcome.code,
+  };
   if (outcome.code === 'not_your_approval') {
     return { expire: false, audit, status: 403, code: outcome.code, message: outcome.message };
   }
