@@ -31,10 +31,8 @@ export interface ServiceOptions {
   agentModelOverride?: ModelOverride;
 }
 
-export interface RunningService {
-  url: string;
-  /** PUBLIC_URL, or the listening URL. */
-  publicUrl: string;
+/** Everything the service is, before it listens: what in-process callers (tests) drive with app.request(). */
+export interface BuiltService {
   app: Hono;
   store: Store;
   logger: Logger;
@@ -42,7 +40,14 @@ export interface RunningService {
   demoLogins: DemoLogin[];
   /** The services' dependencies (tests and in-process callers use the services directly). */
   context: ServiceContext;
+  /** Stops background work and closes the store when this service opened it. */
   stop(): Promise<void>;
+}
+
+export interface RunningService extends BuiltService {
+  url: string;
+  /** PUBLIC_URL, or the listening URL. */
+  publicUrl: string;
 }
 
 export function openConfiguredStore(config: Config): Store {
@@ -51,8 +56,11 @@ export function openConfiguredStore(config: Config): Store {
     : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
 }
 
-/** Opens the store, applies migrations, and serves the HTTP API until stop(). */
-export async function startService(options: ServiceOptions): Promise<RunningService> {
+/**
+ * Opens the store, applies migrations, seeds what the mode needs and builds the HTTP app, without
+ * listening: startService serves it, tests call it in-process.
+ */
+export async function buildService(options: ServiceOptions): Promise<BuiltService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const store = options.store ?? openConfiguredStore(config);
@@ -89,6 +97,27 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const unfinishedSends = await resolveUnfinishedSends(serviceContext);
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   const app = createServiceApp(serviceContext, { demoLogins });
+  let stopped = false;
+  return {
+    app,
+    store,
+    logger,
+    demoLogins,
+    context: serviceContext,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      stopMeetingRuntime(serviceContext);
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+/** Builds the service and serves its HTTP API until stop(). */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const built = await buildService(options);
+  const { app, store, logger } = built;
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),
@@ -105,23 +134,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   );
   let stopped = false;
   return {
+    ...built,
     url,
     publicUrl,
-    app,
-    store,
-    logger,
-    demoLogins,
-    context: serviceContext,
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopMeetingRuntime(serviceContext);
       // Stop accepting connections, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
-      if (!options.store) await store.close();
+      await built.stop();
       logger.info('forcefield stopped');
     },
   };

@@ -7,6 +7,8 @@ import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, type SalesforceSettings, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
 
+export { emulatorSalesforce } from './test-service.ts';
+
 export interface TestService {
   service: RunningService;
   /** Every log line the service wrote, for assertions (e.g. no secrets). */
@@ -15,7 +17,10 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-/** Starts the service on a free port with a temp data dir; logs are captured, not printed. */
+/**
+ * Starts the service on a free port with a temp data dir; logs are captured, not printed. Only for
+ * tests about the network (browser, restart, several instances); others use createTestService.
+ */
 export async function startTestService(
   salesforce: SalesforceSettings,
   environment: Record<string, string> = {},
@@ -47,17 +52,5 @@ export async function startTestService(
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
-  return {
-    loginUrl,
-    clientId: 'forcefield-demo',
-    clientSecret: 'forcefield-demo-secret',
-    callbackUrl: '',
-    apiVersion: '66.0',
-    scopes: ['id', 'profile', 'email', 'api', 'refresh_token', 'offline_access', 'openid'],
-    embedded: true,
   };
 }
