@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
+import { rmSync } from 'node:fs';
 import { parseConfig } from '../../src/core/config.ts';
-import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, type SalesforceSettings, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
+import { capturedLogger, temporaryDataDir } from './test-service.ts';
 
 export { emulatorSalesforce } from './test-service.ts';
 
@@ -28,7 +25,7 @@ export async function startTestService(
   /** A controllable clock (e.g. to let a login lockout expire). */
   now?: () => number,
 ): Promise<TestService> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+  const dataDir = temporaryDataDir();
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -36,14 +33,8 @@ export async function startTestService(
     LOG_LEVEL: 'debug',
     ...environment,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
-  const service = await startService({ config, salesforce, logger: createLogger('debug', sink), store, now });
+  const { logs, logger } = capturedLogger();
+  const service = await startService({ config, salesforce, logger, store, now });
   return {
     service,
     logs,

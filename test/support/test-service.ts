@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import type { ModelOverride } from '../../src/agent/model-providers.ts';
 import { parseConfig } from '../../src/core/config.ts';
-import { createLogger } from '../../src/core/logger.ts';
+import { createLogger, type Logger } from '../../src/core/logger.ts';
 import { type BuiltService, buildService } from '../../src/main.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from '../../src/salesforce/salesforce-settings.ts';
 import type { Store } from '../../src/store/database.ts';
@@ -49,6 +49,23 @@ export interface TestService extends BuiltService {
   logIn(email: string, password?: string): Promise<ServiceSession>;
 }
 
+/** A fresh data directory (vault key file, SQLite file) for one service. */
+export function temporaryDataDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+}
+
+/** A debug-level logger whose every line lands in `logs`, not on the console. */
+export function capturedLogger(): { logs: string[]; logger: Logger } {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  return { logs, logger: createLogger('debug', sink) };
+}
+
 /** The Salesforce settings for the emulator's demo connected app. */
 export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
   return {
@@ -67,15 +84,9 @@ export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
  * as main.ts builds it, with a temp data dir and captured logs, called in-process. Nothing listens.
  */
 export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+  const dataDir = temporaryDataDir();
   const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...options.environment });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
+  const { logs, logger } = capturedLogger();
   const salesforce: SalesforceSettings = {
     // Port 9 (discard) refuses connections: a Salesforce that cannot be reached.
     ...emulatorSalesforce(options.emulator?.url ?? 'http://127.0.0.1:9'),
@@ -86,7 +97,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
   const built = await buildService({
     config,
     salesforce,
-    logger: createLogger('debug', sink),
+    logger,
     ...(options.store ? { store: options.store } : {}),
     ...(clock ? { now: () => clock.now() } : {}),
     ...(options.models ? { agentModelOverride: options.models.override } : {}),
