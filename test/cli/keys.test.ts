@@ -10,8 +10,9 @@ import { temporaryDirectories } from '../vault/support.ts';
 const run = promisify(execFile);
 const temporaryDirectory = temporaryDirectories();
 
-// A CLI child process on purpose: the command as an operator runs it.
-describe('forcefield keys', () => {
+// A CLI child process on purpose: the command as an operator runs it. Two children in a row
+// boot Node each, more than the default timeout on a loaded 2-core machine.
+describe('forcefield keys', { timeout: 60_000 }, () => {
   it('rotates the key file and re-encrypts through the CLI', async () => {
     const directory = temporaryDirectory();
     const environment = { ...process.env, DATA_DIR: directory, FORCEFIELD_SECRET_KEY: '', DATABASE_URL: '' };
