@@ -33,10 +33,8 @@ export interface ServiceOptions {
   agentModelOverride?: ModelOverride;
 }
 
-export interface RunningService {
-  url: string;
-  /** PUBLIC_URL, or the listening URL. */
-  publicUrl: string;
+/** Everything the service is, before it listens: what in-process callers (tests) drive with app.request(). */
+export interface BuiltService {
   app: Hono;
   store: Store;
   logger: Logger;
@@ -46,7 +44,16 @@ export interface RunningService {
   context: ServiceContext;
   /** Everything the composition root built (what the surfaces were handed). */
   services: Services;
+  /** The instance's own copy of the Salesforce settings (startService completes the callback URL). */
+  salesforce: SalesforceSettings;
+  /** Stops background work and closes the store when this service opened it. */
   stop(): Promise<void>;
+}
+
+export interface RunningService extends BuiltService {
+  url: string;
+  /** PUBLIC_URL, or the listening URL. */
+  publicUrl: string;
 }
 
 export function openConfiguredStore(config: Config): Store {
@@ -55,24 +62,15 @@ export function openConfiguredStore(config: Config): Store {
     : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
 }
 
-/** Everything one instance runs on, built once; surfaces get `services` and construct nothing. */
-interface ComposedService {
-  services: Services;
-  /** The instance's own copy of the Salesforce settings (the callback URL is completed on listen). */
-  salesforce: SalesforceSettings;
-  demoLogins: DemoLogin[];
-}
-
 /**
- * The composition root: opens the store, applies migrations, and builds every service once —
- * vault, Salesforce sessions, audit log, the agent runtime — then seeds what demo mode needs.
+ * The composition root: opens the store, applies migrations, builds every service once — vault,
+ * Salesforce sessions, audit log, the agent runtime — seeds what the mode needs and builds the HTTP
+ * app, without listening: startService serves it, tests call it in-process.
  */
-async function composeService(
-  options: ServiceOptions,
-  store: Store,
-  logger: Logger,
-): Promise<ComposedService> {
+export async function buildService(options: ServiceOptions): Promise<BuiltService> {
   const { config } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = options.store ?? openConfiguredStore(config);
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
   const now = options.now ?? Date.now;
@@ -99,24 +97,40 @@ async function composeService(
     salesforceSessions,
     now,
   };
-  const agent = new AgentRuntime(context, { modelOverride: options.agentModelOverride });
+  const services: Services = {
+    context,
+    agent: new AgentRuntime(context, { modelOverride: options.agentModelOverride }),
+  };
   await ensureInitialAdmin(context);
   const demoLogins = salesforce.embedded ? await seedDemoWorkspace(context) : [];
   if (salesforce.embedded) await seedDemoMeetings(context);
-  return { services: { context, agent }, salesforce, demoLogins };
-}
-
-/** Builds the service (composeService) and serves the HTTP API until stop(). */
-export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const { config } = options;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = options.store ?? openConfiguredStore(config);
-  const { services, salesforce, demoLogins } = await composeService(options, store, logger);
-  const serviceContext = services.context;
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
-  const unfinishedSends = await resolveUnfinishedSends(serviceContext);
+  const unfinishedSends = await resolveUnfinishedSends(context);
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   const app = createServiceApp(services, { demoLogins });
+  let stopped = false;
+  return {
+    app,
+    store,
+    logger,
+    demoLogins,
+    context,
+    services,
+    salesforce,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      stopMeetingRuntime(context);
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+/** Builds the service and serves its HTTP API until stop(). */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const built = await buildService(options);
+  const { app, store, logger, salesforce } = built;
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),
@@ -131,24 +145,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   logger.info({ url, database: store.dialect, salesforce: salesforce.loginUrl }, 'forcefield started');
   let stopped = false;
   return {
+    ...built,
     url,
     publicUrl,
-    app,
-    store,
-    logger,
-    demoLogins,
-    context: serviceContext,
-    services,
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopMeetingRuntime(serviceContext);
       // Stop accepting connections, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
-      if (!options.store) await store.close();
+      await built.stop();
       logger.info('forcefield stopped');
     },
   };

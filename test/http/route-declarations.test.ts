@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS } from '../../src/audit/audit-actions.ts';
 import { apiRoutes, createServiceApp } from '../../src/http/app.ts';
 import type { RouteDeclaration } from '../../src/http/declared-routes.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 /** Actions recorded outside any HTTP endpoint, with where they come from. */
 const ACTIONS_RECORDED_ELSEWHERE: Record<string, string> = {
@@ -28,8 +28,8 @@ let test: TestService;
 let declarations: RouteDeclaration[];
 
 beforeAll(async () => {
-  test = await startTestService(emulatorSalesforce('http://127.0.0.1:9'));
-  declarations = apiRoutes(test.service.services).declarations.map((declaration) => ({
+  test = await createTestService();
+  declarations = apiRoutes(test.services).declarations.map((declaration) => ({
     ...declaration,
     path: `/api${declaration.path === '/' ? '' : declaration.path}`,
   }));
@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe('every endpoint declares its audit behaviour', () => {
   it('declares each /api endpoint the app serves exactly once', () => {
-    const app = createServiceApp(test.service.services);
+    const app = createServiceApp(test.services);
     const served = new Set(
       app.routes
         .filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/'))

@@ -1,6 +1,6 @@
 import type { RunningEmulator } from '../../emulator/index.ts';
-import type { RunningService } from '../../src/main.ts';
-import { authorizeWithBrowser, Browser } from './oauth-browser.ts';
+import type { Store } from '../../src/store/database.ts';
+import { authorizeWithBrowser, Browser, type Fetcher } from './oauth-browser.ts';
 
 /** A person logged in to the service in a browser: cookies, CSRF token, JSON calls. */
 export interface ServiceSession {
@@ -16,12 +16,16 @@ export interface ServiceSession {
   ): Promise<{ status: number; headers: Headers; body: any }>;
 }
 
+/** A service URL (reached over the network), or an in-process service (see createTestService). */
+export type ServiceTarget = string | { url: string; fetch: Fetcher };
+
 export async function logIn(
-  baseUrl: string,
+  target: ServiceTarget,
   email: string,
   password = 'forcefield-demo',
 ): Promise<ServiceSession> {
-  const browser = new Browser();
+  const baseUrl = typeof target === 'string' ? target : target.url;
+  const browser = typeof target === 'string' ? new Browser() : new Browser(target.fetch);
   const response = await browser.fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -101,7 +105,7 @@ export async function connect(
 }
 
 /** The service's user as the services see it (for in-process calls such as salesforceClientFor). */
-export async function serviceUser(service: RunningService, email: string) {
+export async function serviceUser(service: { store: Store }, email: string) {
   const row = await service.store.db
     .selectFrom('users')
     .selectAll()

@@ -4,16 +4,24 @@ import { createHash, randomBytes } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'demo1234';
 
+/** How a browser reaches a URL: the network, or an in-process app for some origins. */
+export type Fetcher = (url: string, init?: RequestInit) => Promise<Response>;
+
 /** A minimal browser: keeps cookies, never follows redirects, and reads forms out of HTML. */
 export class Browser {
   readonly cookies = new Map<string, string>();
+  readonly #fetcher: Fetcher;
+
+  constructor(fetcher: Fetcher = fetch) {
+    this.#fetcher = fetcher;
+  }
 
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) {
       headers.set('Cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     }
-    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    const response = await this.#fetcher(url, { ...init, headers, redirect: 'manual' });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';');
       const separator = pair.indexOf('=');

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
+import { rmSync } from 'node:fs';
 import { parseConfig } from '../../src/core/config.ts';
-import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, type SalesforceSettings, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
+import { capturedLogger, temporaryDataDir } from './test-service.ts';
+
+export { emulatorSalesforce } from './test-service.ts';
 
 export interface TestService {
   service: RunningService;
@@ -15,7 +14,10 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-/** Starts the service on a free port with a temp data dir; logs are captured, not printed. */
+/**
+ * Starts the service on a free port with a temp data dir; logs are captured, not printed. Only for
+ * tests about the network (browser, restart, several instances); others use createTestService.
+ */
 export async function startTestService(
   salesforce: SalesforceSettings,
   environment: Record<string, string> = {},
@@ -23,7 +25,7 @@ export async function startTestService(
   /** A controllable clock (e.g. to let a login lockout expire). */
   now?: () => number,
 ): Promise<TestService> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+  const dataDir = temporaryDataDir();
   const config = parseConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -31,14 +33,8 @@ export async function startTestService(
     LOG_LEVEL: 'debug',
     ...environment,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
-  const service = await startService({ config, salesforce, logger: createLogger('debug', sink), store, now });
+  const { logs, logger } = capturedLogger();
+  const service = await startService({ config, salesforce, logger, store, now });
   return {
     service,
     logs,
@@ -47,17 +43,5 @@ export async function startTestService(
       await service.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
-  return {
-    loginUrl,
-    clientId: 'forcefield-demo',
-    clientSecret: 'forcefield-demo-secret',
-    callbackUrl: '',
-    apiVersion: '66.0',
-    scopes: ['id', 'profile', 'email', 'api', 'refresh_token', 'offline_access', 'openid'],
-    embedded: true,
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, type ServiceSession } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import type { ServiceSession } from '../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 describe.each(STORE_DIALECTS)('audit API (%s)', (dialect) => {
   let testStore: TestStore;
@@ -11,11 +11,12 @@ describe.each(STORE_DIALECTS)('audit API (%s)', (dialect) => {
 
   beforeAll(async () => {
     testStore = await openTestStore(dialect);
-    test = await startTestService(emulatorSalesforce('http://127.0.0.1:9'), {}, testStore.store);
-    alice = await logIn(test.service.url, 'alice@forcefield.demo');
-    bob = await logIn(test.service.url, 'bob@forcefield.demo');
+    // The demo workspace (alice admin, bob member); Salesforce is never reached.
+    test = await createTestService({ store: testStore.store });
+    alice = await test.logIn('alice@forcefield.demo');
+    bob = await test.logIn('bob@forcefield.demo');
     for (let index = 0; index < 5; index++) {
-      await test.service.context.audit.record({
+      await test.context.audit.record({
         actorUserId: 'someone',
         connectionId: `c${index % 2}`,
         surface: 'api',
@@ -59,7 +60,7 @@ describe.each(STORE_DIALECTS)('audit API (%s)', (dialect) => {
 
   it('exports JSON lines, oldest first', async () => {
     const response = await alice.browser.fetch(
-      `${test.service.url}/api/audit/export?action=salesforce.record.created`,
+      `${test.url}/api/audit/export?action=salesforce.record.created`,
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/x-ndjson');

@@ -4,10 +4,9 @@ import type { AuditAction } from '../../src/audit/audit-actions.ts';
 import type { AuditDecision } from '../../src/audit/audit-log.ts';
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { SalesforceApiError } from '../../src/salesforce/errors.ts';
-import { resolveLoginHost } from '../../src/salesforce/login-hosts.ts';
 import type { SalesforceClient } from '../../src/salesforce/salesforce-client.ts';
-import { connect, logIn, serviceUser } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { connect, serviceUser } from '../support/connections.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 let emulator: RunningEmulator;
 let test: TestService;
@@ -17,13 +16,13 @@ let connectionId: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: 'demo' });
-  test = await startTestService(emulatorSalesforce(emulator.url));
-  const bob = await logIn(test.service.url, 'bob@forcefield.demo');
+  test = await createTestService({ emulator });
+  const bob = await test.logIn('bob@forcefield.demo');
   // Acting as the org's System Administrator, who may delete Accounts.
   connectionId = await connect(bob, emulator, { kind: 'personal', username: 'alice@acme.demo' });
-  const user = await serviceUser(test.service, 'bob@forcefield.demo');
+  const user = await serviceUser(test, 'bob@forcefield.demo');
   userId = user.id;
-  client = await salesforceClientFor(test.service.context, user, connectionId);
+  client = await salesforceClientFor(test.context, user, connectionId);
 });
 
 afterAll(async () => {
@@ -36,7 +35,7 @@ function decision(action: AuditAction): AuditDecision {
 }
 
 async function eventsFor(action: string) {
-  return (await test.service.context.audit.query({ connectionId, action })).events;
+  return (await test.context.audit.query({ connectionId, action })).events;
 }
 
 describe('Salesforce client writes', () => {
@@ -104,13 +103,13 @@ describe('Salesforce client writes', () => {
   });
 
   it('writes nothing itself for a write its caller audits, and requires a decision by type', async () => {
-    const before = (await test.service.context.audit.query({ connectionId })).events.length;
+    const before = (await test.context.audit.query({ connectionId })).events.length;
     const created = await client.create(
       'Account',
       { Name: 'Quiet Co' },
       { kind: 'audited-by-caller', action: 'meeting.send' },
     );
-    expect((await test.service.context.audit.query({ connectionId })).events.length).toBe(before);
+    expect((await test.context.audit.query({ connectionId })).events.length).toBe(before);
     // @ts-expect-error: a write without an AuditDecision does not compile.
     await client.delete('Account', created.id).catch(() => undefined);
     // Nor one whose caller names an action the audit log does not know, nor a bare "no audit".
@@ -127,38 +126,5 @@ describe('Salesforce client writes', () => {
       code: 'salesforce_error',
       salesforceErrorCode: 'INVALID_FIELD',
     });
-  });
-});
-
-describe('login hosts', () => {
-  const real = { ...emulatorSalesforce('https://login.salesforce.com'), embedded: false };
-
-  it('maps choices and validates My Domain URLs', () => {
-    expect(resolveLoginHost(real, 'production', undefined)).toBe('https://login.salesforce.com');
-    expect(resolveLoginHost(real, 'sandbox', undefined)).toBe('https://test.salesforce.com');
-    expect(resolveLoginHost(real, 'custom', 'https://acme.my.salesforce.com')).toBe(
-      'https://acme.my.salesforce.com',
-    );
-    expect(resolveLoginHost(real, 'custom', 'https://acme--uat.sandbox.my.salesforce.com/')).toBe(
-      'https://acme--uat.sandbox.my.salesforce.com',
-    );
-    for (const bad of [
-      'http://acme.my.salesforce.com',
-      'https://acme.my.salesforce.com.evil.example',
-      'https://evil.example/acme.my.salesforce.com',
-      'https://acme.my.salesforce.com/path',
-      'https://user@acme.my.salesforce.com',
-      'https://.my.salesforce.com',
-      'not a url',
-      undefined,
-    ]) {
-      expect(() => resolveLoginHost(real, 'custom', bad), String(bad)).toThrow(
-        expect.objectContaining({ status: 400 }),
-      );
-    }
-    // Embedded: everything is the emulator.
-    expect(resolveLoginHost(emulatorSalesforce('http://127.0.0.1:4100'), 'sandbox', undefined)).toBe(
-      'http://127.0.0.1:4100',
-    );
   });
 });

@@ -15,7 +15,9 @@ interface Run {
   stderr: string;
 }
 
-describe.each(STORE_DIALECTS)('forcefield users on %s', (dialect) => {
+// Child processes on purpose: the command as an operator runs it, stdin and exit codes included.
+// Each child boots Node and may run scrypt, so a loaded 2-core machine needs more than the default.
+describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (dialect) => {
   let workDir: string;
   let storage: TestStore;
   let environment: Record<string, string>;
@@ -111,16 +113,19 @@ describe.each(STORE_DIALECTS)('forcefield users on %s', (dialect) => {
   });
 
   it('refuses passwords on the command line, short passwords and duplicate emails', async () => {
-    const flag = await run(['create', '--email', 'x@b.co', '--name', 'X', '--password', PASSWORD]);
+    // Independent refusals: the children run side by side (each boots Node).
+    const [flag, short, duplicate, missing] = await Promise.all([
+      run(['create', '--email', 'x@b.co', '--name', 'X', '--password', PASSWORD]),
+      run(['create', '--email', 'x@b.co', '--name', 'X'], 'short\n'),
+      run(['create', '--email', 'a@b.co', '--name', 'Again'], `${PASSWORD}\n`),
+      run(['create', '--name', 'X'], `${PASSWORD}\n`),
+    ]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/not accepted on the command line/);
-    const short = await run(['create', '--email', 'x@b.co', '--name', 'X'], 'short\n');
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/at least 10 characters/);
-    const duplicate = await run(['create', '--email', 'a@b.co', '--name', 'Again'], `${PASSWORD}\n`);
     expect(duplicate.code).not.toBe(0);
     expect(duplicate.stderr).toMatch(/already exists/);
-    const missing = await run(['create', '--name', 'X'], `${PASSWORD}\n`);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--email is required/);
   });

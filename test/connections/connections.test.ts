@@ -2,16 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../../src/vault/token-vault.ts';
-import {
-  authorizeConnection,
-  connect,
-  logIn,
-  type ServiceSession,
-  serviceUser,
-} from '../support/connections.ts';
+import { authorizeConnection, connect, type ServiceSession, serviceUser } from '../support/connections.ts';
 import { Browser } from '../support/oauth-browser.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
   let emulator: RunningEmulator;
@@ -24,11 +18,11 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, seed: 'demo' });
     testStore = await openTestStore(dialect);
-    test = await startTestService(emulatorSalesforce(emulator.url), {}, testStore.store);
+    test = await createTestService({ emulator, store: testStore.store });
     // The demo workspace: alice (admin), bob and carol (members).
-    alice = await logIn(test.service.url, 'alice@forcefield.demo');
-    bob = await logIn(test.service.url, 'bob@forcefield.demo');
-    carol = await logIn(test.service.url, 'carol@forcefield.demo');
+    alice = await test.logIn('alice@forcefield.demo');
+    bob = await test.logIn('bob@forcefield.demo');
+    carol = await test.logIn('carol@forcefield.demo');
   });
 
   afterAll(async () => {
@@ -42,13 +36,13 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
       kind: 'personal',
       username: 'bob@acme.demo',
     });
-    expect(callback.toString().startsWith(`${test.service.url}/api/connections/oauth/callback?`)).toBe(true);
+    expect(callback.toString().startsWith(`${test.url}/api/connections/oauth/callback?`)).toBe(true);
     // A browser (no Accept: application/json) is sent back to the Connections page.
     const finished = await bob.browser.fetch(callback.toString());
     expect(finished.status).toBe(302);
     const location = finished.headers.get('location') ?? '';
     expect(location).toMatch(/^\/connections\?connected=/);
-    const id = new URL(location, test.service.url).searchParams.get('connected')!;
+    const id = new URL(location, test.url).searchParams.get('connected')!;
 
     const listed = await bob.call('GET', '/api/connections');
     expect(listed.status).toBe(200);
@@ -68,22 +62,22 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect((await alice.call('GET', '/api/connections')).body.connections).toEqual([]);
 
     // Tokens are encrypted at rest.
-    const row = await test.service.store.db
+    const row = await test.store.db
       .selectFrom('connections')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.access_token).toMatch(/^v1:/);
     expect(row.refresh_token).toMatch(/^v1:/);
-    const accessToken = test.service.context.vault.decrypt(
+    const accessToken = test.context.vault.decrypt(
       row.access_token!,
       connectionTokenContext(id, 'access_token'),
     );
 
     // Bob uses it through the one Salesforce client.
     const client = await salesforceClientFor(
-      test.service.context,
-      await serviceUser(test.service, 'bob@forcefield.demo'),
+      test.context,
+      await serviceUser(test, 'bob@forcefield.demo'),
       id,
     );
     const accounts = await client.query<{ Id: string; Name: string }>('SELECT Id, Name FROM Account LIMIT 3');
@@ -106,14 +100,14 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     });
     expect(old.status).toBe(401);
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    const after = await test.service.store.db
+    const after = await test.store.db
       .selectFrom('connections')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(after).toMatchObject({ status: 'revoked', access_token: null, refresh_token: null });
 
-    const { events } = await test.service.context.audit.query({ connectionId: id });
+    const { events } = await test.context.audit.query({ connectionId: id });
     const actions = events.map((event) => event.action);
     expect(actions).toEqual(
       expect.arrayContaining(['connection.created', 'connection.checked', 'connection.disconnected']),
@@ -140,7 +134,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
       expect(disconnected.status).toBe(200);
       expect(disconnected.body.revokedAtSalesforce).toBe(false);
       expect(disconnected.body.message).toMatch(/Salesforce/);
-      const row = await test.service.store.db
+      const row = await test.store.db
         .selectFrom('connections')
         .selectAll()
         .where('id', '=', id)
@@ -185,8 +179,8 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     const group = await alice.call('POST', '/api/groups', { name: `Deal desk ${dialect}` });
     expect(group.status).toBe(201);
     const groupId = group.body.group.id as string;
-    const bobUser = await serviceUser(test.service, 'bob@forcefield.demo');
-    const carolUser = await serviceUser(test.service, 'carol@forcefield.demo');
+    const bobUser = await serviceUser(test, 'bob@forcefield.demo');
+    const carolUser = await serviceUser(test, 'carol@forcefield.demo');
     expect(
       (await alice.call('PUT', `/api/groups/${groupId}/members`, { userIds: [bobUser.id] })).status,
     ).toBe(200);
@@ -204,10 +198,10 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
       (await bob.call('GET', '/api/connections')).body.connections.map((c: { id: string }) => c.id),
     ).toContain(id);
     expect((await bob.call('GET', `/api/connections/${id}`)).body.connection.shares).toBeUndefined();
-    const client = await salesforceClientFor(test.service.context, bobUser, id);
+    const client = await salesforceClientFor(test.context, bobUser, id);
     expect((await client.query('SELECT Id FROM Account LIMIT 1')).records.length).toBe(1);
     expect((await carol.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    await expect(salesforceClientFor(test.service.context, carolUser, id)).rejects.toMatchObject({
+    await expect(salesforceClientFor(test.context, carolUser, id)).rejects.toMatchObject({
       status: 404,
     });
     // Bob may use it but not manage it.
@@ -227,7 +221,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect(unshared.status).toBe(200);
     expect((await bob.call('GET', `/api/connections/${id}`)).status).toBe(404);
     expect((await carol.call('GET', `/api/connections/${id}`)).status).toBe(404);
-    await expect(salesforceClientFor(test.service.context, bobUser, id)).rejects.toMatchObject({
+    await expect(salesforceClientFor(test.context, bobUser, id)).rejects.toMatchObject({
       status: 404,
     });
 
@@ -239,7 +233,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details).toEqual({ unknownUsers: ['nobody'], unknownGroups: [] });
-    const { events } = await test.service.context.audit.query({
+    const { events } = await test.context.audit.query({
       connectionId: id,
       action: 'connection.shared',
     });
@@ -263,7 +257,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     const stolen = await carol.call('GET', callback.toString());
     expect(stolen.status).toBe(400);
     expect(stolen.body.error.code).toBe('oauth_state_mismatch');
-    const otherSession = await logIn(test.service.url, 'bob@forcefield.demo');
+    const otherSession = await test.logIn('bob@forcefield.demo');
     expect((await otherSession.call('GET', callback.toString())).body.error.code).toBe(
       'oauth_state_mismatch',
     );
@@ -292,7 +286,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
 
     // An expired state.
     const late = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    await test.service.store.db
+    await test.store.db
       .updateTable('oauth_states')
       .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
       .where('used_at', 'is', null)
@@ -320,7 +314,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     expect(approval.body.error.message).toMatch(/Approve Uninstalled Connected Apps/);
 
     // Not logged in.
-    expect((await new Browser().fetch(callback.toString())).status).toBe(401);
+    expect((await new Browser(test.fetch).fetch(callback.toString())).status).toBe(401);
 
     // Bad start input.
     const badStart = await bob.call('POST', '/api/connections/oauth/start', {
@@ -346,7 +340,7 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
     const first = await connect(carol, emulator, { kind: 'personal', username: 'carol@acme.demo' });
     const again = await connect(carol, emulator, { kind: 'personal', username: 'carol@acme.demo' });
     expect(again).toBe(first);
-    const { events } = await test.service.context.audit.query({
+    const { events } = await test.context.audit.query({
       connectionId: first,
       action: 'connection.reconnected',
     });

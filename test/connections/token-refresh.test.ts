@@ -3,9 +3,9 @@ import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../.
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { SalesforceConnectionError } from '../../src/salesforce/errors.ts';
 import { openStore } from '../../src/store/database.ts';
-import { connect, emulatorAdmin, logIn, serviceUser, TOKEN_ROUTE } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { connect, emulatorAdmin, serviceUser, TOKEN_ROUTE } from '../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 const SECRET_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
@@ -40,11 +40,11 @@ async function setUp(dialect: 'sqlite' | 'postgres', instances = 1): Promise<Set
   for (let index = 0; index < instances; index++) {
     // Each instance has its own store (its own pool) as separate processes would.
     const store = index === 0 ? testStore.store : openStore(testStore.options);
-    const service = await startTestService(
-      emulatorSalesforce(emulator.url),
-      { FORCEFIELD_SECRET_KEY: SECRET_KEY },
+    const service = await createTestService({
+      emulator,
       store,
-    );
+      environment: { FORCEFIELD_SECRET_KEY: SECRET_KEY },
+    });
     cleanups.push(async () => {
       await service.stop();
       if (index > 0) await store.close();
@@ -63,10 +63,10 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
   it('refreshes once for 200 concurrent calls after expiry, storing the rotated refresh token', async () => {
     const { emulator, clock, services } = await setUp(dialect);
     const [test] = services;
-    const bob = await logIn(test.service.url, 'bob@forcefield.demo');
+    const bob = await test.logIn('bob@forcefield.demo');
     const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    const user = await serviceUser(test.service, 'bob@forcefield.demo');
-    const before = await test.service.store.db
+    const user = await serviceUser(test, 'bob@forcefield.demo');
+    const before = await test.store.db
       .selectFrom('connections')
       .selectAll()
       .where('id', '=', id)
@@ -76,7 +76,7 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     clock.advance(61_000);
     const results = await Promise.allSettled(
       Array.from({ length: 200 }, async () => {
-        const client = await salesforceClientFor(test.service.context, user, id);
+        const client = await salesforceClientFor(test.context, user, id);
         return client.query('SELECT Id FROM Account LIMIT 1');
       }),
     );
@@ -84,7 +84,7 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     expect(failures).toEqual([]);
     expect(await tokenRequests(emulator)).toBe(1);
 
-    const after = await test.service.store.db
+    const after = await test.store.db
       .selectFrom('connections')
       .selectAll()
       .where('id', '=', id)
@@ -93,7 +93,7 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     expect(after.refresh_token).not.toBe(before.refresh_token);
     expect(after.last_used_at).not.toBeNull();
     expect(after.api_usage_max).toBeGreaterThan(0);
-    const { events } = await test.service.context.audit.query({
+    const { events } = await test.context.audit.query({
       connectionId: id,
       action: 'connection.refreshed',
     });
@@ -102,7 +102,7 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
 
     // The rotated refresh token works for the next expiry too.
     clock.advance(61_000);
-    const client = await salesforceClientFor(test.service.context, user, id);
+    const client = await salesforceClientFor(test.context, user, id);
     expect((await client.query('SELECT Id FROM Account LIMIT 1')).records.length).toBe(1);
     expect(await tokenRequests(emulator)).toBe(2);
   });
@@ -110,15 +110,15 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
   it('marks a connection needs_reconnect on a revoked refresh token, after exactly one token request', async () => {
     const { emulator, services } = await setUp(dialect);
     const [test] = services;
-    const bob = await logIn(test.service.url, 'bob@forcefield.demo');
+    const bob = await test.logIn('bob@forcefield.demo');
     const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    const user = await serviceUser(test.service, 'bob@forcefield.demo');
+    const user = await serviceUser(test, 'bob@forcefield.demo');
     emulator.org.tokens.revokeUser(emulator.org.userIdByUsername('bob@acme.demo')!);
     await emulatorAdmin(emulator, 'POST', '/counters/reset');
 
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, async () => {
-        const client = await salesforceClientFor(test.service.context, user, id);
+        const client = await salesforceClientFor(test.context, user, id);
         return client.query('SELECT Id FROM Account LIMIT 1');
       }),
     );
@@ -138,7 +138,7 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
     expect(check.body.identity.hint).toMatch(/Reconnect/);
     // Still no further token request: a needs_reconnect connection is not retried.
     expect(await tokenRequests(emulator)).toBe(1);
-    const { events } = await test.service.context.audit.query({
+    const { events } = await test.context.audit.query({
       connectionId: id,
       action: 'connection.needs_reconnect',
     });
@@ -155,15 +155,15 @@ describe.runIf(STORE_DIALECTS.includes('postgres'))('token refresh across instan
   it('two service instances on one database make one refresh for 200 concurrent calls', async () => {
     const { emulator, clock, services } = await setUp('postgres', 2);
     const [first, second] = services;
-    const bob = await logIn(first.service.url, 'bob@forcefield.demo');
+    const bob = await first.logIn('bob@forcefield.demo');
     const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    const user = await serviceUser(first.service, 'bob@forcefield.demo');
+    const user = await serviceUser(first, 'bob@forcefield.demo');
     await emulatorAdmin(emulator, 'POST', '/counters/reset');
     clock.advance(61_000);
     const results = await Promise.allSettled(
       Array.from({ length: 200 }, async (_, index) => {
         const service = index % 2 === 0 ? first : second;
-        const client = await salesforceClientFor(service.service.context, user, id);
+        const client = await salesforceClientFor(service.context, user, id);
         return client.query('SELECT Id FROM Account LIMIT 1');
       }),
     );

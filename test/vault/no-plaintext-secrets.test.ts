@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../../src/vault/token-vault.ts';
-import { authorizeConnection, logIn, serviceUser } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { authorizeConnection, serviceUser } from '../support/connections.ts';
+import { createTestService, type TestService } from '../support/test-service.ts';
 
 /**
  * A whole connection lifecycle (login, API key, connect, use, refresh with rotation, disconnect),
@@ -25,9 +25,9 @@ beforeAll(async () => {
     clock,
     apps: [{ ...DEMO_APP, refreshTokenPolicy: { kind: 'rotate' } }],
   });
-  test = await startTestService(emulatorSalesforce(emulator.url));
+  test = await createTestService({ emulator });
 
-  const bob = await logIn(test.service.url, 'bob@forcefield.demo');
+  const bob = await test.logIn('bob@forcefield.demo');
   secrets.set('workspace password', 'forcefield-demo');
   secrets.set('Salesforce password', 'demo1234');
   secrets.set('client secret', DEMO_APP.clientSecret);
@@ -44,14 +44,14 @@ beforeAll(async () => {
   expect(finished.status).toBe(201);
   const connectionId = finished.body.connection.id as string;
 
-  const user = await serviceUser(test.service, 'bob@forcefield.demo');
+  const user = await serviceUser(test, 'bob@forcefield.demo');
   const remember = async (label: string) => {
-    const row = await test.service.store.db
+    const row = await test.store.db
       .selectFrom('connections')
       .select(['access_token', 'refresh_token'])
       .where('id', '=', connectionId)
       .executeTakeFirstOrThrow();
-    const { vault } = test.service.context;
+    const { vault } = test.context;
     secrets.set(
       `${label} access token`,
       vault.decrypt(row.access_token!, connectionTokenContext(connectionId, 'access_token')),
@@ -62,10 +62,10 @@ beforeAll(async () => {
     );
   };
   await remember('first');
-  const client = await salesforceClientFor(test.service.context, user, connectionId);
+  const client = await salesforceClientFor(test.context, user, connectionId);
   expect((await client.query('SELECT Id, Name FROM Account LIMIT 2')).records.length).toBe(2);
   clock.advance(61_000);
-  const refreshed = await salesforceClientFor(test.service.context, user, connectionId);
+  const refreshed = await salesforceClientFor(test.context, user, connectionId);
   expect((await refreshed.query('SELECT Id FROM Contact LIMIT 1')).records.length).toBe(1);
   await remember('rotated');
 
@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 async function everyRow(): Promise<string> {
-  const { db } = test.service.store;
+  const { db } = test.store;
   const tables = [
     'users',
     'groups',

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import type { ModelOverride } from '../../src/agent/models/language-model.ts';
+import { parseConfig } from '../../src/core/config.ts';
+import { createLogger, type Logger } from '../../src/core/logger.ts';
+import { type BuiltService, buildService } from '../../src/main.ts';
+import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from '../../src/salesforce/salesforce-settings.ts';
+import type { Store } from '../../src/store/database.ts';
+import { logIn, type ServiceSession } from './connections.ts';
+import type { Fetcher } from './oauth-browser.ts';
+
+/**
+ * Where the in-process service pretends to live. A loopback origin, because the emulator's demo app
+ * accepts any loopback callback; nothing listens there: requests to it never leave the process.
+ */
+export const IN_PROCESS_ORIGIN = 'http://localhost:4470';
+
+/** A clock the test may move (the emulator's ManualClock fits); real time when none is given. */
+export interface TestClock {
+  now(): number;
+}
+
+export interface TestServiceOptions {
+  clock?: TestClock;
+  /** A store the test opened (and disposes): the service migrates it and leaves it open on stop. */
+  store?: Store;
+  /** Supplies agents' language models (test/agent's ModelBoard fits). */
+  models?: { readonly override: ModelOverride };
+  /** The Salesforce the service talks to, over HTTP. Without one, Salesforce is unreachable. */
+  emulator?: RunningEmulator;
+  /** Overrides of the Salesforce settings (e.g. `embedded: false` to skip the demo workspace). */
+  salesforce?: Partial<SalesforceSettings>;
+  /** Configuration as environment variables (FORCEFIELD_ADMIN_EMAIL, TRUST_PROXY, …). */
+  environment?: Record<string, string>;
+}
+
+export interface TestService extends BuiltService {
+  /** The service's pretend origin: URLs under it are answered in-process by `fetch`. */
+  url: string;
+  /** Like global fetch, but the service's URLs go to `app.request()` and others to the network. */
+  fetch: Fetcher;
+  /** Every log line the service wrote, for assertions (e.g. no secrets). */
+  logs: string[];
+  dataDir: string;
+  /** A person logged in with a cookie-keeping browser that reaches the service in-process. */
+  logIn(email: string, password?: string): Promise<ServiceSession>;
+}
+
+/** A fresh data directory (vault key file, SQLite file) for one service. */
+export function temporaryDataDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+}
+
+/** A debug-level logger whose every line lands in `logs`, not on the console. */
+export function capturedLogger(): { logs: string[]; logger: Logger } {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  return { logs, logger: createLogger('debug', sink) };
+}
+
+/** The Salesforce settings for the emulator's demo connected app. */
+export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
+  return {
+    loginUrl,
+    clientId: 'forcefield-demo',
+    clientSecret: 'forcefield-demo-secret',
+    callbackUrl: '',
+    apiVersion: '66.0',
+    scopes: ['id', 'profile', 'email', 'api', 'refresh_token', 'offline_access', 'openid'],
+    embedded: true,
+  };
+}
+
+/**
+ * The one test harness: the whole service (store, vault, sessions, audit, runtimes, HTTP app) built
+ * as main.ts builds it, with a temp data dir and captured logs, called in-process. Nothing listens.
+ */
+export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const dataDir = temporaryDataDir();
+  const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...options.environment });
+  const { logs, logger } = capturedLogger();
+  const salesforce: SalesforceSettings = {
+    // Port 9 (discard) refuses connections: a Salesforce that cannot be reached.
+    ...emulatorSalesforce(options.emulator?.url ?? 'http://127.0.0.1:9'),
+    callbackUrl: `${IN_PROCESS_ORIGIN}${OAUTH_CALLBACK_PATH}`,
+    ...options.salesforce,
+  };
+  const { clock } = options;
+  const built = await buildService({
+    config,
+    salesforce,
+    logger,
+    ...(options.store ? { store: options.store } : {}),
+    ...(clock ? { now: () => clock.now() } : {}),
+    ...(options.models ? { agentModelOverride: options.models.override } : {}),
+  });
+  const inProcessFetch: Fetcher = async (url, init) =>
+    new URL(url).origin === IN_PROCESS_ORIGIN ? built.app.request(url, init) : fetch(url, init);
+  const target = { url: IN_PROCESS_ORIGIN, fetch: inProcessFetch };
+  return {
+    ...built,
+    url: IN_PROCESS_ORIGIN,
+    fetch: inProcessFetch,
+    logs,
+    dataDir,
+    logIn: (email, password) => logIn(target, email, password),
+    async stop() {
+      await built.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
