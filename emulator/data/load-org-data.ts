@@ -11,7 +11,9 @@ import { DEMO_USERS, Org } from '../org/org.ts';
 import { applyDerivedFields } from '../records/behaviours.ts';
 import { coerceFieldValue } from '../records/coerce.ts';
 import { applyDefaults, checkRequired } from '../records/dml.ts';
+import { buildSchemaDefinitions } from '../schema/custom-schema.ts';
 import type { Field, SObjectType } from '../schema/schema.ts';
+import { standardObjects } from '../schema/standard-objects.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import {
   DEFAULT_CUSTOM_PROFILES,
@@ -287,6 +289,10 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
   const issues = new IssueList();
   const users: OrgDataUser[] = data.users ?? DEMO_USERS.map((user) => ({ ...user, active: true }));
   checkUsers(data, users, issues);
+  const customSchema = { customObjects: data.customObjects, customFields: data.customFields };
+  for (const issue of buildSchemaDefinitions(standardObjects, customSchema).issues)
+    issues.add(issue.path, issue.message);
+  issues.throwIfAny();
   let org: Org;
   try {
     org = new Org({
@@ -298,6 +304,7 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
       apps: data.connectedApps,
       profiles: data.profiles,
       sharingModels: data.settings.sharingModels,
+      customSchema,
     });
   } catch (error) {
     // The security model refuses a profile naming an unknown object or field, or an unknown basedOn.
