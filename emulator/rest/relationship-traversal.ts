@@ -21,7 +21,7 @@ export function handleRelationship(
   const access = org.security.forUser(request.session.userId);
   const object = resolveObject(org, params.type, access);
   const id = normalizeId(params.id);
-  const record = id && id.startsWith(object.keyPrefix) ? org.store.get(object.name, id) : undefined;
+  const record = id?.startsWith(object.keyPrefix) ? org.store.get(object.name, id) : undefined;
   if (!record || record.IsDeleted === true || !access.canRead(object.name, record)) throw notFound();
   const fieldList = request.query.get('fields');
 
