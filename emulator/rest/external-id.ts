@@ -58,10 +58,10 @@ function matchingRecords(
 }
 
 /** Salesforce's answer to an ambiguous external id: 300 Multiple Choices with each record's URL. */
-function multipleChoices(request: DataRequest, object: SObjectType, records: StoredRecord[]): DataResponse {
+function multipleChoices(request: DataRequest, objectName: string, records: StoredRecord[]): DataResponse {
   return {
     status: 300,
-    body: records.map((record) => recordUrl(request.version, object.name, record.Id as string)),
+    body: records.map((record) => recordUrl(request.version, objectName, record.Id as string)),
   };
 }
 
@@ -80,7 +80,7 @@ export function handleRetrieveByExternalId(
   const field = externalIdField(access, object, params.field);
   const records = matchingRecords(org, access, object, field, params.value);
   if (records.length === 0) throw notFound();
-  if (records.length > 1) return multipleChoices(request, object, records);
+  if (records.length > 1) return multipleChoices(request, object.name, records);
   const fieldList = request.query.get('fields');
   const names = fieldList ? resolveFieldList(access, object, fieldList) : undefined;
   noteRecentlyViewed(org, request.session.userId, object.name, records[0].Id as string);
@@ -118,34 +118,54 @@ function bodyWithoutKey(body: Record<string, unknown>, field: Field, value: stri
   return rest;
 }
 
+export type UpsertOutcome = { id: string; created: boolean } | { matches: StoredRecord[] };
+
 /**
- * `PATCH …/sobjects/T/Field__c/value` (and `…/Id/{id}`): updates the one match (200, created
- * false), creates a record holding the value when there is none (201, created true; 404 with
- * `updateOnly=true`), or answers 300 when several records hold it.
+ * Upserts one record by an external id field (or Id) as `userId`: updates the one match, creates
+ * a record holding the value when there is none (not with `updateOnly`, nor by Id: 404), or
+ * reports the matches when there are several. DML errors are thrown as SalesforceApiErrors.
  */
-export function handleUpsert(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
-  const access = accessOf(org, request);
-  const object = resolveObject(org, params.type, access);
-  const field = externalIdField(access, object, params.field);
-  const body = bodyWithoutKey(asBody(request.body), field, params.value);
-  const records = matchingRecords(org, access, object, field, params.value);
-  if (records.length > 1) return multipleChoices(request, object, records);
-  const userId = request.session.userId;
+export function upsertRecord(
+  org: Org,
+  userId: string,
+  options: { objectName: string; fieldName: string; value: string; body: unknown; updateOnly?: boolean },
+): UpsertOutcome {
+  const access = org.security.forUser(userId);
+  const object = resolveObject(org, options.objectName, access);
+  const field = externalIdField(access, object, options.fieldName);
+  const body = bodyWithoutKey(asBody(options.body), field, options.value);
+  const records = matchingRecords(org, access, object, field, options.value);
+  if (records.length > 1) return { matches: records };
   if (records.length === 1) {
     const id = records[0].Id as string;
     updateRecord(org, userId, object.name, id, body);
     noteRecentlyViewed(org, userId, object.name, id);
-    return { status: 200, body: { id, success: true, errors: [], created: false } };
+    return { id, created: false };
   }
   // Upserting by Id never creates: a record id that names nothing is not found.
-  if (field.name === 'Id' || request.query.get('updateOnly') === 'true') throw notFound();
-  const id = createRecord(org, userId, object.name, { ...body, [field.name]: params.value });
+  if (field.name === 'Id' || options.updateOnly) throw notFound();
+  const id = createRecord(org, userId, object.name, { ...body, [field.name]: options.value });
   noteRecentlyViewed(org, userId, object.name, id);
-  return {
-    status: 201,
-    headers: { Location: recordUrl(request.version, object.name, id) },
-    body: { id, success: true, errors: [], created: true },
-  };
+  return { id, created: true };
+}
+
+/**
+ * `PATCH …/sobjects/T/Field__c/value` (and `…/Id/{id}`): 200 `created: false` for an update,
+ * 201 `created: true` for a create (404 with `updateOnly=true`), 300 when several records match.
+ */
+export function handleUpsert(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  const outcome = upsertRecord(org, request.session.userId, {
+    objectName: params.type,
+    fieldName: params.field,
+    value: params.value,
+    body: request.body,
+    updateOnly: request.query.get('updateOnly') === 'true',
+  });
+  const objectName = resolveObject(org, params.type).name;
+  if ('matches' in outcome) return multipleChoices(request, objectName, outcome.matches);
+  const body = { id: outcome.id, success: true, errors: [], created: outcome.created };
+  if (!outcome.created) return { status: 200, body };
+  return { status: 201, headers: { Location: recordUrl(request.version, objectName, outcome.id) }, body };
 }
 
 /** `POST …/sobjects/T/Id`: an upsert by Id with no value, that is a create (API 37.0 and later). */
@@ -184,7 +204,7 @@ export function handleDeleteByExternalId(
   const field = externalIdField(access, object, params.field);
   const records = matchingRecords(org, access, object, field, params.value);
   if (records.length === 0) throw notFound();
-  if (records.length > 1) return multipleChoices(request, object, records);
+  if (records.length > 1) return multipleChoices(request, object.name, records);
   deleteRecord(org, request.session.userId, object.name, records[0].Id as string);
   return { status: 204 };
 }

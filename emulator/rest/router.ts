@@ -2,6 +2,7 @@ import { SalesforceApiError } from '../core/errors.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
 import { handleComposite, handleCompositeSObjects, handleCompositeSObjectsRetrieve } from './composite.ts';
+import { handleCompositeUpsert } from './composite-upsert.ts';
 import {
   handleCreateWithIdKey,
   handleDeleteByExternalId,
@@ -68,6 +69,7 @@ route('POST', '/composite/sobjects', handleCompositeSObjects);
 route('PATCH', '/composite/sobjects', handleCompositeSObjects);
 route('DELETE', '/composite/sobjects', handleCompositeSObjects);
 route('GET', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
+route('PATCH', '/composite/sobjects/:type/:field', handleCompositeUpsert);
 route('POST', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 
 /**
