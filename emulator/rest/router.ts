@@ -2,6 +2,8 @@ import { SalesforceApiError } from '../core/errors.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
 import { handleComposite, handleCompositeSObjects, handleCompositeSObjectsRetrieve } from './composite.ts';
+import { handleCompositeBatch } from './composite-batch.ts';
+import { handleCompositeTree } from './composite-tree.ts';
 import { handleCompositeUpsert } from './composite-upsert.ts';
 import {
   handleCreateWithIdKey,
@@ -65,6 +67,8 @@ route('GET', '/search', handleSearch);
 route('GET', '/parameterizedSearch', handleParameterizedSearch);
 route('POST', '/parameterizedSearch', handleParameterizedSearch);
 route('POST', '/composite', handleComposite);
+route('POST', '/composite/batch', handleCompositeBatch);
+route('POST', '/composite/tree/:type', handleCompositeTree);
 route('POST', '/composite/sobjects', handleCompositeSObjects);
 route('PATCH', '/composite/sobjects', handleCompositeSObjects);
 route('DELETE', '/composite/sobjects', handleCompositeSObjects);
