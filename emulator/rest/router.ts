@@ -14,6 +14,7 @@ import {
 import { handleQuery, handleQueryMore } from './query.ts';
 import { handleRecent } from './recently-viewed.ts';
 import { handleRelationship } from './relationship-traversal.ts';
+import { handleDeleted, handleUpdated } from './replication.ts';
 import { handleParameterizedSearch, handleSearch } from './search.ts';
 import {
   handleCreate,
@@ -51,6 +52,8 @@ route('GET', '/sobjects', handleDescribeGlobal);
 route('GET', '/sobjects/:type', handleSObjectInfo);
 route('POST', '/sobjects/:type', handleCreate);
 route('GET', '/sobjects/:type/describe', handleDescribe);
+route('GET', '/sobjects/:type/updated', handleUpdated);
+route('GET', '/sobjects/:type/deleted', handleDeleted);
 route('GET', '/sobjects/:type/:id', handleRetrieve);
 route('PATCH', '/sobjects/:type/:id', handleUpdate);
 route('DELETE', '/sobjects/:type/:id', handleDelete);
