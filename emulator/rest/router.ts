@@ -5,6 +5,7 @@ import { handleComposite, handleCompositeSObjects, handleCompositeSObjectsRetrie
 import { handleCompositeBatch } from './composite-batch.ts';
 import { handleCompositeTree } from './composite-tree.ts';
 import { handleCompositeUpsert } from './composite-upsert.ts';
+import { handleDescribeLayouts } from './describe-layouts.ts';
 import {
   handleCreateWithIdKey,
   handleDeleteByExternalId,
@@ -12,10 +13,14 @@ import {
   handleUpsert,
 } from './external-id.ts';
 import { handleQuery, handleQueryMore } from './query.ts';
+import { handleQueryExplain } from './query-explain.ts';
+import { handleQuickActionDescribe, handleQuickActions } from './quick-actions.ts';
 import { handleRecent } from './recently-viewed.ts';
+import { handleRecordCount } from './record-count.ts';
 import { handleRelationship } from './relationship-traversal.ts';
 import { handleDeleted, handleUpdated } from './replication.ts';
 import { handleParameterizedSearch, handleSearch } from './search.ts';
+import { handleSearchSuggestions } from './search-suggestions.ts';
 import {
   handleCreate,
   handleDelete,
@@ -48,10 +53,18 @@ function route(method: string, template: string, handler: DataHandler): void {
 
 route('GET', '', handleResources);
 route('GET', '/limits', handleLimits);
+route('GET', '/limits/recordCount', handleRecordCount);
+route('GET', '/quickActions', handleQuickActions);
+route('GET', '/quickActions/:action', handleQuickActionDescribe);
+route('GET', '/quickActions/:action/describe', handleQuickActionDescribe);
 route('GET', '/sobjects', handleDescribeGlobal);
 route('GET', '/sobjects/:type', handleSObjectInfo);
 route('POST', '/sobjects/:type', handleCreate);
 route('GET', '/sobjects/:type/describe', handleDescribe);
+route('GET', '/sobjects/:type/describe/layouts', handleDescribeLayouts);
+route('GET', '/sobjects/:type/quickActions', handleQuickActions);
+route('GET', '/sobjects/:type/quickActions/:action', handleQuickActionDescribe);
+route('GET', '/sobjects/:type/quickActions/:action/describe', handleQuickActionDescribe);
 route('GET', '/sobjects/:type/updated', handleUpdated);
 route('GET', '/sobjects/:type/deleted', handleDeleted);
 route('GET', '/sobjects/:type/:id', handleRetrieve);
@@ -62,11 +75,16 @@ route('GET', '/sobjects/:type/:key/:name', handleRecordSubresource);
 route('PATCH', '/sobjects/:type/:field/:value', handleUpsert);
 route('DELETE', '/sobjects/:type/:field/:value', handleDeleteByExternalId);
 route('GET', '/recent', handleRecent);
-route('GET', '/query', (org, request) => handleQuery(org, request, { includeDeleted: false }));
+route('GET', '/query', (org, request) =>
+  request.query.has('explain')
+    ? handleQueryExplain(org, request)
+    : handleQuery(org, request, { includeDeleted: false }),
+);
 route('GET', '/queryAll', (org, request) => handleQuery(org, request, { includeDeleted: true }));
 route('GET', '/query/:locator', handleQueryMore);
 route('GET', '/queryAll/:locator', handleQueryMore);
 route('GET', '/search', handleSearch);
+route('GET', '/search/suggestions', handleSearchSuggestions);
 route('GET', '/parameterizedSearch', handleParameterizedSearch);
 route('POST', '/parameterizedSearch', handleParameterizedSearch);
 route('POST', '/composite', handleComposite);

@@ -73,7 +73,7 @@ export function describeGlobalEntry(object: SObjectType, version: string): Recor
   };
 }
 
-function describeField(field: Field): Record<string, unknown> {
+export function describeField(field: Field): Record<string, unknown> {
   const textual = ![
     'id',
     'reference',
