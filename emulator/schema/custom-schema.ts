@@ -209,6 +209,13 @@ function checkField(
       message: 'picklist fields, and only they, need picklistValues',
     });
   }
+  if (
+    input.type === 'picklist' &&
+    input.defaultValue !== undefined &&
+    !input.picklistValues?.includes(String(input.defaultValue))
+  ) {
+    issues.push({ path: `${path}.defaultValue`, message: 'a picklist default must be one of its values' });
+  }
   if (input.externalId && !EXTERNAL_ID_TYPES.has(input.type)) {
     issues.push({
       path: `${path}.externalId`,

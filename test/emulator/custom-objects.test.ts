@@ -159,6 +159,7 @@ describe('custom objects and fields from the org data file', () => {
         fields: [
           { name: 'Parent__c', label: 'Parent', type: 'reference', referenceTo: 'Nowhere__c' },
           { name: 'Flag__c', label: 'Flag', type: 'boolean', externalId: true },
+          { name: 'Stage__c', label: 'Stage', type: 'picklist', picklistValues: ['A'], defaultValue: 'B' },
         ],
       },
     ];
@@ -173,6 +174,7 @@ describe('custom objects and fields from the org data file', () => {
     }
     expect(message).toContain('customObjects[0].fields[0].referenceTo: unknown object "Nowhere__c"');
     expect(message).toContain('customObjects[0].fields[1].externalId');
+    expect(message).toContain('customObjects[0].fields[2].defaultValue');
   });
 
   it('writes the custom schema back out with the data, and a running org keeps its schema', () => {
