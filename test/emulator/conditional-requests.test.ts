@@ -59,6 +59,19 @@ describe('conditional requests on sObject rows', () => {
     expect(stale.body.Name).toBe('None Match Co');
   });
 
+  it('answers HEAD with the validators and no body, and 304 for a current If-None-Match', async () => {
+    const id = await newAccount('Head Co');
+    const etag = (await org.api(`/sobjects/Account/${id}`)).headers.get('etag')!;
+    const head = await org.api(`/sobjects/Account/${id}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+    expect(head.headers.get('etag')).toBe(etag);
+    expect(
+      (await org.api(`/sobjects/Account/${id}`, { method: 'HEAD', headers: { 'If-None-Match': etag } }))
+        .status,
+    ).toBe(304);
+  });
+
   it('answers 304 for If-Modified-Since at or after the last change, 200 before it', async () => {
     const id = await newAccount('Modified Since Co');
     const lastModified = (await org.api(`/sobjects/Account/${id}`)).headers.get('last-modified')!;
