@@ -246,6 +246,24 @@ function checkReferences(org: Org, pending: PendingRecord[], issues: IssueList):
   }
 }
 
+/** A unique field (custom unique or unique external id) may hold a value once per object. */
+function checkUniqueValues(org: Org, pending: PendingRecord[], issues: IssueList): void {
+  for (const { object, path, record } of pending) {
+    for (const field of object.fields) {
+      const value = record[field.name];
+      if (field.unique !== true || value === null || value === undefined || record.IsDeleted === true)
+        continue;
+      const table = org.store.table(object.name);
+      const other = [...(table.lookup(field.name, value) ?? [])].find(
+        (id) => id !== record.Id && table.records.get(id)?.IsDeleted !== true,
+      );
+      if (other !== undefined) {
+        issues.add(`${path}.${field.name}`, `duplicate value ${JSON.stringify(value)} (also on ${other})`);
+      }
+    }
+  }
+}
+
 /**
  * Full names, stage and status flags, activity account ids, event times, note previews: what the
  * platform computes on save, filled in only where a hand-written record leaves the field out.
@@ -347,6 +365,7 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
   issues.throwIfAny();
   for (const { object, record } of pending) org.store.insert(object.name, record);
   checkReferences(org, pending, issues);
+  checkUniqueValues(org, pending, issues);
   issues.throwIfAny();
   deriveMissingFields(org, pending, issues);
   issues.throwIfAny();

@@ -177,6 +177,13 @@ describe('custom objects and fields from the org data file', () => {
     expect(message).toContain('customObjects[0].fields[2].defaultValue');
   });
 
+  it('refuses a data file holding a unique value twice', () => {
+    const data = customSchemaOrgData();
+    const records = data.records as Record<string, unknown[]>;
+    records.Invoice__c.push({ Name: 'INV-9', Number__c: 'n-1' });
+    expect(() => createOrgFromData(data)).toThrow(/records\.Invoice__c\[\d\]\.Number__c: duplicate value/);
+  });
+
   it('writes the custom schema back out with the data, and a running org keeps its schema', () => {
     const exported = exportOrgData(org.emulator.org);
     expect(exported.customObjects?.[0].name).toBe('Invoice__c');
