@@ -11,7 +11,7 @@ import { coerceFieldValue } from '../records/coerce.ts';
 import { createRecord, deleteRecord, resolveObject, updateRecord } from '../records/dml.ts';
 import { recordUrl } from '../records/serialize.ts';
 import type { Field, SObjectType } from '../schema/schema.ts';
-import type { StoredRecord } from '../schema/types.ts';
+import type { RecordValue, StoredRecord } from '../schema/types.ts';
 import type { AccessContext } from '../security/access.ts';
 import { noteRecentlyViewed } from './recently-viewed.ts';
 import { renderRecord, resolveFieldList } from './sobjects.ts';
@@ -41,14 +41,14 @@ function matchingRecords(
     const record = id ? org.store.get(object.name, id) : undefined;
     return record && record.IsDeleted !== true && access.canRead(object.name, record) ? [record] : [];
   }
-  let stored: unknown;
+  let stored: RecordValue;
   try {
     stored = coerceFieldValue(field, value);
   } catch {
     return []; // A value that cannot be of the field's type matches nothing.
   }
   const table = org.store.table(object.name);
-  const ids = table.lookup(field.name, stored as string) ?? new Set<string>();
+  const ids = table.lookup(field.name, stored) ?? new Set<string>();
   const found: StoredRecord[] = [];
   for (const id of ids) {
     const record = table.records.get(id)!;

@@ -100,6 +100,27 @@ describe('upsert by external id', () => {
     expect(invalid.body[0].errorCode).toBe('INVALID_FIELD');
   });
 
+  it('upserts by a number external id, storing the number', async () => {
+    const created = await org.api('/sobjects/Account/Erp_Number__c/42', {
+      method: 'PATCH',
+      body: { Name: 'Numbered' },
+    });
+    expect(created.status).toBe(201);
+    expect(org.emulator.org.store.get('Account', created.body.id)?.Erp_Number__c).toBe(42);
+    const updated = await org.api('/sobjects/Account/Erp_Number__c/42', {
+      method: 'PATCH',
+      body: { Phone: '1' },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.id).toBe(created.body.id);
+    const notANumber = await org.api('/sobjects/Account/Erp_Number__c/forty-two', {
+      method: 'PATCH',
+      body: { Name: 'x' },
+    });
+    expect(notANumber.status).toBe(400);
+    expect(notANumber.body[0].errorCode).toBe('INVALID_TYPE_ON_FIELD_IN_RECORD');
+  });
+
   it('upserts on a custom object by its unique external id', async () => {
     const created = await org.api('/sobjects/Invoice__c/Number__c/N-50', {
       method: 'PATCH',

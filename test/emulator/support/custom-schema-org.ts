@@ -23,7 +23,10 @@ export function customSchemaOrgData(): Record<string, unknown> {
       },
     ],
     customFields: {
-      Account: [{ name: 'Legacy_Id__c', label: 'Legacy Id', type: 'string', length: 40, externalId: true }],
+      Account: [
+        { name: 'Legacy_Id__c', label: 'Legacy Id', type: 'string', length: 40, externalId: true },
+        { name: 'Erp_Number__c', label: 'ERP Number', type: 'int', externalId: true },
+      ],
     },
     records: {
       Account: [
