@@ -2,11 +2,13 @@
  * Quick actions: the global list (`GET …/quickActions`) and the per-object one
  * (`GET …/sobjects/T/quickActions`) of a fresh org's activity and note actions — NewTask, NewEvent,
  * LogACall, NewNote — each with `…/quickActions/Name` and `…/quickActions/Name/describe`. Actions
- * that create records the caller cannot create are left out, as Salesforce hides them.
+ * that create records the caller cannot create are left out, as Salesforce hides them. A POST to
+ * an action's URL runs it: `{contextId, record}` creates the record, linked to the context record.
  */
-import { notFound } from '../core/errors.ts';
+import { notFound, SalesforceApiError } from '../core/errors.ts';
+import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
-import { resolveObject } from '../records/dml.ts';
+import { createRecord, resolveObject } from '../records/dml.ts';
 import { describeField } from '../schema/describe.ts';
 import type { AccessContext } from '../security/access.ts';
 import type { DataRequest, DataResponse } from './types.ts';
@@ -16,10 +18,16 @@ interface QuickAction {
   label: string;
   type: 'Create' | 'LogACall';
   targetSobjectType: string;
-  /** On an object's record: the target's lookup that points at the record. */
+  /**
+   * On an object's record: the target's lookup that points at the record, or `link` for a note,
+   * which a ContentDocumentLink ties to the record.
+   */
   targetParentField: (contextObject: string) => string | null;
+  linksToContext?: boolean;
   /** The fields the action's layout shows. */
   fields: string[];
+  /** Values the action sets on the record it creates (Log a Call: a completed call). */
+  presets?: Record<string, string>;
 }
 
 const WHO_OBJECTS = new Set(['Contact', 'Lead']);
@@ -58,6 +66,7 @@ const ACTIONS: QuickAction[] = [
     targetSobjectType: 'Task',
     targetParentField: activityParent,
     fields: ['Subject', 'Description', 'WhoId', 'WhatId'],
+    presets: { Status: 'Completed', TaskSubtype: 'Call' },
   },
   {
     name: 'NewNote',
@@ -65,6 +74,7 @@ const ACTIONS: QuickAction[] = [
     type: 'Create',
     targetSobjectType: 'ContentNote',
     targetParentField: () => null,
+    linksToContext: true,
     fields: ['Title', 'Content'],
   },
 ];
@@ -210,6 +220,19 @@ export function handleQuickActions(
   return { status: 200, body: actions.map((action) => listEntry(request, action, contextObject)) };
 }
 
+function findAction(
+  org: Org,
+  access: AccessContext,
+  contextObject: string | undefined,
+  name: string,
+): QuickAction {
+  const action = available(org, access, contextObject).find(
+    (candidate) => candidate.name.toLowerCase() === name.replace(/^\w+\./, '').toLowerCase(),
+  );
+  if (!action) throw notFound();
+  return action;
+}
+
 /** `GET …/quickActions/Name[/describe]` and the per-object forms. */
 export function handleQuickActionDescribe(
   org: Org,
@@ -217,9 +240,73 @@ export function handleQuickActionDescribe(
   params: Record<string, string>,
 ): DataResponse {
   const { access, contextObject } = contextOf(org, request, params);
-  const action = available(org, access, contextObject).find(
-    (candidate) => candidate.name.toLowerCase() === params.action.replace(/^\w+\./, '').toLowerCase(),
-  );
-  if (!action) throw notFound();
+  const action = findAction(org, access, contextObject, params.action);
   return { status: 200, body: describeAction(access, request, action, contextObject) };
+}
+
+/**
+ * `POST …/sobjects/T/quickActions/Name` (and the global form): creates the action's record from
+ * `record`, its parent field set to `contextId` (a record of T), and answers the QuickActionResult.
+ */
+export function handleQuickActionInvoke(
+  org: Org,
+  request: DataRequest,
+  params: Record<string, string>,
+): DataResponse {
+  const { access, contextObject } = contextOf(org, request, params);
+  const action = findAction(org, access, contextObject, params.action);
+  const body = request.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new SalesforceApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      'The request body must be a JSON object with a record.',
+    );
+  }
+  const { contextId, record } = body as Record<string, unknown>;
+  const fields: Record<string, unknown> = { ...action.presets };
+  if (record !== undefined && (record === null || typeof record !== 'object' || Array.isArray(record))) {
+    throw new SalesforceApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      'record must be a JSON object of field names and values.',
+    );
+  }
+  Object.assign(fields, record);
+  let context: string | null = null;
+  if (contextId !== undefined && contextId !== null) {
+    const id = typeof contextId === 'string' ? normalizeId(contextId) : undefined;
+    const found = id ? org.store.find(id) : undefined;
+    const parentField = contextObject === undefined ? null : action.targetParentField(contextObject);
+    if (
+      !found ||
+      found.object.name !== contextObject ||
+      found.record.IsDeleted === true ||
+      (!parentField && !action.linksToContext)
+    ) {
+      throw new SalesforceApiError(
+        400,
+        'INVALID_CROSS_REFERENCE_KEY',
+        `invalid context id: ${String(contextId)}`,
+      );
+    }
+    context = found.record.Id as string;
+    if (parentField) fields[parentField] = context;
+  }
+  const userId = request.session.userId;
+  // The note and its link to the record are one change: both or neither.
+  const id = org.store.transaction(() => {
+    const created = createRecord(org, userId, action.targetSobjectType, fields);
+    if (context !== null && action.linksToContext) {
+      createRecord(org, userId, 'ContentDocumentLink', {
+        ContentDocumentId: created,
+        LinkedEntityId: context,
+      });
+    }
+    return created;
+  });
+  return {
+    status: 201,
+    body: { contextId: context, created: true, errors: [], feedItemIds: [], id, ids: [id], success: true },
+  };
 }

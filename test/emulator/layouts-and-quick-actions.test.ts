@@ -102,6 +102,64 @@ describe('quick actions', () => {
     expect((await org.api('/sobjects/Account/quickActions/NewTask')).body.targetParentField).toBe('WhatId');
   });
 
+  it('runs an action on a record: Log a Call creates a completed call linked to the contact', async () => {
+    const contactId = (await org.api('/sobjects/Contact', { method: 'POST', body: { LastName: 'Caller' } }))
+      .body.id;
+    const result = await org.api('/sobjects/Contact/quickActions/LogACall', {
+      method: 'POST',
+      body: { contextId: contactId, record: { Subject: 'Intro call' } },
+    });
+    expect(result.status).toBe(201);
+    expect(result.body).toEqual({
+      contextId: contactId,
+      created: true,
+      errors: [],
+      feedItemIds: [],
+      id: expect.stringMatching(/^00T/),
+      ids: [result.body.id],
+      success: true,
+    });
+    expect(org.emulator.org.store.get('Task', result.body.id)).toMatchObject({
+      Subject: 'Intro call',
+      WhoId: contactId,
+      Status: 'Completed',
+      TaskSubtype: 'Call',
+    });
+  });
+
+  it('runs New Note on a record: a note linked to it', async () => {
+    const accountId = (await org.api('/sobjects/Account', { method: 'POST', body: { Name: 'Noted Co' } }))
+      .body.id;
+    const content = Buffer.from('<p>Met the team</p>').toString('base64');
+    const result = await org.api('/sobjects/Account/quickActions/NewNote', {
+      method: 'POST',
+      body: { contextId: accountId, record: { Title: 'Kickoff', Content: content } },
+    });
+    expect(result.status).toBe(201);
+    const links = await org.api(
+      `/query?q=${encodeURIComponent(`SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${result.body.id}'`)}`,
+    );
+    expect(links.body.records.map((link: { LinkedEntityId: string }) => link.LinkedEntityId)).toContain(
+      accountId,
+    );
+  });
+
+  it('refuses to run an action with a context record of another object, creating nothing', async () => {
+    const accountId = (
+      await org.api('/sobjects/Account', { method: 'POST', body: { Name: 'Wrong Context Co' } })
+    ).body.id;
+    const result = await org.api('/sobjects/Contact/quickActions/NewTask', {
+      method: 'POST',
+      body: { contextId: accountId, record: { Subject: 'Never' } },
+    });
+    expect(result.status).toBe(400);
+    expect(result.body[0].errorCode).toBe('INVALID_CROSS_REFERENCE_KEY');
+    const tasks = await org.api(
+      `/query?q=${encodeURIComponent("SELECT COUNT() FROM Task WHERE Subject = 'Never'")}`,
+    );
+    expect(tasks.body.totalSize).toBe(0);
+  });
+
   it('answers 404 for an unknown action', async () => {
     const result = await org.api('/quickActions/Nope/describe');
     expect(result.status).toBe(404);
