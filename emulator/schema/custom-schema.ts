@@ -227,6 +227,31 @@ function checkField(
   }
 }
 
+/** Two lookups to the same parent need different child relationship names (SOQL subqueries use them). */
+function checkChildRelationshipNames(
+  definitions: ObjectDefinition[],
+  customPaths: Map<string, string>,
+  issues: CustomSchemaIssue[],
+): void {
+  const taken = new Set<string>();
+  for (const object of definitions) {
+    for (const field of object.fields) {
+      if (field.type !== 'reference' || !field.childRelationshipName) continue;
+      for (const parent of field.referenceTo ?? []) {
+        const key = `${parent}.${field.childRelationshipName}`.toLowerCase();
+        const path = customPaths.get(`${object.name}.${field.name}`);
+        if (taken.has(key) && path !== undefined) {
+          issues.push({
+            path: `${path}.childRelationshipName`,
+            message: `${parent} already has a child relationship named ${field.childRelationshipName}: give this lookup another childRelationshipName`,
+          });
+        }
+        taken.add(key);
+      }
+    }
+  }
+}
+
 /**
  * The standard objects with the declared custom objects and fields added. Returns every problem
  * found (unknown objects, clashing names or key prefixes, flags a type cannot have) with its path
@@ -244,6 +269,8 @@ export function buildSchemaDefinitions(
       issues.push({ path: `customObjects[${index}].name`, message: `duplicate object "${object.name}"` });
     objectNames.add(object.name.toLowerCase());
   }
+  /** `Object.Field__c` → where the custom field is declared, to name it in a clash. */
+  const customPaths = new Map<string, string>();
   let nextPrefix = 0;
   const customDefinitions = custom.customObjects.map((object, index): ObjectDefinition => {
     const path = `customObjects[${index}]`;
@@ -291,6 +318,7 @@ export function buildSchemaDefinitions(
       seen.add(field.name.toLowerCase());
       checkField(field, fieldPath, objectNames, issues);
       fields.push(fieldDefinition(field, labelPlural));
+      customPaths.set(`${object.name}.${field.name}`, fieldPath);
     }
     return {
       name: object.name,
@@ -322,7 +350,10 @@ export function buildSchemaDefinitions(
       }
       checkField(field, path, objectNames, issues);
       object.fields.push(fieldDefinition(field, object.labelPlural));
+      customPaths.set(`${object.name}.${field.name}`, path);
     }
   }
-  return { definitions: [...definitions, ...customDefinitions], issues };
+  const all = [...definitions, ...customDefinitions];
+  checkChildRelationshipNames(all, customPaths, issues);
+  return { definitions: all, issues };
 }

@@ -160,6 +160,8 @@ describe('custom objects and fields from the org data file', () => {
           { name: 'Parent__c', label: 'Parent', type: 'reference', referenceTo: 'Nowhere__c' },
           { name: 'Flag__c', label: 'Flag', type: 'boolean', externalId: true },
           { name: 'Stage__c', label: 'Stage', type: 'picklist', picklistValues: ['A'], defaultValue: 'B' },
+          { name: 'Owner_Account__c', label: 'Owner Account', type: 'reference', referenceTo: 'Account' },
+          { name: 'Billing_Account__c', label: 'Billing Account', type: 'reference', referenceTo: 'Account' },
         ],
       },
     ];
@@ -175,6 +177,9 @@ describe('custom objects and fields from the org data file', () => {
     expect(message).toContain('customObjects[0].fields[0].referenceTo: unknown object "Nowhere__c"');
     expect(message).toContain('customObjects[0].fields[1].externalId');
     expect(message).toContain('customObjects[0].fields[2].defaultValue');
+    expect(message).toContain(
+      'customObjects[0].fields[4].childRelationshipName: Account already has a child relationship named Oks__r',
+    );
   });
 
   it('refuses a data file holding a unique value twice', () => {
