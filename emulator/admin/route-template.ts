@@ -3,6 +3,11 @@ const API_VERSION_SEGMENT = /^v\d+\.\d+$/;
 const ID_SEGMENT = /^(?=[a-zA-Z]*\d)[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const QUERY_LOCATOR_SEGMENT = /^[a-zA-Z0-9]{15,18}-\d+$/;
 
+/** A custom field name or `Id` after the object: the key of an external id URL. */
+function isExternalIdField(segment: string): boolean {
+  return segment === 'Id' || /__c$/i.test(segment);
+}
+
 /**
  * The route a request took, as a template: `GET /services/data/vXX.X/sobjects/{type}/{id}`,
  * `POST /services/oauth2/token`. Versions, object names, ids and query locators become
@@ -18,7 +23,15 @@ export function routeTemplate(method: string, path: string): string {
     if (rest && index === 3 && API_VERSION_SEGMENT.test(segment)) return 'vXX.X';
     if (identity && index === 2 && segment !== 'keys') return '{orgId}';
     if (identity && index === 3) return '{userId}';
-    if (rest && previous === 'sobjects' && index > 4) return '{type}';
+    if (
+      rest &&
+      (previous === 'sobjects' || (previous === 'tree' && segments[index - 2] === 'composite')) &&
+      index > 4
+    )
+      return '{type}';
+    // `sobjects/{type}/{Field__c}/{value}`: an external id value, not a resource name.
+    if (rest && segments[index - 3] === 'sobjects' && index > 6 && isExternalIdField(previous))
+      return '{value}';
     if (rest && (previous === 'query' || previous === 'queryAll') && QUERY_LOCATOR_SEGMENT.test(segment))
       return '{locator}';
     if (ID_SEGMENT.test(segment)) return '{id}';

@@ -1,4 +1,5 @@
 import type { ConnectedApp, Org } from '../org/org.ts';
+import type { CustomSchema } from '../schema/custom-schema.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import {
   type Profile,
@@ -30,6 +31,8 @@ export interface ExportedOrgData {
   profiles: ProfileDefinition[];
   users: ExportedUser[];
   connectedApps: ConnectedApp[];
+  customObjects?: CustomSchema['customObjects'];
+  customFields?: CustomSchema['customFields'];
   records: Record<string, StoredRecord[]>;
 }
 
@@ -108,6 +111,11 @@ export function exportOrgData(org: Org): ExportedOrgData {
       .map(profileDefinitionOf),
     users,
     connectedApps: [...org.apps.values()].map((app) => ({ ...app })),
+    // Only when there are any: a file without custom schema stays as it was.
+    ...(org.customSchema.customObjects.length > 0 ? { customObjects: org.customSchema.customObjects } : {}),
+    ...(Object.keys(org.customSchema.customFields).length > 0
+      ? { customFields: org.customSchema.customFields }
+      : {}),
     records,
   };
 }

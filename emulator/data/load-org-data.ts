@@ -11,7 +11,9 @@ import { DEMO_USERS, Org } from '../org/org.ts';
 import { applyDerivedFields } from '../records/behaviours.ts';
 import { coerceFieldValue } from '../records/coerce.ts';
 import { applyDefaults, checkRequired } from '../records/dml.ts';
+import { buildSchemaDefinitions } from '../schema/custom-schema.ts';
 import type { Field, SObjectType } from '../schema/schema.ts';
+import { standardObjects } from '../schema/standard-objects.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import {
   DEFAULT_CUSTOM_PROFILES,
@@ -244,6 +246,24 @@ function checkReferences(org: Org, pending: PendingRecord[], issues: IssueList):
   }
 }
 
+/** A unique field (custom unique or unique external id) may hold a value once per object. */
+function checkUniqueValues(org: Org, pending: PendingRecord[], issues: IssueList): void {
+  for (const { object, path, record } of pending) {
+    for (const field of object.fields) {
+      const value = record[field.name];
+      if (field.unique !== true || value === null || value === undefined || record.IsDeleted === true)
+        continue;
+      const table = org.store.table(object.name);
+      const other = [...(table.lookup(field.name, value) ?? [])].find(
+        (id) => id !== record.Id && table.records.get(id)?.IsDeleted !== true,
+      );
+      if (other !== undefined) {
+        issues.add(`${path}.${field.name}`, `duplicate value ${JSON.stringify(value)} (also on ${other})`);
+      }
+    }
+  }
+}
+
 /**
  * Full names, stage and status flags, activity account ids, event times, note previews: what the
  * platform computes on save, filled in only where a hand-written record leaves the field out.
@@ -287,6 +307,11 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
   const issues = new IssueList();
   const users: OrgDataUser[] = data.users ?? DEMO_USERS.map((user) => ({ ...user, active: true }));
   checkUsers(data, users, issues);
+  const customSchema = { customObjects: data.customObjects, customFields: data.customFields };
+  const schemaIssues = buildSchemaDefinitions(standardObjects, customSchema).issues;
+  for (const issue of schemaIssues) issues.add(issue.path, issue.message);
+  // Records can only be checked against a schema that holds together.
+  if (schemaIssues.length > 0) issues.throwIfAny();
   let org: Org;
   try {
     org = new Org({
@@ -298,6 +323,7 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
       apps: data.connectedApps,
       profiles: data.profiles,
       sharingModels: data.settings.sharingModels,
+      customSchema,
     });
   } catch (error) {
     // The security model refuses a profile naming an unknown object or field, or an unknown basedOn.
@@ -339,6 +365,7 @@ export function createOrgFromData(input: unknown, options: OrgDataLoadOptions = 
   issues.throwIfAny();
   for (const { object, record } of pending) org.store.insert(object.name, record);
   checkReferences(org, pending, issues);
+  checkUniqueValues(org, pending, issues);
   issues.throwIfAny();
   deriveMissingFields(org, pending, issues);
   issues.throwIfAny();

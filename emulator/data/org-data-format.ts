@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { connectedAppsSchema } from '../oauth/app-definition.ts';
 import { PASSWORD_HASH_PATTERN } from '../org/org.ts';
+import { customFieldsSchema, customObjectsSchema } from '../schema/custom-schema.ts';
 import { profileDefinitionSchema } from '../security/profiles.ts';
 import { sharingModelsSchema } from '../security/sharing.ts';
 
@@ -116,6 +117,10 @@ export const orgDataSchema = z
       .optional(),
     /** Omitted: the demo connected app. */
     connectedApps: connectedAppsSchema.optional(),
+    /** Custom objects (`Invoice__c`), with their custom fields. */
+    customObjects: customObjectsSchema.default([]),
+    /** Custom fields of standard objects, by object API name. */
+    customFields: customFieldsSchema.default({}),
     records: recordsSchema.default({}),
   })
   .strict();

@@ -6,6 +6,7 @@
 import type { Org } from '../org/org.ts';
 import { type ExportedOrgData, exportOrgData } from './export-org-data.ts';
 import { createOrgFromData } from './load-org-data.ts';
+import { OrgDataError } from './org-data-format.ts';
 
 // What each emulator started with, for resetOrgData. Cheap: an export shares the store's records.
 const initialStates = new WeakMap<Org, ExportedOrgData>();
@@ -24,6 +25,17 @@ export function replaceOrgData(org: Org, input: unknown): void {
   // Users and records the document leaves without ids get ones the running org never handed out:
   // a stale token or record id must not come to mean someone or something else.
   const loaded = createOrgFromData(input, { clock: org.clock, idsInUse: org.ids });
+  // The schema is shared by the store's tables, the search index and cached SOQL plans: a running
+  // emulator keeps the custom objects and fields it started with.
+  if (JSON.stringify(loaded.customSchema) !== JSON.stringify(org.customSchema)) {
+    throw new OrgDataError('INVALID_DATA', [
+      {
+        path: 'customObjects',
+        message:
+          "custom objects and fields differ from the running emulator's: restart the emulator with this file to change them",
+      },
+    ]);
+  }
   org.replaceContentsWith(loaded);
 }
 

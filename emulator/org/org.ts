@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock.ts';
 import { formatDateTime } from '../core/datetime.ts';
 import { IdGenerator } from '../core/ids.ts';
+import { buildSchemaDefinitions, type CustomSchema, EMPTY_CUSTOM_SCHEMA } from '../schema/custom-schema.ts';
 import { Schema } from '../schema/schema.ts';
 import { standardObjects } from '../schema/standard-objects.ts';
 import type { StoredRecord } from '../schema/types.ts';
@@ -64,6 +65,8 @@ export interface OrgOptions {
   profiles?: ProfileDefinition[];
   /** Organization-wide defaults of the sales objects; omitted ones keep the emulator's (Opportunity Private). */
   sharingModels?: SharingModels;
+  /** Custom objects and custom fields of standard objects (an org data file's customObjects/customFields). */
+  customSchema?: CustomSchema;
 }
 
 export const DEMO_PASSWORD = 'demo1234';
@@ -195,7 +198,9 @@ export class Org {
   name: string;
   readonly clock: Clock;
   readonly ids = new IdGenerator();
-  readonly schema = new Schema(standardObjects);
+  readonly schema: Schema;
+  /** The custom objects and fields as declared, to write them back out with the data. */
+  readonly customSchema: CustomSchema;
   readonly store: RecordStore;
   readonly tokens: TokenStore;
   readonly apiUsage: ApiUsage;
@@ -227,6 +232,14 @@ export class Org {
     this.clock = options.clock ?? systemClock;
     this.name = options.orgName ?? 'Acme Demo';
     this.sessionTimeoutSeconds = options.sessionTimeoutSeconds ?? 7200;
+    this.customSchema = options.customSchema ?? EMPTY_CUSTOM_SCHEMA;
+    const built = buildSchemaDefinitions(standardObjects, this.customSchema);
+    if (built.issues.length > 0) {
+      throw new Error(
+        `Invalid custom schema: ${built.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+      );
+    }
+    this.schema = new Schema(built.definitions);
     this.store = new RecordStore(this.schema);
     this.apiUsage = new ApiUsage(this.clock, options.dailyApiRequestLimit ?? DEFAULT_DAILY_API_REQUEST_LIMIT);
     this.#schemaModifiedAt = Math.floor(this.clock.now() / 1000) * 1000;

@@ -111,6 +111,26 @@ function checkReference(org: Org, access: AccessContext, field: Field, id: strin
   if (!access.canRead(target.name, found)) throw insufficientCrossReferenceAccess();
 }
 
+/**
+ * Unique fields (custom unique and external id fields flagged unique) may hold a value once per
+ * object, compared case-insensitively as Salesforce does by default.
+ */
+function checkUnique(org: Org, object: SObjectType, record: StoredRecord): void {
+  const table = org.store.table(object.name);
+  for (const field of object.fields) {
+    const value = record[field.name];
+    if (field.unique !== true || value === null || value === undefined) continue;
+    for (const id of table.lookup(field.name, value) ?? []) {
+      if (id === record.Id || table.records.get(id)?.IsDeleted === true) continue;
+      throw dmlError(
+        'DUPLICATE_VALUE',
+        `duplicate value found: ${field.name} duplicates value on record with id: ${id}`,
+        [],
+      );
+    }
+  }
+}
+
 export function checkRequired(object: SObjectType, record: StoredRecord): void {
   const missing = object.fields
     .filter((field) => field.createable && !field.nillable && !field.defaultedOnCreate)
@@ -153,6 +173,7 @@ export function createRecord(org: Org, userId: string, objectName: string, body:
   if (object.owned && (record.OwnerId === undefined || record.OwnerId === null)) record.OwnerId = userId;
   applyDefaults(object, record);
   checkRequired(object, record);
+  checkUnique(org, object, record);
   // A contact role, note or file link changes its parent, so Salesforce wants edit access to it
   // (reading it, which the lookup check ensured, is not enough).
   if (object.name in PARENT_FIELDS && !access.canEdit(object.name, record)) {
@@ -229,6 +250,7 @@ export function updateRecord(
     LastModifiedById: userId,
     SystemModstamp: now.SystemModstamp,
   };
+  checkUnique(org, object, record);
   return org.store.transaction(() => {
     applyDerivedFields(org, object, record, before, userId);
     return org.store.update(object.name, record.Id as string, record);

@@ -36,7 +36,7 @@ function jsonParserError(message: string): SalesforceApiError {
   return new SalesforceApiError(400, 'JSON_PARSER_ERROR', message);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
@@ -349,13 +349,13 @@ export function handleComposite(org: Org, request: DataRequest): DataResponse {
 // sObject Collections
 // ---------------------------------------------------------------------------------------------
 
-interface CollectionError {
+export interface CollectionError {
   statusCode: string;
   message: string;
   fields: string[];
 }
 
-interface SaveResult {
+export interface SaveResult {
   id?: string;
   success: boolean;
   errors: CollectionError[];
@@ -370,7 +370,7 @@ function collectionErrors(errors: ApiErrorItem[]): CollectionError[] {
   }));
 }
 
-function recordError(statusCode: string, message: string, fields: string[] = []): CollectionError[] {
+export function recordError(statusCode: string, message: string, fields: string[] = []): CollectionError[] {
   return [{ statusCode, message, fields }];
 }
 
@@ -393,7 +393,7 @@ function readAllOrNone(value: unknown): boolean {
  * Runs one operation per item; with allOrNone every item is still tried (so each invalid one reports
  * its own error), then all the work is undone and the valid ones report ALL_OR_NONE_OPERATION_ROLLED_BACK.
  */
-function runCollection<T>(
+export function runCollection<T>(
   org: Org,
   items: T[],
   options: { allOrNone: boolean; idOnRollback: boolean },
@@ -426,7 +426,7 @@ function runCollection<T>(
   );
 }
 
-function readRecords(body: unknown): { allOrNone: boolean; records: unknown[] } {
+export function readRecords(body: unknown): { allOrNone: boolean; records: unknown[] } {
   if (!isPlainObject(body) || !Array.isArray(body.records)) {
     throw jsonParserError('The request body must be a JSON object with a records array.');
   }
@@ -435,7 +435,7 @@ function readRecords(body: unknown): { allOrNone: boolean; records: unknown[] } 
 }
 
 /** The record's type from `attributes.type`, which sObject Collections require on every record. */
-function recordType(record: Record<string, unknown>): string | undefined {
+export function recordType(record: Record<string, unknown>): string | undefined {
   const attributes = record.attributes;
   if (!isPlainObject(attributes) || typeof attributes.type !== 'string' || attributes.type === '')
     return undefined;

@@ -8,6 +8,8 @@ import { describeGlobalEntry, describeObject } from '../schema/describe.ts';
 import type { SObjectType } from '../schema/schema.ts';
 import type { StoredRecord } from '../schema/types.ts';
 import type { AccessContext } from '../security/access.ts';
+import { checkWritePreconditions, isNotModified, recordValidators } from './conditional-requests.ts';
+import { noteRecentlyViewed, recentItems } from './recently-viewed.ts';
 import type { DataRequest, DataResponse } from './types.ts';
 
 const ADDRESS_PARTS: Record<string, string> = {
@@ -115,7 +117,10 @@ export function handleSObjectInfo(
   const object = resolveObject(org, params.type, accessOf(org, request));
   return {
     status: 200,
-    body: { objectDescribe: describeGlobalEntry(object, request.version), recentItems: [] },
+    body: {
+      objectDescribe: describeGlobalEntry(object, request.version),
+      recentItems: recentItems(org, request.session.userId, request.version, { objectName: object.name }),
+    },
   };
 }
 
@@ -138,6 +143,7 @@ export function handleDescribe(org: Org, request: DataRequest, params: Record<st
 export function handleCreate(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
   const object = resolveObject(org, params.type, accessOf(org, request));
   const id = createRecord(org, request.session.userId, object.name, request.body);
+  noteRecentlyViewed(org, request.session.userId, object.name, id);
   return {
     status: 201,
     headers: { Location: recordUrl(request.version, object.name, id) },
@@ -158,15 +164,40 @@ export function handleRetrieve(org: Org, request: DataRequest, params: Record<st
   if (!record || record.IsDeleted === true || !access.canRead(object.name, record)) throw notFound();
   const fieldList = request.query.get('fields');
   const names = fieldList ? resolveFieldList(access, object, fieldList) : undefined;
-  return { status: 200, body: renderRecord(org, object, record, request.version, names) };
+  const headers = recordValidators(record);
+  if (isNotModified(request, record)) return { status: 304, headers };
+  noteRecentlyViewed(org, request.session.userId, object.name, id);
+  return { status: 200, headers, body: renderRecord(org, object, record, request.version, names) };
+}
+
+/**
+ * The record a PATCH or DELETE names, when the caller can see it: the one its preconditions are
+ * checked against. Anything else is left to the DML layer, which answers as Salesforce does.
+ */
+function visibleTarget(
+  org: Org,
+  request: DataRequest,
+  params: Record<string, string>,
+): StoredRecord | undefined {
+  const access = accessOf(org, request);
+  const object = access.schema.object(params.type);
+  const id = normalizeId(params.id);
+  if (!object || !id) return undefined;
+  const record = org.store.get(object.name, id);
+  return record && record.IsDeleted !== true && access.canRead(object.name, record) ? record : undefined;
 }
 
 export function handleUpdate(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
-  updateRecord(org, request.session.userId, params.type, params.id, request.body);
+  const target = visibleTarget(org, request, params);
+  if (target) checkWritePreconditions(request, target);
+  const updated = updateRecord(org, request.session.userId, params.type, params.id, request.body);
+  noteRecentlyViewed(org, request.session.userId, resolveObject(org, params.type).name, updated.Id as string);
   return { status: 204 };
 }
 
 export function handleDelete(org: Org, request: DataRequest, params: Record<string, string>): DataResponse {
+  const target = visibleTarget(org, request, params);
+  if (target) checkWritePreconditions(request, target);
   deleteRecord(org, request.session.userId, params.type, params.id);
   return { status: 204 };
 }

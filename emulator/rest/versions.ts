@@ -87,6 +87,8 @@ export function handleResources(org: Org, request: DataRequest): DataResponse {
     'search',
     'parameterizedSearch',
     'composite',
+    'recent',
+    'quickActions',
   ]);
   const body: Record<string, string> = {};
   for (const name of RESOURCES) {

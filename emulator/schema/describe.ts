@@ -41,7 +41,7 @@ export function describeGlobalEntry(object: SObjectType, version: string): Recor
     associateEntityType: null,
     associateParentEntity: null,
     createable: object.createable,
-    custom: false,
+    custom: object.name.endsWith('__c'),
     customSetting: false,
     deepCloneable: false,
     deletable: object.deletable,
@@ -73,7 +73,7 @@ export function describeGlobalEntry(object: SObjectType, version: string): Recor
   };
 }
 
-function describeField(field: Field): Record<string, unknown> {
+export function describeField(field: Field): Record<string, unknown> {
   const textual = ![
     'id',
     'reference',
@@ -101,7 +101,7 @@ function describeField(field: Field): Record<string, unknown> {
     compoundFieldName: field.compoundFieldName ?? null,
     controllerName: null,
     createable: field.createable,
-    custom: false,
+    custom: field.name.endsWith('__c'),
     defaultValue: field.type === 'boolean' ? (field.defaultValue ?? false) : null,
     defaultValueFormula: null,
     defaultedOnCreate: field.defaultedOnCreate,

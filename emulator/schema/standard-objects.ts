@@ -141,7 +141,7 @@ function reference(
 }
 
 /** Id, IsDeleted and the audit fields every object carries. */
-function systemFields(idLabel: string): FieldDefinition[] {
+export function systemFields(idLabel: string): FieldDefinition[] {
   const audit: Extras = { ...READ_ONLY, nillable: false, defaultedOnCreate: true };
   return [
     field('Id', idLabel, 'id', { length: 18, ...READ_ONLY, nillable: false, indexed: true, idLookup: true }),
@@ -154,7 +154,7 @@ function systemFields(idLabel: string): FieldDefinition[] {
   ];
 }
 
-function ownerField(label = 'Owner ID'): FieldDefinition {
+export function ownerField(label = 'Owner ID'): FieldDefinition {
   return reference('OwnerId', label, ['User'], 'Owner', { nillable: false, defaultedOnCreate: true });
 }
 

@@ -121,6 +121,11 @@ export const SALES_OBJECTS = [
 /** Objects every profile reads whatever it lists (Salesforce gives no profile a way to hide them). */
 export const ALWAYS_READABLE = ['User', 'Organization', 'Profile'];
 
+/** The built-in profiles treat custom objects as they treat the sales objects. */
+function isCustomObject(objectName: string): boolean {
+  return objectName.endsWith('__c');
+}
+
 /** The built-in profiles over an org's object names. */
 export function builtInProfiles(objectNames: string[]): Profile[] {
   const permissions = (choose: (objectName: string) => ObjectPermissions | undefined) => {
@@ -148,7 +153,7 @@ export function builtInProfiles(objectNames: string[]): Profile[] {
       objects: permissions((objectName) =>
         objectName === 'Account' || objectName === 'Opportunity'
           ? CRE
-          : SALES_OBJECTS.includes(objectName)
+          : SALES_OBJECTS.includes(objectName) || isCustomObject(objectName)
             ? CRUD
             : undefined,
       ),
@@ -159,7 +164,9 @@ export function builtInProfiles(objectNames: string[]): Profile[] {
       description: 'Reads the sales objects; creates, edits and deletes nothing.',
       viewAllData: false,
       modifyAllData: false,
-      objects: permissions((objectName) => (SALES_OBJECTS.includes(objectName) ? READ : undefined)),
+      objects: permissions((objectName) =>
+        SALES_OBJECTS.includes(objectName) || isCustomObject(objectName) ? READ : undefined,
+      ),
       fields: new Map(),
     },
   ];
