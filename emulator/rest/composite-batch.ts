@@ -6,8 +6,7 @@
 import { SalesforceApiError } from '../core/errors.ts';
 import type { Org } from '../org/org.ts';
 import { isPlainObject } from './composite.ts';
-import { dispatch } from './router.ts';
-import type { DataRequest, DataResponse } from './types.ts';
+import type { DataRequest, DataResponse, Dispatch } from './types.ts';
 
 const MAX_BATCH_SUBREQUESTS = 25;
 const BATCH_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'HEAD'];
@@ -76,7 +75,12 @@ function readBatch(body: unknown): { haltOnError: boolean; subrequests: BatchSub
 
 const HALTED = [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }];
 
-function runOne(org: Org, request: DataRequest, subrequest: BatchSubrequest): DataResponse {
+function runOne(
+  org: Org,
+  request: DataRequest,
+  subrequest: BatchSubrequest,
+  dispatch: Dispatch,
+): DataResponse {
   // Batches do not nest: a composite resource inside a batch is refused on its own.
   if (/^\/v\d+\.\d\/composite(?:\/|$)/.test(subrequest.path)) {
     return {
@@ -101,7 +105,12 @@ function runOne(org: Org, request: DataRequest, subrequest: BatchSubrequest): Da
   return subrequest.method === 'HEAD' ? { status: response.status } : response;
 }
 
-export function handleCompositeBatch(org: Org, request: DataRequest): DataResponse {
+export function handleCompositeBatch(
+  org: Org,
+  request: DataRequest,
+  _params: Record<string, string>,
+  dispatch: Dispatch,
+): DataResponse {
   const { haltOnError, subrequests } = readBatch(request.body);
   const results: Array<{ statusCode: number; result: unknown }> = [];
   let halted = false;
@@ -111,7 +120,7 @@ export function handleCompositeBatch(org: Org, request: DataRequest): DataRespon
       results.push({ statusCode: 412, result: HALTED });
       continue;
     }
-    const response = runOne(org, request, subrequest);
+    const response = runOne(org, request, subrequest, dispatch);
     results.push({ statusCode: response.status, result: response.body ?? null });
     if (response.status >= 400) {
       hasErrors = true;

@@ -2,9 +2,8 @@ import { type ApiErrorItem, SalesforceApiError } from '../core/errors.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
 import { createRecord, deleteRecord, resolveObject, updateRecord } from '../records/dml.ts';
-import { dispatch } from './router.ts';
 import { renderRecord, resolveFieldList } from './sobjects.ts';
-import type { DataRequest, DataResponse } from './types.ts';
+import type { DataRequest, DataResponse, Dispatch } from './types.ts';
 
 /** Salesforce's limits for one Composite request. */
 const MAX_SUBREQUESTS = 25;
@@ -243,6 +242,7 @@ function runSubrequest(
   subrequest: Subrequest,
   results: Map<string, SubrequestResultCore>,
   allOrNone: boolean,
+  dispatch: Dispatch,
 ): SubrequestResultCore {
   let url: string;
   let body: unknown;
@@ -311,7 +311,12 @@ function failed(subrequest: Subrequest, result: SubrequestResultCore): boolean {
  * `POST /composite`: runs up to 25 subrequests in order as one API call, resolving `@{refId.path}`
  * references from earlier subresponses. With allOrNone, the first failure rolls everything back.
  */
-export function handleComposite(org: Org, request: DataRequest): DataResponse {
+export function handleComposite(
+  org: Org,
+  request: DataRequest,
+  _params: Record<string, string>,
+  dispatch: Dispatch,
+): DataResponse {
   const { allOrNone, subrequests } = readCompositeBody(request.body);
   const results = new Map<string, SubrequestResultCore>();
   const ordered: SubrequestResultCore[] = [];
@@ -319,7 +324,7 @@ export function handleComposite(org: Org, request: DataRequest): DataResponse {
 
   const runAll = (): void => {
     for (const [index, subrequest] of subrequests.entries()) {
-      const result = runSubrequest(org, request, subrequest, results, allOrNone);
+      const result = runSubrequest(org, request, subrequest, results, allOrNone, dispatch);
       results.set(subrequest.referenceId, result);
       ordered.push(result);
       if (allOrNone && failed(subrequest, result)) {

@@ -163,7 +163,7 @@ export function dispatch(org: Org, original: DataRequest): DataResponse {
       params[key] = decodeURIComponent(match[index + 1]);
     });
     try {
-      return candidate.handler(org, request, params);
+      return candidate.handler(org, request, params, dispatch);
     } catch (error) {
       if (error instanceof SalesforceApiError) return errorResponse(error);
       throw error;

@@ -24,4 +24,12 @@ export interface DataResponse {
   headers?: Record<string, string>;
 }
 
-export type DataHandler = (org: Org, request: DataRequest, params: Record<string, string>) => DataResponse;
+/** Runs a request through the REST router: composite resources get it to run their subrequests. */
+export type Dispatch = (org: Org, request: DataRequest) => DataResponse;
+
+export type DataHandler = (
+  org: Org,
+  request: DataRequest,
+  params: Record<string, string>,
+  dispatch: Dispatch,
+) => DataResponse;
