@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { readJsonBody } from '../accounts/request-body.ts';
+import { ServiceError } from '../errors.ts';
 import { currentUser, requireAdmin, requireUser, surfaceOf } from '../server/auth-middleware.ts';
 import type { AppEnvironment } from '../server/auth-types.ts';
 import type { ServiceContext } from '../server/context.ts';
-import { meetingSchema } from './meeting-format.ts';
+import { meetingSchema, parseMeetingImportFile } from './meeting-format.ts';
 import {
   deleteMeeting,
   insertMeetings,
@@ -26,7 +27,7 @@ const settingsSchema = z.strictObject({ noteFormat: z.enum(['enhanced', 'classic
  * `/api/meetings`, shaped for the meeting screen: list and read meetings (visibility enforced in
  * the store), create them, share them; and the send flow of one item — form description, record
  * search, suggestions, send. Salesforce is only written by `POST …/sends`.
- * Audit behaviour: create — meeting.created; shares — meeting.shared; delete — meeting.deleted;
+ * Audit behaviour: create — meeting.created; import — meeting.imported; shares — meeting.shared; delete — meeting.deleted;
  * settings — meetings.settings_changed; sends — meeting.send (success and failure),
  * meeting.send.replayed, meeting.send.resolved; reads — none.
  */
@@ -54,6 +55,39 @@ export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
       detail: { meetingId: id, items: meeting.items.length, participants: meeting.participants.length },
     });
     return context.json({ meeting: await meetingView(service.store, user, id) }, 201);
+  });
+
+  // The import file format (one meeting or `{ meetings: [...] }`), as the web app's Import dialog
+  // and `forcefield meetings import` read it: every problem is reported by path, and nothing is
+  // stored unless the whole file is valid.
+  routes.post('/import', async (context) => {
+    const user = currentUser(context);
+    const parsed = parseMeetingImportFile(await readJsonBody(context, z.unknown()));
+    if (!parsed.ok) {
+      const count = parsed.errors.length;
+      throw new ServiceError(
+        400,
+        'invalid_meetings',
+        `Nothing was imported: the file has ${count} ${count === 1 ? 'problem' : 'problems'}.`,
+        { errors: parsed.errors },
+      );
+    }
+    const ids = await insertMeetings(service.store, parsed.value, {
+      createdBy: user.id,
+      source: 'import',
+      now: service.now(),
+    });
+    await service.audit.record({
+      actorUserId: user.id,
+      surface: surfaceOf(user),
+      action: 'meeting.imported',
+      outcome: 'success',
+      detail: { meetings: ids.length, meetingIds: ids.join(',').slice(0, 1000) },
+    });
+    return context.json(
+      { meetings: ids.map((id, index) => ({ id, title: parsed.value[index].title })) },
+      201,
+    );
   });
 
   routes.get('/settings', async (context) =>

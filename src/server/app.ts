@@ -60,7 +60,7 @@ export function createServiceApp(
   mountAgentApi(app, service);
   app.route('/api/audit', auditRoutes(service));
   app.route('/api/meetings', meetingRoutes(service));
-  // The minimal login and connections pages (/, /login, /connections, /assets/*).
+  // The web app (dist/web): /assets/* and index.html for every other GET outside /api.
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
