@@ -6,7 +6,9 @@ import {
   HARBORVIEW_INSIGHT,
   HARBORVIEW_MEETING,
   MENU_ITEMS,
+  meetingItem,
   openMeeting,
+  recordTypeSwitch,
   sendForm,
 } from './support/send-form.ts';
 import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
