@@ -1,7 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
 import { type FormEvent, useId, useState } from 'react';
-import { useNavigate } from 'react-router';
 import { ApiError, api } from '../lib/api.ts';
 import { Modal } from './modal.tsx';
 import { ErrorBanner } from './status.tsx';
@@ -32,7 +31,6 @@ export function ImportMeetingsDialog({
   const [fileName, setFileName] = useState<string>();
   const [localError, setLocalError] = useState<string>();
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
   const toast = useToast();
   const textId = useId();
   const fileId = useId();
@@ -48,7 +46,6 @@ export function ImportMeetingsDialog({
       const count = answer.meetings.length;
       toast({ title: count === 1 ? 'Meeting imported' : `${count} meetings imported`, tone: 'success' });
       close();
-      if (count === 1) navigate(`/meetings/${encodeURIComponent(answer.meetings[0].id)}`);
     },
   });
 

@@ -1,5 +1,5 @@
 import { X } from 'lucide-react';
-import { Dialog } from 'radix-ui';
+import { AlertDialog, Dialog } from 'radix-ui';
 import type { ReactNode } from 'react';
 
 /**
@@ -43,7 +43,10 @@ export function Modal({
   );
 }
 
-/** A real confirmation dialog (never window.confirm): the safe choice has the focus. */
+/**
+ * A real confirmation dialog (never window.confirm), announced as an alert dialog: the safe
+ * choice has the focus, and Escape or Cancel changes nothing.
+ */
 export function ConfirmDialog({
   open,
   onOpenChange,
@@ -62,15 +65,29 @@ export function ConfirmDialog({
   onConfirm: () => void;
 }) {
   return (
-    <Modal open={open} onOpenChange={onOpenChange} title={title} description={description}>
-      <div className="dialog-actions">
-        <Dialog.Close className="button" autoFocus>
-          Cancel
-        </Dialog.Close>
-        <button type="button" className="button button-danger" disabled={busy} onClick={onConfirm}>
-          {confirmLabel}
-        </button>
-      </div>
-    </Modal>
+    <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="overlay" />
+        <AlertDialog.Content className="dialog">
+          <AlertDialog.Title className="dialog-title">{title}</AlertDialog.Title>
+          <AlertDialog.Description className="muted">{description}</AlertDialog.Description>
+          <div className="dialog-actions">
+            <AlertDialog.Cancel className="button">Cancel</AlertDialog.Cancel>
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={busy}
+              onClick={(event) => {
+                // Stays open while the request runs; the caller closes it when done.
+                event.preventDefault();
+                onConfirm();
+              }}
+            >
+              {confirmLabel}
+            </button>
+          </div>
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
   );
 }
