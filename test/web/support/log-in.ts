@@ -1,11 +1,10 @@
 import type { Page } from 'playwright-core';
-import type { WorkspaceUser } from './web-harness.ts';
 
 /** Logs in through the login page as a person would, and waits for the app shell. */
 export async function logInAs(
   page: Page,
   baseUrl: string,
-  user: Pick<WorkspaceUser, 'email' | 'password'>,
+  user: { email: string; password: string },
 ): Promise<void> {
   if (new URL(page.url()).pathname !== '/login' || !page.url().startsWith(baseUrl))
     await page.goto(`${baseUrl}/login`);
