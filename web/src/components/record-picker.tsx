@@ -12,6 +12,10 @@ export interface SelectedRecord {
   title: string;
 }
 
+function plural(type: RecordType): string {
+  return type === 'Opportunity' ? 'opportunities' : `${type.toLowerCase()}s`;
+}
+
 function useDebounced<T>(value: T, delayMs: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
@@ -51,7 +55,6 @@ export function RecordPicker({
   );
   const [term, setTerm] = useState('');
   const debouncedTerm = useDebounced(term.trim(), 250);
-  const groupId = useId();
   const noteId = useId();
 
   useEffect(() => {
@@ -114,7 +117,7 @@ export function RecordPicker({
       </legend>
       <RadioGroup.Root
         className="segmented"
-        aria-label="Related record type"
+        aria-label="Record type"
         value={type}
         onValueChange={(next) => {
           setType(next as RecordType);
@@ -140,22 +143,19 @@ export function RecordPicker({
       ) : (
         <p className="selected-record muted">No record chosen yet.</p>
       )}
-      <Command label={`${type} records`} shouldFilter={false} loop className="record-command">
+      {/* cmdk names its input with this label (aria-labelledby), so it is the box's name. */}
+      <Command label="Related record" shouldFilter={false} loop className="record-command">
         <Command.Input
           className="record-search"
-          aria-label="Related record"
           aria-invalid={error ? true : undefined}
           aria-describedby={
             [error ? errorId : '', type === 'Lead' ? noteId : ''].filter(Boolean).join(' ') || undefined
           }
-          placeholder={`Search ${type.toLowerCase()}s by name, email, company…`}
+          placeholder={`Search ${plural(type)} by name, email, company…`}
           value={term}
           onValueChange={setTerm}
         />
-        <Command.List className="record-list" aria-labelledby={groupId}>
-          <span id={groupId} className="visually-hidden">
-            {type} records
-          </span>
+        <Command.List className="record-list" label={`${type} records`}>
           {suggested.length > 0 ? (
             <Command.Group heading="Suggested from the participants">
               {suggested.map(renderItem)}
@@ -172,7 +172,7 @@ export function RecordPicker({
             </p>
           ) : null}
           {!suggestionsLoading && suggested.length === 0 && debouncedTerm.length < 2 ? (
-            <p className="picker-empty">Type at least 2 characters to search {type.toLowerCase()}s.</p>
+            <p className="picker-empty">Type at least 2 characters to search {plural(type)}.</p>
           ) : null}
         </Command.List>
       </Command>

@@ -25,6 +25,9 @@ const KIND_TITLES: Record<SendKind, string> = {
   event: 'Create event in Salesforce',
 };
 
+/** One-line texts that read better across the whole form. */
+const WIDE_FIELDS = new Set(['subject', 'title']);
+
 const KIND_NOUNS: Record<SendKind, string> = { note: 'Note', task: 'Task', event: 'Event' };
 
 interface SendError {
@@ -150,7 +153,7 @@ function FieldControl({
       );
   }
   return (
-    <div className={`field${field.type === 'textarea' ? ' field-wide' : ''}`}>
+    <div className={`field${WIDE_FIELDS.has(field.name) || field.type === 'textarea' ? ' field-wide' : ''}`}>
       <label id={labelId} htmlFor={id}>
         {field.label}
         {field.required ? (

@@ -86,7 +86,6 @@ export function ShareDialog({
         <Command label="Add people or groups" shouldFilter={false} className="share-command">
           <Command.Input
             className="picker-search bordered"
-            aria-label="Add people or groups"
             placeholder="Add people or groups…"
             value={search}
             onValueChange={setSearch}

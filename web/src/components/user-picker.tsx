@@ -54,8 +54,8 @@ export function UserPicker({
       </Popover.Trigger>
       <Popover.Portal>
         <Popover.Content className="popover picker-popover" align="start" sideOffset={4}>
-          <Command label="Users" loop>
-            <Command.Input className="picker-search" placeholder="Search users…" aria-label="Search users" />
+          <Command label="Search users" loop>
+            <Command.Input className="picker-search" placeholder="Search users…" />
             <Command.List className="picker-list">
               <Command.Empty className="picker-empty">No active user matches.</Command.Empty>
               {options.map((option) => (
