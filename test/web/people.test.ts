@@ -61,7 +61,11 @@ describe('the People page in a real browser', { timeout: 60_000 }, () => {
       (entry) => entry.name === 'Sales',
     );
     const detail = await admin.call('GET', `/api/groups/${group?.id}`);
-    expect(JSON.stringify(detail.body.group)).toContain(NEW_USER.email);
+    const users = await admin.call('GET', '/api/users');
+    const erin = (users.body.users as Array<{ id: string; email: string }>).find(
+      (user) => user.email === NEW_USER.email,
+    );
+    expect(detail.body.group.memberIds).toContain(erin?.id);
   });
 
   it('lets the new person log in', async () => {

@@ -31,8 +31,16 @@ it('debug', { timeout: 60_000 }, async () => {
   for (let index = 0; index < 10; index++) {
     await page.waitForTimeout(1000);
     console.log(Date.now() - started, (await page.getByRole('dialog').innerText()).slice(0, 1500));
-    console.log('labels', await page.getByLabel('Related record').count(), await page.getByRole('dialog').filter({ has: page.getByLabel('Related record') }).count());
-    for (const handle of await page.getByLabel('Related record').all()) console.log(await handle.evaluate((element) => element.outerHTML.slice(0, 300)));
+    console.log(
+      'labels',
+      await page.getByLabel('Related record').count(),
+      await page
+        .getByRole('dialog')
+        .filter({ has: page.getByLabel('Related record') })
+        .count(),
+    );
+    for (const handle of await page.getByLabel('Related record').all())
+      console.log(await handle.evaluate((element) => element.outerHTML.slice(0, 300)));
     if (await page.getByRole('button', { name: 'Create', exact: true }).count()) break;
   }
   await page.screenshot({ path: '/tmp/ff-builder-form.png', fullPage: true });
