@@ -90,30 +90,32 @@ export function ShareDialog({
             value={search}
             onValueChange={setSearch}
           />
-          {term !== '' ? (
-            <Command.List className="picker-list bordered">
-              <Command.Empty className="picker-empty">Nobody matches.</Command.Empty>
-              {candidates.map((candidate) => (
-                <Command.Item
-                  key={`${candidate.type}:${candidate.id}`}
-                  value={`${candidate.type}:${candidate.id}`}
-                  className="picker-item"
-                  onSelect={() => {
-                    if (candidate.type === 'user') setUserIds((current) => [...current, candidate.id]);
-                    else setGroupIds((current) => [...current, candidate.id]);
-                    setSearch('');
-                  }}
-                >
-                  {candidate.type === 'group' ? (
-                    <UsersRound aria-hidden size={14} />
-                  ) : (
-                    <UserRound aria-hidden size={14} />
-                  )}
-                  {candidate.label} <span className="muted">{candidate.detail}</span>
-                </Command.Item>
-              ))}
-            </Command.List>
-          ) : null}
+          {/* Always rendered: the search box's aria-controls points at it. */}
+          <Command.List
+            className={term === '' ? 'picker-list' : 'picker-list bordered'}
+            label="People and groups to add"
+          >
+            {term !== '' ? <Command.Empty className="picker-empty">Nobody matches.</Command.Empty> : null}
+            {(term === '' ? [] : candidates).map((candidate) => (
+              <Command.Item
+                key={`${candidate.type}:${candidate.id}`}
+                value={`${candidate.type}:${candidate.id}`}
+                className="picker-item"
+                onSelect={() => {
+                  if (candidate.type === 'user') setUserIds((current) => [...current, candidate.id]);
+                  else setGroupIds((current) => [...current, candidate.id]);
+                  setSearch('');
+                }}
+              >
+                {candidate.type === 'group' ? (
+                  <UsersRound aria-hidden size={14} />
+                ) : (
+                  <UserRound aria-hidden size={14} />
+                )}
+                {candidate.label} <span className="muted">{candidate.detail}</span>
+              </Command.Item>
+            ))}
+          </Command.List>
         </Command>
         <ul className="share-list" aria-label="People and groups with access">
           {groupIds.length + userIds.length === 0 ? <li className="muted">Nobody added yet.</li> : null}
