@@ -11,7 +11,7 @@ import {
   X,
 } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, setCsrfToken } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
 import { useToast } from './toaster.tsx';
@@ -24,6 +24,24 @@ export function AppShell() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [searchParams, setSearchParams] = useSearchParams();
+
+  // A connect flow started elsewhere (e.g. from a meeting) comes back here with ?connected=;
+  // Settings → Integrations shows its own banner, other pages a toast.
+  const connected = searchParams.get('connected');
+  useEffect(() => {
+    if (!connected || location.pathname.startsWith('/settings/integrations')) return;
+    toast({ title: 'Salesforce connected', description: 'You can send items now.', tone: 'success' });
+    void queryClient.invalidateQueries({ queryKey: ['connections'] });
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.delete('connected');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [connected, location.pathname, toast, queryClient, setSearchParams]);
 
   // A page change closes the phone menu and moves focus to the new page, as a page load would.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose
