@@ -244,8 +244,11 @@ export default function IntegrationsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const [adding, setAdding] = useState(false);
   const connectedId = searchParams.get('connected');
-  const errorCode = searchParams.get('error');
-  const errorText = searchParams.get('message');
+  const rawErrorCode = searchParams.get('error');
+  // The callback's codes are ours; for anything else (a crafted link) none of its text is shown.
+  const knownCode = rawErrorCode !== null && /^(oauth|salesforce)_[a-z_]{1,60}$/.test(rawErrorCode);
+  const errorCode = rawErrorCode === null ? null : knownCode ? rawErrorCode : 'unknown_error';
+  const errorText = knownCode ? (searchParams.get('message') ?? '').slice(0, 1000) || null : null;
   const returnTo = searchParams.get('returnTo');
   const isAdmin = user.role === 'admin';
 
