@@ -42,10 +42,15 @@ describe('the 390 px layout', { timeout: 120_000 }, () => {
     expect(await horizontalOverflow()).toBe(0);
     await expectAccessible(page);
 
-    await page
-      .getByRole('button', { name: /menu|navigation/i })
-      .first()
-      .click();
+    const menu = page.getByRole('button', { name: /menu/i }).first();
+    await menu.click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your personal integrations' }).waitFor();
+    // Moving to another page folds the menu again.
+    await page.getByRole('link', { name: 'Meetings', exact: true }).waitFor({ state: 'hidden' });
+    expect(await horizontalOverflow()).toBe(0);
+    await expectAccessible(page);
+    await menu.click();
     await page.getByRole('link', { name: 'Meetings', exact: true }).click();
     await page.getByRole('link', { name: HARBORVIEW_MEETING }).first().click();
     await page.getByRole('heading', { name: 'Insights', exact: true }).waitFor();

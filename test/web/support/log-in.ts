@@ -11,7 +11,8 @@ export async function logInAs(
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
+  // Attached, not visible: on a phone the sidebar that holds it is collapsed.
+  await page.getByRole('button', { name: 'Log out', includeHidden: true }).waitFor({ state: 'attached' });
 }
 
 /** Logs out with the sidebar's button and waits for the login page. */
