@@ -10,7 +10,7 @@ import {
   Users,
   X,
 } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, setCsrfToken } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
@@ -24,6 +24,20 @@ export function AppShell() {
   const queryClient = useQueryClient();
   const toast = useToast();
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+
+  // The open phone menu covers the page: Escape folds it and gives the focus back to its button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    document.querySelector<HTMLElement>('#sidebar .nav-link')?.focus();
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [menuOpen]);
   const [searchParams, setSearchParams] = useSearchParams();
 
   // A connect flow started elsewhere (e.g. from a meeting) comes back here with ?connected=;
@@ -82,6 +96,7 @@ export function AppShell() {
       </a>
       <header className="topbar">
         <button
+          ref={menuButton}
           type="button"
           className="icon-button"
           aria-expanded={menuOpen}
