@@ -11,6 +11,7 @@ import {
 import { DropdownMenu } from 'radix-ui';
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { Modal } from '../components/modal.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
 import { ApiError, api } from '../lib/api.ts';
 import { useConnections } from '../lib/connections.ts';
@@ -255,7 +256,7 @@ export default function MeetingPage() {
                   <ItemRow
                     key={item.id}
                     item={item}
-                    canSend={chosen !== undefined}
+                    canSend={!connections.isPending}
                     onSend={(target, kind) => setSending({ item: target, kind })}
                   />
                 ))}
@@ -265,6 +266,28 @@ export default function MeetingPage() {
         );
       })}
 
+      {sending && !chosen ? (
+        <Modal
+          open
+          onOpenChange={(open) => {
+            if (!open) setSending(undefined);
+          }}
+          title="Connect Salesforce first"
+          description="Items are sent with one of your Salesforce integrations, and you have no active one yet."
+        >
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={() => setSending(undefined)}>
+              Cancel
+            </button>
+            <Link
+              className="button button-primary"
+              to={`/settings/integrations?returnTo=${encodeURIComponent(`/meetings/${data.id}`)}`}
+            >
+              Go to Integrations
+            </Link>
+          </div>
+        </Modal>
+      ) : null}
       {sending && chosen ? (
         <Suspense fallback={<LoadingBlock label="Opening the form" />}>
           <SendFormDialog
