@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { startEmulator } from '../emulator/index.ts';
 import { connect, logIn } from '../test/support/connections.ts';
 import { emulatorSalesforce, startTestService } from '../test/support/service.ts';
@@ -20,6 +21,17 @@ import {
   openMeeting,
   openSendForm,
 } from '../test/web/support/send-form.ts';
+
+/** Waits for running CSS transitions (the hover reveal, the dialog's entrance) to finish. */
+async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    // Typed by hand: the project has no DOM library (this runs in the page).
+    const scope = globalThis as unknown as {
+      document: { getAnimations(): Array<{ finished: Promise<unknown> }> };
+    };
+    return Promise.all(scope.document.getAnimations().map((animation) => animation.finished));
+  });
+}
 
 const OUTPUT = path.resolve(fileURLToPath(new URL('../docs/screenshots/', import.meta.url)));
 const ADMIN = { email: 'alice@forcefield.demo', password: 'forcefield-demo' };
@@ -42,6 +54,7 @@ try {
   await openMeeting(page, baseUrl, HARBORVIEW_MEETING);
   // The hover state shows the Send to Salesforce button, the page's main action.
   await meetingItem(page, HARBORVIEW_DECISION).hover();
+  await settled(page);
   await page.screenshot({ path: path.join(OUTPUT, 'meeting-page.png') });
 
   const form = await openSendForm(page, HARBORVIEW_DECISION, 'task');
@@ -52,6 +65,7 @@ try {
     .waitFor({ timeout: 5_000 })
     .catch(() => undefined);
   await form.getByLabel('Subject').waitFor();
+  await settled(page);
   await page.screenshot({ path: path.join(OUTPUT, 'send-form.png') });
   await form.getByRole('button', { name: 'Cancel' }).click();
 

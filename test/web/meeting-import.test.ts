@@ -35,7 +35,7 @@ async function meetingTitles(): Promise<string[]> {
   return (listed.body.meetings as Array<{ title: string }>).map((entry) => entry.title);
 }
 
-describe('importing meetings in a real browser', { timeout: 120_000 }, () => {
+describe('importing meetings in a real browser', { timeout: 180_000 }, () => {
   it('lists each problem by path and imports nothing when anything is wrong', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.bob);

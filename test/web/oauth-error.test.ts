@@ -18,7 +18,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('OAuth errors on Settings → Integrations', { timeout: 120_000 }, () => {
+describe('OAuth errors on Settings → Integrations', { timeout: 180_000 }, () => {
   it('explains a declined consent in a readable panel', async () => {
     const { page, baseUrl, emulator } = harness;
     await logInAs(page, baseUrl, USERS.bob);

@@ -21,7 +21,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('sharing an organization integration in a real browser', { timeout: 120_000 }, () => {
+describe('sharing an organization integration in a real browser', { timeout: 180_000 }, () => {
   it('lets an admin share the connection with a group, effective at once', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);

@@ -17,7 +17,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('the People page in a real browser', { timeout: 120_000 }, () => {
+describe('the People page in a real browser', { timeout: 180_000 }, () => {
   it('lets an admin create a user', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);

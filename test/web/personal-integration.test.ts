@@ -19,7 +19,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('a personal integration in a real browser', { timeout: 120_000 }, () => {
+describe('a personal integration in a real browser', { timeout: 180_000 }, () => {
   it('connects through Salesforce login and consent and comes back to the new connection', async () => {
     const { page, baseUrl, emulator } = harness;
     await logInAs(page, baseUrl, USERS.bob);

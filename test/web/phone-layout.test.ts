@@ -34,7 +34,7 @@ async function horizontalOverflow(): Promise<number> {
   });
 }
 
-describe('the 390 px layout', { timeout: 120_000 }, () => {
+describe('the 390 px layout', { timeout: 180_000 }, () => {
   it('collapses the sidebar behind a menu button', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);

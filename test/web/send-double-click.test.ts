@@ -22,7 +22,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('a double click on Create', { timeout: 120_000 }, () => {
+describe('a double click on Create', { timeout: 180_000 }, () => {
   it('creates exactly one task', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);

@@ -50,7 +50,7 @@ async function pressUntil(page: Page, key: string, targets: Locator, limit = 80)
   throw new Error(`${key} pressed ${limit} times never reached ${targets}`);
 }
 
-describe('sending with the keyboard only', { timeout: 120_000 }, () => {
+describe('sending with the keyboard only', { timeout: 180_000 }, () => {
   it('creates a task on the chosen account with Tab, Enter and arrow keys', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);

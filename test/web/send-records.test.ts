@@ -44,7 +44,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('sending meeting items to Salesforce in a real browser', { timeout: 120_000 }, () => {
+describe('sending meeting items to Salesforce in a real browser', { timeout: 180_000 }, () => {
   it('creates a task on exactly the chosen account, marks the item Sent and links to the record', async () => {
     const { page, baseUrl, emulator } = harness;
     await logInAs(page, baseUrl, USERS.alice);

@@ -30,7 +30,7 @@ afterAll(async () => {
   await harness?.stop();
 });
 
-describe('a Salesforce validation error in the send form', { timeout: 120_000 }, () => {
+describe('a Salesforce validation error in the send form', { timeout: 180_000 }, () => {
   it('shows the error next to the field it names, then creates the task on a retry', async () => {
     const { page, baseUrl, emulator } = harness;
     const fault = await fetch(`${emulator.url}/__emulator/faults`, {

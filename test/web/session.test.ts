@@ -18,7 +18,7 @@ afterAll(async () => {
 const SIDEBAR = ['Meetings', 'Chat', 'Agents', 'Settings'];
 const ADMIN_SIDEBAR = ['Audit', 'People'];
 
-describe('the session in a real browser', { timeout: 120_000 }, () => {
+describe('the session in a real browser', { timeout: 180_000 }, () => {
   it('sends a visitor to the login page and explains a wrong password', async () => {
     const { page, baseUrl } = harness;
     await page.goto(`${baseUrl}/meetings`);
