@@ -13,6 +13,7 @@ import {
   lookupIdInBody,
   REQUEST_LIMIT_EXCEEDED_BODY,
 } from './faults/fault-responses.ts';
+import { lightningRoutes } from './lightning/lightning-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import type { Org } from './org/org.ts';
 import type { AccessSession } from './org/tokens.ts';
@@ -156,6 +157,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
   });
 
   app.route('/', oauthRoutes(org));
+  app.route('/', lightningRoutes(org));
 
   app.get('/services/data', () => json(200, handleVersions(org)));
   app.get('/services/data/', () => json(200, handleVersions(org)));

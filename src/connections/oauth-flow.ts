@@ -24,6 +24,15 @@ export const startConnectionSchema = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
   loginHost: z.enum(['production', 'sandbox', 'custom']),
   myDomainUrl: z.string().trim().max(300).optional(),
+  /**
+   * Where the web app sends the browser after the callback: a path on this service only (one
+   * leading slash, no scheme or host), so the callback can never redirect to another site.
+   */
+  returnTo: z
+    .string()
+    .max(500)
+    .regex(/^\/(?![/\\])[^\s\\]*$/, 'must be a path on this service, like /settings/integrations')
+    .optional(),
 });
 export type StartConnectionInput = z.infer<typeof startConnectionSchema>;
 
@@ -36,7 +45,7 @@ export const callbackQuerySchema = z.object({
 export type CallbackQuery = z.infer<typeof callbackQuerySchema>;
 
 /** What the state row remembers about the request (JSON in oauth_states.request). */
-const stateRequestSchema = z.object({ name: z.string().optional() });
+const stateRequestSchema = z.object({ name: z.string().optional(), returnTo: z.string().optional() });
 
 function hashState(state: string): string {
   return createHash('sha256').update(state).digest('hex');
@@ -77,7 +86,7 @@ export async function startConnection(
     code_verifier: service.vault.encrypt(codeVerifier, oauthStateContext(stateHash)),
     login_host: loginHost,
     connection_kind: input.kind,
-    request: JSON.stringify({ name: input.name }),
+    request: JSON.stringify({ name: input.name, returnTo: input.returnTo }),
     created_at: new Date(now).toISOString(),
     expires_at: new Date(now + OAUTH_STATE_LIFETIME_MS).toISOString(),
     used_at: null,
@@ -271,7 +280,7 @@ export async function completeConnection(
   service: ServiceContext,
   user: Actor,
   query: CallbackQuery,
-): Promise<{ connectionId: string; reconnected: boolean }> {
+): Promise<{ connectionId: string; reconnected: boolean; returnTo?: string }> {
   const surface = user.surface;
   const fail = async (error: ServiceError, detail: Record<string, string> = {}) => {
     await service.audit.record({
@@ -323,5 +332,6 @@ export async function completeConnection(
       loginHost: state.login_host,
     },
   });
-  return { connectionId, reconnected: existing !== undefined };
+  const returnTo = request.success ? request.data.returnTo : undefined;
+  return { connectionId, reconnected: existing !== undefined, ...(returnTo ? { returnTo } : {}) };
 }

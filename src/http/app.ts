@@ -73,7 +73,7 @@ export function createServiceApp(
   // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.
   app.use('/api/*', authenticate(service));
   app.route('/api', apiRoutes(services).app);
-  // The minimal login and connections pages (/, /login, /connections, /assets/*).
+  // The web app (dist/web): /assets/* and index.html for every other GET outside /api.
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));

@@ -20,8 +20,15 @@ import type { AppEnvironment } from './auth-types.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
 
-/** Where the web app lists connections; the OAuth callback sends browsers back here. */
-export const CONNECTIONS_PAGE = '/connections';
+/** The web app's Integrations page: the OAuth callback sends browsers back here (or to `returnTo`). */
+export const INTEGRATIONS_PAGE = '/settings/integrations';
+
+/** `path` with `parameters` added to its query, keeping what it already has. */
+function withQuery(path: string, parameters: Record<string, string>): string {
+  const url = new URL(path, 'http://forcefield.invalid');
+  for (const [key, value] of Object.entries(parameters)) url.searchParams.set(key, value);
+  return `${url.pathname}${url.search}${url.hash}`;
+}
 
 /**
  * `/api/connections`: connect (OAuth start and callback), list, read, share, check, disconnect.
@@ -45,23 +52,25 @@ export function connectionRoutes(service: ServiceContext): DeclaredRoutes<AppEnv
 
   routes.get('/oauth/callback', audited('connection.created', 'connection.reconnected'), async (context) => {
     const wantsJson = (context.req.header('accept') ?? '').includes('application/json');
-    let outcome: { connectionId: string; reconnected: boolean };
+    let outcome: { connectionId: string; reconnected: boolean; returnTo?: string };
     try {
       const query = callbackQuerySchema.parse(context.req.query());
       outcome = await completeConnection(service, currentUser(context), query);
     } catch (error) {
       // A person's browser lands here from Salesforce: a JSON error would strand them, so they go
-      // back to the Connections page, which explains what happened.
+      // back to the Integrations page, which explains what happened.
       if (wantsJson || !(error instanceof ServiceError)) throw error;
-      const search = new URLSearchParams({ error: error.code, message: error.message });
-      return context.redirect(`${CONNECTIONS_PAGE}?${search}`, 302);
+      return context.redirect(
+        withQuery(INTEGRATIONS_PAGE, { error: error.code, message: error.message }),
+        302,
+      );
     }
-    const { connectionId, reconnected } = outcome;
+    const { connectionId, reconnected, returnTo } = outcome;
     if (wantsJson) {
       const connection = await getConnection(service, currentUser(context), connectionId);
       return context.json({ connection, reconnected }, reconnected ? 200 : 201);
     }
-    return context.redirect(`${CONNECTIONS_PAGE}?connected=${encodeURIComponent(connectionId)}`, 302);
+    return context.redirect(withQuery(returnTo ?? INTEGRATIONS_PAGE, { connected: connectionId }), 302);
   });
 
   routes.get('/', noAudit('a read: nothing changes'), async (context) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { audited, noAudit } from '../audit/audit-actions.ts';
+import { importMeetings } from '../meetings/import-meetings.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
 import {
   deleteMeeting,
@@ -59,6 +60,15 @@ export function meetingRoutes(service: ServiceContext): DeclaredRoutes<AppEnviro
       detail: { meetingId: id, items: meeting.items.length, participants: meeting.participants.length },
     });
     return context.json({ meeting: await meetingView(service.store, user, id) }, 201);
+  });
+
+  routes.post('/import', audited('meeting.imported'), async (context) => {
+    const result = await importMeetings(
+      service,
+      currentUser(context),
+      await readJsonBody(context, z.unknown()),
+    );
+    return context.json(result, 201);
   });
 
   routes.get('/settings', noAudit('a read: nothing changes'), async (context) =>

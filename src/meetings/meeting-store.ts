@@ -41,10 +41,16 @@ export interface MeetingSummary {
   endTime: string;
   source: string;
   participantCount: number;
+  participants: string[];
   itemCount: number;
+  /** Items with at least one record created in Salesforce. */
+  sentItemCount: number;
 }
 
-export interface MeetingView extends Omit<MeetingSummary, 'participantCount' | 'itemCount'> {
+const MAX_LISTED_PARTICIPANTS = 10;
+
+export interface MeetingView
+  extends Omit<MeetingSummary, 'participantCount' | 'participants' | 'itemCount' | 'sentItemCount'> {
   createdAt: string;
   createdBy: string | null;
   participants: Array<{ name: string; email: string; internal: boolean }>;
@@ -182,11 +188,12 @@ export async function listMeetings(store: Store, viewer: MeetingViewer): Promise
     .execute();
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const participantCounts = await store.db
+  const participants = await store.db
     .selectFrom('meeting_participants')
-    .select(['meeting_id', (builder) => builder.fn.countAll<number | string>().as('count')])
+    .select(['meeting_id', 'name'])
     .where('meeting_id', 'in', ids)
-    .groupBy('meeting_id')
+    .orderBy('meeting_id')
+    .orderBy('position')
     .execute();
   const itemCounts = await store.db
     .selectFrom('meeting_items')
@@ -194,16 +201,33 @@ export async function listMeetings(store: Store, viewer: MeetingViewer): Promise
     .where('meeting_id', 'in', ids)
     .groupBy('meeting_id')
     .execute();
+  // Items with at least one record created from them (sending again is allowed, so distinct).
+  const sentCounts = await store.db
+    .selectFrom('meeting_sends')
+    .select(['meeting_id', (builder) => builder.fn.count<number | string>('item_id').distinct().as('count')])
+    .where('meeting_id', 'in', ids)
+    .where('status', '=', 'succeeded')
+    .groupBy('meeting_id')
+    .execute();
   const countOf = (counts: Array<{ meeting_id: string; count: number | string }>, id: string) =>
     Number(counts.find((entry) => entry.meeting_id === id)?.count ?? 0);
+  const namesOf = new Map<string, string[]>();
+  for (const participant of participants) {
+    const names = namesOf.get(participant.meeting_id) ?? [];
+    names.push(participant.name);
+    namesOf.set(participant.meeting_id, names);
+  }
   return rows.map((row) => ({
     id: row.id,
     title: row.title,
     startTime: row.start_time,
     endTime: row.end_time,
     source: row.source,
-    participantCount: countOf(participantCounts, row.id),
+    participantCount: namesOf.get(row.id)?.length ?? 0,
+    // The first few names, for the list; the meeting page has everyone.
+    participants: (namesOf.get(row.id) ?? []).slice(0, MAX_LISTED_PARTICIPANTS),
     itemCount: countOf(itemCounts, row.id),
+    sentItemCount: countOf(sentCounts, row.id),
   }));
 }
 

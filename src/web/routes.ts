@@ -1,40 +1,35 @@
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
-import { listConnections } from '../connections/connection-service.ts';
-import type { Actor } from '../core/actor.ts';
-import { authenticate } from '../http/auth-middleware.ts';
 import type { AppEnvironment } from '../http/auth-types.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import type { SafeHtml } from './html.ts';
-import { connectionsPage, loginPage } from './pages.ts';
+
+/** Where `vite build` puts the web app (see vite.config.ts). */
+export const WEB_BUILD_DIRECTORY = new URL('../../dist/web/', import.meta.url);
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
 
 /**
- * The browser's script and styles, read once at startup. Served as files (not inline) so the
- * Content-Security-Policy can forbid inline script and style outright.
- */
-const ASSETS = {
-  'app.js': {
-    body: readFileSync(new URL('./assets/app.js', import.meta.url), 'utf8'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'app.css': {
-    body: readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8'),
-    type: 'text/css; charset=utf-8',
-  },
-} as const;
-
-/**
- * Everything the pages need comes from our origin, nothing may frame them, and no URL (the OAuth
- * callback's carries a code) leaks in a Referer. `form-action 'self'` keeps even a scriptless form
- * submission on our origin; leaving Salesforce's authorization page is a navigation, which CSP
- * does not restrict.
+ * Everything the app needs comes from our origin, nothing may frame it, and no URL (the OAuth
+ * callback's carries a code) leaks in a Referer. Scripts are files only. Styles allow inline
+ * because the dialog and popover primitives position themselves and lock scrolling with injected
+ * style rules; a style cannot run code, so this keeps the protection that matters.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -46,80 +41,95 @@ const securityHeaders: MiddlewareHandler = async (context, next) => {
   await next();
   context.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   context.header('X-Frame-Options', 'DENY');
-  // The pages call the API with fetch() (CORS mode), whose Origin header survives no-referrer; a
-  // plain form POST would send `Origin: null` and fail the API's same-origin check.
+  // The app calls the API with fetch() (CORS mode), whose Origin header survives no-referrer.
   context.header('Referrer-Policy', 'no-referrer');
   context.header('X-Content-Type-Options', 'nosniff');
   context.header('Cross-Origin-Opener-Policy', 'same-origin');
 };
 
-/** Only browser sessions use the pages: their writes need the session's CSRF token. */
-function sessionUser(context: { get(key: 'user'): Actor | undefined }) {
-  const user = context.get('user');
-  return user?.surface === 'web' ? user : undefined;
+/** Vite's output names: hashed, flat, no path tricks possible. */
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
+
+async function readBuildFile(relativePath: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(new URL(relativePath, WEB_BUILD_DIRECTORY));
+  } catch {
+    return undefined;
+  }
 }
 
-function page(body: SafeHtml): Response {
-  return new Response(body.text, {
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
-  });
-}
-
-/** A callback error as the page may show it: our own codes only, and a bounded message. */
-function callbackErrorOf(code: string | undefined, message: string | undefined) {
-  if (code === undefined) return undefined;
-  const known = /^(oauth|salesforce)_[a-z_]{1,60}$/.test(code);
-  return {
-    code: known ? code : 'unknown_error',
-    message: known && message ? message.slice(0, 1000) : 'Something went wrong while connecting. Try again.',
-  };
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
- * A deliberately minimal server-rendered web front (the full UI comes later): log in, list, connect,
- * check and disconnect Salesforce connections. Every write goes through the JSON API from
- * /assets/app.js with the CSRF token from GET /api/me. Audit behaviour: none here (the API audits).
+ * The demo logins go into index.html as a meta tag (the CSP forbids inline script), so the login
+ * page can offer them. They only exist when Salesforce is the built-in emulator.
+ */
+function withDemoLogins(html: string, demoLogins: readonly DemoLogin[]): string {
+  if (demoLogins.length === 0) return html;
+  const content = JSON.stringify(
+    demoLogins.map(({ email, password, name, role }) => ({ email, password, name, role })),
+  );
+  return html.replace(
+    '</head>',
+    `<meta name="forcefield-demo-logins" content="${escapeAttribute(content)}"></head>`,
+  );
+}
+
+/**
+ * Serves the built single-page app: hashed files under `/assets/` cached for a year, and
+ * index.html (never cached, so a new build is picked up at once) for every other GET outside
+ * `/api`, where the app's router decides what to show, including its own "not found" page.
+ * Files are read per request (the OS caches them), so a rebuild needs no restart.
+ * Audit behaviour: none (static files).
  */
 export function webRoutes(
   service: ServiceContext,
   options: { demoLogins: readonly DemoLogin[] },
 ): Hono<AppEnvironment> {
   const routes = new Hono<AppEnvironment>();
-  // Demo passwords are public, and only ever exist when Salesforce is the built-in emulator.
   const demoLogins = service.salesforce.embedded ? options.demoLogins : [];
 
-  // Middleware is attached per route, not with use('*'): mounted at the root, that would also run
-  // for every /api request.
-  const authenticateSession = authenticate(service);
-  routes.get('/assets/:name', securityHeaders, (context) => {
+  routes.get('/assets/:name', securityHeaders, async (context) => {
     const name = context.req.param('name');
-    if (!Object.hasOwn(ASSETS, name)) return context.notFound();
-    const asset = ASSETS[name as keyof typeof ASSETS];
-    return context.body(asset.body, 200, { 'Content-Type': asset.type, 'Cache-Control': 'no-cache' });
+    const body = ASSET_NAME.test(name) ? await readBuildFile(`assets/${name}`) : undefined;
+    if (!body) {
+      return context.text('Not found.', 404, { 'Cache-Control': 'no-store' });
+    }
+    return context.body(new Uint8Array(body), 200, {
+      'Content-Type': CONTENT_TYPES[extname(name)] ?? 'application/octet-stream',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    });
   });
-  // Browsers ask for it on every page; there is no icon yet, and "none" beats a 404 in the console.
+
+  routes.get('/favicon.svg', securityHeaders, async (context) => {
+    const body = await readBuildFile('favicon.svg');
+    if (!body) return context.body(null, 404);
+    return context.body(new Uint8Array(body), 200, {
+      'Content-Type': 'image/svg+xml',
+      'Cache-Control': 'public, max-age=86400',
+    });
+  });
+  // Browsers ask for it whatever the page says; the icon is favicon.svg.
   routes.get('/favicon.ico', securityHeaders, (context) => context.body(null, 204));
-  routes.get('/', securityHeaders, authenticateSession, (context) =>
-    context.redirect(sessionUser(context) ? '/connections' : '/login', 302),
-  );
-  routes.get('/login', securityHeaders, authenticateSession, (context) => {
-    if (sessionUser(context)) return context.redirect('/connections', 302);
-    return page(loginPage({ demoLogins }));
+
+  routes.get('*', securityHeaders, async (context, next) => {
+    const path = context.req.path;
+    // Unknown API paths stay JSON 404s (the app's notFound handler).
+    if (path === '/api' || path.startsWith('/api/')) return next();
+    const html = await readBuildFile('index.html');
+    if (!html) {
+      return context.text(
+        'The web app is not built. Run `npm run build:web` (npm ci does it), then reload.',
+        503,
+        { 'Cache-Control': 'no-store' },
+      );
+    }
+    return context.html(withDemoLogins(html.toString('utf8'), demoLogins), 200, {
+      'Cache-Control': 'no-store',
+    });
   });
-  routes.get('/connections', securityHeaders, authenticateSession, async (context) => {
-    const user = sessionUser(context);
-    if (!user) return context.redirect('/login', 302);
-    const query = context.req.query();
-    const callbackError = callbackErrorOf(query.error, query.message);
-    return page(
-      connectionsPage({
-        user,
-        connections: await listConnections(service, user),
-        embedded: service.salesforce.embedded,
-        ...(query.connected ? { connectedId: query.connected } : {}),
-        ...(callbackError ? { callbackError } : {}),
-      }),
-    );
-  });
+
   return routes;
 }

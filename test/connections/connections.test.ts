@@ -37,11 +37,11 @@ describe.each(STORE_DIALECTS)('connections over HTTP (%s)', (dialect) => {
       username: 'bob@acme.demo',
     });
     expect(callback.toString().startsWith(`${test.url}/api/connections/oauth/callback?`)).toBe(true);
-    // A browser (no Accept: application/json) is sent back to the Connections page.
+    // A browser (no Accept: application/json) is sent back to the web app's Integrations page.
     const finished = await bob.browser.fetch(callback.toString());
     expect(finished.status).toBe(302);
     const location = finished.headers.get('location') ?? '';
-    expect(location).toMatch(/^\/connections\?connected=/);
+    expect(location).toMatch(/^\/settings\/integrations\?connected=/);
     const id = new URL(location, test.url).searchParams.get('connected')!;
 
     const listed = await bob.call('GET', '/api/connections');

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/accessibility.ts';
+import { logInAs } from './support/log-in.ts';
+import {
+  chooseRelatedRecord,
+  HARBORVIEW_INSIGHT,
+  HARBORVIEW_MEETING,
+  openSendForm,
+} from './support/send-form.ts';
+import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+
+/**
+ * A 390 px phone: the sidebar collapses behind a menu button, nothing scrolls sideways, and the
+ * send form is usable (every control inside the screen) and sends.
+ */
+
+const WIDTH = 390;
+let harness: WebHarness;
+
+beforeAll(async () => {
+  harness = await startWebHarness({ width: WIDTH, height: 844 });
+  await harness.connectSalesforce(USERS.alice);
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+async function horizontalOverflow(): Promise<number> {
+  return harness.page.evaluate(() => {
+    // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the test project has no DOM types
+    const root = (globalThis as any).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+}
+
+describe('the 390 px layout', { timeout: 180_000 }, () => {
+  it('collapses the sidebar behind a menu button', async () => {
+    const { page, baseUrl } = harness;
+    await logInAs(page, baseUrl, USERS.alice);
+    expect(await page.getByRole('link', { name: 'Settings', exact: true }).isVisible()).toBe(false);
+    expect(await horizontalOverflow()).toBe(0);
+    await expectAccessible(page);
+
+    const menu = page.getByRole('button', { name: /menu/i }).first();
+    await menu.click();
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Your personal integrations' }).waitFor();
+    // Moving to another page folds the menu again.
+    await page.getByRole('link', { name: 'Meetings', exact: true }).waitFor({ state: 'hidden' });
+    expect(await horizontalOverflow()).toBe(0);
+    await expectAccessible(page);
+    await menu.click();
+    await page.getByRole('link', { name: 'Meetings', exact: true }).click();
+    await page.getByRole('link', { name: HARBORVIEW_MEETING }).first().click();
+    await page.getByRole('heading', { name: 'Insights', exact: true }).waitFor();
+    expect(await horizontalOverflow()).toBe(0);
+    await expectAccessible(page);
+  });
+
+  it('shows a usable send form that creates the task', async () => {
+    const { page } = harness;
+    const form = await openSendForm(page, HARBORVIEW_INSIGHT, 'task');
+    await expectAccessible(page, 'the task form at 390 px');
+    for (const control of [
+      form.getByLabel('Subject'),
+      form.getByLabel('Related record'),
+      form.getByRole('button', { name: 'Create', exact: true }),
+    ]) {
+      await control.scrollIntoViewIfNeeded();
+      const box = await control.boundingBox();
+      expect(box, String(control)).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(WIDTH);
+    }
+    const subject = 'Harborview rollout from a phone (task)';
+    await form.getByLabel('Subject').fill(subject);
+    await chooseRelatedRecord(page, form, {
+      type: 'Account',
+      search: 'Harborview',
+      name: 'Harborview Hospitality',
+    });
+    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
+    expect(await harness.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/accessibility.ts';
+import { logInAs } from './support/log-in.ts';
+import {
+  HARBORVIEW_INSIGHT,
+  HARBORVIEW_MEETING,
+  MENU_ITEMS,
+  meetingItem,
+  openMeeting,
+  recordTypeSwitch,
+  sendForm,
+} from './support/send-form.ts';
+import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+
+/**
+ * Sending with the keyboard only: Tab to the item's Send to Salesforce button, Enter, arrow keys
+ * in the menu, Enter; in the form, type to search the related record, arrows and Enter to pick,
+ * Tab to Create, Enter. No mouse event at all after the meeting page is open.
+ */
+
+let harness: WebHarness;
+let accountId: string;
+
+beforeAll(async () => {
+  harness = await startWebHarness();
+  await harness.connectSalesforce(USERS.alice);
+  [{ Id: accountId }] = await harness.query<{ Id: string }>(
+    "SELECT Id FROM Account WHERE Name = 'Harborview Hospitality'",
+  );
+});
+
+afterAll(async () => {
+  await harness?.stop();
+});
+
+/** Whether the locator's element has the focus (the first match). */
+async function hasFocus(target: Locator): Promise<boolean> {
+  if ((await target.count()) === 0) return false;
+  // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the test project has no DOM types
+  return target.first().evaluate((element: any) => element === element.ownerDocument.activeElement);
+}
+
+/** Presses `key` until one of `targets` has the focus; fails after `limit` presses. */
+async function pressUntil(page: Page, key: string, targets: Locator, limit = 80): Promise<void> {
+  for (let presses = 0; presses < limit; presses++) {
+    for (const target of await targets.all()) if (await hasFocus(target)) return;
+    await page.keyboard.press(key);
+  }
+  throw new Error(`${key} pressed ${limit} times never reached ${targets}`);
+}
+
+describe('sending with the keyboard only', { timeout: 180_000 }, () => {
+  it('creates a task on the chosen account with Tab, Enter and arrow keys', async () => {
+    const { page, baseUrl } = harness;
+    await logInAs(page, baseUrl, USERS.alice);
+    await openMeeting(page, baseUrl, HARBORVIEW_MEETING);
+
+    const item = meetingItem(page, HARBORVIEW_INSIGHT);
+    await pressUntil(page, 'Tab', item.getByRole('button', { name: 'Send to Salesforce' }));
+    await page.keyboard.press('Enter');
+    await pressUntil(page, 'ArrowDown', page.getByRole('menuitem', { name: MENU_ITEMS.task }), 6);
+    await page.keyboard.press('Enter');
+
+    const form = sendForm(page);
+    await form.getByRole('button', { name: 'Create', exact: true }).waitFor();
+    await expectAccessible(page, 'the task form opened by keyboard');
+    const subject = 'Harborview rollout: keyboard only (task)';
+    await pressUntil(page, 'Tab', form.getByLabel('Subject'));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(subject);
+    // Into the type switch (a radio group or tabs: Tab reaches the selected one), then arrows.
+    await pressUntil(page, 'Tab', form.getByRole('radio').or(form.getByRole('tab')));
+    await pressUntil(page, 'ArrowRight', recordTypeSwitch(form, 'Account'), 6); // wraps around the five types;
+    await pressUntil(page, 'Tab', form.getByLabel('Related record'));
+    await page.keyboard.type('Harborview');
+    await page
+      .getByRole('option', { name: /Harborview Hospitality/ })
+      .first()
+      .waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await pressUntil(page, 'Tab', form.getByRole('button', { name: 'Create', exact: true }));
+    await page.keyboard.press('Enter');
+
+    await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
+    const tasks = await harness.query<{ WhatId: string }>(
+      `SELECT WhatId FROM Task WHERE Subject = '${subject}'`,
+    );
+    expect(tasks).toEqual([expect.objectContaining({ WhatId: accountId })]);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+});

@@ -1,0 +1,166 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Tabs } from 'radix-ui';
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError, api } from '../lib/api.ts';
+import { Modal } from './modal.tsx';
+import { ErrorBanner } from './status.tsx';
+import { useToast } from './toaster.tsx';
+
+interface PathError {
+  path: string;
+  message: string;
+}
+
+/** The request body limit of the API (256 KiB), checked here to say so before uploading. */
+const MAX_FILE_BYTES = 256 * 1024;
+
+/**
+ * Import meetings from the documented JSON format (docs/meeting.schema.json), pasted or
+ * uploaded. The service validates the whole file and imports nothing when anything is wrong;
+ * its problems are listed by path.
+ */
+export function ImportMeetingsDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const [mode, setMode] = useState('paste');
+  const [text, setText] = useState('');
+  const [fileName, setFileName] = useState<string>();
+  const [localError, setLocalError] = useState<string>();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const textId = useId();
+  const fileId = useId();
+
+  const importing = useMutation({
+    mutationFn: (document: unknown) =>
+      api<{ meetings: Array<{ id: string; title: string }> }>('/meetings/import', {
+        method: 'POST',
+        body: document,
+      }),
+    onSuccess: async (answer) => {
+      await queryClient.invalidateQueries({ queryKey: ['meetings'] });
+      const count = answer.meetings.length;
+      toast({ title: count === 1 ? 'Meeting imported' : `${count} meetings imported`, tone: 'success' });
+      close();
+    },
+  });
+
+  function close() {
+    setText('');
+    setFileName(undefined);
+    setLocalError(undefined);
+    importing.reset();
+    onOpenChange(false);
+  }
+
+  async function readFile(file: File | undefined) {
+    setLocalError(undefined);
+    importing.reset();
+    if (!file) return;
+    if (file.size > MAX_FILE_BYTES) {
+      setLocalError(`${file.name} is larger than 256 KB. Split it into smaller files.`);
+      return;
+    }
+    setFileName(file.name);
+    setText(await file.text());
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    setLocalError(undefined);
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      setLocalError(`This is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    importing.mutate(document);
+  }
+
+  const apiError = importing.error;
+  const pathErrors =
+    apiError instanceof ApiError && Array.isArray(apiError.details?.errors)
+      ? (apiError.details.errors as PathError[])
+      : [];
+
+  return (
+    <Modal
+      open={open}
+      onOpenChange={(next) => (next ? onOpenChange(true) : close())}
+      title="Import meetings"
+      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format. Nothing is imported unless the whole file is valid."
+      wide
+    >
+      <form onSubmit={submit} className="stack">
+        <Tabs.Root value={mode} onValueChange={setMode}>
+          <Tabs.List className="tabs" aria-label="How to import">
+            <Tabs.Trigger className="tab" value="paste">
+              Paste JSON
+            </Tabs.Trigger>
+            <Tabs.Trigger className="tab" value="upload">
+              Upload a file
+            </Tabs.Trigger>
+          </Tabs.List>
+          <Tabs.Content value="paste" className="field">
+            <label htmlFor={textId}>Meeting JSON</label>
+            <textarea
+              id={textId}
+              rows={12}
+              className="code-input"
+              spellCheck={false}
+              value={text}
+              onChange={(event) => {
+                setText(event.target.value);
+                setFileName(undefined);
+              }}
+              placeholder='{ "title": "…", "startTime": "2027-02-01T15:00:00Z", "endTime": "…", "participants": [], "items": [] }'
+            />
+          </Tabs.Content>
+          <Tabs.Content value="upload" className="field">
+            <label htmlFor={fileId}>JSON file</label>
+            <input
+              id={fileId}
+              type="file"
+              accept="application/json,.json"
+              onChange={(event) => void readFile(event.target.files?.[0])}
+            />
+            {fileName ? (
+              <p className="muted">Read {fileName}. Check it in “Paste JSON” if you like.</p>
+            ) : null}
+          </Tabs.Content>
+        </Tabs.Root>
+        {localError ? <ErrorBanner title="Nothing was imported">{<p>{localError}</p>}</ErrorBanner> : null}
+        {apiError ? (
+          <ErrorBanner title={apiError.message}>
+            {pathErrors.length > 0 ? (
+              <ul className="path-errors">
+                {pathErrors.map((problem) => (
+                  <li key={`${problem.path}:${problem.message}`}>
+                    <code>{problem.path === '' ? '(document)' : problem.path}</code>: {problem.message}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </ErrorBanner>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={importing.isPending || text.trim() === ''}
+          >
+            {importing.isPending ? 'Importing…' : 'Import'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
