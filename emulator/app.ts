@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { type AdminRouteOptions, adminRoutes, isAdminPath } from './admin/admin-routes.ts';
 import { generateAdminSecret } from './admin/admin-secret.ts';
 import { RequestCounters } from './admin/request-counters.ts';
 import { RequestLog, redactedQuery } from './admin/request-log.ts';
 import { SalesforceApiError } from './core/errors.ts';
+import { normalizedPath } from './core/normalized-path.ts';
 import { FaultInjector } from './faults/fault-injector.ts';
 import {
   faultResponse,
@@ -88,7 +90,8 @@ async function lockedRecordIdOf(org: Org, request: Request): Promise<string> {
  * counters, the request log and fault injection, for everything but the admin API (/__emulator).
  */
 export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironment> {
-  const app = new Hono<EdgeEnvironment>();
+  // Routing, fault rules and the request log all see the path as Salesforce's front end does.
+  const app = new Hono<EdgeEnvironment>({ getPath: (request) => normalizedPath(getPath(request)) });
   const faults = options.faults ?? new FaultInjector();
   const counters = options.counters ?? new RequestCounters();
   const requestLog = options.requestLog ?? new RequestLog();
@@ -108,7 +111,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
 
   app.use('*', async (context, next) => {
     const url = new URL(context.req.url);
-    const path = url.pathname;
+    const path = normalizedPath(url.pathname);
     if (isAdminPath(path)) return next();
     const arrivedAt = Date.now();
     const started = performance.now();
@@ -158,11 +161,11 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
   app.route('/', oauthRoutes(org));
 
   app.get('/services/data', () => json(200, handleVersions(org)));
-  app.get('/services/data/', () => json(200, handleVersions(org)));
 
   app.all('/services/data/*', async (context) => {
     const url = new URL(context.req.url);
-    const path = url.pathname.slice('/services/data'.length);
+    // Still percent-encoded (the router decodes each parameter once).
+    const path = normalizedPath(url.pathname).slice('/services/data'.length);
     const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` });
     const token = bearerToken(context.req.header('authorization'));
     const session: AccessSession | undefined = token ? org.tokens.useAccessToken(token) : undefined;
