@@ -12,6 +12,7 @@ import {
   handleSObjectInfo,
   handleUpdate,
 } from './sobjects.ts';
+import { handleToolingQuery, handleToolingSObjects } from './tooling.ts';
 import type { DataHandler, DataRequest, DataResponse } from './types.ts';
 import { handleLimits, handleResources, isSupportedVersion } from './versions.ts';
 
@@ -55,6 +56,8 @@ route('PATCH', '/composite/sobjects', handleCompositeSObjects);
 route('DELETE', '/composite/sobjects', handleCompositeSObjects);
 route('GET', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 route('POST', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
+route('GET', '/tooling/query', handleToolingQuery);
+route('GET', '/tooling/sobjects', handleToolingSObjects);
 
 export function errorResponse(error: SalesforceApiError): DataResponse {
   return { status: error.status, body: error.errors };
