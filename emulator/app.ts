@@ -182,9 +182,12 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
     }
     let body: unknown;
     try {
-      body = ['POST', 'PATCH', 'PUT'].includes(context.req.method)
-        ? await readJsonBody(context.req.raw)
-        : undefined;
+      const csv = /^text\/csv\b/i.test(context.req.header('content-type') ?? '');
+      body = !['POST', 'PATCH', 'PUT'].includes(context.req.method)
+        ? undefined
+        : csv
+          ? await context.req.text()
+          : await readJsonBody(context.req.raw);
     } catch (error) {
       if (error instanceof SalesforceApiError) return json(error.status, error.errors, limitHeader());
       throw error;
@@ -198,6 +201,12 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
       session,
       version: versionMatch[1],
     });
+    if (response.raw !== undefined) {
+      return new Response(response.raw, {
+        status: response.status,
+        headers: { ...limitHeader(), ...response.headers },
+      });
+    }
     return json(response.status, response.body, { ...limitHeader(), ...response.headers });
   });
 

@@ -1,3 +1,4 @@
+import { BULK_ROUTES } from '../bulk/bulk-routes.ts';
 import { SalesforceApiError } from '../core/errors.ts';
 import type { Org } from '../org/org.ts';
 import { handleComposite, handleCompositeSObjects, handleCompositeSObjectsRetrieve } from './composite.ts';
@@ -58,6 +59,7 @@ route('GET', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 route('POST', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 route('GET', '/tooling/query', handleToolingQuery);
 route('GET', '/tooling/sobjects', handleToolingSObjects);
+for (const [method, template, handler] of BULK_ROUTES) route(method, template, handler);
 
 export function errorResponse(error: SalesforceApiError): DataResponse {
   return { status: error.status, body: error.errors };
