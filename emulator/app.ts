@@ -20,6 +20,7 @@ import type { Org } from './org/org.ts';
 import type { AccessSession } from './org/tokens.ts';
 import { dispatch } from './rest/router.ts';
 import { handleVersions } from './rest/versions.ts';
+import { soapRoutes } from './soap/partner-api.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
@@ -159,6 +160,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
   });
 
   app.route('/', oauthRoutes(org));
+  app.route('/', soapRoutes(org));
 
   app.get('/services/data', () => json(200, handleVersions(org)));
 
