@@ -305,6 +305,11 @@ function writeRow(
     default: {
       const field = externalIdField!;
       const key = values[field.name];
+      const { Id: _id, ...changes } = values;
+      // Upserting on Id: a row without one is a new record.
+      if ((key === undefined || key === null) && field.name === 'Id') {
+        return { recordId: createRecord(org, userId, object.name, changes), created: true };
+      }
       if (key === undefined || key === null) {
         throw new SalesforceApiError(400, 'MISSING_ARGUMENT', `${field.name} not specified`, [field.name]);
       }
@@ -317,7 +322,6 @@ function writeRow(
           [field.name],
         );
       }
-      const { Id: _id, ...changes } = values;
       if (matches.length === 1) {
         return {
           recordId: updateRecord(org, userId, object.name, matches[0], changes).Id as string,

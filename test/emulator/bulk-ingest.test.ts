@@ -94,6 +94,28 @@ describe('Bulk API 2.0 ingest with jsforce', () => {
     expect((await org.api(`/sobjects/Account/${id}`)).status).toBe(404);
   });
 
+  it('upserts on Id: a known Id updates, a row without one creates', async () => {
+    const id = (
+      await org.api('/sobjects/Lead', { method: 'POST', body: { LastName: 'Upsert', Company: 'Old Co' } })
+    ).body.id;
+    const outcome = await conn.bulk2.loadAndWaitForResults({
+      object: 'Lead',
+      operation: 'upsert',
+      externalIdFieldName: 'Id',
+      input: `Id,LastName,Company\n${id},Upsert,New Co\n,Fresh,Fresh Co\n`,
+      pollInterval: 10,
+    });
+    expect(outcome.failedResults).toEqual([]);
+    expect(
+      outcome.successfulResults.map((row) => [row.sf__Created, (row as Record<string, unknown>).LastName]),
+    ).toEqual([
+      ['false', 'Upsert'],
+      ['true', 'Fresh'],
+    ]);
+    expect(outcome.successfulResults[0].sf__Id).toBe(id);
+    expect((await org.api(`/sobjects/Lead/${id}`)).body.Company).toBe('New Co');
+  });
+
   it('reads the job delimiter and CRLF line endings as declared', async () => {
     const jobId = await createJob({
       object: 'Lead',
