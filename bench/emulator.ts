@@ -95,6 +95,25 @@ class Client {
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
   }
 
+  /** PUT of CSV job data (Bulk API 2.0); 201 expected. */
+  async upload(path: string, csv: string): Promise<void> {
+    const response = await fetch(this.#base + path, {
+      method: 'PUT',
+      headers: { ...this.#headers, 'Content-Type': 'text/csv' },
+      body: csv,
+    });
+    await response.text();
+    if (response.status !== 201) throw new Error(`PUT ${path} -> ${response.status}`);
+  }
+
+  /** GET of a CSV resource, read in full; its headers (Sforce-Locator) for the caller. */
+  async download(path: string): Promise<{ headers: Headers; text: string }> {
+    const response = await fetch(this.#base + path, { headers: { ...this.#headers, Accept: 'text/csv' } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET ${path} -> ${response.status} ${text.slice(0, 200)}`);
+    return { headers: response.headers, text };
+  }
+
   async expect(status: number, method: string, path: string, body?: unknown): Promise<unknown> {
     const response = await this.send(method, path, body);
     if (response.status !== status) {
@@ -286,9 +305,94 @@ export async function runEmulatorBenchmark(args: string[]): Promise<void> {
     const results = measured.map((result, index) => ({ ...result, note: list[index].note?.() ?? '' }));
     printTable(results);
     printTargets(results);
+    await benchmarkBulk(client, settings.records);
   } finally {
     await emulator.stop();
   }
+}
+
+/** Bulk API 2.0 throughput targets, in records (or rows) per second. */
+const BULK_INGEST_TARGET = 20_000;
+const BULK_QUERY_TARGET = 100_000;
+
+/** Polls a job (as clients do, with no fixed sleep) until it leaves the processing states. */
+async function finishedJob(
+  client: Client,
+  path: string,
+): Promise<{ state: string; numberRecordsProcessed: number; numberRecordsFailed?: number }> {
+  for (;;) {
+    const info = (await client.expect(200, 'GET', path)) as { state: string; numberRecordsProcessed: number };
+    if (info.state !== 'UploadComplete' && info.state !== 'InProgress') return info;
+  }
+}
+
+/**
+ * Bulk API 2.0 end to end over HTTP: an ingest job of `records` Leads (create, CSV upload, close,
+ * poll to JobComplete), then a query job over them (create, poll, every results page by locator).
+ */
+async function benchmarkBulk(client: Client, records: number): Promise<void> {
+  const lines = ['LastName,FirstName,Company,Email'];
+  for (let index = 0; index < records; index++) {
+    lines.push(`Bulk${index},Bench,"Bulk Bench, Inc.",bulk.${index}@bulk-bench.example`);
+  }
+  const csv = `${lines.join('\n')}\n`;
+
+  const ingestStarted = performance.now();
+  const job = (await client.expect(200, 'POST', `${API}/jobs/ingest`, {
+    object: 'Lead',
+    operation: 'insert',
+  })) as { id: string };
+  await client.upload(`${API}/jobs/ingest/${job.id}/batches`, csv);
+  await client.expect(200, 'PATCH', `${API}/jobs/ingest/${job.id}`, { state: 'UploadComplete' });
+  const ingested = await finishedJob(client, `${API}/jobs/ingest/${job.id}`);
+  const ingestSeconds = (performance.now() - ingestStarted) / 1000;
+  if (ingested.state !== 'JobComplete' || ingested.numberRecordsFailed) {
+    throw new Error(`bulk ingest ended ${ingested.state} with ${ingested.numberRecordsFailed} failures`);
+  }
+
+  const queryStarted = performance.now();
+  const soql = "SELECT Id, LastName, FirstName, Company, Email FROM Lead WHERE FirstName = 'Bench'";
+  const queryJob = (await client.expect(200, 'POST', `${API}/jobs/query`, {
+    operation: 'query',
+    query: soql,
+  })) as { id: string };
+  await finishedJob(client, `${API}/jobs/query/${queryJob.id}`);
+  let rows = 0;
+  let pages = 0;
+  let locator = '';
+  while (locator !== 'null') {
+    const page = await client.download(
+      `${API}/jobs/query/${queryJob.id}/results${locator ? `?locator=${locator}` : ''}`,
+    );
+    rows += Number(page.headers.get('sforce-numberofrecords'));
+    locator = page.headers.get('sforce-locator') ?? 'null';
+    pages++;
+  }
+  const querySeconds = (performance.now() - queryStarted) / 1000;
+  if (rows !== records) throw new Error(`bulk query returned ${rows} rows, expected ${records}`);
+
+  const ingestRate = records / ingestSeconds;
+  const queryRate = rows / querySeconds;
+  console.log('');
+  console.log('Bulk API 2.0 (over HTTP, create to last byte)');
+  console.log(
+    `${'operation'.padEnd(36)} ${'records'.padStart(8)} ${'seconds'.padStart(8)} ${'records/s'.padStart(12)}`,
+  );
+  console.log('-'.repeat(78));
+  console.log(
+    `${'ingest job: insert Leads from CSV'.padEnd(36)} ${String(records).padStart(8)} ${ingestSeconds.toFixed(2).padStart(8)} ${Math.round(ingestRate).toLocaleString('en-US').padStart(12)}`,
+  );
+  console.log(
+    `${`query job: results CSV (${pages} pages)`.padEnd(36)} ${String(rows).padStart(8)} ${querySeconds.toFixed(2).padStart(8)} ${Math.round(queryRate).toLocaleString('en-US').padStart(12)}`,
+  );
+  console.log('');
+  console.log('bulk targets');
+  console.log(
+    `  ${ingestRate >= BULK_INGEST_TARGET ? 'PASS' : 'FAIL'}  ingest >= ${BULK_INGEST_TARGET.toLocaleString('en-US')} records/s: ${Math.round(ingestRate).toLocaleString('en-US')}`,
+  );
+  console.log(
+    `  ${queryRate >= BULK_QUERY_TARGET ? 'PASS' : 'FAIL'}  query >= ${BULK_QUERY_TARGET.toLocaleString('en-US')} rows/s: ${Math.round(queryRate).toLocaleString('en-US')}`,
+  );
 }
 
 function stats(samples: number[]): { p50: number; p99: number; mean: number } {

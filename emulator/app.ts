@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { getPath } from 'hono/utils/url';
 import { type AdminRouteOptions, adminRoutes, isAdminPath } from './admin/admin-routes.ts';
 import { generateAdminSecret } from './admin/admin-secret.ts';
 import { RequestCounters } from './admin/request-counters.ts';
 import { RequestLog, redactedQuery } from './admin/request-log.ts';
 import { SalesforceApiError } from './core/errors.ts';
+import { normalizedPath } from './core/normalized-path.ts';
 import { FaultInjector } from './faults/fault-injector.ts';
 import {
   faultResponse,
@@ -19,6 +21,7 @@ import type { Org } from './org/org.ts';
 import type { AccessSession } from './org/tokens.ts';
 import { dispatch } from './rest/router.ts';
 import { handleVersions } from './rest/versions.ts';
+import { soapRoutes } from './soap/partner-api.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
@@ -89,7 +92,8 @@ async function lockedRecordIdOf(org: Org, request: Request): Promise<string> {
  * counters, the request log and fault injection, for everything but the admin API (/__emulator).
  */
 export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironment> {
-  const app = new Hono<EdgeEnvironment>();
+  // Routing, fault rules and the request log all see the path as Salesforce's front end does.
+  const app = new Hono<EdgeEnvironment>({ getPath: (request) => normalizedPath(getPath(request)) });
   const faults = options.faults ?? new FaultInjector();
   const counters = options.counters ?? new RequestCounters();
   const requestLog = options.requestLog ?? new RequestLog();
@@ -109,7 +113,7 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
 
   app.use('*', async (context, next) => {
     const url = new URL(context.req.url);
-    const path = url.pathname;
+    const path = normalizedPath(url.pathname);
     if (isAdminPath(path)) return next();
     const arrivedAt = Date.now();
     const started = performance.now();
@@ -158,13 +162,14 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
 
   app.route('/', oauthRoutes(org));
   app.route('/', lightningRoutes(org));
+  app.route('/', soapRoutes(org));
 
   app.get('/services/data', () => json(200, handleVersions(org)));
-  app.get('/services/data/', () => json(200, handleVersions(org)));
 
   app.all('/services/data/*', async (context) => {
     const url = new URL(context.req.url);
-    const path = url.pathname.slice('/services/data'.length);
+    // Still percent-encoded (the router decodes each parameter once).
+    const path = normalizedPath(url.pathname).slice('/services/data'.length);
     const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` });
     const token = bearerToken(context.req.header('authorization'));
     const session: AccessSession | undefined = token ? org.tokens.useAccessToken(token) : undefined;
@@ -181,9 +186,12 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
     }
     let body: unknown;
     try {
-      body = ['POST', 'PATCH', 'PUT'].includes(context.req.method)
-        ? await readJsonBody(context.req.raw)
-        : undefined;
+      const csv = /^text\/csv\b/i.test(context.req.header('content-type') ?? '');
+      body = !['POST', 'PATCH', 'PUT'].includes(context.req.method)
+        ? undefined
+        : csv
+          ? await context.req.text()
+          : await readJsonBody(context.req.raw);
     } catch (error) {
       if (error instanceof SalesforceApiError) return json(error.status, error.errors, limitHeader());
       throw error;
@@ -197,6 +205,12 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
       session,
       version: versionMatch[1],
     });
+    if (response.raw !== undefined) {
+      return new Response(response.raw, {
+        status: response.status,
+        headers: { ...limitHeader(), ...response.headers },
+      });
+    }
     return json(response.status, response.body, { ...limitHeader(), ...response.headers });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ADMIN_SECRET_ENVIRONMENT_VARIABLE } from './admin/admin-secret.ts';
@@ -7,6 +7,11 @@ import { loadFaultFile } from './faults/fault-file.ts';
 import type { FaultConfiguration } from './faults/fault-rule.ts';
 import { startEmulator } from './index.ts';
 import { DEMO_APP, DEMO_PASSWORD, DEMO_USERS } from './org/org.ts';
+import {
+  certificateFingerprint,
+  generateSelfSignedCertificate,
+  type TlsCertificate,
+} from './tls/tls-certificate.ts';
 
 export const EMULATOR_USAGE = `Usage: forcefield emulator [options]
 
@@ -25,6 +30,10 @@ Options:
   --faults <file>         fault rules to inject, JSON: [rule, …] or { "seed": n, "rules": [rule, …] }
   --admin-secret <s>      secret for the /__emulator admin API (default: $FORCEFIELD_EMULATOR_ADMIN_SECRET,
                           else a random one, printed at start)
+  --tls                   serve HTTPS with a freshly generated self-signed certificate (its SHA-256
+                          fingerprint is printed at start)
+  --tls-cert <file>       serve HTTPS with this PEM certificate (needs --tls-key)
+  --tls-key <file>        the PEM private key of --tls-cert
   -h, --help              show this help
 `;
 
@@ -50,6 +59,9 @@ const optionsSchema = z.object({
   save: z.boolean().optional(),
   apiLimit: z.coerce.number().int().min(0).optional(),
   adminSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+  tls: z.boolean().optional(),
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
 });
 
 // Flag names for the schema's keys, so errors name the option the user typed.
@@ -57,6 +69,8 @@ const OPTION_NAMES: Record<string, string> = {
   sessionTimeout: 'session-timeout',
   apiLimit: 'api-limit',
   adminSecret: 'admin-secret',
+  tlsCert: 'tls-cert',
+  tlsKey: 'tls-key',
 };
 
 export type EmulatorCliOptions = z.infer<typeof optionsSchema> & { faults?: FaultConfiguration };
@@ -78,6 +92,9 @@ export function parseEmulatorArguments(
       'admin-secret': { type: 'string' },
       data: { type: 'string' },
       save: { type: 'boolean' },
+      tls: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,6 +110,9 @@ export function parseEmulatorArguments(
     adminSecret: values['admin-secret'] ?? (environment[ADMIN_SECRET_ENVIRONMENT_VARIABLE] || undefined),
     data: values.data,
     save: values.save,
+    tls: values.tls,
+    tlsCert: values['tls-cert'],
+    tlsKey: values['tls-key'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -101,6 +121,10 @@ export function parseEmulatorArguments(
   }
   if (parsed.data.save && parsed.data.data === undefined)
     throw new Error('Invalid --save: it needs --data <file>');
+  if ((parsed.data.tlsCert === undefined) !== (parsed.data.tlsKey === undefined))
+    throw new Error('Invalid --tls-cert: --tls-cert and --tls-key go together');
+  if (parsed.data.tls && parsed.data.tlsCert !== undefined)
+    throw new Error('Invalid --tls: use either --tls (a generated certificate) or --tls-cert/--tls-key');
   if (parsed.data.data === undefined) {
     parsed.data.seed ??= 'demo';
     parsed.data.sessionTimeout ??= 7200;
@@ -137,6 +161,7 @@ export function emulatorBanner(
   url: string,
   data: SeedChoice | BannerData,
   admin?: AdminSecretDisplay,
+  tlsFingerprint?: string,
 ): string {
   const source = typeof data === 'object' ? data : { seed: data };
   const fromFile = source.dataFile !== undefined && !source.savedOnly;
@@ -163,9 +188,18 @@ export function emulatorBanner(
           `Admin API: ${url}/__emulator   Authorization: Bearer ${admin.generated ? admin.secret : '<your --admin-secret>'}`,
         ]
       : []),
+    ...(tlsFingerprint ? [`TLS certificate SHA-256 fingerprint: ${tlsFingerprint}`] : []),
     'Press Ctrl+C to stop.',
   ];
   return lines.join('\n');
+}
+
+/** The certificate to serve HTTPS with: read from --tls-cert/--tls-key, generated for --tls, or none. */
+async function tlsCertificateOf(options: EmulatorCliOptions): Promise<TlsCertificate | undefined> {
+  if (options.tlsCert !== undefined && options.tlsKey !== undefined) {
+    return { cert: readFileSync(options.tlsCert, 'utf8'), key: readFileSync(options.tlsKey, 'utf8') };
+  }
+  return options.tls ? generateSelfSignedCertificate(options.host) : undefined;
 }
 
 export async function runEmulatorCommand(argv: string[]): Promise<void> {
@@ -175,7 +209,9 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     return;
   }
   const savedOnly = options.data !== undefined && options.save === true && !existsSync(options.data);
+  const tls = await tlsCertificateOf(options);
   const emulator = await startEmulator({
+    tls,
     port: options.port,
     host: options.host,
     seed: options.seed,
@@ -193,6 +229,7 @@ export async function runEmulatorCommand(argv: string[]): Promise<void> {
     emulator.url,
     { seed: options.seed, dataFile: options.data, savedOnly },
     admin,
+    tls ? certificateFingerprint(tls.cert) : undefined,
   );
   process.stdout.write(`${banner}\n`);
   const shutdown = () => {

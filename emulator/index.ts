@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { generateAdminSecret } from './admin/admin-secret.ts';
@@ -11,6 +12,7 @@ import type { ConnectedApp, Org, UserSpec } from './org/org.ts';
 import type { ProfileDefinition } from './security/profiles.ts';
 import type { SharingModels } from './security/sharing.ts';
 import { searchIndexFor } from './sosl/search-index.ts';
+import type { TlsCertificate } from './tls/tls-certificate.ts';
 
 export type { Clock } from './core/clock.ts';
 export { ManualClock, systemClock } from './core/clock.ts';
@@ -34,6 +36,11 @@ export { DEFAULT_DAILY_API_REQUEST_LIMIT, DEMO_APP, DEMO_PASSWORD, DEMO_USERS, O
 export type { RefreshTokenPolicy } from './org/tokens.ts';
 export type { ProfileDefinition } from './security/profiles.ts';
 export type { SharingModel, SharingModels } from './security/sharing.ts';
+export {
+  certificateFingerprint,
+  generateSelfSignedCertificate,
+  type TlsCertificate,
+} from './tls/tls-certificate.ts';
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 4100. */
@@ -68,6 +75,8 @@ export interface EmulatorOptions {
   faultSeed?: number;
   /** The admin API's secret (`Authorization: Bearer …` on /__emulator); default: a random one. */
   adminSecret?: string;
+  /** Serve HTTPS with this certificate and key (PEM); the URLs become https. */
+  tls?: TlsCertificate;
 }
 
 export interface RunningEmulator {
@@ -98,14 +107,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const app = createApp(org, { faults, adminSecret });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, port: options.port ?? 4100, hostname: host }, () =>
-      resolve(started),
+    const tls = options.tls;
+    const started = serve(
+      {
+        fetch: app.fetch,
+        port: options.port ?? 4100,
+        hostname: host,
+        ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } } : {}),
+      },
+      () => resolve(started),
     );
     started.once('error', reject);
   });
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  org.baseUrl = `http://${urlHost}:${address.port}`;
+  org.baseUrl = `${options.tls ? 'https' : 'http'}://${urlHost}:${address.port}`;
   return {
     url: org.baseUrl,
     org,

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectedApp } from '../org/org.ts';
 import { ALL_SCOPES } from './scopes.ts';
@@ -19,6 +20,19 @@ const callbackUrlSchema = z.string().refine(
 );
 
 const positiveSeconds = z.number().int().positive();
+
+/** A PEM certificate node:crypto can read, so a broken one fails when the app is defined, not at login. */
+const certificateSchema = z.string().refine(
+  (text) => {
+    try {
+      new X509Certificate(text);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a PEM-encoded X.509 certificate' },
+);
 
 /**
  * A scope the emulator knows. Typed as a plain string (as `ConnectedApp.scopes` is) so any
@@ -54,6 +68,8 @@ export const connectedAppSchema = z
     blocked: z.boolean().optional(),
     refreshTokenPolicy: refreshTokenPolicySchema.optional(),
     sessionTimeoutSeconds: positiveSeconds.optional(),
+    certificate: certificateSchema.optional(),
+    clientCredentialsUser: z.string().min(1).optional(),
   })
   .strict()
   .refine((app) => app.callbackUrls.length > 0 || app.allowLoopbackCallbacks, {

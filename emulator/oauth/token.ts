@@ -1,15 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectedApp, Org } from '../org/org.ts';
-import type { AccessSession } from '../org/tokens.ts';
 import { APP_BLOCKED_GRANT, isUserPermitted, NOT_PRE_AUTHORIZED_GRANT } from './app-policies.ts';
-import { jsonResponse, oauthErrorResponse, readForm } from './http.ts';
-import { idTokenUserClaims } from './identity.ts';
-import { accessTokenHash, signJwt } from './jwt.ts';
+import { oauthErrorResponse, readForm } from './http.ts';
 import { appScopes, grantsRefreshToken } from './scopes.ts';
-
-/** How long an id token is valid. */
-const ID_TOKEN_LIFETIME_SECONDS = 300;
+import { clientCredentialsGrant, JWT_BEARER_GRANT, jwtBearerGrant } from './server-grants.ts';
+import { successResponse } from './token-response.ts';
 
 const tokenParameters = z.object({
   grant_type: z.string().optional(),
@@ -21,6 +17,7 @@ const tokenParameters = z.object({
   refresh_token: z.string().optional(),
   username: z.string().optional(),
   password: z.string().optional(),
+  assertion: z.string().optional(),
 });
 
 type TokenParameters = z.infer<typeof tokenParameters>;
@@ -61,45 +58,6 @@ function basicCredentials(request: Request): { clientId: string; clientSecret: s
     clientId: decode(decoded.slice(0, separator)),
     clientSecret: decode(decoded.slice(separator + 1)),
   };
-}
-
-/** `signature`: HMAC-SHA256 of `id + issued_at` keyed with the consumer secret, base64 (lets a client check the response). */
-export function tokenSignature(clientSecret: string, identityUrl: string, issuedAt: string): string {
-  return createHmac('sha256', clientSecret)
-    .update(identityUrl + issuedAt)
-    .digest('base64');
-}
-
-function successResponse(
-  org: Org,
-  app: ConnectedApp,
-  session: AccessSession,
-  options: { refreshToken?: string; nonce?: string },
-): Response {
-  const identityUrl = org.identityUrl(session.userId);
-  const issuedAt = String(session.issuedAt);
-  const body: Record<string, unknown> = { access_token: session.token };
-  if (options.refreshToken) body.refresh_token = options.refreshToken;
-  body.signature = tokenSignature(app.clientSecret, identityUrl, issuedAt);
-  body.scope = session.scopes.join(' ');
-  if (session.scopes.includes('openid')) {
-    const issuedSeconds = Math.floor(session.issuedAt / 1000);
-    body.id_token = signJwt(org, {
-      at_hash: accessTokenHash(session.token),
-      sub: identityUrl,
-      aud: app.clientId,
-      iss: org.baseUrl,
-      exp: issuedSeconds + ID_TOKEN_LIFETIME_SECONDS,
-      iat: issuedSeconds,
-      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
-      ...idTokenUserClaims(org, session.userId, session.scopes),
-    });
-  }
-  body.instance_url = org.baseUrl;
-  body.id = identityUrl;
-  body.token_type = 'Bearer';
-  body.issued_at = issuedAt;
-  return jsonResponse(200, body, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
 
 /** Issues the access token (and a refresh token when the scopes ask for one) for a fresh grant. */
@@ -190,7 +148,14 @@ export async function handleToken(org: Org, request: Request): Promise<Response>
   const parameters = tokenParameters.parse(Object.fromEntries(merged));
 
   const grantType = parameters.grant_type;
-  if (grantType !== 'authorization_code' && grantType !== 'refresh_token' && grantType !== 'password') {
+  // The assertion names the app (iss): no client id or secret is sent.
+  if (grantType === JWT_BEARER_GRANT) return jwtBearerGrant(org, parameters.assertion);
+  if (
+    grantType !== 'authorization_code' &&
+    grantType !== 'refresh_token' &&
+    grantType !== 'password' &&
+    grantType !== 'client_credentials'
+  ) {
     return oauthErrorResponse('unsupported_grant_type', 'grant type not supported');
   }
 
@@ -214,5 +179,7 @@ export async function handleToken(org: Org, request: Request): Promise<Response>
       return refreshTokenGrant(org, app, parameters);
     case 'password':
       return passwordGrant(org, app, parameters, secretGiven);
+    case 'client_credentials':
+      return clientCredentialsGrant(org, app, secretGiven);
   }
 }

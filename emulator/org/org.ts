@@ -37,6 +37,13 @@ export interface ConnectedApp {
   refreshTokenPolicy?: RefreshTokenPolicy;
   /** Overrides the org's session timeout for tokens issued to this app. */
   sessionTimeoutSeconds?: number;
+  /**
+   * PEM X.509 certificate ("Use digital signatures"): the JWT bearer grant accepts assertions
+   * signed (RS256) by its key.
+   */
+  certificate?: string;
+  /** Username of the client-credentials flow's run-as user; omitted: that flow is not enabled. */
+  clientCredentialsUser?: string;
 }
 
 export interface UserSpec {

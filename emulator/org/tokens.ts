@@ -298,6 +298,11 @@ export class TokenStore {
     this.#approvals.set(key, approved);
   }
 
+  /** Every scope the user has approved for the app (the JWT bearer grant issues these). */
+  approvedScopes(userId: string, clientId: string): string[] {
+    return [...(this.#approvals.get(`${userId} ${clientId}`) ?? [])];
+  }
+
   /** Whether the user already approved every one of these scopes for the app. */
   hasApproval(userId: string, clientId: string, scopes: string[]): boolean {
     const approved = this.#approvals.get(`${userId} ${clientId}`);

@@ -2,6 +2,7 @@ import { malformedQuery, SalesforceApiError } from '../core/errors.ts';
 import type { Org } from '../org/org.ts';
 import { type Cursor, findCursor, openCursor } from '../soql/cursors.ts';
 import { type QueryRun, startQuery } from '../soql/execute.ts';
+import { queryColumns } from './query-columns.ts';
 import type { DataRequest, DataResponse } from './types.ts';
 
 const DEFAULT_BATCH_SIZE = 2000;
@@ -50,6 +51,8 @@ export function handleQuery(
 ): DataResponse {
   const soql = request.query.get('q');
   if (soql === null || soql.trim() === '') throw malformedQuery('A query string has to be specified');
+  if (request.query.get('columns') === 'true')
+    return { status: 200, body: queryColumns(org, request.session.userId, soql) };
   const run = startQuery(org, request.session.userId, soql, {
     includeDeleted: options.includeDeleted,
     version: request.version,

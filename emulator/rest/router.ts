@@ -1,3 +1,4 @@
+import { BULK_ROUTES } from '../bulk/bulk-routes.ts';
 import { SalesforceApiError } from '../core/errors.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
@@ -30,6 +31,7 @@ import {
   handleSObjectInfo,
   handleUpdate,
 } from './sobjects.ts';
+import { handleToolingQuery, handleToolingSObjects } from './tooling.ts';
 import type { DataHandler, DataRequest, DataResponse } from './types.ts';
 import { handleLimits, handleResources, isSupportedVersion } from './versions.ts';
 
@@ -98,6 +100,9 @@ route('DELETE', '/composite/sobjects', handleCompositeSObjects);
 route('GET', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
 route('PATCH', '/composite/sobjects/:type/:field', handleCompositeUpsert);
 route('POST', '/composite/sobjects/:type', handleCompositeSObjectsRetrieve);
+route('GET', '/tooling/query', handleToolingQuery);
+route('GET', '/tooling/sobjects', handleToolingSObjects);
+for (const [method, template, handler] of BULK_ROUTES) route(method, template, handler);
 
 /**
  * `…/sobjects/T/{a}/{b}` is a relationship of a record when `a` is an id of T

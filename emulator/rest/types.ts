@@ -11,7 +11,7 @@ export interface DataRequest {
   path: string;
   query: URLSearchParams;
   headers: Headers;
-  /** Parsed JSON body (undefined when there is none). */
+  /** Parsed JSON body (undefined when there is none); the text itself for `text/csv` (Bulk API 2.0). */
   body: unknown;
   session: AccessSession;
   /** The API version of the path (`66.0`). */
@@ -21,6 +21,8 @@ export interface DataRequest {
 export interface DataResponse {
   status: number;
   body?: unknown;
+  /** A body sent as it is (CSV of Bulk API 2.0) instead of `body` as JSON. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 

@@ -481,7 +481,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         error_description: 'client identifier invalid',
       });
 
-      const badGrant = await tokenRequest({ ...base, grant_type: 'client_credentials' });
+      const badGrant = await tokenRequest({ ...base, grant_type: 'urn:example:unknown-grant' });
       expect(badGrant.body).toEqual({
         error: 'unsupported_grant_type',
         error_description: 'grant type not supported',

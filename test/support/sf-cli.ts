@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** The official Salesforce CLI from node_modules (an npm devDependency of this project). */
+export const SF_BINARY = path.join(root, 'node_modules/.bin/sf');
+
+export interface SfResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** `--json` output, parsed. */
+  // biome-ignore lint/suspicious/noExplicitAny: test helper: callers assert on the shape
+  json: any;
+}
+
+/**
+ * Runs `sf` as a child process in its own temporary HOME (its auth files and config live there),
+ * with update checks and telemetry off. Asynchronous, so an in-process emulator keeps answering.
+ * The CLI's `#!/usr/bin/env node` finds the Node running the tests first on PATH.
+ */
+export class SfCli {
+  readonly home = mkdtempSync(path.join(tmpdir(), 'forcefield-sf-'));
+  readonly cwd = this.home;
+
+  constructor() {
+    if (!existsSync(SF_BINARY)) throw new Error(`The Salesforce CLI is missing at ${SF_BINARY}: run npm ci`);
+  }
+
+  run(args: string[], environment: Record<string, string> = {}): Promise<SfResult> {
+    const child = spawn(SF_BINARY, [...args, '--json'], {
+      cwd: this.cwd,
+      env: {
+        PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}`,
+        HOME: this.home,
+        SF_DISABLE_AUTOUPDATE: 'true',
+        SF_AUTOUPDATE_DISABLE: 'true',
+        SF_DISABLE_TELEMETRY: 'true',
+        SF_SKIP_NEW_VERSION_CHECK: 'true',
+        SF_USE_PROGRESS_BAR: 'false',
+        SF_LOG_LEVEL: 'fatal',
+        ...environment,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+        resolve({ code, stdout, stderr, json });
+      });
+    });
+  }
+
+  dispose(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
