@@ -9,8 +9,8 @@ import type { Config } from './core/config.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { createServiceApp } from './http/app.ts';
 import { seedDemoMeetings } from './meetings/demo-meetings.ts';
-import { stopMeetingRuntime } from './meetings/meeting-runtime.ts';
-import { resolveUnfinishedSends } from './meetings/send-service.ts';
+import { createMeetingRuntime, stopMeetingRuntime } from './meetings/meeting-runtime.ts';
+import { resolveUnfinishedSends } from './meetings/send/send-resolution.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
@@ -86,9 +86,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const demoLogins = options.salesforce.embedded ? await seedDemoWorkspace(serviceContext) : [];
   if (options.salesforce.embedded) await seedDemoMeetings(serviceContext);
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
-  const unfinishedSends = await resolveUnfinishedSends(serviceContext);
+  const meetings = createMeetingRuntime({
+    now,
+    settleMs: config.MEETING_SEND_SETTLE_MS,
+    writeTimeoutMs: config.MEETING_SEND_WRITE_TIMEOUT_MS,
+  });
+  const unfinishedSends = await resolveUnfinishedSends({ ...serviceContext, meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
-  const app = createServiceApp(serviceContext, { demoLogins });
+  const app = createServiceApp(serviceContext, { demoLogins, meetings });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),
@@ -115,7 +120,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopMeetingRuntime(serviceContext);
+      stopMeetingRuntime(meetings);
       // Stop accepting connections, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

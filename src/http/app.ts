@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
+import type { MeetingRuntime } from '../meetings/meeting-runtime.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accountRoutes } from './accounts/account-routes.ts';
@@ -26,7 +27,7 @@ export function errorBody(code: string, message: string, details?: Record<string
  */
 export function createServiceApp(
   service: ServiceContext,
-  options: { demoLogins?: readonly DemoLogin[] } = {},
+  options: { demoLogins?: readonly DemoLogin[]; meetings: MeetingRuntime },
 ): Hono {
   const { store, logger } = service;
   const app = new Hono();
@@ -59,7 +60,7 @@ export function createServiceApp(
   app.route('/api/connections', connectionRoutes(service));
   mountAgentApi(app, service);
   app.route('/api/audit', auditRoutes(service));
-  app.route('/api/meetings', meetingRoutes(service));
+  app.route('/api/meetings', meetingRoutes({ ...service, meetings: options.meetings }));
   // The minimal login and connections pages (/, /login, /connections, /assets/*).
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { describeForm } from '../meetings/describe-form.ts';
+import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
+import type { MeetingContext } from '../meetings/meeting-runtime.ts';
 import {
   deleteMeeting,
   insertMeetings,
@@ -9,16 +12,11 @@ import {
   meetingView,
   setMeetingShares,
 } from '../meetings/meeting-store.ts';
-import {
-  describeForm,
-  noteFormatOf,
-  searchRecords,
-  setNoteFormat,
-  suggestRecords,
-} from '../meetings/send-flow.ts';
-import { SEND_KINDS } from '../meetings/send-form.ts';
-import { sendInputSchema, sendItem } from '../meetings/send-service.ts';
-import type { ServiceContext } from '../platform/service-context.ts';
+import { noteFormatOf, setNoteFormat } from '../meetings/note-format.ts';
+import { searchRecords } from '../meetings/search-records.ts';
+import { sendInputSchema } from '../meetings/send/send-input.ts';
+import { sendItem } from '../meetings/send/send-item.ts';
+import { suggestRecords } from '../meetings/suggest-records.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { readJsonBody } from './request-body.ts';
@@ -36,7 +34,7 @@ const settingsSchema = z.strictObject({ noteFormat: z.enum(['enhanced', 'classic
  * settings — meetings.settings_changed; sends — meeting.send (success and failure),
  * meeting.send.replayed, meeting.send.resolved; reads — none.
  */
-export function meetingRoutes(service: ServiceContext): Hono<AppEnvironment> {
+export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
   const routes = new Hono<AppEnvironment>();
   routes.use('*', requireUser);
 

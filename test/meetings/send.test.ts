@@ -6,7 +6,7 @@
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { markerFor } from '../../src/meetings/salesforce-payloads.ts';
+import { markerFor } from '../../src/meetings/payloads/send-marker.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
