@@ -13,7 +13,7 @@ import { DEMO_APP, ManualClock, startEmulator } from '../emulator/index.ts';
 import { parseConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { startService } from '../src/main.ts';
-import { salesforceClientFor } from '../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../src/vault/token-vault.ts';
 
 const SCOPES = ['api', 'refresh_token', 'offline_access', 'id'];

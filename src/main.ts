@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
+import { AgentRuntime } from './agent/chat-service.ts';
 import type { ModelOverride } from './agent/model-providers.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './core/config.ts';
@@ -14,6 +15,7 @@ import { resolveUnfinishedSends } from './meetings/send/send-resolution.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
+import type { Services } from './services.ts';
 import { migrate, openStore, type Store } from './store/database.ts';
 import { loadKeyring } from './vault/keyring.ts';
 import { TokenVault } from './vault/token-vault.ts';
@@ -42,6 +44,8 @@ export interface RunningService {
   demoLogins: DemoLogin[];
   /** The services' dependencies (tests and in-process callers use the services directly). */
   context: ServiceContext;
+  /** Everything the composition root built (what the surfaces were handed). */
+  services: Services;
   stop(): Promise<void>;
 }
 
@@ -51,14 +55,28 @@ export function openConfiguredStore(config: Config): Store {
     : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
 }
 
-/** Opens the store, applies migrations, and serves the HTTP API until stop(). */
-export async function startService(options: ServiceOptions): Promise<RunningService> {
+/** Everything one instance runs on, built once; surfaces get `services` and construct nothing. */
+interface ComposedService {
+  services: Services;
+  /** The instance's own copy of the Salesforce settings (the callback URL is completed on listen). */
+  salesforce: SalesforceSettings;
+  demoLogins: DemoLogin[];
+}
+
+/**
+ * The composition root: opens the store, applies migrations, and builds every service once —
+ * vault, Salesforce sessions, audit log, the agent runtime — then seeds what demo mode needs.
+ */
+async function composeService(
+  options: ServiceOptions,
+  store: Store,
+  logger: Logger,
+): Promise<ComposedService> {
   const { config } = options;
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = options.store ?? openConfiguredStore(config);
   const applied = await migrate(store);
   if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
   const now = options.now ?? Date.now;
+  const salesforce: SalesforceSettings = { ...options.salesforce, scopes: [...options.salesforce.scopes] };
   const audit = new AuditLog(store, now);
   const vault = new TokenVault(
     loadKeyring({ secretKey: config.FORCEFIELD_SECRET_KEY, dataDir: config.DATA_DIR }),
@@ -66,34 +84,44 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const salesforceSessions = new SalesforceSessions({
     store,
     vault,
-    settings: options.salesforce,
+    settings: salesforce,
     audit,
     logger,
     now,
   });
-  const serviceContext: ServiceContext = {
+  const context: ServiceContext = {
     config,
     store,
     logger,
     audit,
-    salesforce: options.salesforce,
+    salesforce,
     vault,
     salesforceSessions,
     now,
-    ...(options.agentModelOverride ? { agentModelOverride: options.agentModelOverride } : {}),
   };
-  await ensureInitialAdmin(serviceContext);
-  const demoLogins = options.salesforce.embedded ? await seedDemoWorkspace(serviceContext) : [];
-  if (options.salesforce.embedded) await seedDemoMeetings(serviceContext);
-  // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
+  const agent = new AgentRuntime(context, { modelOverride: options.agentModelOverride });
   const meetings = createMeetingRuntime({
     now,
     settleMs: config.MEETING_SEND_SETTLE_MS,
     writeTimeoutMs: config.MEETING_SEND_WRITE_TIMEOUT_MS,
   });
-  const unfinishedSends = await resolveUnfinishedSends({ ...serviceContext, meetings });
+  await ensureInitialAdmin(context);
+  const demoLogins = salesforce.embedded ? await seedDemoWorkspace(context) : [];
+  if (salesforce.embedded) await seedDemoMeetings(context);
+  return { services: { context, agent, meetings }, salesforce, demoLogins };
+}
+
+/** Builds the service (composeService) and serves the HTTP API until stop(). */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = options.store ?? openConfiguredStore(config);
+  const { services, salesforce, demoLogins } = await composeService(options, store, logger);
+  const serviceContext = services.context;
+  // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
+  const unfinishedSends = await resolveUnfinishedSends({ ...serviceContext, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
-  const app = createServiceApp(serviceContext, { demoLogins, meetings });
+  const app = createServiceApp(services, { demoLogins });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
       resolve(started),
@@ -103,11 +131,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   const publicUrl = (config.PUBLIC_URL ?? url).replace(/\/$/, '');
-  if (!options.salesforce.callbackUrl) options.salesforce.callbackUrl = `${publicUrl}${OAUTH_CALLBACK_PATH}`;
-  logger.info(
-    { url, database: store.dialect, salesforce: options.salesforce.loginUrl },
-    'forcefield started',
-  );
+  // Known only once listening (PORT=0 picks a port); no request can have arrived before this line.
+  if (!salesforce.callbackUrl) salesforce.callbackUrl = `${publicUrl}${OAUTH_CALLBACK_PATH}`;
+  logger.info({ url, database: store.dialect, salesforce: salesforce.loginUrl }, 'forcefield started');
   let stopped = false;
   return {
     url,
@@ -117,10 +143,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     logger,
     demoLogins,
     context: serviceContext,
+    services,
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopMeetingRuntime(meetings);
+      stopMeetingRuntime(services.meetings);
       // Stop accepting connections, let in-flight requests finish, then close the store.
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

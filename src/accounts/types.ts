@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { AuditEventInput } from '../audit/audit-log.ts';
 import type { AuditActor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
@@ -10,7 +11,7 @@ export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'
 export async function auditSuccess(
   audit: AccountDependencies['audit'],
   actor: AuditActor,
-  action: string,
+  action: AuditAction,
   detail: AuditEventInput['detail'],
 ): Promise<void> {
   await audit.record({

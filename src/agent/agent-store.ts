@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import { findUsableConnection } from '../connections/access.ts';
 import type { Actor } from '../core/actor.ts';
 import { badRequest, notFound, ServiceError } from '../core/errors.ts';
@@ -184,7 +185,7 @@ async function auditAgent(
   service: ServiceContext,
   admin: Actor,
   surface: AuditSurface,
-  action: string,
+  action: AuditAction,
   agentId: string,
   connector: ConnectorSettings,
 ): Promise<void> {

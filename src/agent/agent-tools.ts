@@ -329,10 +329,7 @@ function idsOfPage(page: {
 }
 
 /** Writes are audited once, by the dispatcher, with the agent, conversation and tool. */
-const AUDITED_BY_DISPATCHER = {
-  kind: 'no-audit',
-  reason: 'agent tool calls are audited by the tool dispatcher (agent.tool_call)',
-} as const;
+const AUDITED_BY_DISPATCHER = { kind: 'audited-by-caller', action: 'agent.tool_call' } as const;
 
 function ok(output: unknown, objectType: string | null, recordIds: string[], raw?: unknown): ToolExecution {
   if (raw === undefined) return { kind: 'ok', output, objectType, recordIds };

@@ -8,12 +8,13 @@ import {
   tool,
 } from 'ai';
 import { z } from 'zod';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import { findUsableConnection } from '../connections/access.ts';
+import { salesforceClientFor } from '../connections/connection-client.ts';
 import type { Actor } from '../core/actor.ts';
 import { notFound, ServiceError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import type {
   AgentApprovalsTable as ApprovalRow,
   ConversationMessagesTable,
@@ -347,7 +348,7 @@ export class AgentRuntime {
     if (!row || row.conversation_id !== conversationId) throw notFound('Approval');
     const now = new Date(service.now());
     const auditDecision = (
-      action: string,
+      action: AuditAction,
       outcome: 'success' | 'denied' | 'failure',
       errorCode: string | null,
     ) =>

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
@@ -381,7 +382,7 @@ async function currentValuesFor(
 export async function auditCall(
   context: Pick<DispatchContext, 'audit' | 'userId' | 'connectionId' | 'agent' | 'conversationId'>,
   step: LiveStep,
-  action: string,
+  action: AuditAction,
   outcome: AuditOutcome,
   errorCode: string | null,
 ): Promise<void> {

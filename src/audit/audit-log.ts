@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditOutcome, AuditSurface } from '../store/schema.ts';
+import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
   actorUserId: string | null;
   connectionId?: string | null;
   surface: AuditSurface;
-  /** What happened, as `area.verb`: `connection.created`, `salesforce.record.created`, … */
-  action: string;
+  /** What happened, as `area.verb` (the list: audit-actions.ts). */
+  action: AuditAction;
   objectType?: string | null;
   recordIds?: string[];
   outcome: AuditOutcome;
@@ -32,12 +33,14 @@ export interface AuditEvent {
 }
 
 /**
- * Every operation that changes Salesforce or a connection must say how it is audited. Functions
- * that write to Salesforce take an AuditDecision parameter, so forgetting one is a type error.
+ * Every Salesforce write says how it is audited, by type: either the adapter records the write
+ * itself (`audit`, with the action it records), or the caller records it under a named action with
+ * its own detail (`audited-by-caller`: a meeting send records `meeting.send`, an agent tool call
+ * `agent.tool_call`). Both name an action of the one list, so a write with no audit does not compile.
  */
 export type AuditDecision =
-  | { kind: 'audit'; actorUserId: string | null; surface: AuditSurface; action: string }
-  | { kind: 'no-audit'; reason: string };
+  | { kind: 'audit'; actorUserId: string | null; surface: AuditSurface; action: AuditAction }
+  | { kind: 'audited-by-caller'; action: AuditAction };
 
 const FORBIDDEN_DETAIL_KEYS = /token|secret|password|authorization|cookie|verifier|code$|value|body|content/i;
 

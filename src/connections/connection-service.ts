@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { Actor } from '../core/actor.ts';
 import { badRequest, forbidden } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { salesforceClientFor } from '../salesforce/client-factory.ts';
 import { SalesforceConnectionError } from '../salesforce/errors.ts';
 import { revokeToken } from '../salesforce/oauth.ts';
 import type { AuditSurface } from '../store/schema.ts';
@@ -14,6 +13,7 @@ import {
   TEAM_PRINCIPAL,
   usableConnections,
 } from './access.ts';
+import { salesforceClientFor } from './connection-client.ts';
 import { type ConnectionShares, type ConnectionView, toConnectionView } from './connection-view.ts';
 
 const MAX_SHARES = 1000;

@@ -11,7 +11,7 @@ import {
   updateAgent,
 } from '../agent/agent-store.ts';
 import {
-  AgentRuntime,
+  type AgentRuntime,
   createConversationSchema,
   decisionSchema,
   type Emit,
@@ -42,12 +42,10 @@ import { readJsonBody } from './request-body.ts';
  *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
  *   agent.approval.*, agent.connection.refused). Step details: none (a read of memory).
  */
-export function mountAgentApi(app: Hono, service: ServiceContext): AgentRuntime {
-  const runtime = new AgentRuntime(service, { modelOverride: service.agentModelOverride });
+export function mountAgentApi(app: Hono, service: ServiceContext, runtime: AgentRuntime): void {
   app.route('/api/agents', agentRoutes(service));
   app.route('/api/model-providers', modelProviderRoutes(service));
   app.route('/api/conversations', conversationRoutes(runtime));
-  return runtime;
 }
 
 function agentRoutes(service: ServiceContext): HonoApp<AppEnvironment> {

@@ -4,8 +4,7 @@ import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
-import type { MeetingRuntime } from '../meetings/meeting-runtime.ts';
-import type { ServiceContext } from '../platform/service-context.ts';
+import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accountRoutes } from './accounts/account-routes.ts';
 import { mountAgentApi } from './agent-routes.ts';
@@ -26,9 +25,10 @@ export function errorBody(code: string, message: string, details?: Record<string
  * `{ error: { code, message } }` with a 4xx status when it is the caller's, never a stack trace.
  */
 export function createServiceApp(
-  service: ServiceContext,
-  options: { demoLogins?: readonly DemoLogin[]; meetings: MeetingRuntime },
+  services: Services,
+  options: { demoLogins?: readonly DemoLogin[] } = {},
 ): Hono {
+  const service = services.context;
   const { store, logger } = service;
   const app = new Hono();
 
@@ -58,9 +58,9 @@ export function createServiceApp(
   app.use('/api/*', authenticate(service));
   app.route('/api', accountRoutes(service));
   app.route('/api/connections', connectionRoutes(service));
-  mountAgentApi(app, service);
+  mountAgentApi(app, service, services.agent);
   app.route('/api/audit', auditRoutes(service));
-  app.route('/api/meetings', meetingRoutes({ ...service, meetings: options.meetings }));
+  app.route('/api/meetings', meetingRoutes({ ...service, meetings: services.meetings }));
   // The minimal login and connections pages (/, /login, /connections, /assets/*).
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 

@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
-import { connectedSalesforceClient } from '../salesforce/client-factory.ts';
+import { connectedClient } from './connected-client.ts';
 import { describeSendForm, type SendForm } from './form-description.ts';
 import { type SendKind, sendObjectFor } from './form-fields.ts';
 import { type MeetingContext, scopeOf } from './meeting-runtime.ts';
@@ -18,7 +18,7 @@ export async function describeForm(
 ): Promise<SendForm> {
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
   const item = findItem(stored, input.itemId);
-  const connected = await connectedSalesforceClient(service, user, input.connectionId);
+  const connected = await connectedClient(service, user, input.connectionId);
   const { client } = connected;
   const scope = scopeOf(connected);
   const noteFormat = await cachedNoteFormat(service);

@@ -5,8 +5,8 @@
  */
 import { findUsableConnection } from '../connections/access.ts';
 import type { Actor } from '../core/actor.ts';
-import { connectedSalesforceClient } from '../salesforce/client-factory.ts';
 import { SalesforceApiError } from '../salesforce/errors.ts';
+import { connectedClient } from './connected-client.ts';
 import { type MeetingContext, scopeOf } from './meeting-runtime.ts';
 import { findVisibleMeeting } from './meeting-store.ts';
 import type { ReadableFields, RecordRow } from './record-rows.ts';
@@ -30,7 +30,7 @@ export async function searchRecords(
     await findUsableConnection(service.store, user, input.connectionId);
     return { records: [], notice: { code: plan.code, message: plan.message } };
   }
-  const connected = await connectedSalesforceClient(service, user, input.connectionId);
+  const connected = await connectedClient(service, user, input.connectionId);
   const { client } = connected;
   const scope = scopeOf(connected);
   const cache = service.meetings.describeCache;

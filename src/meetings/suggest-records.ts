@@ -4,7 +4,7 @@
  * fetch what the profile can read and ask again (cost in the README).
  */
 import type { Actor } from '../core/actor.ts';
-import { connectedSalesforceClient } from '../salesforce/client-factory.ts';
+import { connectedClient } from './connected-client.ts';
 import { type MeetingContext, scopeOf } from './meeting-runtime.ts';
 import { findVisibleMeeting } from './meeting-store.ts';
 import type { ReadableFields } from './record-rows.ts';
@@ -27,7 +27,7 @@ export async function suggestRecords(
   input: { meetingId: string; connectionId: string },
 ): Promise<{ suggestions: Suggestion[]; problems: SuggestionProblem[] }> {
   const stored = await findVisibleMeeting(service.store, user, input.meetingId);
-  const connected = await connectedSalesforceClient(service, user, input.connectionId);
+  const connected = await connectedClient(service, user, input.connectionId);
   const { client } = connected;
   const scope = scopeOf(connected);
   const cache = service.meetings.describeCache;

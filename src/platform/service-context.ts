@@ -1,4 +1,3 @@
-import type { ModelOverride } from '../agent/model-providers.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../core/config.ts';
 import type { Logger } from '../core/logger.ts';
@@ -8,8 +7,8 @@ import type { Store } from '../store/database.ts';
 import type { TokenVault } from '../vault/token-vault.ts';
 
 /**
- * What every application service and route needs, passed in explicitly (no globals): tests build
- * one with their own store, clock and settings.
+ * The platform services every feature may use, built once by the composition root (src/main.ts)
+ * and passed in explicitly (no globals): tests build one with their own store, clock and settings.
  */
 export interface ServiceContext {
   config: Config;
@@ -23,6 +22,4 @@ export interface ServiceContext {
   salesforceSessions: SalesforceSessions;
   /** Milliseconds since the epoch; tests move time by passing their own. */
   now: () => number;
-  /** Supplies agents' language models instead of the configured providers (tests script one). */
-  agentModelOverride?: ModelOverride;
 }

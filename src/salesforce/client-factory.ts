@@ -1,27 +1,34 @@
-import { findUsableConnection } from '../connections/access.ts';
-import type { Actor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { SalesforceClient } from './salesforce-client.ts';
 
+/** The platform services a Salesforce client needs. */
+export type SalesforceClientDependencies = Pick<
+  ServiceContext,
+  'audit' | 'salesforce' | 'salesforceSessions'
+>;
+
 /**
- * A Salesforce client for one request, after checking that the user may use the connection
- * (404 otherwise). Needs-reconnect connections fail here with a clear SalesforceConnectionError.
+ * The one place a Salesforce client is built: the connection's current tokens, the configured API
+ * version, the single-flight refresh of this instance, and the audit trigger of whoever acts. Callers
+ * check that the person may use the connection first (connections/connection-client.ts).
  */
-export async function salesforceClientFor(
-  service: Pick<ServiceContext, 'store' | 'audit' | 'salesforce' | 'salesforceSessions'>,
-  user: Actor,
-  connectionId: string,
-  surface: AuditSurface = user.surface,
-): Promise<SalesforceClient> {
-  const connection = await findUsableConnection(service.store, user, connectionId);
-  const tokens = await service.salesforceSessions.currentTokens(connection.id);
+export async function createSalesforceClient({
+  service,
+  connectionId,
+  trigger,
+}: {
+  service: SalesforceClientDependencies;
+  connectionId: string;
+  trigger: { actorUserId: string | null; surface: AuditSurface };
+}): Promise<SalesforceClient> {
+  const tokens = await service.salesforceSessions.currentTokens(connectionId);
   return new SalesforceClient({
-    connectionId: connection.id,
+    connectionId,
     apiVersion: service.salesforce.apiVersion,
     tokens,
     sessions: service.salesforceSessions,
     audit: service.audit,
-    trigger: { actorUserId: user.id, surface },
+    trigger,
   });
 }

@@ -497,7 +497,7 @@ export class SalesforceClient {
     outcome: 'success' | 'failure',
     errorCode: string | null,
   ): Promise<void> {
-    if (decision.kind === 'no-audit') return;
+    if (decision.kind === 'audited-by-caller') return;
     await this.#options.audit.record({
       actorUserId: decision.actorUserId,
       connectionId: this.connectionId,

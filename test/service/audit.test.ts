@@ -44,7 +44,12 @@ describe.each(STORE_DIALECTS)('audit log on %s', (dialect) => {
     const test = await openTestStore(dialect);
     try {
       const audit = new AuditLog(test.store);
-      const base = { actorUserId: 'a', surface: 'api' as const, action: 'x', outcome: 'success' as const };
+      const base = {
+        actorUserId: 'a',
+        surface: 'api' as const,
+        action: 'meeting.send' as const,
+        outcome: 'success' as const,
+      };
       await expect(audit.record({ ...base, detail: { accessToken: 'abc' } })).rejects.toThrow(/sensitive/);
       await expect(audit.record({ ...base, detail: { fieldValue: 'abc' } })).rejects.toThrow(/sensitive/);
       expect((await audit.query({})).events).toHaveLength(0);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { salesforceClientFor } from '../../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { SalesforceConnectionError } from '../../src/salesforce/errors.ts';
 import { openStore } from '../../src/store/database.ts';
 import { connect, emulatorAdmin, logIn, serviceUser, TOKEN_ROUTE } from '../support/connections.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { salesforceClientFor } from '../../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../../src/vault/token-vault.ts';
 import {
   authorizeConnection,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { salesforceClientFor } from '../../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../../src/vault/token-vault.ts';
 import { authorizeConnection, logIn, serviceUser } from '../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';

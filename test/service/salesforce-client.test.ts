@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import type { AuditAction } from '../../src/audit/audit-actions.ts';
 import type { AuditDecision } from '../../src/audit/audit-log.ts';
-import { salesforceClientFor } from '../../src/salesforce/client-factory.ts';
+import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { SalesforceApiError } from '../../src/salesforce/errors.ts';
 import { resolveLoginHost } from '../../src/salesforce/login-hosts.ts';
 import type { SalesforceClient } from '../../src/salesforce/salesforce-client.ts';
@@ -30,7 +31,7 @@ afterAll(async () => {
   await emulator.stop();
 });
 
-function decision(action: string): AuditDecision {
+function decision(action: AuditAction): AuditDecision {
   return { kind: 'audit', actorUserId: userId, surface: 'web', action };
 }
 
@@ -68,17 +69,15 @@ describe('Salesforce client writes', () => {
     expect((await eventsFor('salesforce.record.updated'))[0].recordIds).toEqual([created.id]);
     expect((await eventsFor('salesforce.record.deleted'))[0].outcome).toBe('success');
 
-    const failed = client.create(
-      'Account',
-      { Industry: 'Banking' },
-      decision('salesforce.record.create_failed'),
-    );
+    const failed = client.create('Account', { Industry: 'Banking' }, decision('salesforce.record.created'));
     await expect(failed).rejects.toBeInstanceOf(SalesforceApiError);
     await expect(failed).rejects.toMatchObject({
       status: 400,
       salesforceErrorCode: 'REQUIRED_FIELD_MISSING',
     });
-    expect((await eventsFor('salesforce.record.create_failed'))[0]).toMatchObject({
+    const createEvents = await eventsFor('salesforce.record.created');
+    expect(createEvents.filter((event) => event.outcome === 'failure')).toHaveLength(1);
+    expect(createEvents.find((event) => event.outcome === 'failure')).toMatchObject({
       outcome: 'failure',
       errorCode: 'REQUIRED_FIELD_MISSING',
     });
@@ -104,16 +103,25 @@ describe('Salesforce client writes', () => {
     expect((await eventsFor('salesforce.composite'))[0].recordIds).toEqual([id]);
   });
 
-  it('writes nothing to the audit log for a no-audit decision, and requires a decision by type', async () => {
+  it('writes nothing itself for a write its caller audits, and requires a decision by type', async () => {
     const before = (await test.service.context.audit.query({ connectionId })).events.length;
     const created = await client.create(
       'Account',
       { Name: 'Quiet Co' },
-      { kind: 'no-audit', reason: 'test fixture' },
+      { kind: 'audited-by-caller', action: 'meeting.send' },
     );
     expect((await test.service.context.audit.query({ connectionId })).events.length).toBe(before);
     // @ts-expect-error: a write without an AuditDecision does not compile.
     await client.delete('Account', created.id).catch(() => undefined);
+    // @ts-expect-error: nor one whose caller names an action the audit log does not know.
+    void client.update(
+      'Account',
+      created.id,
+      {},
+      { kind: 'audited-by-caller', action: 'salesforce.anything' },
+    );
+    // @ts-expect-error: and "no audit" is not a decision for a Salesforce write.
+    void client.update('Account', created.id, {}, { kind: 'no-audit', reason: 'quiet' });
   });
 
   it('turns query errors into typed 4xx errors, not 500s', async () => {

@@ -25,7 +25,7 @@ export async function writeRecord(
 ): Promise<string> {
   // The send audits itself with its real outcome (validation, composite sub-results, unknown
   // outcomes and their resolution), so the client's write audit would only repeat it.
-  const decision = { kind: 'no-audit', reason: 'audited by the meeting send' } as const;
+  const decision = { kind: 'audited-by-caller', action: 'meeting.send' } as const;
   // Aborted after timeoutMs (MEETING_SEND_WRITE_TIMEOUT_MS): its outcome is then unknown, and the
   // settle time counts from then at the latest (see settleAtOf).
   if (request.operation === 'create') {

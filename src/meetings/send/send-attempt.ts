@@ -3,7 +3,7 @@
  * completion; after an unknown outcome, the lookup that settles it; and a person's retry of a
  * send whose outcome is unknown (look up first, send again only once that is conclusive).
  */
-import type { ConnectedSalesforceClient } from '../../salesforce/client-factory.ts';
+import type { ConnectedClient } from '../connected-client.ts';
 import type { SendKind } from '../form-fields.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
@@ -33,7 +33,7 @@ import { findSentRecord } from './sent-record-lookup.ts';
 /** The holder of a journal row: who sends, through which client, under which attempt. */
 export interface SendHolder {
   service: MeetingContext;
-  connected: ConnectedSalesforceClient;
+  connected: ConnectedClient;
   actor: SendAuditActor;
   attemptId: string;
 }

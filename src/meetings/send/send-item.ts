@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
 import { newId } from '../../core/ids.ts';
-import { connectedSalesforceClient } from '../../salesforce/client-factory.ts';
+import { connectedClient } from '../connected-client.ts';
 import { sendObjectFor } from '../form-fields.ts';
 import { type MeetingContext, trackInFlight } from '../meeting-runtime.ts';
 import { assertVisibleItem } from '../meeting-store.ts';
@@ -148,7 +148,7 @@ async function prepareSend(
   // The client is made once (no Salesforce call yet) and serves the write and any lookup.
   const [visible, connectedResult, noteFormatResult] = await Promise.allSettled([
     assertVisibleItem(service.store, user, meetingId, itemId),
-    connectedSalesforceClient(service, user, input.connectionId),
+    connectedClient(service, user, input.connectionId),
     cachedNoteFormat(service),
   ]);
   if (visible.status === 'rejected') throw visible.reason;

@@ -4,7 +4,7 @@
  * sends: only a person's retry sends again.
  */
 import type { Actor } from '../../core/actor.ts';
-import { connectedSalesforceClient } from '../../salesforce/client-factory.ts';
+import { connectedClient } from '../connected-client.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
 import { type MeetingContext, trackInFlight } from '../meeting-runtime.ts';
 import { nextResolutionAction, resolutionReadyAt, type SendTiming } from './next-send-action.ts';
@@ -134,7 +134,7 @@ async function lookUpAndSettle(
       surface: 'system',
       sessionId: null,
     };
-    const connected = await connectedSalesforceClient(service, sender, row.connection_id);
+    const connected = await connectedClient(service, sender, row.connection_id);
     instanceUrl = connected.instanceUrl;
     found = await findSentRecord(connected.client, row);
   } catch (error) {

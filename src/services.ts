@@ -1,0 +1,14 @@
+import type { AgentRuntime } from './agent/chat-service.ts';
+import type { MeetingRuntime } from './meetings/meeting-runtime.ts';
+import type { ServiceContext } from './platform/service-context.ts';
+
+/**
+ * What the composition root (src/main.ts) hands a surface: the platform services and the feature
+ * runtimes, each built once per instance. Surfaces call these; they construct nothing themselves.
+ */
+export interface Services {
+  context: ServiceContext;
+  agent: AgentRuntime;
+  /** The meeting features' state: describe cache, sends in flight, unknown-outcome timers. */
+  meetings: MeetingRuntime;
+}
