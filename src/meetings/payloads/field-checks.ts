@@ -25,8 +25,8 @@ import {
   sameSalesforceId,
   USER_KEY_PREFIX,
 } from '../record-types.ts';
+import type { FormValues, LinkedRecord, SendError, SendErrorField } from './send-error.ts';
 import { MARKER_RESERVED_LENGTH } from './send-marker.ts';
-import type { FormValues, LinkedRecord, SendError, SendErrorField } from './send-request.ts';
 
 /** Lengths Salesforce's standard fields have, for when no describe is at hand. */
 const STANDARD_LENGTHS: Readonly<Record<SendObject, Partial<Record<FormFieldName, number>>>> = {

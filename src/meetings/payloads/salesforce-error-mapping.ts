@@ -10,7 +10,7 @@ import {
   type SendKind,
   sendObjectFor,
 } from '../form-fields.ts';
-import type { SendError, SendErrorField } from './send-request.ts';
+import type { SendError, SendErrorField } from './send-error.ts';
 
 export interface SalesforceError {
   message: string;

@@ -23,23 +23,8 @@ import {
   validateRecord,
 } from './field-checks.ts';
 import { noteContent } from './note-content.ts';
+import type { FormValues, LinkedRecord, SendError } from './send-error.ts';
 import { markerFor, withMarker } from './send-marker.ts';
-
-export type SendErrorField = FormFieldName | typeof RECORD_FIELD | null;
-
-export interface SendError {
-  /** The form field at fault; `null` for the form as a whole. */
-  field: SendErrorField;
-  code: string;
-  message: string;
-}
-
-export interface LinkedRecord {
-  type: string;
-  id: string;
-}
-
-export type FormValues = Partial<Record<FormFieldName, unknown>>;
 
 export interface BuildSendInput {
   kind: SendKind;

@@ -1,6 +1,6 @@
 /** The errors a meeting send answers with, each with its stable code. */
 import { conflict, ServiceError } from '../../core/errors.ts';
-import type { SendError } from '../payloads/send-request.ts';
+import type { SendError } from '../payloads/send-error.ts';
 
 export function invalidSend(errors: SendError[]): ServiceError {
   const first = errors[0];
