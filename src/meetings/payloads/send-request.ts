@@ -3,11 +3,9 @@
  * errors per form field (field-checks.ts), so that Salesforce is only called with something it
  * should accept.
  */
-
 import {
   type FormFieldName,
   type NoteFormat,
-  type RECORD_FIELD,
   type SendDescribes,
   type SendKind,
   type SendObject,
