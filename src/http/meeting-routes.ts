@@ -4,14 +4,8 @@ import { describeForm } from '../meetings/describe-form.ts';
 import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
 import type { MeetingContext } from '../meetings/meeting-runtime.ts';
-import {
-  deleteMeeting,
-  insertMeetings,
-  listMeetings,
-  meetingSharesSchema,
-  meetingView,
-  setMeetingShares,
-} from '../meetings/meeting-store.ts';
+import { meetingSharesSchema, setMeetingShares } from '../meetings/meeting-shares.ts';
+import { deleteMeeting, insertMeetings, listMeetings, meetingView } from '../meetings/meeting-store.ts';
 import { noteFormatOf, setNoteFormat } from '../meetings/note-format.ts';
 import { searchRecords } from '../meetings/search-records.ts';
 import { sendInputSchema } from '../meetings/send/send-input.ts';

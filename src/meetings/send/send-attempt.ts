@@ -7,7 +7,6 @@ import type { ConnectedClient } from '../connected-client.ts';
 import type { SendKind } from '../form-fields.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
-import { sendViewOf } from '../meeting-store.ts';
 import {
   mapSalesforceErrors,
   type ReferenceCandidate,
@@ -28,6 +27,7 @@ import { invalidSend, outcomeUnknown } from './send-errors.ts';
 import type { SendAnswer } from './send-input.ts';
 import { finishSendRow, readSendView, type SendRow } from './send-journal.ts';
 import { recordFound, scheduleResolution, timingOf } from './send-resolution.ts';
+import { sendViewOf } from './send-view.ts';
 import { findSentRecord } from './sent-record-lookup.ts';
 
 /** The holder of a journal row: who sends, through which client, under which attempt. */

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type NoteFormat, SEND_KINDS } from '../form-fields.ts';
-import type { SendView } from '../meeting-store.ts';
 import { markerFor } from '../payloads/send-marker.ts';
 import type { SendRow } from './send-journal.ts';
+import type { SendView } from './send-view.ts';
 
 export const sendInputSchema = z.strictObject({
   connectionId: z.string().min(1).max(64),

@@ -8,7 +8,7 @@ import type { Selectable } from 'kysely';
 import { isUniqueViolation } from '../../accounts/types.ts';
 import type { MeetingSendsTable } from '../../store/schema.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
-import { type SendView, sendViewOf } from '../meeting-store.ts';
+import { type SendView, sendViewOf } from './send-view.ts';
 
 export type SendRow = Selectable<MeetingSendsTable>;
 
