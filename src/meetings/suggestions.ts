@@ -270,6 +270,28 @@ function byName(left: SalesforceRow, right: SalesforceRow): number {
  */
 export function rankSuggestions(results: SuggestionResults, now: Date): Suggestion[] {
   const today = Date.parse(now.toISOString().slice(0, 10));
+  const participants = participantsByAccount(results);
+  const suggestions = [
+    ...opportunitySuggestions(results, participants, today),
+    ...peopleSuggestions(results, participants),
+    ...accountSuggestions(results, participants),
+    ...caseSuggestions(results, participants),
+  ];
+  return suggestions.map((suggestion, index) => ({ ...suggestion, preferred: index === 0 }));
+}
+
+type Ranked = Omit<Suggestion, 'preferred'>;
+
+/** What the reasons say about an account: its name, and the participants who are its contacts. */
+interface ParticipantsByAccount {
+  accountName(accountId: string, record?: SalesforceRow): string;
+  /** "Dana Lee (dana@globex.example)" or "Dana Lee (dana@globex.example) and 2 other participants". */
+  peopleAt(accountId: string): { people: string; count: number };
+  /** "Dana Lee (…) is a contact", or '' when no participant is. */
+  contactsSentence(accountId: string): string;
+}
+
+function participantsByAccount(results: SuggestionResults): ParticipantsByAccount {
   const accountNames = new Map<string, string>();
   for (const account of results.accounts) accountNames.set(String(account.Id), stringField(account, 'Name'));
   const contactsByAccount = new Map<string, SalesforceRow[]>();
@@ -281,9 +303,6 @@ export function rankSuggestions(results: SuggestionResults, now: Date): Suggesti
     }
     contactsByAccount.set(accountId, [...(contactsByAccount.get(accountId) ?? []), contact]);
   }
-  const accountName = (accountId: string, record?: SalesforceRow): string =>
-    accountNames.get(accountId) || (record ? parentName(record, 'Account') : '') || 'this account';
-  /** "Dana Lee (dana@globex.example)" or "Dana Lee (dana@globex.example) and 2 other participants". */
   const peopleAt = (accountId: string): { people: string; count: number } => {
     const contacts = contactsByAccount.get(accountId) ?? [];
     if (contacts.length === 0) return { people: '', count: 0 };
@@ -294,14 +313,23 @@ export function rankSuggestions(results: SuggestionResults, now: Date): Suggesti
         : `${person(contacts[0])} and ${others} other participant${others === 1 ? '' : 's'}`;
     return { people, count: contacts.length };
   };
-  const contactsSentence = (accountId: string): string => {
-    const { people, count } = peopleAt(accountId);
-    if (count === 0) return '';
-    return `${people} ${count === 1 ? 'is a contact' : 'are contacts'}`;
+  return {
+    accountName: (accountId, record) =>
+      accountNames.get(accountId) || (record ? parentName(record, 'Account') : '') || 'this account',
+    peopleAt,
+    contactsSentence: (accountId) => {
+      const { people, count } = peopleAt(accountId);
+      if (count === 0) return '';
+      return `${people} ${count === 1 ? 'is a contact' : 'are contacts'}`;
+    },
   };
+}
 
-  const suggestions: Array<Omit<Suggestion, 'preferred'>> = [];
-
+function opportunitySuggestions(
+  results: SuggestionResults,
+  participants: ParticipantsByAccount,
+  today: number,
+): Ranked[] {
   const closeDistance = (opportunity: SalesforceRow): number => {
     const closeDate = Date.parse(stringField(opportunity, 'CloseDate'));
     return Number.isNaN(closeDate) ? Number.POSITIVE_INFINITY : Math.abs(closeDate - today);
@@ -314,9 +342,9 @@ export function rankSuggestions(results: SuggestionResults, now: Date): Suggesti
         lastTouched(right) - lastTouched(left) ||
         byName(left, right),
     );
-  opportunities.forEach((opportunity, index) => {
+  return opportunities.map((opportunity, index) => {
     const accountId = stringField(opportunity, 'AccountId');
-    const account = accountName(accountId, opportunity);
+    const account = participants.accountName(accountId, opportunity);
     const closeDate = stringField(opportunity, 'CloseDate');
     const closing =
       closeDate === ''
@@ -324,56 +352,64 @@ export function rankSuggestions(results: SuggestionResults, now: Date): Suggesti
         : Date.parse(closeDate) < today
           ? `whose close date ${closeDate} has passed`
           : `closing ${closeDate}`;
-    const who = contactsSentence(accountId);
+    const who = participants.contactsSentence(accountId);
     const reason =
       index === 0
         ? `${who === '' ? '' : `${who} at ${account}; `}this is ${account}'s open opportunity ${closing}`
         : `Another open opportunity at ${account}, ${closing}${who === '' ? '' : ` (${who} there)`}`;
-    suggestions.push({ ...recordRow('Opportunity', opportunity), reason: capitalize(reason) });
+    return { ...recordRow('Opportunity', opportunity), reason: capitalize(reason) };
   });
+}
 
-  for (const contact of [...results.contacts].sort((left, right) => lastTouched(right) - lastTouched(left))) {
+/** The participants' contacts, then their unconverted leads, most recently touched first. */
+function peopleSuggestions(results: SuggestionResults, participants: ParticipantsByAccount): Ranked[] {
+  const byLastTouched = (left: SalesforceRow, right: SalesforceRow) => lastTouched(right) - lastTouched(left);
+  const contacts = [...results.contacts].sort(byLastTouched).map((contact) => {
     const accountId = stringField(contact, 'AccountId');
-    const at = accountId === '' ? '' : ` at ${accountName(accountId, contact)}`;
-    suggestions.push({
+    const at = accountId === '' ? '' : ` at ${participants.accountName(accountId, contact)}`;
+    return {
       ...recordRow('Contact', contact),
       reason: `${person(contact)} took part in the meeting and is a contact${at}`,
-    });
-  }
-  for (const lead of [...results.leads].sort((left, right) => lastTouched(right) - lastTouched(left))) {
+    };
+  });
+  const leads = [...results.leads].sort(byLastTouched).map((lead) => {
     const company = stringField(lead, 'Company');
     const status = stringField(lead, 'Status');
-    suggestions.push({
+    return {
       ...recordRow('Lead', lead),
       reason:
         `${person(lead)} took part in the meeting and is a lead` +
         `${company === '' ? '' : ` from ${company}`}${status === '' ? '' : ` (${status})`}`,
-    });
-  }
+    };
+  });
+  return [...contacts, ...leads];
+}
 
-  for (const account of [...results.accounts].sort(byName)) {
-    const { people, count } = peopleAt(String(account.Id));
-    suggestions.push({
+function accountSuggestions(results: SuggestionResults, participants: ParticipantsByAccount): Ranked[] {
+  return [...results.accounts].sort(byName).map((account) => {
+    const { people, count } = participants.peopleAt(String(account.Id));
+    return {
       ...recordRow('Account', account),
       reason:
         count === 0
           ? 'The account of a meeting participant'
           : `The account where ${people} ${count === 1 ? 'works' : 'work'}`,
-    });
-  }
+    };
+  });
+}
 
-  const cases = results.cases
+function caseSuggestions(results: SuggestionResults, participants: ParticipantsByAccount): Ranked[] {
+  return results.cases
     .filter((record) => record.IsClosed !== true)
-    .sort((left, right) => lastTouched(right) - lastTouched(left));
-  for (const record of cases) {
-    const status = stringField(record, 'Status');
-    suggestions.push({
-      ...recordRow('Case', record),
-      reason: `Open case at ${accountName(stringField(record, 'AccountId'), record)}${status === '' ? '' : `, status ${status}`}`,
+    .sort((left, right) => lastTouched(right) - lastTouched(left))
+    .map((record) => {
+      const status = stringField(record, 'Status');
+      const account = participants.accountName(stringField(record, 'AccountId'), record);
+      return {
+        ...recordRow('Case', record),
+        reason: `Open case at ${account}${status === '' ? '' : `, status ${status}`}`,
+      };
     });
-  }
-
-  return suggestions.map((suggestion, index) => ({ ...suggestion, preferred: index === 0 }));
 }
 
 function capitalize(text: string): string {
