@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_APP, ManualClock, startEmulator } from '../emulator/index.ts';
+import { salesforceClientFor } from '../src/connections/connection-client.ts';
 import { parseConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { startService } from '../src/main.ts';
-import { salesforceClientFor } from '../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../src/vault/token-vault.ts';
 
 const SCOPES = ['api', 'refresh_token', 'offline_access', 'id'];

@@ -1,53 +1,52 @@
 #!/usr/bin/env node
+import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
 // The `forcefield` command. Runs on Node 24 (from the project's `node` dependency), which
 // executes TypeScript directly by stripping types.
-import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
-import { runKeysCommand } from '../src/cli/keys.ts';
-import { runMeetingsCommand } from '../src/cli/meetings.ts';
-import { runMigrate } from '../src/cli/migrate.ts';
-import { runUsersCommand } from '../src/cli/users.ts';
+import { noAudit } from '../src/audit/audit-actions.ts';
+import { type CliCommand, SERVICE_COMMANDS } from '../src/cli/commands.ts';
 import { runStart } from './start.ts';
+
+const COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'start',
+    summary: 'run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)',
+    audit: noAudit('starts the service; its endpoints declare their own audit'),
+    run: async () => {
+      await runStart();
+      return 0;
+    },
+  },
+  ...SERVICE_COMMANDS,
+  {
+    name: 'emulator',
+    summary: 'run the Salesforce org emulator alone (see: forcefield emulator --help)',
+    audit: noAudit('the emulator is a separate Salesforce org, not part of the workspace'),
+    run: async (argv) => {
+      await runEmulatorCommand(argv);
+      return 0;
+    },
+  },
+];
 
 const USAGE = `Usage: forcefield <command> [options]
 
 Commands:
-  start      run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)
-  migrate    apply database migrations and exit
-  users      create and list workspace users (see: forcefield users --help)
-  meetings   import meetings from a JSON file (see: forcefield meetings --help)
-  keys       rotate the keys that encrypt Salesforce tokens (see: forcefield keys --help)
-  emulator   run the Salesforce org emulator alone (see: forcefield emulator --help)
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
   help       show this help
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'emulator':
-      await runEmulatorCommand(rest);
-      return 0;
-    case 'start':
-      await runStart();
-      return 0;
-    case 'migrate':
-      await runMigrate();
-      return 0;
-    case 'users':
-      return runUsersCommand(rest);
-    case 'keys':
-      return runKeysCommand(rest);
-    case 'meetings':
-      return runMeetingsCommand(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`forcefield: unknown command '${command}'\n\n${USAGE}`);
-      return 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return 0;
   }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`forcefield: unknown command '${name}'\n\n${USAGE}`);
+    return 2;
+  }
+  return command.run(rest);
 }
 
 const argv = process.argv.slice(2);

@@ -2,7 +2,7 @@ import type { AuditAction } from '../audit/audit-actions.ts';
 import type { AuditEventInput } from '../audit/audit-log.ts';
 import type { AuditActor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import type { AuditSurface, Role, UsersTable } from '../store/schema.ts';
+import type { Role, UsersTable } from '../store/schema.ts';
 
 /** What account operations need; the CLI builds one without the HTTP server's other parts. */
 export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'>;

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '../core/actor.ts';
 import { badRequest, forbidden, ServiceError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { OAuthTokenError, SalesforceUnreachableError } from '../salesforce/errors.ts';
 import { resolveLoginHost } from '../salesforce/login-hosts.ts';
@@ -13,9 +12,9 @@ import {
   type TokenResponse,
   type UserInfo,
 } from '../salesforce/oauth.ts';
-import type { ConnectionsTable, OAuthStatesTable } from '../store/schema.ts';
-import { connectionTokenContext, oauthStateContext } from '../vault/token-vault.ts';
-import type { ConnectionRow } from './access.ts';
+import type { OAuthStatesTable } from '../store/schema.ts';
+import { oauthStateContext } from '../vault/token-vault.ts';
+import { storeConnection } from './store-connection.ts';
 
 /** How long a started connection may take to come back from Salesforce. */
 export const OAUTH_STATE_LIFETIME_MS = 10 * 60 * 1000;
@@ -215,6 +214,54 @@ function tokenExchangeError(error: unknown): ServiceError {
 }
 
 /**
+ * Exchanges the code with the PKCE verifier and reads who the tokens act as; refuses answers the
+ * connection could not live with (no refresh token, a non-https instance outside demo mode).
+ */
+async function exchangeCallbackCode(
+  service: ServiceContext,
+  state: OAuthStatesTable,
+  code: string,
+  fail: (error: ServiceError) => Promise<ServiceError>,
+): Promise<{ tokens: TokenResponse & { refresh_token: string }; userInfo: UserInfo }> {
+  const codeVerifier = service.vault.decrypt(state.code_verifier, oauthStateContext(state.state_hash));
+  const fetchFunction = service.salesforceSessions.fetch;
+  let tokens: TokenResponse;
+  let userInfo: UserInfo;
+  try {
+    tokens = await exchangeAuthorizationCode(fetchFunction, service.salesforce, {
+      loginHost: state.login_host,
+      code: code,
+      codeVerifier,
+    });
+    const identity = await fetchUserInfo(fetchFunction, {
+      instanceUrl: tokens.instance_url,
+      accessToken: tokens.access_token,
+    });
+    if (identity.status !== 'ok')
+      throw new SalesforceUnreachableError('Salesforce refused the new access token for userinfo.');
+    userInfo = identity.userInfo;
+  } catch (error) {
+    throw await fail(tokenExchangeError(error));
+  }
+  if (!tokens.refresh_token) {
+    throw await fail(
+      oauthError(
+        'salesforce_no_refresh_token',
+        'Salesforce issued no refresh token, so the connection would stop working within hours. The operator ' +
+          'should add the "refresh_token, offline_access" scope to the connected app and to SALESFORCE_SCOPES.',
+      ),
+    );
+  }
+  if (!service.salesforce.embedded && new URL(tokens.instance_url).protocol !== 'https:') {
+    throw await fail(
+      oauthError('salesforce_instance_insecure', 'Salesforce returned an instance URL that is not https.'),
+    );
+  }
+
+  return { tokens: { ...tokens, refresh_token: tokens.refresh_token }, userInfo };
+}
+
+/**
  * Finishes the flow: checks the state, exchanges the code with the PKCE verifier, reads who the
  * tokens act as, and stores the connection with encrypted tokens. Connecting the same Salesforce
  * user again (as the same person for personal connections) renews that connection instead of
@@ -252,112 +299,17 @@ export async function completeConnection(
       oauthError('oauth_code_missing', `Salesforce sent no authorization code. ${START_AGAIN}`),
     );
 
-  const codeVerifier = service.vault.decrypt(state.code_verifier, oauthStateContext(state.state_hash));
-  const fetchFunction = service.salesforceSessions.fetch;
-  let tokens: TokenResponse;
-  let userInfo: UserInfo;
-  try {
-    tokens = await exchangeAuthorizationCode(fetchFunction, service.salesforce, {
-      loginHost: state.login_host,
-      code: query.code,
-      codeVerifier,
-    });
-    const identity = await fetchUserInfo(fetchFunction, {
-      instanceUrl: tokens.instance_url,
-      accessToken: tokens.access_token,
-    });
-    if (identity.status !== 'ok')
-      throw new SalesforceUnreachableError('Salesforce refused the new access token for userinfo.');
-    userInfo = identity.userInfo;
-  } catch (error) {
-    throw await fail(tokenExchangeError(error));
-  }
-  if (!tokens.refresh_token) {
-    throw await fail(
-      oauthError(
-        'salesforce_no_refresh_token',
-        'Salesforce issued no refresh token, so the connection would stop working within hours. The operator ' +
-          'should add the "refresh_token, offline_access" scope to the connected app and to SALESFORCE_SCOPES.',
-      ),
-    );
-  }
-  if (!service.salesforce.embedded && new URL(tokens.instance_url).protocol !== 'https:') {
-    throw await fail(
-      oauthError('salesforce_instance_insecure', 'Salesforce returned an instance URL that is not https.'),
-    );
-  }
-
-  const kind = state.connection_kind;
+  const { tokens, userInfo } = await exchangeCallbackCode(service, state, query.code, (error) => fail(error));
   const request = stateRequestSchema.safeParse(JSON.parse(state.request));
-  const requestedName = request.success ? request.data.name : undefined;
-  const name = requestedName ?? `Salesforce (${userInfo.preferred_username})`;
-  const now = new Date(service.now()).toISOString();
-  const scopes = JSON.stringify(
-    (tokens.scope ?? service.salesforce.scopes.join(' ')).split(/\s+/).filter(Boolean),
-  );
-
-  let existingQuery = service.store.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('kind', '=', kind)
-    .where('status', '!=', 'revoked')
-    .where('salesforce_org_id', '=', userInfo.organization_id)
-    .where('salesforce_user_id', '=', userInfo.user_id);
-  if (kind === 'personal') existingQuery = existingQuery.where('created_by', '=', user.id);
-  const existing: ConnectionRow | undefined = await existingQuery.executeTakeFirst();
-  const connectionId = existing?.id ?? newId(service.now());
-  const encrypted = {
-    access_token: service.vault.encrypt(
-      tokens.access_token,
-      connectionTokenContext(connectionId, 'access_token'),
-    ),
-    refresh_token: service.vault.encrypt(
-      tokens.refresh_token,
-      connectionTokenContext(connectionId, 'refresh_token'),
-    ),
-  };
-  const identity = {
-    username: userInfo.preferred_username,
-    display_name: userInfo.name,
-    email: userInfo.email ?? null,
-    instance_url: tokens.instance_url,
-    login_host: state.login_host,
-    identity_url: tokens.id,
-    scopes,
-    status: 'active' as const,
-  };
-  if (existing) {
-    await service.store.db
-      .updateTable('connections')
-      .set({
-        ...identity,
-        ...encrypted,
-        ...(requestedName ? { name: requestedName } : {}),
-        token_version: existing.token_version + 1,
-        token_refreshed_at: now,
-      })
-      .where('id', '=', existing.id)
-      .execute();
-  } else {
-    const row: ConnectionsTable = {
-      id: connectionId,
-      kind,
-      name,
-      created_by: user.id,
-      created_at: now,
-      salesforce_org_id: userInfo.organization_id,
-      salesforce_user_id: userInfo.user_id,
-      ...identity,
-      ...encrypted,
-      token_version: 1,
-      token_refreshed_at: null,
-      last_used_at: null,
-      api_usage_used: null,
-      api_usage_max: null,
-      api_usage_at: null,
-    };
-    await service.store.db.insertInto('connections').values(row).execute();
-  }
+  const { connectionId, existing } = await storeConnection({
+    service,
+    user,
+    state,
+    requestedName: request.success ? request.data.name : undefined,
+    tokens,
+    userInfo,
+  });
+  const kind = state.connection_kind;
   await service.audit.record({
     actorUserId: user.id,
     connectionId,

@@ -1,5 +1,4 @@
-import type { Context, Hono } from 'hono';
-import { Hono as HonoApp } from 'hono';
+import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import {
   agentInputSchema,
@@ -26,9 +25,11 @@ import {
   listModelProviders,
 } from '../agent/model-providers.ts';
 import type { ChatEvent } from '../agent/tool-dispatch.ts';
+import { audited, noAudit } from '../audit/audit-actions.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
+import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
 
 /**
@@ -42,32 +43,38 @@ import { readJsonBody } from './request-body.ts';
  *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
  *   agent.approval.*, agent.connection.refused). Step details: none (a read of memory).
  */
-export function mountAgentApi(app: Hono, service: ServiceContext, runtime: AgentRuntime): void {
-  app.route('/api/agents', agentRoutes(service));
-  app.route('/api/model-providers', modelProviderRoutes(service));
-  app.route('/api/conversations', conversationRoutes(runtime));
+export function agentApiRoutes(
+  service: ServiceContext,
+  runtime: AgentRuntime,
+): DeclaredRoutes<AppEnvironment> {
+  return new DeclaredRoutes<AppEnvironment>()
+    .route('/agents', agentRoutes(service))
+    .route('/model-providers', modelProviderRoutes(service))
+    .route('/conversations', conversationRoutes(runtime));
 }
 
-function agentRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
-  const routes = new HonoApp<AppEnvironment>();
+function agentRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
-  routes.get('/', async (context) => context.json({ agents: await listAgents(service) }));
-  routes.get('/:id', async (context) =>
+  routes.get('/', noAudit('a read: nothing changes'), async (context) =>
+    context.json({ agents: await listAgents(service) }),
+  );
+  routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json({ agent: toAgentView(await findAgent(service, context.req.param('id'))) }),
   );
-  routes.post('/', requireAdmin, async (context) => {
+  routes.post('/', audited('agent.created'), requireAdmin, async (context) => {
     const input = await readJsonBody(context, agentInputSchema);
     const user = currentUser(context);
     return context.json({ agent: await createAgent(service, user, user.surface, input) }, 201);
   });
-  routes.put('/:id', requireAdmin, async (context) => {
+  routes.put('/:id', audited('agent.updated'), requireAdmin, async (context) => {
     const input = await readJsonBody(context, agentInputSchema);
     const user = currentUser(context);
     return context.json({
       agent: await updateAgent(service, user, user.surface, context.req.param('id'), input),
     });
   });
-  routes.delete('/:id', requireAdmin, async (context) => {
+  routes.delete('/:id', audited('agent.deleted'), requireAdmin, async (context) => {
     const user = currentUser(context);
     await deleteAgent(service, user, user.surface, context.req.param('id'));
     return context.body(null, 204);
@@ -75,16 +82,16 @@ function agentRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
   return routes;
 }
 
-function modelProviderRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
-  const routes = new HonoApp<AppEnvironment>();
+function modelProviderRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser, requireAdmin);
-  routes.get('/', async (context) =>
+  routes.get('/', noAudit('a read: keys never leave the server'), async (context) =>
     context.json({
       providers: await listModelProviders(service),
       environment: environmentProviders(service.config),
     }),
   );
-  routes.post('/', async (context) => {
+  routes.post('/', audited('model_provider.created'), async (context) => {
     const input = await readJsonBody(context, createModelProviderSchema);
     const user = currentUser(context);
     return context.json(
@@ -92,7 +99,7 @@ function modelProviderRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
       201,
     );
   });
-  routes.delete('/:id', async (context) => {
+  routes.delete('/:id', audited('model_provider.deleted'), async (context) => {
     const user = currentUser(context);
     await deleteModelProvider(service, { userId: user.id, surface: user.surface }, context.req.param('id'));
     return context.body(null, 204);
@@ -100,48 +107,79 @@ function modelProviderRoutes(service: ServiceContext): HonoApp<AppEnvironment> {
   return routes;
 }
 
-function conversationRoutes(runtime: AgentRuntime): HonoApp<AppEnvironment> {
-  const routes = new HonoApp<AppEnvironment>();
+function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
-  routes.post('/', async (context) => {
+  routes.post('/', noAudit('a conversation: no Salesforce access, no setting changed'), async (context) => {
     const input = await readJsonBody(context, createConversationSchema);
     return context.json({ conversation: await runtime.createConversation(currentUser(context), input) }, 201);
   });
-  routes.get('/', async (context) =>
+  routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ conversations: await runtime.listConversations(currentUser(context)) }),
   );
-  routes.get('/:id', async (context) =>
+  routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json(await runtime.getConversation(currentUser(context), context.req.param('id'))),
   );
-  routes.delete('/:id', async (context) => {
-    await runtime.deleteConversation(currentUser(context), context.req.param('id'));
-    return context.body(null, 204);
-  });
-  routes.get('/:id/steps/:stepId', async (context) =>
+  routes.delete(
+    '/:id',
+    noAudit("deletes the person's own conversation; no Salesforce access"),
+    async (context) => {
+      await runtime.deleteConversation(currentUser(context), context.req.param('id'));
+      return context.body(null, 204);
+    },
+  );
+  routes.get('/:id/steps/:stepId', noAudit('a read of results held in memory'), async (context) =>
     context.json({
       step: await runtime.getStep(currentUser(context), context.req.param('id'), context.req.param('stepId')),
     }),
   );
-  routes.post('/:id/messages', async (context) => {
-    const input = await readJsonBody(context, sendMessageSchema);
-    return respond(
-      context,
-      await runtime.beginMessage(currentUser(context), context.req.param('id'), input.text),
-    );
-  });
-  routes.post('/:id/resume', async (context) =>
-    respond(context, await runtime.beginResume(currentUser(context), context.req.param('id'))),
+  routes.post(
+    '/:id/messages',
+    audited(
+      'agent.tool_call',
+      'agent.tool_call.refused',
+      'agent.connection.refused',
+      'agent.approval.requested',
+    ),
+    async (context) => {
+      const input = await readJsonBody(context, sendMessageSchema);
+      return respond(
+        context,
+        await runtime.beginMessage(currentUser(context), context.req.param('id'), input.text),
+      );
+    },
   );
-  routes.post('/:id/approvals/:approvalId', async (context) => {
-    const input = await readJsonBody(context, decisionSchema);
-    const runner = await runtime.beginDecision(
-      currentUser(context),
-      context.req.param('id'),
-      context.req.param('approvalId'),
-      input,
-    );
-    return respond(context, runner);
-  });
+  routes.post(
+    '/:id/resume',
+    audited(
+      'agent.tool_call',
+      'agent.tool_call.refused',
+      'agent.connection.refused',
+      'agent.approval.requested',
+      'agent.approval.expired',
+    ),
+    async (context) =>
+      respond(context, await runtime.beginResume(currentUser(context), context.req.param('id'))),
+  );
+  routes.post(
+    '/:id/approvals/:approvalId',
+    audited(
+      'agent.approval.approved',
+      'agent.approval.rejected',
+      'agent.approval.refused',
+      'agent.tool_call',
+    ),
+    async (context) => {
+      const input = await readJsonBody(context, decisionSchema);
+      const runner = await runtime.beginDecision(
+        currentUser(context),
+        context.req.param('id'),
+        context.req.param('approvalId'),
+        input,
+      );
+      return respond(context, runner);
+    },
+  );
   return routes;
 }
 

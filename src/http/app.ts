@@ -7,10 +7,12 @@ import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accountRoutes } from './accounts/account-routes.ts';
-import { mountAgentApi } from './agent-routes.ts';
+import { agentApiRoutes } from './agent-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticate } from './auth-middleware.ts';
+import type { AppEnvironment } from './auth-types.ts';
 import { connectionRoutes } from './connection-routes.ts';
+import { DeclaredRoutes } from './declared-routes.ts';
 import { meetingRoutes } from './meeting-routes.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
@@ -18,6 +20,20 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
   return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/**
+ * Every `/api` endpoint, each with its declared audit behaviour (the route table test reads
+ * `declarations`; docs/architecture.md explains the policy).
+ */
+export function apiRoutes(services: Services): DeclaredRoutes<AppEnvironment> {
+  const service = services.context;
+  return new DeclaredRoutes<AppEnvironment>()
+    .route('/', accountRoutes(service))
+    .route('/connections', connectionRoutes(service))
+    .route('/', agentApiRoutes(service, services.agent))
+    .route('/audit', auditRoutes(service))
+    .route('/meetings', meetingRoutes({ ...service, meetings: services.meetings }));
 }
 
 /**
@@ -56,11 +72,7 @@ export function createServiceApp(
   );
   // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.
   app.use('/api/*', authenticate(service));
-  app.route('/api', accountRoutes(service));
-  app.route('/api/connections', connectionRoutes(service));
-  mountAgentApi(app, service, services.agent);
-  app.route('/api/audit', auditRoutes(service));
-  app.route('/api/meetings', meetingRoutes({ ...service, meetings: services.meetings }));
+  app.route('/api', apiRoutes(services).app);
   // The minimal login and connections pages (/, /login, /connections, /assets/*).
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 

@@ -7,7 +7,6 @@ import { resolveSession, SESSION_COOKIE, SESSION_LIFETIME_MS } from '../accounts
 import type { Actor } from '../core/actor.ts';
 import { forbidden, ServiceError, unauthenticated } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import type { AuditSurface } from '../store/schema.ts';
 import type { AppEnvironment } from './auth-types.ts';
 
 export const CSRF_HEADER = 'X-CSRF-Token';

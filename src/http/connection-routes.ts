@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { audited, noAudit } from '../audit/audit-actions.ts';
 import {
   checkConnection,
   disconnect,
@@ -17,6 +17,7 @@ import { ServiceError } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { currentUser, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
+import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
 
 /** Where the web app lists connections; the OAuth callback sends browsers back here. */
@@ -29,16 +30,20 @@ export const CONNECTIONS_PAGE = '/connections';
  * (failures too); shares — connection.shared; check — connection.checked; delete —
  * connection.disconnected; reads — none.
  */
-export function connectionRoutes(service: ServiceContext): Hono<AppEnvironment> {
-  const routes = new Hono<AppEnvironment>();
+export function connectionRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
 
-  routes.post('/oauth/start', async (context) => {
-    const input = await readJsonBody(context, startConnectionSchema);
-    return context.json(await startConnection(service, currentUser(context), input));
-  });
+  routes.post(
+    '/oauth/start',
+    noAudit('starting the OAuth flow changes nothing until the callback'),
+    async (context) => {
+      const input = await readJsonBody(context, startConnectionSchema);
+      return context.json(await startConnection(service, currentUser(context), input));
+    },
+  );
 
-  routes.get('/oauth/callback', async (context) => {
+  routes.get('/oauth/callback', audited('connection.created', 'connection.reconnected'), async (context) => {
     const wantsJson = (context.req.header('accept') ?? '').includes('application/json');
     let outcome: { connectionId: string; reconnected: boolean };
     try {
@@ -59,25 +64,25 @@ export function connectionRoutes(service: ServiceContext): Hono<AppEnvironment> 
     return context.redirect(`${CONNECTIONS_PAGE}?connected=${encodeURIComponent(connectionId)}`, 302);
   });
 
-  routes.get('/', async (context) =>
+  routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ connections: await listConnections(service, currentUser(context)) }),
   );
 
-  routes.get('/:id', async (context) =>
+  routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json({ connection: await getConnection(service, currentUser(context), context.req.param('id')) }),
   );
 
-  routes.put('/:id/shares', async (context) => {
+  routes.put('/:id/shares', audited('connection.shared'), async (context) => {
     const input = await readJsonBody(context, sharesSchema);
     const connection = await setShares(service, currentUser(context), context.req.param('id'), input);
     return context.json({ connection });
   });
 
-  routes.post('/:id/check', async (context) =>
+  routes.post('/:id/check', audited('connection.checked'), async (context) =>
     context.json(await checkConnection(service, currentUser(context), context.req.param('id'))),
   );
 
-  routes.delete('/:id', async (context) =>
+  routes.delete('/:id', audited('connection.disconnected'), async (context) =>
     context.json(await disconnect(service, currentUser(context), context.req.param('id'))),
   );
 

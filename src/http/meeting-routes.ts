@@ -1,5 +1,5 @@
-import { Hono } from 'hono';
 import { z } from 'zod';
+import { audited, noAudit } from '../audit/audit-actions.ts';
 import { describeForm } from '../meetings/describe-form.ts';
 import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
@@ -13,6 +13,7 @@ import { sendItem } from '../meetings/send/send-item.ts';
 import { suggestRecords } from '../meetings/suggest-records.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
+import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
 
 const connectionQuery = z.object({ connectionId: z.string().min(1).max(64) });
@@ -24,19 +25,17 @@ const settingsSchema = z.strictObject({ noteFormat: z.enum(['enhanced', 'classic
  * `/api/meetings`, shaped for the meeting screen: list and read meetings (visibility enforced in
  * the store), create them, share them; and the send flow of one item — form description, record
  * search, suggestions, send. Salesforce is only written by `POST …/sends`.
- * Audit behaviour: create — meeting.created; shares — meeting.shared; delete — meeting.deleted;
- * settings — meetings.settings_changed; sends — meeting.send (success and failure),
- * meeting.send.replayed, meeting.send.resolved; reads — none.
+ * Audit: declared per endpoint below (`audited` / `noAudit`).
  */
-export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
-  const routes = new Hono<AppEnvironment>();
+export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
 
-  routes.get('/', async (context) =>
+  routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ meetings: await listMeetings(service.store, currentUser(context)) }),
   );
 
-  routes.post('/', async (context) => {
+  routes.post('/', audited('meeting.created'), async (context) => {
     const user = currentUser(context);
     const meeting = await readJsonBody(context, meetingSchema);
     const [id] = await insertMeetings(service.store, [meeting], {
@@ -54,11 +53,11 @@ export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
     return context.json({ meeting: await meetingView(service.store, user, id) }, 201);
   });
 
-  routes.get('/settings', async (context) =>
+  routes.get('/settings', noAudit('a read: nothing changes'), async (context) =>
     context.json({ settings: { noteFormat: await noteFormatOf(service.store) } }),
   );
 
-  routes.put('/settings', requireAdmin, async (context) => {
+  routes.put('/settings', audited('meetings.settings_changed'), requireAdmin, async (context) => {
     const user = currentUser(context);
     const input = await readJsonBody(context, settingsSchema);
     await setNoteFormat(service, input.noteFormat);
@@ -72,13 +71,13 @@ export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
     return context.json({ settings: input });
   });
 
-  routes.get('/:id', async (context) =>
+  routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json({
       meeting: await meetingView(service.store, currentUser(context), context.req.param('id')),
     }),
   );
 
-  routes.delete('/:id', async (context) => {
+  routes.delete('/:id', audited('meeting.deleted'), async (context) => {
     const user = currentUser(context);
     const id = context.req.param('id');
     await deleteMeeting(service.store, user, id);
@@ -92,7 +91,7 @@ export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
     return context.json({ deleted: true });
   });
 
-  routes.put('/:id/shares', async (context) => {
+  routes.put('/:id/shares', audited('meeting.shared'), async (context) => {
     const user = currentUser(context);
     const id = context.req.param('id');
     const input = await readJsonBody(context, meetingSharesSchema);
@@ -107,7 +106,7 @@ export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
     return context.json({ meeting: await meetingView(service.store, user, id) });
   });
 
-  routes.get('/:id/items/:itemId/form', async (context) => {
+  routes.get('/:id/items/:itemId/form', noAudit('a read of the org schema'), async (context) => {
     const query = formQuery.parse(context.req.query());
     const form = await describeForm(service, currentUser(context), {
       meetingId: context.req.param('id'),
@@ -118,38 +117,50 @@ export function meetingRoutes(service: MeetingContext): Hono<AppEnvironment> {
     return context.json({ form });
   });
 
-  routes.get('/:id/record-search', async (context) => {
-    const query = searchQuery.parse(context.req.query());
-    return context.json(
-      await searchRecords(service, currentUser(context), {
-        meetingId: context.req.param('id'),
-        connectionId: query.connectionId,
-        term: query.q,
-      }),
-    );
-  });
+  routes.get(
+    '/:id/record-search',
+    noAudit('a read-only Salesforce search; nothing is stored'),
+    async (context) => {
+      const query = searchQuery.parse(context.req.query());
+      return context.json(
+        await searchRecords(service, currentUser(context), {
+          meetingId: context.req.param('id'),
+          connectionId: query.connectionId,
+          term: query.q,
+        }),
+      );
+    },
+  );
 
-  routes.get('/:id/suggestions', async (context) => {
-    const query = connectionQuery.parse(context.req.query());
-    return context.json(
-      await suggestRecords(service, currentUser(context), {
-        meetingId: context.req.param('id'),
-        connectionId: query.connectionId,
-      }),
-    );
-  });
+  routes.get(
+    '/:id/suggestions',
+    noAudit('a read-only Salesforce lookup; nothing is stored'),
+    async (context) => {
+      const query = connectionQuery.parse(context.req.query());
+      return context.json(
+        await suggestRecords(service, currentUser(context), {
+          meetingId: context.req.param('id'),
+          connectionId: query.connectionId,
+        }),
+      );
+    },
+  );
 
-  routes.post('/:id/items/:itemId/sends', async (context) => {
-    const input = await readJsonBody(context, sendInputSchema);
-    const answer = await sendItem(
-      service,
-      currentUser(context),
-      context.req.param('id'),
-      context.req.param('itemId'),
-      input,
-    );
-    return context.json(answer, answer.outcome === 'created' ? 201 : 200);
-  });
+  routes.post(
+    '/:id/items/:itemId/sends',
+    audited('meeting.send', 'meeting.send.replayed', 'meeting.send.resolved'),
+    async (context) => {
+      const input = await readJsonBody(context, sendInputSchema);
+      const answer = await sendItem(
+        service,
+        currentUser(context),
+        context.req.param('id'),
+        context.req.param('itemId'),
+        input,
+      );
+      return context.json(answer, answer.outcome === 'created' ? 201 : 200);
+    },
+  );
 
   return routes;
 }

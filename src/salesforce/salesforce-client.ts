@@ -1,118 +1,36 @@
 import jsforce from 'jsforce';
 import { z } from 'zod';
 import type { AuditDecision, AuditLog } from '../audit/audit-log.ts';
-import { SalesforceApiError, SalesforceConnectionError, SalesforceUnreachableError } from './errors.ts';
+import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
+import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
+import {
+  type CompositeResponse,
+  type CompositeSubrequest,
+  type ConditionalDescribe,
+  compositeSchema,
+  limitsSchema,
+  type QueryResult,
+  queryResultSchema,
+  type SalesforceRecord,
+  type SaveResult,
+  saveResultSchema,
+  searchResultSchema,
+  versionsSchema,
+  type WriteTarget,
+} from './salesforce-types.ts';
 import type { RefreshTrigger, SalesforceSessions, SessionTokens } from './sessions.ts';
+import { InvalidSessionSignal, isInvalidSession, translateError } from './translate-error.ts';
 
-/** A describe (or describeGlobal) asked with `If-Modified-Since`. */
-export type ConditionalDescribe =
-  | { status: 'not-modified' }
-  | { status: 'ok'; describe: Record<string, unknown>; lastModified: string | null };
-
-export type SalesforceRecord = Record<string, unknown>;
-
-export interface QueryResult<T extends SalesforceRecord = SalesforceRecord> {
-  totalSize: number;
-  done: boolean;
-  records: T[];
-  nextRecordsUrl?: string;
-}
-
-export interface SaveResult {
-  id: string;
-  success: boolean;
-}
-
-export interface CompositeSubrequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Relative to the instance, e.g. `/services/data/v66.0/sobjects/ContentNote`. */
-  url: string;
-  referenceId: string;
-  body?: SalesforceRecord;
-}
-
-export interface CompositeResponse {
-  compositeResponse: Array<{ body: unknown; httpStatusCode: number; referenceId: string }>;
-}
-
-/** What a write tells the audit log about itself (never field values). */
-export interface WriteTarget {
-  objectType: string;
-  recordIds?: string[];
-}
-
-const saveResultSchema = z.object({ id: z.string().min(15), success: z.boolean() });
-const queryResultSchema = z.object({
-  totalSize: z.number(),
-  done: z.boolean(),
-  records: z.array(z.record(z.string(), z.unknown())),
-  nextRecordsUrl: z.string().optional(),
-});
-const searchResultSchema = z.object({ searchRecords: z.array(z.record(z.string(), z.unknown())) });
-const limitsSchema = z.object({
-  DailyApiRequests: z.object({ Max: z.number(), Remaining: z.number() }),
-});
-const versionsSchema = z.array(z.object({ version: z.string() }));
-const compositeSchema = z.object({
-  compositeResponse: z.array(
-    z.object({ body: z.unknown(), httpStatusCode: z.number(), referenceId: z.string() }),
-  ),
-});
-
-/** jsforce's HttpApiError, as far as we read it. */
-interface JsforceApiError {
-  errorCode: string;
-  message: string;
-  data?: unknown;
-}
-
-function isJsforceApiError(error: unknown): error is JsforceApiError {
-  return error instanceof Error && typeof (error as { errorCode?: unknown }).errorCode === 'string';
-}
-
-function isInvalidSession(error: unknown): boolean {
-  return (
-    error instanceof InvalidSessionSignal ||
-    (isJsforceApiError(error) &&
-      (error.errorCode === 'INVALID_SESSION_ID' || error.errorCode === 'ERROR_HTTP_401'))
-  );
-}
-
-/** Thrown by our own (non-jsforce) calls when Salesforce refuses the access token. */
-class InvalidSessionSignal extends Error {}
-
-function translateError(error: unknown, connectionId: string): Error {
-  if (error instanceof SalesforceConnectionError || error instanceof SalesforceApiError) return error;
-  if (error instanceof SalesforceUnreachableError) {
-    return new SalesforceConnectionError('salesforce_unreachable', connectionId, error.message);
-  }
-  if (isJsforceApiError(error)) {
-    const data = error.data as { fields?: unknown } | undefined;
-    const fields = Array.isArray(data?.fields)
-      ? data.fields.filter((field) => typeof field === 'string')
-      : [];
-    const upstreamStatus = /^ERROR_HTTP_(\d{3})$/.exec(error.errorCode)?.[1];
-    return new SalesforceApiError({
-      salesforceErrorCode: error.errorCode,
-      message: error.message,
-      fields,
-      upstreamStatus: upstreamStatus ? Number(upstreamStatus) : undefined,
-    });
-  }
-  if (error instanceof z.ZodError) {
-    return new SalesforceConnectionError(
-      'salesforce_unreachable',
-      connectionId,
-      'Salesforce answered with a response we did not expect.',
-    );
-  }
-  return new SalesforceConnectionError(
-    'salesforce_unreachable',
-    connectionId,
-    `Salesforce could not be reached (${error instanceof Error ? error.message : String(error)}).`,
-  );
-}
+export type {
+  CompositeResponse,
+  CompositeSubrequest,
+  ConditionalDescribe,
+  QueryResult,
+  SalesforceRecord,
+  SaveResult,
+  WriteTarget,
+} from './salesforce-types.ts';
 
 export interface SalesforceClientOptions {
   connectionId: string;
@@ -385,54 +303,13 @@ export class SalesforceClient {
 
   async #conditionalDescribe(path: string, since: string | null): Promise<ConditionalDescribe> {
     return this.#call(async (_connection, tokens) => {
-      const url = `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}${path}`;
-      let response: Response;
-      try {
-        response = await this.#options.sessions.fetch(url, {
-          headers: {
-            Authorization: `Bearer ${tokens.accessToken}`,
-            Accept: 'application/json',
-            ...(since ? { 'If-Modified-Since': since } : {}),
-          },
-        });
-      } catch (error) {
-        throw new SalesforceUnreachableError(error instanceof Error ? error.message : String(error), {
-          cause: error,
-        });
-      }
-      if (response.status === 304) {
-        await response.body?.cancel();
-        return { status: 'not-modified' as const };
-      }
-      if (response.status === 401) {
-        await response.body?.cancel();
-        throw new InvalidSessionSignal('invalid session');
-      }
-      const text = await response.text();
-      let body: unknown;
-      try {
-        body = text === '' ? null : JSON.parse(text);
-      } catch {
-        throw new SalesforceUnreachableError(
-          `Salesforce answered ${response.status} with a body that is not JSON.`,
-        );
-      }
-      if (!response.ok) {
-        const first = Array.isArray(body)
-          ? (body[0] as Partial<JsforceApiError> & { fields?: unknown })
-          : undefined;
-        throw new SalesforceApiError({
-          salesforceErrorCode:
-            typeof first?.errorCode === 'string' ? first.errorCode : `ERROR_HTTP_${response.status}`,
-          message: typeof first?.message === 'string' ? first.message : `HTTP ${response.status}`,
-          upstreamStatus: response.status,
-        });
-      }
-      return {
-        status: 'ok' as const,
-        describe: z.record(z.string(), z.unknown()).parse(body),
-        lastModified: response.headers.get('last-modified'),
-      };
+      const response = await rawSalesforceGet({
+        fetch: this.#options.sessions.fetch,
+        url: `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}${path}`,
+        accessToken: tokens.accessToken,
+        headers: { Accept: 'application/json', ...(since ? { 'If-Modified-Since': since } : {}) },
+      });
+      return readConditionalDescribe(response);
     });
   }
 
@@ -443,29 +320,12 @@ export class SalesforceClient {
   async readBlobText(path: string): Promise<string> {
     if (!path.startsWith('/services/data/')) throw new TypeError('readBlobText takes a /services/data/ path');
     return this.#call(async (_connection, tokens) => {
-      let response: Response;
-      try {
-        response = await this.#options.sessions.fetch(`${tokens.instanceUrl.replace(/\/$/, '')}${path}`, {
-          headers: { Authorization: `Bearer ${tokens.accessToken}` },
-        });
-      } catch (error) {
-        throw new SalesforceUnreachableError(error instanceof Error ? error.message : String(error), {
-          cause: error,
-        });
-      }
-      if (response.status === 401) {
-        await response.body?.cancel();
-        throw new InvalidSessionSignal('invalid session');
-      }
-      const text = await response.text();
-      if (!response.ok) {
-        throw new SalesforceApiError({
-          salesforceErrorCode: `ERROR_HTTP_${response.status}`,
-          message: `HTTP ${response.status}`,
-          upstreamStatus: response.status,
-        });
-      }
-      return text;
+      const response = await rawSalesforceGet({
+        fetch: this.#options.sessions.fetch,
+        url: `${tokens.instanceUrl.replace(/\/$/, '')}${path}`,
+        accessToken: tokens.accessToken,
+      });
+      return readBlobBody(response);
     });
   }
 

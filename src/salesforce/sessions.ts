@@ -227,10 +227,23 @@ export class SalesforceSessions {
       if (error instanceof SalesforceUnreachableError) return { kind: 'failed', reason: error.message };
       throw error;
     }
-    const tokenVersion = row.token_version + 1;
+    return this.#storeRefreshed(transaction, connectionId, row.token_version, refreshToken, response);
+  }
+
+  /**
+   * Stores a refresh's tokens. A rotated refresh token is stored in the same statement as the access
+   * token: the old one is already spent at Salesforce, so losing the new one would strand the connection.
+   */
+  async #storeRefreshed(
+    transaction: Transaction<Database>,
+    connectionId: string,
+    staleVersion: number,
+    refreshToken: string,
+    response: Awaited<ReturnType<typeof refreshAccessToken>>,
+  ): Promise<RefreshOutcome> {
+    const { vault, now } = this.#options;
+    const tokenVersion = staleVersion + 1;
     const rotated = response.refresh_token !== undefined && response.refresh_token !== refreshToken;
-    // A rotated refresh token is stored in the same statement as the access token: the old one is
-    // already spent at Salesforce, so losing the new one would strand the connection.
     await transaction
       .updateTable('connections')
       .set({

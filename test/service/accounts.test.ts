@@ -160,7 +160,7 @@ describe.each(STORE_DIALECTS)('accounts on %s', (dialect) => {
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({
       user: { email: ADMIN_EMAIL },
-      surface: 'web',
+      method: 'session',
       csrfToken: login.body.csrfToken,
     });
 
@@ -308,7 +308,7 @@ describe.each(STORE_DIALECTS)('accounts on %s', (dialect) => {
     script.apiKey = key;
     const me = await script.request('GET', '/api/me');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ user: { id: memberId }, surface: 'api', csrfToken: null });
+    expect(me.body).toMatchObject({ user: { id: memberId }, method: 'api-key', csrfToken: null });
     const row = await storage.store.db
       .selectFrom('api_keys')
       .selectAll()

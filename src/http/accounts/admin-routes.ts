@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import {
   addGroupMember,
@@ -23,11 +23,13 @@ import {
   roleSchema,
   updateUser,
 } from '../../accounts/users.ts';
-import { type Actor, type AuditActor, auditActorOf } from '../../core/actor.ts';
+import { audited, noAudit } from '../../audit/audit-actions.ts';
+import { type AuditActor, auditActorOf } from '../../core/actor.ts';
 import { badRequest } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import { currentUser, requireAdmin } from '../auth-middleware.ts';
 import type { AppEnvironment } from '../auth-types.ts';
+import { DeclaredRoutes } from '../declared-routes.ts';
 import { readJsonBody } from '../request-body.ts';
 
 const idSchema = z.string().min(1).max(64);
@@ -63,59 +65,83 @@ function groupChange<Schema extends z.ZodType>(
 }
 
 /** Managing people and groups: admins only (members get 403 on every route here). */
-export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
-  const routes = new Hono<AppEnvironment>();
+export function adminRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  return new DeclaredRoutes<AppEnvironment>()
+    .route('/', userRoutes(service))
+    .route('/', groupRoutes(service));
+}
 
-  routes.get('/users', requireAdmin, async (context) =>
+function userRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
+
+  routes.get('/users', noAudit('a read: nothing changes'), requireAdmin, async (context) =>
     context.json({ users: await listUsers(service.store) }),
   );
 
-  routes.post('/users', requireAdmin, async (context) => {
+  routes.post('/users', audited('user.created'), requireAdmin, async (context) => {
     const body = await readJsonBody(context, newUserSchema);
     const user = await createUser(service, body, auditActorOf(currentUser(context)));
     return context.json({ user }, 201);
   });
 
-  routes.get('/users/:id', requireAdmin, async (context) => {
+  routes.get('/users/:id', noAudit('a read: nothing changes'), requireAdmin, async (context) => {
     const row = await getUserRow(service.store, context.req.param('id'));
     return context.json({ user: toPublicUser(row) });
   });
 
-  routes.patch('/users/:id', requireAdmin, async (context) => {
-    const body = await readJsonBody(context, userChangesSchema);
-    if (Object.keys(body).length === 0)
-      throw badRequest('Send at least one of name, role, disabled, password.');
-    const user = await updateUser(service, context.req.param('id'), body, auditActorOf(currentUser(context)));
-    return context.json({ user });
-  });
+  routes.patch(
+    '/users/:id',
+    audited('user.updated', 'user.disabled', 'user.enabled', 'user.password_reset'),
+    requireAdmin,
+    async (context) => {
+      const body = await readJsonBody(context, userChangesSchema);
+      if (Object.keys(body).length === 0)
+        throw badRequest('Send at least one of name, role, disabled, password.');
+      const user = await updateUser(
+        service,
+        context.req.param('id'),
+        body,
+        auditActorOf(currentUser(context)),
+      );
+      return context.json({ user });
+    },
+  );
 
-  routes.get('/groups', requireAdmin, async (context) =>
+  return routes;
+}
+
+function groupRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
+
+  routes.get('/groups', noAudit('a read: nothing changes'), requireAdmin, async (context) =>
     context.json({ groups: await listGroups(service.store) }),
   );
 
-  routes.post('/groups', requireAdmin, async (context) => {
+  routes.post('/groups', audited('group.created'), requireAdmin, async (context) => {
     const body = await readJsonBody(context, groupSchema);
     const group = await createGroup(service, body.name, auditActorOf(currentUser(context)));
     return context.json({ group }, 201);
   });
 
-  routes.get('/groups/:id', requireAdmin, async (context) =>
+  routes.get('/groups/:id', noAudit('a read: nothing changes'), requireAdmin, async (context) =>
     context.json({ group: await getGroup(service.store, context.req.param('id')) }),
   );
 
   routes.patch(
     '/groups/:id',
+    audited('group.renamed'),
     requireAdmin,
     groupChange(groupSchema, (groupId, body, actor) => renameGroup(service, groupId, body.name, actor)),
   );
 
-  routes.delete('/groups/:id', requireAdmin, async (context) => {
+  routes.delete('/groups/:id', audited('group.deleted'), requireAdmin, async (context) => {
     await deleteGroup(service, context.req.param('id'), auditActorOf(currentUser(context)));
     return context.body(null, 204);
   });
 
   routes.put(
     '/groups/:id/members',
+    audited('group.members_replaced'),
     requireAdmin,
     groupChange(membersSchema, (groupId, body, actor) =>
       setGroupMembers(service, groupId, body.userIds, actor),
@@ -124,19 +150,25 @@ export function adminRoutes(service: ServiceContext): Hono<AppEnvironment> {
 
   routes.post(
     '/groups/:id/members',
+    audited('group.member_added'),
     requireAdmin,
     groupChange(memberSchema, (groupId, body, actor) => addGroupMember(service, groupId, body.userId, actor)),
   );
 
-  routes.delete('/groups/:id/members/:userId', requireAdmin, async (context) => {
-    await removeGroupMember(
-      service,
-      context.req.param('id'),
-      context.req.param('userId'),
-      auditActorOf(currentUser(context)),
-    );
-    return context.body(null, 204);
-  });
+  routes.delete(
+    '/groups/:id/members/:userId',
+    audited('group.member_removed'),
+    requireAdmin,
+    async (context) => {
+      await removeGroupMember(
+        service,
+        context.req.param('id'),
+        context.req.param('userId'),
+        auditActorOf(currentUser(context)),
+      );
+      return context.body(null, 204);
+    },
+  );
 
   return routes;
 }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { logIn } from '../../accounts/login.ts';
@@ -8,6 +8,7 @@ import { sha256Hex } from '../../accounts/secrets.ts';
 import { deleteSession, getSession, SESSION_COOKIE } from '../../accounts/sessions.ts';
 import { toPublicUser } from '../../accounts/types.ts';
 import { changeOwnPassword, getUserRow } from '../../accounts/users.ts';
+import { audited, noAudit } from '../../audit/audit-actions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { ServiceError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
@@ -19,6 +20,7 @@ import {
   sessionCookieOptions,
 } from '../auth-middleware.ts';
 import type { AppEnvironment } from '../auth-types.ts';
+import { DeclaredRoutes } from '../declared-routes.ts';
 import { readJsonBody } from '../request-body.ts';
 
 // Login checks only shape: a real email check would answer "invalid email" faster than scrypt.
@@ -38,58 +40,29 @@ function minutesText(seconds: number): string {
 }
 
 /** Log in and out, who am I, and changing one's own password. */
-export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
-  const routes = new Hono<AppEnvironment>();
+export function authRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+  const routes = new DeclaredRoutes<AppEnvironment>();
   const throttle = new LoginThrottle(service.store);
 
-  routes.post('/auth/login', async (context) => {
-    // Refuses login CSRF (a page elsewhere logging the browser into the attacker's account).
-    if (!isAllowedOrigin(service, context)) {
-      throw new ServiceError(403, 'csrf_failed', 'This request came from another site and was refused.');
-    }
-    const body = await readJsonBody(context, loginSchema);
-    const outcome = await logIn(service, throttle, {
-      email: body.email,
-      password: body.password,
-      clientAddress: clientAddress(service, context),
-    });
-    switch (outcome.kind) {
-      case 'throttled': {
-        context.header('Retry-After', String(outcome.retryAfterSeconds));
-        const message =
-          outcome.reason === 'email_locked'
-            ? `Too many failed logins for this account. Try again in ${minutesText(outcome.retryAfterSeconds)}.`
-            : `Too many failed logins from your network. Try again in ${minutesText(outcome.retryAfterSeconds)}.`;
-        return context.json(
-          {
-            error: {
-              code: 'too_many_attempts',
-              message,
-              details: { retryAfterSeconds: outcome.retryAfterSeconds },
-            },
-          },
-          429,
-        );
+  routes.post(
+    '/auth/login',
+    audited('auth.login.succeeded', 'auth.login.failed', 'auth.login.locked', 'auth.login.denied'),
+    async (context) => {
+      // Refuses login CSRF (a page elsewhere logging the browser into the attacker's account).
+      if (!isAllowedOrigin(service, context)) {
+        throw new ServiceError(403, 'csrf_failed', 'This request came from another site and was refused.');
       }
-      case 'invalid_credentials':
-        throw new ServiceError(401, 'invalid_credentials', 'The email or password is incorrect.');
-      case 'disabled':
-        throw new ServiceError(
-          403,
-          'account_disabled',
-          'This account is disabled. Ask an admin to enable it.',
-        );
-      case 'success': {
-        // Logging in again replaces the browser's previous session rather than leaving it behind.
-        const previous = getCookie(context, SESSION_COOKIE);
-        if (previous) await deleteSession(service.store, sha256Hex(previous));
-        setCookie(context, SESSION_COOKIE, outcome.session.token, sessionCookieOptions(service));
-        return context.json({ user: toPublicUser(outcome.user), csrfToken: outcome.session.csrfToken });
-      }
-    }
-  });
+      const body = await readJsonBody(context, loginSchema);
+      const outcome = await logIn(service, throttle, {
+        email: body.email,
+        password: body.password,
+        clientAddress: clientAddress(service, context),
+      });
+      return loginAnswer(service, context, outcome);
+    },
+  );
 
-  routes.post('/auth/logout', async (context) => {
+  routes.post('/auth/logout', audited('auth.logout'), async (context) => {
     const user = context.get('user') as Actor | undefined;
     if (user?.sessionId) {
       await deleteSession(service.store, user.sessionId);
@@ -105,7 +78,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
     return context.body(null, 204);
   });
 
-  routes.get('/me', requireUser, async (context) => {
+  routes.get('/me', noAudit('a read: nothing changes'), requireUser, async (context) => {
     const user = currentUser(context);
     const row = await getUserRow(service.store, user.id);
     const session = user.sessionId ? await getSession(service.store, user.sessionId) : undefined;
@@ -116,7 +89,7 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
     });
   });
 
-  routes.post('/auth/password', requireUser, async (context) => {
+  routes.post('/auth/password', audited('user.password_changed'), requireUser, async (context) => {
     const user = currentUser(context);
     const body = await readJsonBody(context, passwordChangeSchema);
     const changed = await changeOwnPassword(
@@ -130,4 +103,42 @@ export function authRoutes(service: ServiceContext): Hono<AppEnvironment> {
   });
 
   return routes;
+}
+
+/** The HTTP answer to a login attempt: a session cookie, or why not (429 with Retry-After when throttled). */
+async function loginAnswer(
+  service: ServiceContext,
+  context: Context<AppEnvironment>,
+  outcome: Awaited<ReturnType<typeof logIn>>,
+): Promise<Response> {
+  switch (outcome.kind) {
+    case 'throttled': {
+      context.header('Retry-After', String(outcome.retryAfterSeconds));
+      const message =
+        outcome.reason === 'email_locked'
+          ? `Too many failed logins for this account. Try again in ${minutesText(outcome.retryAfterSeconds)}.`
+          : `Too many failed logins from your network. Try again in ${minutesText(outcome.retryAfterSeconds)}.`;
+      return context.json(
+        {
+          error: {
+            code: 'too_many_attempts',
+            message,
+            details: { retryAfterSeconds: outcome.retryAfterSeconds },
+          },
+        },
+        429,
+      );
+    }
+    case 'invalid_credentials':
+      throw new ServiceError(401, 'invalid_credentials', 'The email or password is incorrect.');
+    case 'disabled':
+      throw new ServiceError(403, 'account_disabled', 'This account is disabled. Ask an admin to enable it.');
+    case 'success': {
+      // Logging in again replaces the browser's previous session rather than leaving it behind.
+      const previous = getCookie(context, SESSION_COOKIE);
+      if (previous) await deleteSession(service.store, sha256Hex(previous));
+      setCookie(context, SESSION_COOKIE, outcome.session.token, sessionCookieOptions(service));
+      return context.json({ user: toPublicUser(outcome.user), csrfToken: outcome.session.csrfToken });
+    }
+  }
 }
