@@ -8,6 +8,7 @@ import { connectedClient } from './connected-client.ts';
 import { type MeetingContext, scopeOf } from './meeting-runtime.ts';
 import { findVisibleMeeting } from './meeting-store.ts';
 import type { ReadableFields } from './record-rows.ts';
+import { rankSuggestions, type Suggestion } from './suggestion-ranking.ts';
 import {
   accountIdsOf,
   buildAccountLookup,
@@ -16,8 +17,6 @@ import {
   collectSuggestionResults,
   emptySuggestionResults,
   externalEmails,
-  rankSuggestions,
-  type Suggestion,
   type SuggestionProblem,
 } from './suggestions.ts';
 

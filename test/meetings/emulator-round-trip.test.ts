@@ -14,6 +14,7 @@ import { buildSendRequest, type SendRequest } from '../../src/meetings/payloads/
 import type { ReadableFields } from '../../src/meetings/record-rows.ts';
 import { buildRecordSearch, normalizeSearchResults } from '../../src/meetings/record-search.ts';
 import { LINKABLE_RECORD_TYPES, type LinkableRecordType } from '../../src/meetings/record-types.ts';
+import { rankSuggestions } from '../../src/meetings/suggestion-ranking.ts';
 import {
   accountIdsOf,
   buildAccountLookup,
@@ -21,7 +22,6 @@ import {
   collectSuggestionResults,
   emptySuggestionResults,
   externalEmails,
-  rankSuggestions,
 } from '../../src/meetings/suggestions.ts';
 import { API_VERSION, startTestOrg, type TestOrg } from '../support/emulator.ts';
 
