@@ -1,4 +1,4 @@
-import type { AgentRuntime } from './agent/chat-service.ts';
+import type { AgentRuntime } from './agent/turns/agent-runtime.ts';
 import type { MeetingRuntime } from './meetings/meeting-runtime.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { environmentProviders } from '../agent/models/language-model.ts';
 import {
   agentInputSchema,
   createAgent,
@@ -8,23 +9,16 @@ import {
   listAgents,
   toAgentView,
   updateAgent,
-} from '../agent/agent-store.ts';
-import {
-  type AgentRuntime,
-  createConversationSchema,
-  decisionSchema,
-  type Emit,
-  sendMessageSchema,
-  type TurnRunner,
-} from '../agent/chat-service.ts';
+} from '../agent/store/agent-store.ts';
 import {
   createModelProvider,
   createModelProviderSchema,
   deleteModelProvider,
-  environmentProviders,
   listModelProviders,
-} from '../agent/model-providers.ts';
-import type { ChatEvent } from '../agent/tool-dispatch.ts';
+} from '../agent/store/model-provider-store.ts';
+import type { AgentRuntime } from '../agent/turns/agent-runtime.ts';
+import type { ChatEvent, Emit, TurnRunner } from '../agent/turns/chat-events.ts';
+import { createConversationSchema, decisionSchema, sendMessageSchema } from '../agent/turns/chat-schemas.ts';
 import { audited, noAudit } from '../audit/audit-actions.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';

@@ -9,7 +9,7 @@ import type {
 } from '@ai-sdk/provider';
 import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
 import type { RunningEmulator } from '../../emulator/index.ts';
-import type { ModelOverride } from '../../src/agent/model-providers.ts';
+import type { ModelOverride } from '../../src/agent/models/language-model.ts';
 import { parseConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, startService } from '../../src/main.ts';

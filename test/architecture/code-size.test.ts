@@ -12,7 +12,10 @@ const MAX_FUNCTION_LINES = 80;
 const CATALOGS: Record<string, string> = {};
 /** Functions that are data, not logic: a long one reads as a table. */
 const DECLARATIVE_FUNCTIONS: { file: RegExp; reason: string }[] = [
-  { file: /^src\/store\/migrations\//, reason: 'a migration is the schema written out, one statement a table' },
+  {
+    file: /^src\/store\/migrations\//,
+    reason: 'a migration is the schema written out, one statement a table',
+  },
   { file: /^src\/meetings\/demo-meetings\.ts$/, reason: 'the demo meetings are sample data' },
 ];
 

@@ -73,7 +73,9 @@ describe('every endpoint declares its audit behaviour', () => {
 
   it('gives every audit action a source: an endpoint that declares it, or a named non-HTTP path', () => {
     const declaredActions = new Set(
-      declarations.flatMap((declaration) => (declaration.audit.kind === 'audited' ? declaration.audit.actions : [])),
+      declarations.flatMap((declaration) =>
+        declaration.audit.kind === 'audited' ? declaration.audit.actions : [],
+      ),
     );
     const orphans = AUDIT_ACTIONS.filter(
       (action) => !declaredActions.has(action) && !(action in ACTIONS_RECORDED_ELSEWHERE),

@@ -1,0 +1,32 @@
+import type { AuditAction } from '../../audit/audit-actions.ts';
+import type { AuditOutcome } from '../../store/schema.ts';
+import type { LiveStep } from '../turns/steps.ts';
+import type { DispatchContext } from './dispatch-context.ts';
+
+/** The audit event of one tool call (or of a decision on it): who, which agent and conversation, how it ended. */
+export async function auditToolCall(
+  context: Pick<DispatchContext, 'audit' | 'userId' | 'connectionId' | 'agent' | 'conversationId'>,
+  step: LiveStep,
+  action: AuditAction,
+  outcome: AuditOutcome,
+  errorCode: string | null,
+): Promise<void> {
+  await context.audit.record({
+    actorUserId: context.userId,
+    connectionId: context.connectionId,
+    surface: 'agent',
+    action,
+    objectType: step.objectType,
+    recordIds: step.recordIds,
+    outcome,
+    errorCode,
+    detail: {
+      agentId: context.agent.row.id,
+      conversationId: context.conversationId,
+      tool: step.tool,
+      stepStatus: step.status,
+      durationMs: step.durationMs,
+      ...(step.approvalId ? { approvalId: step.approvalId } : {}),
+    },
+  });
+}

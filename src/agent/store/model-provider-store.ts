@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { badRequest, notFound } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import type { ModelProviderKind, ModelProvidersTable } from '../../store/agent-tables.ts';
+import type { AuditSurface } from '../../store/schema.ts';
+import { MODEL_PROVIDER_KINDS, modelProviderKeyContext } from '../models/language-model.ts';
+
+/**
+ * Model providers an admin adds through the API: a kind, a name, an optional base URL and an API
+ * key, encrypted with the vault, write-only (never shown again, never logged).
+ */
+
+export const createModelProviderSchema = z
+  .strictObject({
+    kind: z.enum(MODEL_PROVIDER_KINDS),
+    name: z.string().trim().min(1).max(100),
+    apiKey: z.string().trim().min(1).max(4000),
+    baseUrl: z.url().max(500).optional(),
+  })
+  .refine((input) => input.kind !== 'openai_compatible' || input.baseUrl !== undefined, {
+    path: ['baseUrl'],
+    message: 'An OpenAI-compatible provider needs the base URL of its API (e.g. http://127.0.0.1:11434/v1).',
+  });
+export type CreateModelProviderInput = z.infer<typeof createModelProviderSchema>;
+export interface ModelProviderView {
+  id: string;
+  kind: ModelProviderKind;
+  name: string;
+  baseUrl: string | null;
+  /** Keys are write-only: the API says a key is stored, never which. */
+  hasApiKey: true;
+  createdAt: string;
+}
+
+function viewOf(row: ModelProvidersTable): ModelProviderView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    baseUrl: row.base_url,
+    hasApiKey: true,
+    createdAt: row.created_at,
+  };
+}
+
+export async function createModelProvider(
+  service: ServiceContext,
+  actor: { userId: string; surface: AuditSurface },
+  input: CreateModelProviderInput,
+): Promise<ModelProviderView> {
+  const now = service.now();
+  const id = newId(now);
+  const row: ModelProvidersTable = {
+    id,
+    kind: input.kind,
+    name: input.name,
+    base_url: input.baseUrl ?? null,
+    api_key: service.vault.encrypt(input.apiKey, modelProviderKeyContext(id)),
+    created_by: actor.userId,
+    created_at: new Date(now).toISOString(),
+  };
+  await service.store.db.insertInto('model_providers').values(row).execute();
+  await service.audit.record({
+    actorUserId: actor.userId,
+    surface: actor.surface,
+    action: 'model_provider.created',
+    outcome: 'success',
+    detail: { providerId: id, kind: input.kind },
+  });
+  return viewOf(row);
+}
+
+export async function listModelProviders(service: ServiceContext): Promise<ModelProviderView[]> {
+  const rows = await service.store.db.selectFrom('model_providers').selectAll().orderBy('id').execute();
+  return rows.map(viewOf);
+}
+export async function deleteModelProvider(
+  service: ServiceContext,
+  actor: { userId: string; surface: AuditSurface },
+  id: string,
+): Promise<void> {
+  const used = await service.store.db
+    .selectFrom('agents')
+    .select('id')
+    .where('model_provider_id', '=', id)
+    .executeTakeFirst();
+  if (used)
+    throw badRequest('Agents still use this model provider: change them first.', { agentId: used.id });
+  const deleted = await service.store.db
+    .deleteFrom('model_providers')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0) throw notFound('Model provider');
+  await service.audit.record({
+    actorUserId: actor.userId,
+    surface: actor.surface,
+    action: 'model_provider.deleted',
+    outcome: 'success',
+    detail: { providerId: id },
+  });
+}

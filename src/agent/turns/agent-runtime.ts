@@ -1,0 +1,210 @@
+import type { z } from 'zod';
+import type { Actor } from '../../core/actor.ts';
+import { ServiceError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import type { ConversationsTable } from '../../store/agent-tables.ts';
+import type { ModelOverride } from '../models/language-model.ts';
+import { findAgent } from '../store/agent-store.ts';
+import { pendingApprovals } from '../store/approval-store.ts';
+import { ConversationMemory } from '../store/conversation-memory.ts';
+import { ConversationStore } from '../store/conversation-store.ts';
+import { checkSharedAccess } from './agent-connection.ts';
+import type { TurnRunner } from './chat-events.ts';
+import type { createConversationSchema, decisionSchema } from './chat-schemas.ts';
+import { beginDecision } from './decision-flow.ts';
+import { settleExpiredApprovals } from './expire-approvals.ts';
+import { conversationView, messageView } from './message-views.ts';
+import { startTurn } from './start-turn.ts';
+import { outlineOf, viewOfStep } from './steps.ts';
+import type { TurnDependencies } from './turn-dependencies.ts';
+import { acquireTurn, advanceHeldTurn, runnerHoldingTurn } from './turn-gate.ts';
+
+/**
+ * The chat: a person's message goes to the agent's model with the tools its settings offer; tool
+ * calls go through the dispatcher (dispatch/); a "Needs approval" call pauses the turn until the
+ * person decides, and the decision resumes it (decision-flow.ts). What is stored: the
+ * conversation, the text of each message and each step's outline (store/conversation-store.ts).
+ * What is not: tool inputs and results (store/conversation-memory.ts).
+ *
+ * Built once per process by the composition root; every surface calls the same instance.
+ */
+export class AgentRuntime {
+  readonly memory: ConversationMemory;
+  readonly approvalTtlMs: number;
+  readonly #service: ServiceContext;
+  readonly #dependencies: TurnDependencies;
+
+  constructor(service: ServiceContext, options: { modelOverride?: ModelOverride } = {}) {
+    this.#service = service;
+    this.approvalTtlMs = service.config.AGENT_APPROVAL_TTL_SECONDS * 1000;
+    this.memory = new ConversationMemory({
+      // Never shorter than an approval's life: a pending call must outlive its approval window.
+      retentionMs: Math.max(service.config.AGENT_RESULT_RETENTION_SECONDS * 1000, this.approvalTtlMs),
+      now: service.now,
+    });
+    this.#dependencies = {
+      service,
+      memory: this.memory,
+      conversations: new ConversationStore({ store: service.store, now: service.now }),
+      approvalTtlMs: this.approvalTtlMs,
+      modelOverride: options.modelOverride,
+    };
+  }
+
+  // ------------------------------------------------------------------ conversations
+
+  async createConversation(user: Actor, input: z.infer<typeof createConversationSchema>) {
+    const agent = await findAgent(this.#service, input.agentId);
+    await checkSharedAccess(this.#service, user, agent);
+    const now = this.#service.now();
+    const at = new Date(now).toISOString();
+    const row: ConversationsTable = {
+      id: newId(now),
+      agent_id: agent.row.id,
+      user_id: user.id,
+      title: input.title ?? agent.row.name,
+      created_at: at,
+      updated_at: at,
+      turn_owner: null,
+      turn_locked_until: null,
+      turn_sequence: 0,
+    };
+    await this.#dependencies.conversations.insertConversation(row);
+    return conversationView(row);
+  }
+
+  async listConversations(user: Actor) {
+    const rows = await this.#dependencies.conversations.listConversations(user.id);
+    return rows.map(conversationView);
+  }
+
+  async getConversation(user: Actor, conversationId: string) {
+    const { conversations } = this.#dependencies;
+    const conversation = await conversations.ownConversation(user.id, conversationId);
+    const rows = await conversations.messages(conversationId);
+    const state = this.memory.get(conversationId);
+    const pending = await pendingApprovals(this.#service.store, conversationId);
+    return {
+      conversation: conversationView(conversation),
+      live: state !== undefined,
+      resultRetentionSeconds: this.memory.retentionMs / 1000,
+      messages: rows.map((row) => messageView(row, state)),
+      pendingApprovals: pending.map((row) => {
+        const live = state?.steps.get(row.tool_call_id)?.result as { approval?: unknown } | undefined;
+        return (
+          live?.approval ?? {
+            approvalId: row.id,
+            tool: row.tool_name,
+            objectType: row.object_type,
+            recordId: row.record_id,
+            inputHash: row.input_hash,
+            expiresAt: row.expires_at,
+            status: row.status,
+          }
+        );
+      }),
+    };
+  }
+
+  async deleteConversation(user: Actor, conversationId: string): Promise<void> {
+    const { conversations } = this.#dependencies;
+    await conversations.ownConversation(user.id, conversationId);
+    await conversations.deleteConversation(conversationId);
+    this.memory.forget(conversationId);
+  }
+
+  /** A step's live details (input and result), or 410 once they left memory. */
+  async getStep(user: Actor, conversationId: string, stepId: string) {
+    await this.#dependencies.conversations.ownConversation(user.id, conversationId);
+    const live = this.memory.get(conversationId)?.steps.get(stepId);
+    if (!live) {
+      throw new ServiceError(
+        410,
+        'step_results_expired',
+        "This step's input and results are no longer kept: Forcefield holds Salesforce results in memory only while the conversation is live.",
+      );
+    }
+    return viewOfStep(outlineOf(live), live);
+  }
+
+  // ------------------------------------------------------------------ turns
+
+  /** Checks everything that can be refused up front, then answers the runner that streams the turn. */
+  async beginMessage(user: Actor, conversationId: string, text: string): Promise<TurnRunner> {
+    const dependencies = this.#dependencies;
+    const conversation = await dependencies.conversations.ownConversation(user.id, conversationId);
+    const agent = await findAgent(this.#service, conversation.agent_id);
+    await checkSharedAccess(this.#service, user, agent);
+    const hold = await acquireTurn(dependencies, conversationId);
+    return runnerHoldingTurn(
+      dependencies,
+      hold,
+      async () => {
+        await settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state);
+        await advanceHeldTurn(dependencies, hold);
+      },
+      async (emit) => {
+        const userMessage = await dependencies.conversations.insertMessage(
+          conversationId,
+          'user',
+          'message',
+          text,
+        );
+        return startTurn(dependencies, {
+          user,
+          conversation,
+          agent,
+          userMessageId: userMessage.id,
+          text,
+          emit,
+          lease: hold.lease,
+        });
+      },
+    );
+  }
+
+  /** Answers again the last message, e.g. after the person connected Salesforce. */
+  async beginResume(user: Actor, conversationId: string): Promise<TurnRunner> {
+    const dependencies = this.#dependencies;
+    const conversation = await dependencies.conversations.ownConversation(user.id, conversationId);
+    const agent = await findAgent(this.#service, conversation.agent_id);
+    await checkSharedAccess(this.#service, user, agent);
+    const rows = await dependencies.conversations.messages(conversationId);
+    const lastUser = [...rows].reverse().find((row) => row.role === 'user');
+    const last = rows.at(-1);
+    if (!lastUser || !last || (last.role === 'assistant' && last.kind === 'message')) {
+      throw new ServiceError(
+        409,
+        'nothing_to_resume',
+        'The last message was already answered. Send a new one.',
+      );
+    }
+    const hold = await acquireTurn(dependencies, conversationId);
+    return runnerHoldingTurn(
+      dependencies,
+      hold,
+      () => advanceHeldTurn(dependencies, hold),
+      (emit) =>
+        startTurn(dependencies, {
+          user,
+          conversation,
+          agent,
+          userMessageId: lastUser.id,
+          text: lastUser.text,
+          emit,
+          lease: hold.lease,
+        }),
+    );
+  }
+
+  /** Checks and records a decision; the runner then executes (once) or tells the model, and continues. */
+  beginDecision(
+    user: Actor,
+    conversationId: string,
+    approvalId: string,
+    input: z.infer<typeof decisionSchema>,
+  ): Promise<TurnRunner> {
+    return beginDecision(this.#dependencies, user, conversationId, approvalId, input);
+  }
+}

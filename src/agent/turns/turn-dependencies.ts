@@ -1,0 +1,14 @@
+import type { ServiceContext } from '../../platform/service-context.ts';
+import type { ModelOverride } from '../models/language-model.ts';
+import type { ConversationMemory } from '../store/conversation-memory.ts';
+import type { ConversationStore } from '../store/conversation-store.ts';
+
+/** What the turn modules share: built once by AgentRuntime (agent-runtime.ts). */
+export interface TurnDependencies {
+  service: ServiceContext;
+  memory: ConversationMemory;
+  conversations: ConversationStore;
+  /** How long a "Needs approval" call waits for a decision. */
+  approvalTtlMs: number;
+  modelOverride: ModelOverride | undefined;
+}
