@@ -31,6 +31,13 @@ export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnviro
   const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
 
+  meetingReadAndShareRoutes(routes, service);
+  sendFlowRoutes(routes, service);
+  return routes;
+}
+
+/** The meetings themselves: list, create, read, delete, share, and the workspace's note format. */
+function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
   routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ meetings: await listMeetings(service.store, currentUser(context)) }),
   );
@@ -105,7 +112,10 @@ export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnviro
     });
     return context.json({ meeting: await meetingView(service.store, user, id) });
   });
+}
 
+/** The send flow of one item: form description, record search, suggestions, send. */
+function sendFlowRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
   routes.get('/:id/items/:itemId/form', noAudit('a read of the org schema'), async (context) => {
     const query = formQuery.parse(context.req.query());
     const form = await describeForm(service, currentUser(context), {
@@ -161,6 +171,4 @@ export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnviro
       return context.json(answer, answer.outcome === 'created' ? 201 : 200);
     },
   );
-
-  return routes;
 }
