@@ -10,8 +10,8 @@ import type { Config } from './core/config.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { createServiceApp } from './http/app.ts';
 import { seedDemoMeetings } from './meetings/demo-meetings.ts';
-import { stopMeetingRuntime } from './meetings/meeting-runtime.ts';
-import { resolveUnfinishedSends } from './meetings/send-service.ts';
+import { createMeetingRuntime, stopMeetingRuntime } from './meetings/meeting-runtime.ts';
+import { resolveUnfinishedSends } from './meetings/send/send-resolution.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
@@ -100,12 +100,17 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   const services: Services = {
     context,
     agent: new AgentRuntime(context, { modelOverride: options.agentModelOverride }),
+    meetings: createMeetingRuntime({
+      now,
+      settleMs: config.MEETING_SEND_SETTLE_MS,
+      writeTimeoutMs: config.MEETING_SEND_WRITE_TIMEOUT_MS,
+    }),
   };
   await ensureInitialAdmin(context);
   const demoLogins = salesforce.embedded ? await seedDemoWorkspace(context) : [];
   if (salesforce.embedded) await seedDemoMeetings(context);
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
-  const unfinishedSends = await resolveUnfinishedSends(context);
+  const unfinishedSends = await resolveUnfinishedSends({ ...context, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   const app = createServiceApp(services, { demoLogins });
   let stopped = false;
@@ -120,7 +125,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
     async stop() {
       if (stopped) return;
       stopped = true;
-      stopMeetingRuntime(context);
+      stopMeetingRuntime(services.meetings);
       if (!options.store) await store.close();
     },
   };

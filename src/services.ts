@@ -1,4 +1,5 @@
 import type { AgentRuntime } from './agent/turns/agent-runtime.ts';
+import type { MeetingRuntime } from './meetings/meeting-runtime.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 
 /**
@@ -8,4 +9,6 @@ import type { ServiceContext } from './platform/service-context.ts';
 export interface Services {
   context: ServiceContext;
   agent: AgentRuntime;
+  /** The meeting features' state: describe cache, sends in flight, unknown-outcome timers. */
+  meetings: MeetingRuntime;
 }

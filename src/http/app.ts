@@ -33,7 +33,7 @@ export function apiRoutes(services: Services): DeclaredRoutes<AppEnvironment> {
     .route('/connections', connectionRoutes(service))
     .route('/', agentApiRoutes(service, services.agent))
     .route('/audit', auditRoutes(service))
-    .route('/meetings', meetingRoutes(service));
+    .route('/meetings', meetingRoutes({ ...service, meetings: services.meetings }));
 }
 
 /**

@@ -1,25 +1,17 @@
 import { z } from 'zod';
 import { audited, noAudit } from '../audit/audit-actions.ts';
+import { describeForm } from '../meetings/describe-form.ts';
+import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { importMeetings } from '../meetings/import-meetings.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
-import {
-  deleteMeeting,
-  insertMeetings,
-  listMeetings,
-  meetingSharesSchema,
-  meetingView,
-  setMeetingShares,
-} from '../meetings/meeting-store.ts';
-import {
-  describeForm,
-  noteFormatOf,
-  searchRecords,
-  setNoteFormat,
-  suggestRecords,
-} from '../meetings/send-flow.ts';
-import { SEND_KINDS } from '../meetings/send-form.ts';
-import { sendInputSchema, sendItem } from '../meetings/send-service.ts';
-import type { ServiceContext } from '../platform/service-context.ts';
+import type { MeetingContext } from '../meetings/meeting-runtime.ts';
+import { meetingSharesSchema, setMeetingShares } from '../meetings/meeting-shares.ts';
+import { deleteMeeting, insertMeetings, listMeetings, meetingView } from '../meetings/meeting-store.ts';
+import { noteFormatOf, setNoteFormat } from '../meetings/note-format.ts';
+import { searchRecords } from '../meetings/search-records.ts';
+import { sendInputSchema } from '../meetings/send/send-input.ts';
+import { sendItem } from '../meetings/send/send-item.ts';
+import { suggestRecords } from '../meetings/suggest-records.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
@@ -36,10 +28,17 @@ const settingsSchema = z.strictObject({ noteFormat: z.enum(['enhanced', 'classic
  * search, suggestions, send. Salesforce is only written by `POST …/sends`.
  * Audit: declared per endpoint below (`audited` / `noAudit`).
  */
-export function meetingRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
+export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnvironment> {
   const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
 
+  meetingReadAndShareRoutes(routes, service);
+  sendFlowRoutes(routes, service);
+  return routes;
+}
+
+/** The meetings themselves: list, create, read, delete, share, and the workspace's note format. */
+function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
   routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ meetings: await listMeetings(service.store, currentUser(context)) }),
   );
@@ -123,7 +122,10 @@ export function meetingRoutes(service: ServiceContext): DeclaredRoutes<AppEnviro
     });
     return context.json({ meeting: await meetingView(service.store, user, id) });
   });
+}
 
+/** The send flow of one item: form description, record search, suggestions, send. */
+function sendFlowRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
   routes.get('/:id/items/:itemId/form', noAudit('a read of the org schema'), async (context) => {
     const query = formQuery.parse(context.req.query());
     const form = await describeForm(service, currentUser(context), {
@@ -179,6 +181,4 @@ export function meetingRoutes(service: ServiceContext): DeclaredRoutes<AppEnviro
       return context.json(answer, answer.outcome === 'created' ? 201 : 200);
     },
   );
-
-  return routes;
 }

@@ -13,9 +13,9 @@ import { z } from 'zod';
 import { SalesforceApiError } from '../salesforce/errors.ts';
 import type { SalesforceClient } from '../salesforce/salesforce-client.ts';
 import type { SalesforceUser } from './form-description.ts';
+import { type DescribeSObject, describeSObjectSchema } from './form-fields.ts';
 import type { ReadableFields } from './record-rows.ts';
 import { LINKABLE_RECORD_TYPES } from './record-types.ts';
-import { type DescribeSObject, describeSObjectSchema } from './send-form.ts';
 
 export const DESCRIBE_FRESH_MS = 60_000;
 export const USERS_FRESH_MS = 10 * 60_000;

@@ -12,9 +12,7 @@
  *  - a next step or a task is a follow-up to schedule: the next full hour after `now`, 30 minutes.
  *    An item's due date is a deadline, not a slot, so it does not move the event.
  */
-import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
-import type { LinkableRecordType } from './record-types.ts';
-import { MARKER_RESERVED_LENGTH } from './salesforce-payloads.ts';
+
 import {
   type DescribeField,
   type DescribeSObject,
@@ -29,7 +27,10 @@ import {
   type SendKind,
   type SendObject,
   sendObjectFor,
-} from './send-form.ts';
+} from './form-fields.ts';
+import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
+import { MARKER_RESERVED_LENGTH } from './payloads/send-marker.ts';
+import type { LinkableRecordType } from './record-types.ts';
 
 export type FormFieldType =
   | 'text'

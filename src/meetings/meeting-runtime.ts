@@ -1,12 +1,12 @@
 /**
  * The in-memory state of the meeting features in one service instance: the metadata cache, the
  * sends this process is running (so duplicates of a send wait for it), and the timers that resolve
- * sends whose outcome was unknown at startup. Kept beside the ServiceContext (one per context)
- * rather than in it, so the shared context type does not grow with every feature.
+ * sends whose outcome was unknown. Built once by the composition root (src/main.ts) and handed to
+ * the meeting functions inside a MeetingContext.
  */
 import type { ServiceContext } from '../platform/service-context.ts';
-import { DescribeCache } from './describe-cache.ts';
-import type { NoteFormat } from './send-form.ts';
+import { DescribeCache, type MetadataScope } from './describe-cache.ts';
+import type { NoteFormat } from './form-fields.ts';
 
 export interface MeetingRuntime {
   describeCache: DescribeCache;
@@ -22,29 +22,48 @@ export interface MeetingRuntime {
   noteFormat?: { value: NoteFormat; readAt: number };
 }
 
-const runtimes = new WeakMap<ServiceContext, MeetingRuntime>();
+/** What the meeting functions run with: the platform services and this instance's meeting state. */
+export interface MeetingContext extends ServiceContext {
+  meetings: MeetingRuntime;
+}
 
-export function meetingRuntimeOf(service: ServiceContext): MeetingRuntime {
-  let runtime = runtimes.get(service);
-  if (!runtime) {
-    runtime = {
-      describeCache: new DescribeCache(service.now),
-      inFlight: new Map(),
-      settleMs: service.config.MEETING_SEND_SETTLE_MS,
-      writeTimeoutMs: service.config.MEETING_SEND_WRITE_TIMEOUT_MS,
-      timers: new Set(),
-      stopped: false,
-    };
-    runtimes.set(service, runtime);
-  }
-  return runtime;
+export function createMeetingRuntime({
+  now,
+  settleMs,
+  writeTimeoutMs,
+}: {
+  now: () => number;
+  settleMs: number;
+  writeTimeoutMs: number;
+}): MeetingRuntime {
+  return {
+    describeCache: new DescribeCache(now),
+    inFlight: new Map(),
+    settleMs,
+    writeTimeoutMs,
+    timers: new Set(),
+    stopped: false,
+  };
 }
 
 /** Cancels pending timers (the service is stopping; the next start picks their work up). */
-export function stopMeetingRuntime(service: ServiceContext): void {
-  const runtime = runtimes.get(service);
-  if (!runtime) return;
+export function stopMeetingRuntime(runtime: MeetingRuntime): void {
   runtime.stopped = true;
   for (const timer of runtime.timers) clearTimeout(timer);
   runtime.timers.clear();
+}
+
+/** Registers the holder's work so duplicates in this process wait for it instead of polling. */
+export function trackInFlight<T>(runtime: MeetingRuntime, key: string, work: () => Promise<T>): Promise<T> {
+  const { inFlight } = runtime;
+  const promise = work().finally(() => {
+    if (inFlight.get(key) === promise) inFlight.delete(key);
+  });
+  inFlight.set(key, promise);
+  return promise;
+}
+
+/** The describe cache's key of a connection: its org and Salesforce user. */
+export function scopeOf(connection: { orgId: string; salesforceUserId: string }): MetadataScope {
+  return { orgId: connection.orgId, salesforceUserId: connection.salesforceUserId };
 }

@@ -4,13 +4,13 @@
  * participant's email is theirs) or that were shared with them or with one of their groups.
  */
 import type { Selectable } from 'kysely';
-import { z } from 'zod';
 import type { Actor } from '../core/actor.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import type { MeetingSendsTable, MeetingsTable } from '../store/schema.ts';
+import type { MeetingsTable } from '../store/schema.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
+import { type SendView, sendViewOf } from './send/send-view.ts';
 
 export type MeetingViewer = Pick<Actor, 'id' | 'email' | 'role'>;
 
@@ -18,20 +18,6 @@ export interface StoredMeeting {
   id: string;
   meeting: Meeting;
   row: Selectable<MeetingsTable>;
-}
-
-export interface SendView {
-  id: string;
-  kind: string;
-  object: string;
-  status: 'pending' | 'unknown' | 'succeeded' | 'failed';
-  salesforceId: string | null;
-  url: string | null;
-  record: { type: string; id: string };
-  sentBy: { id: string; name: string | null; email: string | null };
-  sentAt: string;
-  completedAt: string | null;
-  errorCode: string | null;
 }
 
 export interface MeetingSummary {
@@ -307,29 +293,10 @@ export function findItem(stored: StoredMeeting, itemId: string): MeetingItem {
 }
 
 /** Who may change who a meeting is shared with: admins, its creator and its participants. */
-function canShare(stored: StoredMeeting, viewer: MeetingViewer): boolean {
+export function canShare(stored: StoredMeeting, viewer: MeetingViewer): boolean {
   if (viewer.role === 'admin' || stored.row.created_by === viewer.id) return true;
   const email = viewer.email.trim().toLowerCase();
   return stored.meeting.participants.some((participant) => participant.email === email);
-}
-
-export function sendViewOf(
-  row: Selectable<MeetingSendsTable>,
-  sender?: { name: string; email: string } | null,
-): SendView {
-  return {
-    id: row.id,
-    kind: row.kind,
-    object: row.object_type,
-    status: row.status,
-    salesforceId: row.salesforce_id,
-    url: row.salesforce_url,
-    record: { type: row.record_type, id: row.record_id },
-    sentBy: { id: row.user_id, name: sender?.name ?? null, email: sender?.email ?? null },
-    sentAt: row.first_sent_at,
-    completedAt: row.completed_at,
-    errorCode: row.error_code,
-  };
 }
 
 /** The meeting as the API shows it, with what was sent from each item. */
@@ -386,52 +353,6 @@ export async function meetingView(
     shares: shares.map((share) => ({ type: share.principal_type, id: share.principal_id })),
     canShare: canShare(stored, viewer),
   };
-}
-
-export const meetingSharesSchema = z.strictObject({
-  shares: z
-    .array(z.strictObject({ type: z.enum(['user', 'group']), id: z.string().min(1).max(64) }))
-    .max(1000),
-});
-
-/** Replaces who the meeting is shared with (users and groups must exist). */
-export async function setMeetingShares(
-  store: Store,
-  viewer: MeetingViewer,
-  meetingId: string,
-  input: z.infer<typeof meetingSharesSchema>,
-  now: number,
-): Promise<void> {
-  const stored = await findVisibleMeeting(store, viewer, meetingId);
-  if (!canShare(stored, viewer))
-    throw forbidden('Only its participants, its creator and admins can share a meeting.');
-  const unique = [...new Map(input.shares.map((share) => [`${share.type}:${share.id}`, share])).values()];
-  for (const type of ['user', 'group'] as const) {
-    const ids = unique.filter((share) => share.type === type).map((share) => share.id);
-    if (ids.length === 0) continue;
-    const table = type === 'user' ? 'users' : 'groups';
-    const found = new Set(
-      (await store.db.selectFrom(table).select('id').where('id', 'in', ids).execute()).map((row) => row.id),
-    );
-    const missing = ids.find((id) => !found.has(id));
-    if (missing !== undefined) throw notFound(`The ${type} ${missing}`);
-  }
-  await store.db.transaction().execute(async (transaction) => {
-    await transaction.deleteFrom('meeting_shares').where('meeting_id', '=', meetingId).execute();
-    if (unique.length > 0) {
-      await transaction
-        .insertInto('meeting_shares')
-        .values(
-          unique.map((share) => ({
-            meeting_id: meetingId,
-            principal_type: share.type,
-            principal_id: share.id,
-            created_at: new Date(now).toISOString(),
-          })),
-        )
-        .execute();
-    }
-  });
 }
 
 /** Deletes a meeting (admins and its creator). The send journal stays: it is the audit of what was sent. */

@@ -36,3 +36,8 @@ export function isSalesforceId(value: unknown): value is string {
 export function hasKeyPrefix(id: string, prefix: string): boolean {
   return id.startsWith(prefix);
 }
+
+/** Ids compared by their 15 case-sensitive characters: the 18-character form only adds a checksum. */
+export function sameSalesforceId(left: string, right: string): boolean {
+  return left.slice(0, 15) === right.slice(0, 15);
+}

@@ -9,7 +9,7 @@
  * Subrequests run with allOrNone false, so an object the user cannot read (INVALID_TYPE) costs only
  * its own suggestions. The builders are pure: they return the composite request bodies.
  */
-import { type ReadableFields, type RecordRow, recordRow, selectableRowPaths } from './record-rows.ts';
+import { type ReadableFields, selectableRowPaths } from './record-rows.ts';
 import type { LinkableRecordType } from './record-types.ts';
 import { soqlLiteral } from './soql-literal.ts';
 
@@ -164,7 +164,7 @@ export function buildAccountLookup(
   );
 }
 
-type SalesforceRow = Record<string, unknown>;
+export type SalesforceRow = Record<string, unknown>;
 
 export interface SuggestionProblem {
   referenceId: string;
@@ -220,162 +220,4 @@ export function accountIdsOf(results: SuggestionResults): string[] {
     if (typeof contact.AccountId === 'string') ids.add(contact.AccountId);
   }
   return [...ids];
-}
-
-export interface Suggestion extends RecordRow {
-  /** One line on why this record is suggested. */
-  reason: string;
-  /** True for the one record to preselect: the first suggestion. */
-  preferred: boolean;
-}
-
-function stringField(record: SalesforceRow, name: string): string {
-  const value = record[name];
-  return typeof value === 'string' ? value : '';
-}
-
-function parentName(record: SalesforceRow, relationship: string): string {
-  const parent = record[relationship];
-  if (typeof parent !== 'object' || parent === null) return '';
-  const name = (parent as SalesforceRow).Name;
-  return typeof name === 'string' ? name : '';
-}
-
-/** Most recent of LastActivityDate (a date) and LastModifiedDate (a datetime), in ms; 0 when neither. */
-function lastTouched(record: SalesforceRow): number {
-  const activity = Date.parse(stringField(record, 'LastActivityDate'));
-  const modified = Date.parse(stringField(record, 'LastModifiedDate'));
-  return Math.max(Number.isNaN(activity) ? 0 : activity, Number.isNaN(modified) ? 0 : modified);
-}
-
-function person(record: SalesforceRow): string {
-  const name = stringField(record, 'Name');
-  const email = stringField(record, 'Email');
-  return email === '' ? name : `${name} (${email})`;
-}
-
-function byName(left: SalesforceRow, right: SalesforceRow): number {
-  return stringField(left, 'Name').localeCompare(stringField(right, 'Name'));
-}
-
-/**
- * Ranks what the lookups found:
- *
- *  1. open opportunities — the first is "the active opportunity": the close date nearest to today
- *     (either side: an open deal that slipped a week is as live as one closing next week), then the
- *     most recent activity (LastActivityDate or LastModifiedDate), then by name for a stable order;
- *  2. the participants' contacts, then their unconverted leads (most recently touched first);
- *  3. those contacts' accounts;
- *  4. the accounts' open cases (most recently modified first).
- */
-export function rankSuggestions(results: SuggestionResults, now: Date): Suggestion[] {
-  const today = Date.parse(now.toISOString().slice(0, 10));
-  const accountNames = new Map<string, string>();
-  for (const account of results.accounts) accountNames.set(String(account.Id), stringField(account, 'Name'));
-  const contactsByAccount = new Map<string, SalesforceRow[]>();
-  for (const contact of results.contacts) {
-    const accountId = stringField(contact, 'AccountId');
-    if (accountId === '') continue;
-    if (!accountNames.has(accountId) && parentName(contact, 'Account') !== '') {
-      accountNames.set(accountId, parentName(contact, 'Account'));
-    }
-    contactsByAccount.set(accountId, [...(contactsByAccount.get(accountId) ?? []), contact]);
-  }
-  const accountName = (accountId: string, record?: SalesforceRow): string =>
-    accountNames.get(accountId) || (record ? parentName(record, 'Account') : '') || 'this account';
-  /** "Dana Lee (dana@globex.example)" or "Dana Lee (dana@globex.example) and 2 other participants". */
-  const peopleAt = (accountId: string): { people: string; count: number } => {
-    const contacts = contactsByAccount.get(accountId) ?? [];
-    if (contacts.length === 0) return { people: '', count: 0 };
-    const others = contacts.length - 1;
-    const people =
-      others === 0
-        ? person(contacts[0])
-        : `${person(contacts[0])} and ${others} other participant${others === 1 ? '' : 's'}`;
-    return { people, count: contacts.length };
-  };
-  const contactsSentence = (accountId: string): string => {
-    const { people, count } = peopleAt(accountId);
-    if (count === 0) return '';
-    return `${people} ${count === 1 ? 'is a contact' : 'are contacts'}`;
-  };
-
-  const suggestions: Array<Omit<Suggestion, 'preferred'>> = [];
-
-  const closeDistance = (opportunity: SalesforceRow): number => {
-    const closeDate = Date.parse(stringField(opportunity, 'CloseDate'));
-    return Number.isNaN(closeDate) ? Number.POSITIVE_INFINITY : Math.abs(closeDate - today);
-  };
-  const opportunities = results.opportunities
-    .filter((opportunity) => opportunity.IsClosed !== true)
-    .sort(
-      (left, right) =>
-        closeDistance(left) - closeDistance(right) ||
-        lastTouched(right) - lastTouched(left) ||
-        byName(left, right),
-    );
-  opportunities.forEach((opportunity, index) => {
-    const accountId = stringField(opportunity, 'AccountId');
-    const account = accountName(accountId, opportunity);
-    const closeDate = stringField(opportunity, 'CloseDate');
-    const closing =
-      closeDate === ''
-        ? 'with no close date'
-        : Date.parse(closeDate) < today
-          ? `whose close date ${closeDate} has passed`
-          : `closing ${closeDate}`;
-    const who = contactsSentence(accountId);
-    const reason =
-      index === 0
-        ? `${who === '' ? '' : `${who} at ${account}; `}this is ${account}'s open opportunity ${closing}`
-        : `Another open opportunity at ${account}, ${closing}${who === '' ? '' : ` (${who} there)`}`;
-    suggestions.push({ ...recordRow('Opportunity', opportunity), reason: capitalize(reason) });
-  });
-
-  for (const contact of [...results.contacts].sort((left, right) => lastTouched(right) - lastTouched(left))) {
-    const accountId = stringField(contact, 'AccountId');
-    const at = accountId === '' ? '' : ` at ${accountName(accountId, contact)}`;
-    suggestions.push({
-      ...recordRow('Contact', contact),
-      reason: `${person(contact)} took part in the meeting and is a contact${at}`,
-    });
-  }
-  for (const lead of [...results.leads].sort((left, right) => lastTouched(right) - lastTouched(left))) {
-    const company = stringField(lead, 'Company');
-    const status = stringField(lead, 'Status');
-    suggestions.push({
-      ...recordRow('Lead', lead),
-      reason:
-        `${person(lead)} took part in the meeting and is a lead` +
-        `${company === '' ? '' : ` from ${company}`}${status === '' ? '' : ` (${status})`}`,
-    });
-  }
-
-  for (const account of [...results.accounts].sort(byName)) {
-    const { people, count } = peopleAt(String(account.Id));
-    suggestions.push({
-      ...recordRow('Account', account),
-      reason:
-        count === 0
-          ? 'The account of a meeting participant'
-          : `The account where ${people} ${count === 1 ? 'works' : 'work'}`,
-    });
-  }
-
-  const cases = results.cases
-    .filter((record) => record.IsClosed !== true)
-    .sort((left, right) => lastTouched(right) - lastTouched(left));
-  for (const record of cases) {
-    const status = stringField(record, 'Status');
-    suggestions.push({
-      ...recordRow('Case', record),
-      reason: `Open case at ${accountName(stringField(record, 'AccountId'), record)}${status === '' ? '' : `, status ${status}`}`,
-    });
-  }
-
-  return suggestions.map((suggestion, index) => ({ ...suggestion, preferred: index === 0 }));
-}
-
-function capitalize(text: string): string {
-  return text === '' ? text : text[0].toUpperCase() + text.slice(1);
 }

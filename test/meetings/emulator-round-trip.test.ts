@@ -3,18 +3,18 @@
  * produce are accepted, find what they should, and create exactly the records the form describes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeSObjectSchema, type SendDescribes } from '../../src/meetings/form-fields.ts';
+import { mapSalesforceErrors } from '../../src/meetings/payloads/salesforce-error-mapping.ts';
+import {
+  buildMarkerLookup,
+  findMarkedRecordId,
+  noteContentHasMarker,
+} from '../../src/meetings/payloads/send-marker.ts';
+import { buildSendRequest, type SendRequest } from '../../src/meetings/payloads/send-request.ts';
 import type { ReadableFields } from '../../src/meetings/record-rows.ts';
 import { buildRecordSearch, normalizeSearchResults } from '../../src/meetings/record-search.ts';
 import { LINKABLE_RECORD_TYPES, type LinkableRecordType } from '../../src/meetings/record-types.ts';
-import {
-  buildMarkerLookup,
-  buildSendRequest,
-  findMarkedRecordId,
-  mapSalesforceErrors,
-  noteContentHasMarker,
-  type SendRequest,
-} from '../../src/meetings/salesforce-payloads.ts';
-import { describeSObjectSchema, type SendDescribes } from '../../src/meetings/send-form.ts';
+import { rankSuggestions } from '../../src/meetings/suggestion-ranking.ts';
 import {
   accountIdsOf,
   buildAccountLookup,
@@ -22,7 +22,6 @@ import {
   collectSuggestionResults,
   emptySuggestionResults,
   externalEmails,
-  rankSuggestions,
 } from '../../src/meetings/suggestions.ts';
 import { API_VERSION, startTestOrg, type TestOrg } from '../support/emulator.ts';
 

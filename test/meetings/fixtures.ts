@@ -4,12 +4,12 @@
  * send form reads; they are parsed with the same schema the adapter uses on a real response.
  */
 import { readFileSync } from 'node:fs';
-import type { Meeting } from '../../src/meetings/meeting-format.ts';
 import {
   type DescribeSObject,
   describeSObjectSchema,
   type SendDescribes,
-} from '../../src/meetings/send-form.ts';
+} from '../../src/meetings/form-fields.ts';
+import type { Meeting } from '../../src/meetings/meeting-format.ts';
 
 export function loadDescribe(name: 'Task' | 'Event' | 'ContentNote' | 'Note'): DescribeSObject {
   const text = readFileSync(new URL(`./fixtures/describe-${name}.json`, import.meta.url), 'utf8');

@@ -8,7 +8,7 @@ import {
   type SendForm,
   truncateAtWord,
 } from '../../src/meetings/form-description.ts';
-import { MARKER_RESERVED_LENGTH } from '../../src/meetings/salesforce-payloads.ts';
+import { MARKER_RESERVED_LENGTH } from '../../src/meetings/payloads/send-marker.ts';
 import { ACTIVE_USERS, ALICE_ID, allDescribes, loadDescribe, sampleMeeting, withField } from './fixtures.ts';
 
 const NOW = new Date('2027-02-01T16:20:31.000Z');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rankSuggestions } from '../../src/meetings/suggestion-ranking.ts';
 import {
   accountIdsOf,
   buildAccountLookup,
@@ -6,7 +7,6 @@ import {
   collectSuggestionResults,
   emptySuggestionResults,
   externalEmails,
-  rankSuggestions,
   type SuggestionResults,
 } from '../../src/meetings/suggestions.ts';
 import { sampleMeeting } from './fixtures.ts';

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type BuildSendInput,
-  buildMarkerLookup,
-  buildSendRequest,
-  findMarkedRecordId,
   MARKER_RESERVED_LENGTH,
-  mapSalesforceErrors,
   markerFor,
-  noteContent,
   noteContentHasMarker,
-  noteHtml,
+} from '../../../src/meetings/payloads/send-marker.ts';
+import {
+  type BuildSendInput,
+  buildSendRequest,
   type SendRequest,
-  withMarker,
-} from '../../src/meetings/salesforce-payloads.ts';
-import { ALICE_ID, allDescribes, BOB_ID, loadDescribe, RECORD_IDS, withField } from './fixtures.ts';
+} from '../../../src/meetings/payloads/send-request.ts';
+import { ALICE_ID, allDescribes, BOB_ID, loadDescribe, RECORD_IDS, withField } from '../fixtures.ts';
 
 const KEY = 'workspace-1:user-7:7b0c1f0e-4d55-4a53-9d55-2f0d7c1f3a10';
 const MARKER = markerFor(KEY);
@@ -44,18 +40,6 @@ const TASK_VALUES = {
   priority: 'High',
   dueDate: '2027-02-05',
 };
-
-describe('markerFor', () => {
-  it('is short, stable and reveals nothing of the key', () => {
-    expect(MARKER).toMatch(/^\[ff:[0-9a-f]{12}\]$/);
-    expect(markerFor(KEY)).toBe(MARKER);
-    expect(markerFor(`${KEY}x`)).not.toBe(MARKER);
-    expect(MARKER).not.toContain('workspace');
-    expect(withMarker('Text', MARKER).length - 'Text'.length).toBe(MARKER_RESERVED_LENGTH);
-    expect(withMarker(null, MARKER)).toBe(MARKER);
-  });
-});
-
 describe('buildSendRequest: task', () => {
   it.each([
     ['Contact', 'WhoId'],
@@ -229,13 +213,6 @@ describe('buildSendRequest: note', () => {
       },
     });
   });
-
-  it('turns text into escaped note HTML', () => {
-    expect(noteHtml('First line\r\nsecond <b>line</b>\n\n\nNext paragraph')).toBe(
-      '<p>First line<br>second &lt;b&gt;line&lt;/b&gt;</p><p>Next paragraph</p>',
-    );
-    expect(Buffer.from(noteContent("R&D's"), 'base64').toString('utf8')).toBe('<p>R&amp;D&#39;s</p>');
-  });
 });
 
 describe('buildSendRequest: validation', () => {
@@ -332,167 +309,6 @@ describe('buildSendRequest: validation', () => {
   });
 });
 
-describe('mapSalesforceErrors', () => {
-  it('maps the fields Salesforce names back to the form, keeping its message', () => {
-    expect(
-      mapSalesforceErrors(
-        [
-          {
-            message: 'Status: bad value for restricted picklist field: Done',
-            errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-            fields: ['Status'],
-          },
-          { message: 'Subject: data value too large', errorCode: 'STRING_TOO_LONG', fields: ['Subject'] },
-          {
-            message: 'Related To ID: id value of incorrect type',
-            errorCode: 'FIELD_INTEGRITY_EXCEPTION',
-            fields: ['WhatId'],
-          },
-          {
-            message: 'Required fields are missing: [Region__c]',
-            errorCode: 'REQUIRED_FIELD_MISSING',
-            fields: ['Region__c'],
-          },
-          {
-            message: 'Please give the next step a due date.',
-            errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-            fields: [],
-          },
-          {
-            message: 'insufficient access rights on cross-reference id',
-            errorCode: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
-            fields: [],
-          },
-          {
-            message: 'Due date is in the past',
-            errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-            fields: ['ActivityDate'],
-          },
-        ],
-        'task',
-      ),
-    ).toEqual([
-      {
-        field: 'status',
-        code: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
-        message: 'Status: bad value for restricted picklist field: Done',
-      },
-      { field: 'subject', code: 'STRING_TOO_LONG', message: 'Subject: data value too large' },
-      {
-        field: 'record',
-        code: 'FIELD_INTEGRITY_EXCEPTION',
-        message: 'Related To ID: id value of incorrect type',
-      },
-      { field: null, code: 'REQUIRED_FIELD_MISSING', message: 'Required fields are missing: [Region__c]' },
-      {
-        field: null,
-        code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-        message: 'Please give the next step a due date.',
-      },
-      {
-        field: 'record',
-        code: 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY',
-        message: 'insufficient access rights on cross-reference id',
-      },
-      { field: 'dueDate', code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Due date is in the past' },
-    ]);
-  });
-
-  it('maps event and note fields, and drops PROCESSING_HALTED next to the real error', () => {
-    expect(
-      mapSalesforceErrors(
-        [
-          {
-            message: 'bad time',
-            errorCode: 'INVALID_FIELD',
-            fields: ['ActivityDateTime', 'DurationInMinutes'],
-          },
-        ],
-        'event',
-      ),
-    ).toEqual([
-      { field: 'startDateTime', code: 'INVALID_FIELD', message: 'bad time' },
-      { field: 'durationInMinutes', code: 'INVALID_FIELD', message: 'bad time' },
-    ]);
-    expect(
-      mapSalesforceErrors(
-        [
-          { message: 'Title: required', errorCode: 'REQUIRED_FIELD_MISSING', fields: ['Title'] },
-          {
-            message:
-              'The transaction was rolled back since another operation in the same transaction failed.',
-            errorCode: 'PROCESSING_HALTED',
-            fields: [],
-          },
-          {
-            message: 'invalid cross reference id',
-            errorCode: 'INVALID_CROSS_REFERENCE_KEY',
-            fields: ['LinkedEntityId'],
-          },
-        ],
-        'note',
-      ),
-    ).toEqual([
-      { field: 'title', code: 'REQUIRED_FIELD_MISSING', message: 'Title: required' },
-      { field: 'record', code: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id' },
-    ]);
-    expect(
-      mapSalesforceErrors(
-        [{ message: 'Body too long', errorCode: 'STRING_TOO_LONG', fields: ['Body'] }],
-        'note',
-        'classic',
-      ),
-    ).toEqual([{ field: 'body', code: 'STRING_TOO_LONG', message: 'Body too long' }]);
-  });
-});
-
-describe('marker lookup', () => {
-  const sentAt = new Date('2027-02-01T16:20:31.123Z');
-
-  it('finds activities by creator, linked record and time, then the marker in the text', () => {
-    const lookup = buildMarkerLookup({
-      kind: 'task',
-      record: { type: 'Contact', id: RECORD_IDS.Contact },
-      connectedUserId: ALICE_ID,
-      sentAt,
-    });
-    expect(lookup).toEqual({
-      endpoint: 'queryAll',
-      soql:
-        `SELECT Id, Description, CreatedDate FROM Task WHERE WhoId = '${RECORD_IDS.Contact}' ` +
-        `AND CreatedById = '${ALICE_ID}' AND CreatedDate >= 2027-02-01T16:15:31Z ORDER BY CreatedDate DESC LIMIT 200`,
-      idField: 'Id',
-      textField: 'Description',
-    });
-    const rows = [
-      { Id: '00T000000000001AAA', Description: 'Another task [ff:000000000000]' },
-      { Id: '00T000000000002AAA', Description: `Ours\n\n${MARKER}\n` },
-    ];
-    expect(findMarkedRecordId(rows, lookup, MARKER)).toBe('00T000000000002AAA');
-    expect(findMarkedRecordId(rows.slice(0, 1), lookup, MARKER)).toBeNull();
-  });
-
-  it('finds notes through their link to the record', () => {
-    const enhanced = buildMarkerLookup({
-      kind: 'note',
-      record: { type: 'Case', id: RECORD_IDS.Case },
-      connectedUserId: ALICE_ID,
-      sentAt,
-    });
-    expect(enhanced).toMatchObject({ endpoint: 'query', idField: 'ContentDocumentId', textField: null });
-    expect(enhanced.soql).toContain(`FROM ContentDocumentLink WHERE LinkedEntityId = '${RECORD_IDS.Case}'`);
-    const classic = buildMarkerLookup({
-      kind: 'note',
-      noteFormat: 'classic',
-      record: { type: 'Case', id: RECORD_IDS.Case },
-      connectedUserId: ALICE_ID,
-      sentAt,
-    });
-    expect(classic.soql).toContain(`FROM Note WHERE ParentId = '${RECORD_IDS.Case}'`);
-    expect(classic.textField).toBe('Body');
-  });
-});
-
 describe('the responsible user', () => {
   it("is refused when it is not in the form's active-user list (ids compared by their 15 characters)", () => {
     const values = { subject: 'Follow up', ownerId: BOB_ID };
@@ -505,35 +321,5 @@ describe('the responsible user', () => {
     expect(build({ values, activeUserIds: [BOB_ID.slice(0, 15)] }).ok).toBe(true);
     // Without a cached list nothing is assumed: Salesforce decides.
     expect(build({ values }).ok).toBe(true);
-  });
-
-  it('takes a reference error that names no field to the only candidate left', () => {
-    const invalid = {
-      message: 'invalid cross reference id',
-      errorCode: 'INVALID_CROSS_REFERENCE_KEY',
-      fields: [],
-    };
-    const inactive = {
-      message: 'operation performed with inactive user',
-      errorCode: 'INACTIVE_OWNER_OR_USER',
-    };
-    const record = { field: 'record', id: RECORD_IDS.Opportunity, user: false } as const;
-    const owner = { field: 'ownerId', id: BOB_ID, user: true } as const;
-    const fieldOf = (
-      error: typeof invalid | typeof inactive,
-      candidates: Parameters<typeof mapSalesforceErrors>[3],
-    ) => mapSalesforceErrors([error], 'task', 'enhanced', candidates)[0].field;
-    expect(fieldOf(invalid, [record, { ...owner, known: 'invalid' }])).toBe('ownerId');
-    expect(fieldOf(invalid, [record, { ...owner, known: 'valid' }])).toBe('record');
-    expect(fieldOf(invalid, [{ ...owner, known: undefined }])).toBe('ownerId');
-    // Both possible and nothing known: the record, as before.
-    expect(fieldOf(invalid, [record, owner])).toBe('record');
-    // Salesforce sometimes names the id.
-    expect(
-      fieldOf({ ...invalid, message: `invalid cross reference id: ${BOB_ID.slice(0, 15)}` }, [record, owner]),
-    ).toBe('ownerId');
-    // Only a user can be inactive.
-    expect(fieldOf(inactive, [record, { ...owner, known: 'valid' }])).toBe('ownerId');
-    expect(fieldOf(inactive, [record])).toBe(null);
   });
 });

@@ -11,15 +11,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { createUser } from '../../src/accounts/users.ts';
-import { AuditLog } from '../../src/audit/audit-log.ts';
-import { connect, logIn } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService } from '../support/service.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
-import { emulatorAdminCall, newKey, orgReader, sendItem } from './support.ts';
+import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
+import { createUser } from '../../../src/accounts/users.ts';
+import { AuditLog } from '../../../src/audit/audit-log.ts';
+import { connect, logIn } from '../../support/connections.ts';
+import { emulatorSalesforce, startTestService } from '../../support/service.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { emulatorAdminCall, newKey, orgReader, sendItem } from '../support.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../..');
 const PASSWORD = 'restart test passphrase';
 const SETTLE_MS = 2_000;
 

@@ -7,12 +7,12 @@
  * DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { openStore, type Store } from '../../src/store/database.ts';
-import { connect, logIn, type ServiceSession } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
-import { emulatorAdminCall, newKey, orgReader, type SendBody, sendItem } from './support.ts';
+import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
+import { openStore, type Store } from '../../../src/store/database.ts';
+import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
+import { emulatorSalesforce, startTestService, type TestService } from '../../support/service.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { emulatorAdminCall, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
 
 const SECRET_KEY = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
 const SETTLE_MS = 1_000;

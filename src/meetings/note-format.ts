@@ -1,0 +1,56 @@
+/**
+ * The workspace's note format (Enhanced Notes, or classic Notes as a fallback an admin chooses),
+ * stored in the workspace settings and cached briefly per instance.
+ */
+import type { Store } from '../store/database.ts';
+import type { NoteFormat } from './form-fields.ts';
+import type { MeetingContext } from './meeting-runtime.ts';
+
+const NOTE_FORMAT_SETTING = 'meetings.noteFormat';
+
+/**
+ * How long an instance trusts the note format it read: sends and forms read it on every request,
+ * and an admin's switch reaches the other instances within this (this instance at once).
+ */
+export const NOTE_FORMAT_FRESH_MS = 5_000;
+
+/** The note format through the instance's cache (see NOTE_FORMAT_FRESH_MS). */
+export async function cachedNoteFormat(service: MeetingContext): Promise<NoteFormat> {
+  const runtime = service.meetings;
+  const now = service.now();
+  const cached = runtime.noteFormat;
+  if (cached && now - cached.readAt < NOTE_FORMAT_FRESH_MS && now >= cached.readAt) return cached.value;
+  const value = await noteFormatOf(service.store);
+  runtime.noteFormat = { value, readAt: now };
+  return value;
+}
+
+/** Enhanced Notes unless an admin switched the workspace to classic Notes. */
+export async function noteFormatOf(store: Store): Promise<NoteFormat> {
+  const row = await store.db
+    .selectFrom('workspace_settings')
+    .select('value')
+    .where('key', '=', NOTE_FORMAT_SETTING)
+    .executeTakeFirst();
+  return row && JSON.parse(row.value) === 'classic' ? 'classic' : 'enhanced';
+}
+
+export async function setNoteFormat(service: MeetingContext, format: NoteFormat): Promise<void> {
+  await writeNoteFormat(service.store, format, service.now());
+  service.meetings.noteFormat = { value: format, readAt: service.now() };
+}
+
+async function writeNoteFormat(store: Store, format: NoteFormat, now: number): Promise<void> {
+  const values = {
+    key: NOTE_FORMAT_SETTING,
+    value: JSON.stringify(format),
+    updated_at: new Date(now).toISOString(),
+  };
+  await store.db
+    .insertInto('workspace_settings')
+    .values(values)
+    .onConflict((conflict) =>
+      conflict.column('key').doUpdateSet({ value: values.value, updated_at: values.updated_at }),
+    )
+    .execute();
+}

@@ -1,0 +1,181 @@
+/**
+ * Sending a meeting item to Salesforce, exactly once per idempotency key (an explicit user
+ * action: the only way anything reaches Salesforce).
+ *
+ * The journal row is written BEFORE Salesforce is called and completed after (send-journal.ts);
+ * what a request does with the row it finds is decided by nextSendAction (next-send-action.ts);
+ * an unknown outcome is resolved by looking the record up by the marker written into it, and
+ * "not found" is only conclusive once MEETING_SEND_SETTLE_MS has passed since we stopped waiting
+ * for the write (send-attempt.ts). Only a person's retry ever sends again; the background
+ * resolution (send-resolution.ts) only looks up.
+ */
+import type { Actor } from '../../core/actor.ts';
+import type { MeetingContext } from '../meeting-runtime.ts';
+import { trackInFlight } from '../meeting-runtime.ts';
+import type { SendRequest } from '../payloads/send-request.ts';
+import { nextSendAction, type SendTiming } from './next-send-action.ts';
+import { attemptWrite, resolveForRetry } from './send-attempt.ts';
+import { auditSend } from './send-audit.ts';
+import {
+  buildOrRefuse,
+  buildRequest,
+  draftSend,
+  holderOf,
+  newSendRow,
+  type SendDraft,
+  sentAsOf,
+} from './send-draft.ts';
+import { keyReused, keyTaken, sendInProgress } from './send-errors.ts';
+import type { SendAnswer, SendInput } from './send-input.ts';
+import {
+  claimSendRow,
+  holdingLease,
+  insertSendRow,
+  readSendRow,
+  readSendView,
+  type SendRow,
+} from './send-journal.ts';
+
+/** How long a duplicate waits for another process's attempt before answering `send_in_progress`. */
+const MAX_WAIT_MS = 15_000;
+const POLL_MS = 20;
+const MAX_ROUNDS = 100;
+
+/**
+ * Sends one meeting item. Answers the send; throws 422 `invalid_send` with per-field errors, 503
+ * `send_outcome_unknown`, 409 `send_in_progress` or `idempotency_key_reused`.
+ */
+export async function sendItem(
+  service: MeetingContext,
+  user: Actor,
+  meetingId: string,
+  itemId: string,
+  input: SendInput,
+): Promise<SendAnswer> {
+  const draft = await draftSend(service, user, meetingId, itemId, input);
+  // Most sends carry a new key: insert straight away rather than reading first. The unique key
+  // still decides between concurrent duplicates; a key that exists goes through the rounds below.
+  const firstBuild = tryBuild(draft);
+  if (firstBuild) {
+    const row = newSendRow(draft, firstBuild);
+    if (await insertSendRow(service, row)) return writeHeld(draft, row, firstBuild);
+  }
+  const { settleMs, writeTimeoutMs } = service.meetings;
+  const timing: SendTiming = { settleMs, writeTimeoutMs, maxWaitMs: MAX_WAIT_MS };
+  let waitedMs = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const journalRow = await readSendRow(service, draft.key);
+    const next = nextSendAction({
+      journalRow,
+      request: {
+        userId: user.id,
+        meetingId,
+        itemId,
+        requestHash: draft.requestHash,
+        heldHere: service.meetings.inFlight.has(draft.key),
+        waitedMs,
+      },
+      now: service.now(),
+      timing,
+    });
+    if (next.action === 'insert' || !journalRow) {
+      const request = await buildOrRefuse(draft);
+      const row = newSendRow(draft, request);
+      if (!(await insertSendRow(service, row))) continue;
+      return writeHeld(draft, row, request);
+    }
+    switch (next.action) {
+      case 'key-taken':
+        throw keyTaken();
+      case 'key-reused':
+        throw keyReused();
+      case 'retry': {
+        const answer = await retryFailed(draft, journalRow);
+        if (answer) return answer;
+        continue;
+      }
+      case 'replay':
+        return replay(draft, journalRow);
+      case 'await-holder':
+        await service.meetings.inFlight.get(draft.key)?.catch(() => undefined);
+        continue;
+      case 'wait':
+        await sleep(POLL_MS);
+        waitedMs += POLL_MS;
+        continue;
+      case 'in-progress':
+        throw sendInProgress({ sendId: journalRow.id, retryAfterSeconds: 1 });
+      case 'resolve': {
+        const answer = await resolveUnknown(draft, journalRow);
+        if (answer) return answer;
+        continue;
+      }
+    }
+  }
+  throw sendInProgress();
+}
+
+/** Runs the holder's work, registered in this process and renewing its lease. */
+function held<T>(draft: SendDraft, rowId: string, attemptId: string, work: () => Promise<T>): Promise<T> {
+  return trackInFlight(draft.service.meetings, draft.key, () =>
+    holdingLease(draft.service, rowId, attemptId, work),
+  );
+}
+
+function writeHeld(draft: SendDraft, row: SendRow, request: SendRequest): Promise<SendAnswer> {
+  return held(draft, row.id, row.attempt_id, () =>
+    attemptWrite(holderOf(draft, row.attempt_id), row, request),
+  );
+}
+
+/** A failed key sent again (Salesforce created nothing before); null when another request took the row. */
+async function retryFailed(draft: SendDraft, existing: SendRow): Promise<SendAnswer | null> {
+  const request = await buildOrRefuse(draft, existing);
+  const now = new Date(draft.service.now()).toISOString();
+  const changes = {
+    request_hash: draft.requestHash,
+    record_type: request.record.type,
+    record_id: request.record.id,
+    ...sentAsOf(draft),
+    attempts: existing.attempts + 1,
+    attempt_started_at: now,
+    // Nothing was created before: the lookup window of this attempt starts now.
+    first_sent_at: now,
+    error_code: null,
+    completed_at: null,
+  };
+  const claimed = await claimSendRow(draft.service, existing, changes);
+  if (!claimed) return null;
+  const row: SendRow = { ...existing, ...changes, status: 'pending', attempt_id: claimed.attemptId };
+  return writeHeld(draft, row, request);
+}
+
+/** Takes over a send whose outcome is unknown (or whose holder died); null when another request did. */
+async function resolveUnknown(draft: SendDraft, existing: SendRow): Promise<SendAnswer | null> {
+  const claimed = await claimSendRow(draft.service, existing, {});
+  if (!claimed) return null;
+  const holder = holderOf(draft, claimed.attemptId);
+  return held(draft, existing.id, claimed.attemptId, () =>
+    resolveForRetry(holder, existing, () => buildRequest(draft)),
+  );
+}
+
+async function replay(draft: SendDraft, existing: SendRow): Promise<SendAnswer> {
+  await auditSend(draft.service, draft.actor, 'meeting.send.replayed', existing, 'success', {
+    recordIds: existing.salesforce_id ? [existing.salesforce_id] : [],
+  });
+  return { outcome: 'existing', send: await readSendView(draft.service, existing.id) };
+}
+
+function tryBuild(draft: SendDraft): SendRequest | null {
+  try {
+    return buildRequest(draft);
+  } catch {
+    // Refused as invalid: the rounds read the row first, so a replay of a sent key still answers it.
+    return null;
+  }
+}
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
