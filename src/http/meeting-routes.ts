@@ -32,12 +32,35 @@ export function meetingRoutes(service: MeetingContext): DeclaredRoutes<AppEnviro
   const routes = new DeclaredRoutes<AppEnvironment>();
   routes.use('*', requireUser);
 
+  // /settings before /:id: the first route that matches answers.
+  meetingSettingsRoutes(routes, service);
   meetingReadAndShareRoutes(routes, service);
   sendFlowRoutes(routes, service);
   return routes;
 }
 
-/** The meetings themselves: list, create, read, delete, share, and the workspace's note format. */
+/** The workspace's meeting settings (the note format sends use). */
+function meetingSettingsRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
+  routes.get('/settings', noAudit('a read: nothing changes'), async (context) =>
+    context.json({ settings: { noteFormat: await noteFormatOf(service.store) } }),
+  );
+
+  routes.put('/settings', audited('meetings.settings_changed'), requireAdmin, async (context) => {
+    const user = currentUser(context);
+    const input = await readJsonBody(context, settingsSchema);
+    await setNoteFormat(service, input.noteFormat);
+    await service.audit.record({
+      actorUserId: user.id,
+      surface: user.surface,
+      action: 'meetings.settings_changed',
+      outcome: 'success',
+      detail: { noteFormat: input.noteFormat },
+    });
+    return context.json({ settings: input });
+  });
+}
+
+/** The meetings themselves: list, create, import, read, delete, share. */
 function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingContext): void {
   routes.get('/', noAudit('a read: nothing changes'), async (context) =>
     context.json({ meetings: await listMeetings(service.store, currentUser(context)) }),
@@ -68,24 +91,6 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
       await readJsonBody(context, z.unknown()),
     );
     return context.json(result, 201);
-  });
-
-  routes.get('/settings', noAudit('a read: nothing changes'), async (context) =>
-    context.json({ settings: { noteFormat: await noteFormatOf(service.store) } }),
-  );
-
-  routes.put('/settings', audited('meetings.settings_changed'), requireAdmin, async (context) => {
-    const user = currentUser(context);
-    const input = await readJsonBody(context, settingsSchema);
-    await setNoteFormat(service, input.noteFormat);
-    await service.audit.record({
-      actorUserId: user.id,
-      surface: user.surface,
-      action: 'meetings.settings_changed',
-      outcome: 'success',
-      detail: { noteFormat: input.noteFormat },
-    });
-    return context.json({ settings: input });
   });
 
   routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
