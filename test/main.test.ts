@@ -17,7 +17,10 @@ describe('a started service', () => {
 
   it('derives the OAuth callback URL from the listening address', () => {
     expect(test.service.publicUrl).toBe(test.service.url);
-    expect(salesforce.callbackUrl).toBe(`${test.service.url}${OAUTH_CALLBACK_PATH}`);
+    expect(test.service.salesforce.callbackUrl).toBe(`${test.service.url}${OAUTH_CALLBACK_PATH}`);
+    expect(test.service.context.salesforce.callbackUrl).toBe(`${test.service.url}${OAUTH_CALLBACK_PATH}`);
+    // The composition root completes its own copy; the caller's settings are left as they were.
+    expect(salesforce.callbackUrl).toBe('');
   });
 
   it('answers over HTTP on its port', async () => {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { auditSuccess } from '../audit/audit-success.ts';
 import type { AuditActor } from '../core/actor.ts';
 import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { ApiKeysTable, Role, UsersTable } from '../store/schema.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
-import { type AccountDependencies, auditSuccess } from './types.ts';
+import type { AccountDependencies } from './types.ts';
 
 export const API_KEY_PREFIX = 'ff_';
 /** `ff_` and the base64url of 32 random bytes (43 characters). */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { auditSuccess } from '../audit/audit-success.ts';
 import type { AuditActor } from '../core/actor.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import { type AccountDependencies, auditSuccess, isUniqueViolation } from './types.ts';
+import { type AccountDependencies, isUniqueViolation } from './types.ts';
 
 export const groupNameSchema = z
   .string()

@@ -1,17 +1,12 @@
 import { z } from 'zod';
+import { auditSuccess } from '../audit/audit-success.ts';
 import type { AuditActor } from '../core/actor.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { Role, UsersTable } from '../store/schema.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import {
-  type AccountDependencies,
-  auditSuccess,
-  isUniqueViolation,
-  type PublicUser,
-  toPublicUser,
-} from './types.ts';
+import { type AccountDependencies, isUniqueViolation, type PublicUser, toPublicUser } from './types.ts';
 
 /** Emails are compared case-insensitively: stored trimmed and lowercased. */
 export function normalizeEmail(email: string): string {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { audited, noAudit } from '../audit/audit-actions.ts';
+import { auditSuccess } from '../audit/audit-success.ts';
+import { auditActorOf } from '../core/actor.ts';
 import { describeForm } from '../meetings/describe-form.ts';
 import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { importMeetings } from '../meetings/import-meetings.ts';
@@ -49,12 +51,8 @@ function meetingSettingsRoutes(routes: DeclaredRoutes<AppEnvironment>, service: 
     const user = currentUser(context);
     const input = await readJsonBody(context, settingsSchema);
     await setNoteFormat(service, input.noteFormat);
-    await service.audit.record({
-      actorUserId: user.id,
-      surface: user.surface,
-      action: 'meetings.settings_changed',
-      outcome: 'success',
-      detail: { noteFormat: input.noteFormat },
+    await auditSuccess(service.audit, auditActorOf(user), 'meetings.settings_changed', {
+      noteFormat: input.noteFormat,
     });
     return context.json({ settings: input });
   });
@@ -74,12 +72,10 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
       source: 'api',
       now: service.now(),
     });
-    await service.audit.record({
-      actorUserId: user.id,
-      surface: user.surface,
-      action: 'meeting.created',
-      outcome: 'success',
-      detail: { meetingId: id, items: meeting.items.length, participants: meeting.participants.length },
+    await auditSuccess(service.audit, auditActorOf(user), 'meeting.created', {
+      meetingId: id,
+      items: meeting.items.length,
+      participants: meeting.participants.length,
     });
     return context.json({ meeting: await meetingView(service.store, user, id) }, 201);
   });
@@ -103,13 +99,7 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
     const user = currentUser(context);
     const id = context.req.param('id');
     await deleteMeeting(service.store, user, id);
-    await service.audit.record({
-      actorUserId: user.id,
-      surface: user.surface,
-      action: 'meeting.deleted',
-      outcome: 'success',
-      detail: { meetingId: id },
-    });
+    await auditSuccess(service.audit, auditActorOf(user), 'meeting.deleted', { meetingId: id });
     return context.json({ deleted: true });
   });
 
@@ -118,12 +108,9 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
     const id = context.req.param('id');
     const input = await readJsonBody(context, meetingSharesSchema);
     await setMeetingShares(service.store, user, id, input, service.now());
-    await service.audit.record({
-      actorUserId: user.id,
-      surface: user.surface,
-      action: 'meeting.shared',
-      outcome: 'success',
-      detail: { meetingId: id, shares: input.shares.length },
+    await auditSuccess(service.audit, auditActorOf(user), 'meeting.shared', {
+      meetingId: id,
+      shares: input.shares.length,
     });
     return context.json({ meeting: await meetingView(service.store, user, id) });
   });

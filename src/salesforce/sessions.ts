@@ -173,7 +173,7 @@ export class SalesforceSessions {
     connectionId: string,
     staleVersion: number,
   ): Promise<RefreshOutcome> {
-    const { vault, store, now } = this.#options;
+    const { vault, store } = this.#options;
     let select = transaction
       .selectFrom('connections')
       .select(['status', 'access_token', 'refresh_token', 'instance_url', 'login_host', 'token_version'])

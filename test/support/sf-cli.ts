@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { collectOutput } from './process-output.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
 /** The official Salesforce CLI from node_modules (an npm devDependency of this project). */
-export const SF_BINARY = path.join(root, 'node_modules/.bin/sf');
+export const SF_BINARY = path.join(root, 'tools/salesforce-cli/node_modules/.bin/sf');
 
 export interface SfResult {
   code: number | null;
@@ -30,7 +31,7 @@ export class SfCli {
     if (!existsSync(SF_BINARY)) throw new Error(`The Salesforce CLI is missing at ${SF_BINARY}: run npm ci`);
   }
 
-  run(args: string[], environment: Record<string, string> = {}): Promise<SfResult> {
+  async run(args: string[], environment: Record<string, string> = {}): Promise<SfResult> {
     const child = spawn(SF_BINARY, [...args, '--json'], {
       cwd: this.cwd,
       env: {
@@ -45,26 +46,14 @@ export class SfCli {
         ...environment,
       },
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    return new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-    });
+    const output = await collectOutput(child);
+    let json: unknown;
+    try {
+      json = JSON.parse(output.stdout);
+    } catch {
+      json = undefined;
+    }
+    return { ...output, json };
   }
 
   dispose(): void {

@@ -10,18 +10,6 @@ import { z } from 'zod';
  * through a query already run).
  */
 
-export const TOOL_NAMES = [
-  'search_records',
-  'get_record',
-  'query_records',
-  'describe_object',
-  'create_record',
-  'update_record',
-  'delete_record',
-  'next_page',
-] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
-
 /** The tools an admin sets a level for. */
 export const CONFIGURABLE_TOOL_NAMES = [
   'search_records',
@@ -31,7 +19,12 @@ export const CONFIGURABLE_TOOL_NAMES = [
   'create_record',
   'update_record',
   'delete_record',
-] as const satisfies readonly ToolName[];
+] as const;
+
+/** Every tool; `next_page` has no level of its own (it continues a query already allowed). */
+export const TOOL_NAMES = [...CONFIGURABLE_TOOL_NAMES, 'next_page'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
 export type ConfigurableToolName = (typeof CONFIGURABLE_TOOL_NAMES)[number];
 
 /** The tools whose results can be longer than one page, and so can be continued with `next_page`. */

@@ -15,7 +15,7 @@ export function connectPrompt(
       reason === 'needs_reconnect'
         ? 'Your Salesforce connection needs to be renewed. Reconnect Salesforce, then continue: your message will be answered.'
         : 'Connect your Salesforce account to use this agent: it works with what your Salesforce user can see and do. Once connected, continue and your message will be answered.',
-    connectUrl: `${base}/connections?connect=personal&returnTo=${encodeURIComponent(returnTo)}`,
+    connectUrl: `${base}/settings/integrations?connect=personal&returnTo=${encodeURIComponent(returnTo)}`,
     start: {
       method: 'POST',
       path: '/api/connections/oauth/start',
