@@ -1,8 +1,9 @@
 /** Shared by the account suites: a service with one admin from the environment, a member, dumps. */
 import { sql } from 'kysely';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Store } from '../../src/store/database.ts';
 import { ApiClient } from '../support/api-client.ts';
-import { openTestStore, type TestStore } from '../support/store.ts';
+import { openTestStore, STORED_TABLES, type TestStore } from '../support/store.ts';
 import { createTestService, type TestService } from '../support/test-service.ts';
 
 export const ADMIN_EMAIL = 'admin@example.com';
@@ -57,20 +58,8 @@ export async function addMember(
 
 /** Every text value of every row of every table, for "this secret is stored nowhere" checks. */
 export async function allStoredText(store: Store): Promise<string> {
-  const tables = [
-    'users',
-    'groups',
-    'group_members',
-    'sessions',
-    'api_keys',
-    'login_attempts',
-    'oauth_states',
-    'connections',
-    'connection_shares',
-    'audit_events',
-  ];
   const dumps: string[] = [];
-  for (const table of tables) {
+  for (const table of STORED_TABLES) {
     const result = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.db);
     dumps.push(JSON.stringify(result.rows));
   }
@@ -81,4 +70,49 @@ export async function allStoredText(store: Store): Promise<string> {
 export async function auditedActions(store: Store): Promise<string[]> {
   const rows = await store.db.selectFrom('audit_events').select('action').execute();
   return rows.map((row) => row.action);
+}
+
+/** Expects each of `expected` among the audited actions. */
+export async function expectAudited(store: Store, expected: string[]): Promise<void> {
+  const actions = await auditedActions(store);
+  for (const action of expected) {
+    expect(actions, action).toContain(action);
+  }
+}
+
+/** Expects none of `secrets` in the service's logs nor anywhere in `store`. */
+export async function expectSecretsKeptOut(
+  test: TestService,
+  store: Store,
+  secrets: string[],
+): Promise<void> {
+  const logs = test.logs.join('');
+  const stored = await allStoredText(store);
+  for (const secret of secrets) {
+    expect(logs.includes(secret), 'a secret in the logs').toBe(false);
+    expect(stored.includes(secret), 'a secret in the database').toBe(false);
+  }
+}
+
+export interface AccountsWithMember extends AccountsSetup {
+  /** Logged in as the member the admin created. */
+  member: ApiClient;
+  memberId: string;
+}
+
+/**
+ * Sets up the accounts service and a member before the suite's tests, and disposes of it after them.
+ * The object returned is filled in by the suite's `beforeAll`: read it inside hooks and tests only.
+ */
+export function useAccountsWithMember(dialect: 'sqlite' | 'postgres'): AccountsWithMember {
+  const world = {} as AccountsWithMember;
+  let setup: AccountsSetup | undefined;
+  beforeAll(async () => {
+    setup = await setUpAccounts(dialect);
+    Object.assign(world, setup, await addMember(setup.test, setup.admin));
+  });
+  afterAll(async () => {
+    await setup?.dispose();
+  });
+  return world;
 }

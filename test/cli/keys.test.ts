@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate, openStore } from '../../src/store/database.ts';
 import { loadKeyring } from '../../src/vault/keyring.ts';
 import { TokenVault } from '../../src/vault/token-vault.ts';
-import { temporaryDirectories } from '../vault/support.ts';
+import { insertOAuthState, insertOwner, temporaryDirectories } from '../vault/support.ts';
 
 const run = promisify(execFile);
 const temporaryDirectory = temporaryDirectories();
@@ -21,33 +21,8 @@ describe('forcefield keys', { timeout: 60_000 }, () => {
     const store = openStore({ sqlitePath: path.join(directory, 'forcefield.db') });
     await migrate(store);
     const vault = new TokenVault(keyring);
-    await store.db
-      .insertInto('users')
-      .values({
-        id: 'u1',
-        email: 'u1@example.com',
-        name: 'U',
-        password_hash: 'x',
-        role: 'admin',
-        created_at: '',
-        disabled_at: null,
-      })
-      .execute();
-    await store.db
-      .insertInto('oauth_states')
-      .values({
-        state_hash: 'h1',
-        user_id: 'u1',
-        session_id: null,
-        code_verifier: vault.encrypt('verifier', 'oauth_state:h1'),
-        login_host: 'x',
-        connection_kind: 'personal',
-        request: '{}',
-        created_at: '',
-        expires_at: '',
-        used_at: null,
-      })
-      .execute();
+    await insertOwner(store, '');
+    await insertOAuthState(store, { vault, sessionId: null, loginHost: 'x', at: '' });
     await store.close();
     const cli = path.resolve('bin/forcefield.ts');
     const rotated = await run(process.execPath, [cli, 'keys', 'rotate'], {

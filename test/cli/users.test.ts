@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/accounts/passwords.ts';
+import { collectOutput, type ProcessOutput } from '../support/process-output.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'operator passphrase 1';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 // Child processes on purpose: the command as an operator runs it, stdin and exit codes included.
 // Each child boots Node and may run scrypt, so a loaded 2-core machine needs more than the default.
@@ -45,24 +40,16 @@ describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (di
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  function run(args: string[], input?: string, extraEnvironment: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'users', ...args], {
-        cwd: workDir,
-        env: { ...environment, ...extraEnvironment },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input ?? '');
+  function run(
+    args: string[],
+    input?: string,
+    extraEnvironment: Record<string, string> = {},
+  ): Promise<ProcessOutput> {
+    const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'users', ...args], {
+      cwd: workDir,
+      env: { ...environment, ...extraEnvironment },
     });
+    return collectOutput(child, { input: input ?? '' });
   }
 
   async function openStoreOfChild(): Promise<TestStore> {

@@ -1,17 +1,13 @@
 import { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_VERSION, useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
 let conn: Connection;
 
-beforeAll(async () => {
-  org = await startTestOrg({ seed: 'demo' });
-  conn = new Connection({ instanceUrl: org.url, accessToken: org.token, version: API_VERSION });
-});
+const org = useTestOrg({ seed: 'demo' });
 
-afterAll(async () => {
-  await org.emulator.stop();
+beforeAll(() => {
+  conn = new Connection({ instanceUrl: org.url, accessToken: org.token, version: API_VERSION });
 });
 
 async function createQueryJob(query: string, extra: Record<string, unknown> = {}) {

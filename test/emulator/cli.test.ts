@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEmulatorArguments } from '../../emulator/cli.ts';
+import { collectOutput, emulatorReady } from '../support/process-output.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -14,21 +15,6 @@ function runCli(args: string[]): ChildProcess {
   return child;
 }
 
-async function collect(
-  child: ChildProcess,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
-
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
@@ -36,15 +22,7 @@ afterEach(() => {
 describe('forcefield emulator command', () => {
   it('starts, prints its URL, demo users and app, serves requests and stops on SIGTERM', async () => {
     const child = runCli(['emulator', '--port', '0', '--seed', 'none']);
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (chunk) => {
-        output += chunk;
-        const match = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match && output.includes('Press Ctrl+C')) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-    });
+    const { url, output } = await emulatorReady(child);
     expect(output).toContain('alice@acme.demo');
     expect(output).toContain('bob@acme.demo');
     expect(output).toContain('carol@acme.demo');
@@ -57,13 +35,13 @@ describe('forcefield emulator command', () => {
   });
 
   it('refuses bad options with a clear message and exit code 2', async () => {
-    const result = await collect(runCli(['emulator', '--seed', 'lots']));
+    const result = await collectOutput(runCli(['emulator', '--seed', 'lots']));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Invalid --seed/);
-    const unknown = await collect(runCli(['emulator', '--colour', 'blue']));
+    const unknown = await collectOutput(runCli(['emulator', '--colour', 'blue']));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/colour/);
-    const command = await collect(runCli(['frobnicate']));
+    const command = await collectOutput(runCli(['frobnicate']));
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'frobnicate'/);
   });

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg();
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg();
 
 function tree(type: string, records: unknown[]) {
   return org.api(`/composite/tree/${type}`, { method: 'POST', body: { records } });

@@ -51,6 +51,16 @@ function url(path: string): string {
   return `/services/data/v${VERSION}${path}`;
 }
 
+/** A composite subrequest that creates one record of `objectName`. */
+function createRequest(referenceId: string, objectName: string, body: Record<string, unknown>) {
+  return { method: 'POST', url: url(`/sobjects/${objectName}`), referenceId, body };
+}
+
+/** A composite subrequest that reads `path` under the data API. */
+function getRequest(referenceId: string, path: string) {
+  return { method: 'GET', url: url(path), referenceId };
+}
+
 function apiUsed(result: Result): number {
   const header = result.headers.get('sforce-limit-info') ?? '';
   const match = /api-usage=(\d+)\//.exec(header);
@@ -71,23 +81,9 @@ function escapeHtml(text: string): string {
 describe('composite', () => {
   it('creates an account and a contact that references it, reads and updates it in one call', async () => {
     const result = await composite([
-      {
-        method: 'POST',
-        url: url('/sobjects/Account'),
-        referenceId: 'newAccount',
-        body: { Name: 'Composite Co' },
-      },
-      {
-        method: 'POST',
-        url: url('/sobjects/Contact'),
-        referenceId: 'newContact',
-        body: { LastName: 'Chain', AccountId: '@{newAccount.id}' },
-      },
-      {
-        method: 'GET',
-        url: url('/sobjects/Account/@{newAccount.id}?fields=Id,Name'),
-        referenceId: 'readAccount',
-      },
+      createRequest('newAccount', 'Account', { Name: 'Composite Co' }),
+      createRequest('newContact', 'Contact', { LastName: 'Chain', AccountId: '@{newAccount.id}' }),
+      getRequest('readAccount', '/sobjects/Account/@{newAccount.id}?fields=Id,Name'),
       {
         method: 'PATCH',
         url: url('/sobjects/Account/@{newAccount.id}'),
@@ -122,19 +118,16 @@ describe('composite', () => {
     const html = `<p>${escapeHtml('Call back about "Q3" <renewal> & pricing')}</p>`;
     const result = await composite(
       [
-        {
-          method: 'POST',
-          url: url('/sobjects/ContentNote'),
-          referenceId: 'note',
-          body: { Title: 'Call notes', Content: Buffer.from(html).toString('base64') },
-        },
-        {
-          method: 'POST',
-          url: url('/sobjects/ContentDocumentLink'),
-          referenceId: 'link',
-          body: { ContentDocumentId: '@{note.id}', LinkedEntityId: account.body.id, ShareType: 'V' },
-        },
-        { method: 'GET', url: url('/sobjects/ContentDocumentLink/@{link.id}'), referenceId: 'readLink' },
+        createRequest('note', 'ContentNote', {
+          Title: 'Call notes',
+          Content: Buffer.from(html).toString('base64'),
+        }),
+        createRequest('link', 'ContentDocumentLink', {
+          ContentDocumentId: '@{note.id}',
+          LinkedEntityId: account.body.id,
+          ShareType: 'V',
+        }),
+        getRequest('readLink', '/sobjects/ContentDocumentLink/@{link.id}'),
       ],
       { allOrNone: true },
     );
@@ -150,25 +143,10 @@ describe('composite', () => {
     const before = emulator.org.store.table('Contact').records.size;
     const result = await composite(
       [
-        {
-          method: 'POST',
-          url: url('/sobjects/Account'),
-          referenceId: 'first',
-          body: { Name: 'Rollback Co' },
-        },
-        {
-          method: 'POST',
-          url: url('/sobjects/Contact'),
-          referenceId: 'second',
-          body: { LastName: 'Rolled', AccountId: '@{first.id}' },
-        },
-        {
-          method: 'POST',
-          url: url('/sobjects/Contact'),
-          referenceId: 'third',
-          body: { FirstName: 'NoLastName' },
-        },
-        { method: 'POST', url: url('/sobjects/Account'), referenceId: 'fourth', body: { Name: 'Never Run' } },
+        createRequest('first', 'Account', { Name: 'Rollback Co' }),
+        createRequest('second', 'Contact', { LastName: 'Rolled', AccountId: '@{first.id}' }),
+        createRequest('third', 'Contact', { FirstName: 'NoLastName' }),
+        createRequest('fourth', 'Account', { Name: 'Never Run' }),
       ],
       { allOrNone: true },
     );
@@ -199,9 +177,9 @@ describe('composite', () => {
     });
     const result = await composite(
       [
-        { method: 'POST', url: url('/sobjects/Account'), referenceId: 'made', body: { Name: 'Ghost Co' } },
-        { method: 'GET', url: url('/sobjects/Account/@{made.id}'), referenceId: 'seen' },
-        { method: 'POST', url: url('/sobjects/Account'), referenceId: 'bad', body: { Nope__c: 1 } },
+        createRequest('made', 'Account', { Name: 'Ghost Co' }),
+        getRequest('seen', '/sobjects/Account/@{made.id}'),
+        createRequest('bad', 'Account', { Nope__c: 1 }),
       ],
       { allOrNone: true },
     );
@@ -218,30 +196,10 @@ describe('composite', () => {
 
   it('keeps independent successes with allOrNone false and halts only the dependents', async () => {
     const result = await composite([
-      {
-        method: 'POST',
-        url: url('/sobjects/Account'),
-        referenceId: 'badAccount',
-        body: { Description: 'no name' },
-      },
-      {
-        method: 'POST',
-        url: url('/sobjects/Account'),
-        referenceId: 'goodAccount',
-        body: { Name: 'Partial Co' },
-      },
-      {
-        method: 'POST',
-        url: url('/sobjects/Contact'),
-        referenceId: 'orphan',
-        body: { LastName: 'Orphan', AccountId: '@{badAccount.id}' },
-      },
-      {
-        method: 'POST',
-        url: url('/sobjects/Contact'),
-        referenceId: 'child',
-        body: { LastName: 'Child', AccountId: '@{goodAccount.id}' },
-      },
+      createRequest('badAccount', 'Account', { Description: 'no name' }),
+      createRequest('goodAccount', 'Account', { Name: 'Partial Co' }),
+      createRequest('orphan', 'Contact', { LastName: 'Orphan', AccountId: '@{badAccount.id}' }),
+      createRequest('child', 'Contact', { LastName: 'Child', AccountId: '@{goodAccount.id}' }),
     ]);
     const [badAccount, goodAccount, orphan, child] = result.body.compositeResponse;
     expect(badAccount.httpStatusCode).toBe(400);
@@ -261,11 +219,11 @@ describe('composite', () => {
 
   it('fails a subrequest that references an unknown id, a later subrequest or a field in the wrong case', async () => {
     const result = await composite([
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'acct', body: { Name: 'Case Co' } },
-      { method: 'GET', url: url('/sobjects/Account/@{nobody.id}'), referenceId: 'unknown' },
-      { method: 'GET', url: url('/sobjects/Account/@{acct.Id}'), referenceId: 'wrongCase' },
-      { method: 'GET', url: url('/sobjects/Account/@{later.id}'), referenceId: 'forward' },
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'later', body: { Name: 'Later Co' } },
+      createRequest('acct', 'Account', { Name: 'Case Co' }),
+      getRequest('unknown', '/sobjects/Account/@{nobody.id}'),
+      getRequest('wrongCase', '/sobjects/Account/@{acct.Id}'),
+      getRequest('forward', '/sobjects/Account/@{later.id}'),
+      createRequest('later', 'Account', { Name: 'Later Co' }),
     ]);
     const [, unknown, wrongCase, forward, later] = result.body.compositeResponse;
     for (const entry of [unknown, wrongCase, forward]) {
@@ -281,22 +239,13 @@ describe('composite', () => {
     await api('/sobjects/Account', 'POST', { Name: 'Nested Ref Co', Industry: 'Energy' });
     const soql = "SELECT Id, Name FROM Account WHERE Name = 'Nested Ref Co'";
     const result = await composite([
-      { method: 'GET', url: url(`/query?q=${encodeURIComponent(soql)}`), referenceId: 'found' },
-      {
-        method: 'GET',
-        url: url('/sobjects/Account/@{found.records[0].Id}?fields=Industry'),
-        referenceId: 'detail',
-      },
-      {
-        method: 'POST',
-        url: url('/sobjects/Contact'),
-        referenceId: 'contact',
-        body: {
-          LastName: 'From Query',
-          AccountId: '@{found.records[0].Id}',
-          Description: 'of @{found.records[0].Name}',
-        },
-      },
+      getRequest('found', `/query?q=${encodeURIComponent(soql)}`),
+      getRequest('detail', '/sobjects/Account/@{found.records[0].Id}?fields=Industry'),
+      createRequest('contact', 'Contact', {
+        LastName: 'From Query',
+        AccountId: '@{found.records[0].Id}',
+        Description: 'of @{found.records[0].Name}',
+      }),
     ]);
     const [found, detail, contact] = result.body.compositeResponse;
     expect(found.body.totalSize).toBe(1);
@@ -317,16 +266,14 @@ describe('composite', () => {
     expect(tooMany.body[0].errorCode).toBe('LIMIT_EXCEEDED');
 
     const duplicate = await composite([
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'same', body: { Name: 'Dup One' } },
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'same', body: { Name: 'Dup Two' } },
+      createRequest('same', 'Account', { Name: 'Dup One' }),
+      createRequest('same', 'Account', { Name: 'Dup Two' }),
     ]);
     expect(duplicate.status).toBe(400);
     expect(duplicate.body[0].errorCode).toBe('INVALID_INPUT');
     expect(accountsNamed('Dup One')).toBe(0);
 
-    const illegal = await composite([
-      { method: 'GET', url: url('/sobjects/Account/describe'), referenceId: 'a.b' },
-    ]);
+    const illegal = await composite([getRequest('a.b', '/sobjects/Account/describe')]);
     expect(illegal.status).toBe(400);
 
     const missing = await api('/composite', 'POST', { allOrNone: true });
@@ -340,9 +287,9 @@ describe('composite', () => {
         method: 'POST',
         url: url('/composite'),
         referenceId: 'nested',
-        body: { compositeRequest: [{ method: 'GET', url: url('/sobjects'), referenceId: 'inner' }] },
+        body: { compositeRequest: [getRequest('inner', '/sobjects')] },
       },
-      { method: 'GET', url: url('/sobjects/Account/describe'), referenceId: 'fine' },
+      getRequest('fine', '/sobjects/Account/describe'),
     ]);
     const [relative, nested, fine] = result.body.compositeResponse;
     expect(relative.httpStatusCode).toBe(400);
@@ -354,9 +301,9 @@ describe('composite', () => {
   it('counts as exactly one API request', async () => {
     const before = apiUsed(await api('/limits'));
     const result = await composite([
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'one', body: { Name: 'Counted 1' } },
-      { method: 'POST', url: url('/sobjects/Account'), referenceId: 'two', body: { Name: 'Counted 2' } },
-      { method: 'GET', url: url('/sobjects/Account/@{two.id}'), referenceId: 'three' },
+      createRequest('one', 'Account', { Name: 'Counted 1' }),
+      createRequest('two', 'Account', { Name: 'Counted 2' }),
+      getRequest('three', '/sobjects/Account/@{two.id}'),
     ]);
     expect(apiUsed(result)).toBe(before + 1);
   });
@@ -376,12 +323,7 @@ describe('composite', () => {
             ],
           },
         },
-        {
-          method: 'POST',
-          url: url('/sobjects/Contact'),
-          referenceId: 'contact',
-          body: { LastName: 'After' },
-        },
+        createRequest('contact', 'Contact', { LastName: 'After' }),
       ],
       { allOrNone: true },
     );
@@ -588,18 +530,8 @@ describe('through jsforce', () => {
     }>(`/services/data/v${VERSION}/composite`, {
       allOrNone: true,
       compositeRequest: [
-        {
-          method: 'POST',
-          url: url('/sobjects/Account'),
-          referenceId: 'acct',
-          body: { Name: 'Jsforce Composite' },
-        },
-        {
-          method: 'POST',
-          url: url('/sobjects/Contact'),
-          referenceId: 'contact',
-          body: { LastName: 'Jsforce', AccountId: '@{acct.id}' },
-        },
+        createRequest('acct', 'Account', { Name: 'Jsforce Composite' }),
+        createRequest('contact', 'Contact', { LastName: 'Jsforce', AccountId: '@{acct.id}' }),
       ],
     });
     expect(response.compositeResponse.map((entry) => entry.httpStatusCode)).toEqual([201, 201]);

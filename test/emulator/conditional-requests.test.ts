@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../emulator/index.ts';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
 const clock = new ManualClock(Date.parse('2026-03-02T10:00:00.000Z'));
 
-beforeAll(async () => {
-  org = await startTestOrg({ clock });
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg({ clock });
 
 async function newAccount(name: string): Promise<string> {
   const created = await org.api('/sobjects/Account', { method: 'POST', body: { Name: name } });

@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOrgFromData, exportOrgData, replaceOrgData } from '../../emulator/index.ts';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { useTestOrg } from '../support/emulator.ts';
 import { customSchemaOrgData } from './support/custom-schema-org.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg({ seed: undefined, data: customSchemaOrgData() });
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg({ seed: undefined, data: customSchemaOrgData() });
 
 describe('custom objects and fields from the org data file', () => {
   it('lists the custom object in describeGlobal as custom, with a custom key prefix', async () => {

@@ -16,6 +16,8 @@ import { checkSeed } from '../../emulator/data/starting-org.ts';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { Org } from '../../emulator/org/org.ts';
 import type { StoredRecord } from '../../emulator/schema/types.ts';
+import { passwordGrant } from '../support/emulator.ts';
+import { emulatorReady } from '../support/process-output.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const VERSION = 'v66.0';
@@ -50,17 +52,7 @@ async function temporaryDirectory(): Promise<string> {
 }
 
 async function passwordLogin(url: string, username: string, password: string) {
-  const response = await fetch(`${url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'forcefield-demo',
-      client_secret: 'forcefield-demo-secret',
-      username,
-      password,
-    }).toString(),
-  });
+  const response = await passwordGrant(url, username, password);
   return { status: response.status, body: (await response.json()) as { access_token: string } };
 }
 
@@ -500,15 +492,7 @@ describe('saving to the data file', () => {
       { cwd: root },
     );
     children.push(child);
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (chunk) => {
-        output += chunk;
-        const match = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match && output.includes('Press Ctrl+C')) resolve(match[1]);
-      });
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-    });
+    const { url, output } = await emulatorReady(child);
     expect(output).toContain(`org data file ${file}`);
     const login = await passwordLogin(url, 'erin@globex.test', 'pw-erin');
     expect(login.status).toBe(200);

@@ -2,21 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from 'jsforce';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseEmulatorArguments } from '../../emulator/cli.ts';
 import { compilePathGlob, matchesPathGlob } from '../../emulator/faults/path-glob.ts';
 import { type FaultRule, startEmulator } from '../../emulator/index.ts';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg();
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg();
 
 afterEach(async () => {
   await admin('DELETE', '/faults');

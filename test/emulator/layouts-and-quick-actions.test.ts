@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg();
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg();
 
 const ACTION_NAMES = ['NewTask', 'NewEvent', 'LogACall', 'NewNote'];
 

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg({ dailyApiRequestLimit: 3 });
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg({ dailyApiRequestLimit: 3 });
 
 describe('daily API request limit', () => {
   it('counts each request and refuses once the limit is spent, with headers and /limits consistent', async () => {

@@ -2,6 +2,7 @@ import { createHash, createHmac, createPublicKey, verify } from 'node:crypto';
 import jsforce from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { passwordGrant } from '../support/emulator.ts';
 import { Browser, parseForm, pkcePair } from '../support/oauth-browser.ts';
 
 const CLIENT_ID = 'forcefield-demo';
@@ -14,6 +15,11 @@ function decodeJwtPart(part: string): Record<string, unknown> {
 }
 
 type TokenBody = Record<string, string>;
+
+/** The body of an OAuth error response (RFC 6749 §5.2): a stable code and a description. */
+function oauthError(error: string, description: string): { error: string; error_description: string } {
+  return { error, error_description: description };
+}
 
 describe('OAuth 2.0 and identity endpoints', () => {
   let emulator: RunningEmulator;
@@ -361,15 +367,9 @@ describe('OAuth 2.0 and identity endpoints', () => {
       expect((await tokenRequest(parameters)).response.status).toBe(200);
       const reused = await tokenRequest(parameters);
       expect(reused.response.status).toBe(400);
-      expect(reused.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'expired authorization code',
-      });
+      expect(reused.body).toEqual(oauthError('invalid_grant', 'expired authorization code'));
       const unknown = await tokenRequest({ ...parameters, code: 'aPrxNotARealCode' });
-      expect(unknown.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'invalid authorization code',
-      });
+      expect(unknown.body).toEqual(oauthError('invalid_grant', 'invalid authorization code'));
     });
 
     it('expires authorization codes after 15 minutes', async () => {
@@ -400,10 +400,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
           }).toString(),
         });
         expect(expired.status).toBe(400);
-        expect(await expired.json()).toEqual({
-          error: 'invalid_grant',
-          error_description: 'expired authorization code',
-        });
+        expect(await expired.json()).toEqual(oauthError('invalid_grant', 'expired authorization code'));
       } finally {
         await other.stop();
       }
@@ -420,7 +417,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         code_verifier: pkcePair().verifier,
       });
       expect(bad.response.status).toBe(400);
-      expect(bad.body).toEqual({ error: 'invalid_grant', error_description: 'invalid code verifier' });
+      expect(bad.body).toEqual(oauthError('invalid_grant', 'invalid code verifier'));
 
       const missing = await codeWithPkce();
       const none = await tokenRequest({
@@ -430,7 +427,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         client_secret: CLIENT_SECRET,
         redirect_uri: REDIRECT_URI,
       });
-      expect(none.body).toEqual({ error: 'invalid_grant', error_description: 'invalid code verifier' });
+      expect(none.body).toEqual(oauthError('invalid_grant', 'invalid code verifier'));
     });
 
     it('lets a public client omit the secret only with PKCE', async () => {
@@ -452,10 +449,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         redirect_uri: REDIRECT_URI,
       });
       expect(noSecret.response.status).toBe(400);
-      expect(noSecret.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'invalid client credentials',
-      });
+      expect(noSecret.body).toEqual(oauthError('invalid_client', 'invalid client credentials'));
     });
 
     it('checks client credentials, the redirect_uri and the grant type', async () => {
@@ -470,29 +464,19 @@ describe('OAuth 2.0 and identity endpoints', () => {
       };
       const wrongSecret = await tokenRequest({ ...base, client_secret: 'nope' });
       expect(wrongSecret.response.status).toBe(400);
-      expect(wrongSecret.body).toEqual({
-        error: 'invalid_client',
-        error_description: 'invalid client credentials',
-      });
+      expect(wrongSecret.body).toEqual(oauthError('invalid_client', 'invalid client credentials'));
 
       const unknownClient = await tokenRequest({ ...base, client_id: 'nope' });
-      expect(unknownClient.body).toEqual({
-        error: 'invalid_client_id',
-        error_description: 'client identifier invalid',
-      });
+      expect(unknownClient.body).toEqual(oauthError('invalid_client_id', 'client identifier invalid'));
 
       const badGrant = await tokenRequest({ ...base, grant_type: 'urn:example:unknown-grant' });
-      expect(badGrant.body).toEqual({
-        error: 'unsupported_grant_type',
-        error_description: 'grant type not supported',
-      });
+      expect(badGrant.body).toEqual(oauthError('unsupported_grant_type', 'grant type not supported'));
 
       // The failures above never touched the code; a mismatched redirect_uri spends it.
       const mismatch = await tokenRequest({ ...base, redirect_uri: 'http://localhost:8765/other' });
-      expect(mismatch.body).toEqual({
-        error: 'redirect_uri_mismatch',
-        error_description: 'redirect_uri must match configuration',
-      });
+      expect(mismatch.body).toEqual(
+        oauthError('redirect_uri_mismatch', 'redirect_uri must match configuration'),
+      );
     });
 
     it('accepts client credentials in HTTP Basic auth', async () => {
@@ -588,10 +572,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
       });
-      expect(unknown.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'expired access/refresh token',
-      });
+      expect(unknown.body).toEqual(oauthError('invalid_grant', 'expired access/refresh token'));
     });
 
     it('supports the password grant (no refresh token, as Salesforce)', async () => {
@@ -608,7 +589,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         password: 'wrong',
       });
       expect(wrong.response.status).toBe(400);
-      expect(wrong.body).toEqual({ error: 'invalid_grant', error_description: 'authentication failure' });
+      expect(wrong.body).toEqual(oauthError('invalid_grant', 'authentication failure'));
     });
 
     it('refuses GET on the token endpoint', async () => {
@@ -650,10 +631,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
       });
-      expect(refresh.body).toEqual({
-        error: 'invalid_grant',
-        error_description: 'expired access/refresh token',
-      });
+      expect(refresh.body).toEqual(oauthError('invalid_grant', 'expired access/refresh token'));
     });
 
     it('revokes an access token with GET ?token=', async () => {
@@ -672,20 +650,18 @@ describe('OAuth 2.0 and identity endpoints', () => {
         body: 'token=nope',
       });
       expect(formEncoded.status).toBe(400);
-      expect(Object.fromEntries(new URLSearchParams(await formEncoded.text()))).toEqual({
-        error: 'unsupported_token_type',
-        error_description: 'this token type is not supported',
-      });
+      expect(Object.fromEntries(new URLSearchParams(await formEncoded.text()))).toEqual(
+        oauthError('unsupported_token_type', 'this token type is not supported'),
+      );
       const json = await fetch(`${base}/services/oauth2/revoke`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: 'token=nope',
       });
       expect(json.status).toBe(400);
-      expect(await json.json()).toEqual({
-        error: 'unsupported_token_type',
-        error_description: 'this token type is not supported',
-      });
+      expect(await json.json()).toEqual(
+        oauthError('unsupported_token_type', 'this token type is not supported'),
+      );
     });
   });
 
@@ -836,17 +812,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
       const clock = new ManualClock();
       const other = await startEmulator({ port: 0, seed: 'none', clock, sessionTimeoutSeconds: 60 });
       try {
-        const response = await fetch(`${other.url}/services/oauth2/token`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'password',
-            client_id: CLIENT_ID,
-            client_secret: CLIENT_SECRET,
-            username: 'alice@acme.demo',
-            password: PASSWORD,
-          }).toString(),
-        });
+        const response = await passwordGrant(other.url, 'alice@acme.demo', PASSWORD);
         const tokens = (await response.json()) as TokenBody;
         clock.advance(45_000);
         // Use within the timeout slides it.
@@ -917,7 +883,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
           username: 'bob@acme.demo',
           password: PASSWORD,
         });
-        expect(login.body).toEqual({ error: 'invalid_grant', error_description: 'authentication failure' });
+        expect(login.body).toEqual(oauthError('invalid_grant', 'authentication failure'));
         const refresh = await tokenAt({
           grant_type: 'refresh_token',
           refresh_token: granted.body.refresh_token,

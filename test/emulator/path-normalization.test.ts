@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg({ seed: 'demo' });
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg({ seed: 'demo' });
 
 async function get(path: string): Promise<Response> {
   return fetch(`${org.url}${path}`, { headers: { Authorization: `Bearer ${org.token}` } });

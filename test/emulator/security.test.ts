@@ -7,6 +7,7 @@ import {
   startEmulator,
   type UserSpec,
 } from '../../emulator/index.ts';
+import { passwordGrant } from '../support/emulator.ts';
 
 const VERSION = '66.0';
 const CLIENT_ID = 'forcefield-demo';
@@ -25,17 +26,7 @@ interface Result {
 
 /** Logs a user in as a client would: the OAuth password grant. */
 async function login(url: string, username: string): Promise<Session> {
-  const response = await fetch(`${url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      username,
-      password: DEMO_PASSWORD,
-    }),
-  });
+  const response = await passwordGrant(url, username, DEMO_PASSWORD);
   const body = (await response.json()) as { access_token: string; id: string };
   expect(response.status, JSON.stringify(body)).toBe(200);
   return { token: body.access_token, userId: body.id.split('/').at(-1)! };

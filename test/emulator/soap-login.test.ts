@@ -1,18 +1,11 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { API_VERSION, useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
 
-beforeAll(async () => {
-  org = await startTestOrg();
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg();
 
 function envelope(body: string, header = ''): string {
   return `<?xml version="1.0" encoding="utf-8"?>

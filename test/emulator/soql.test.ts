@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { StoredRecord } from '../../emulator/schema/types.ts';
 import { runSoql } from '../../emulator/soql/execute.ts';
+import { passwordGrant } from '../support/emulator.ts';
 
 // Wednesday 18 March 2026, noon UTC: THIS_WEEK is Sunday 15 – Saturday 21 March.
 const NOW = Date.UTC(2026, 2, 18, 12, 0, 0);
@@ -63,17 +64,7 @@ function contact(key: string, firstName: string, lastName: string, fields: Store
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: 'none', clock: new ManualClock(NOW) });
   const org = emulator.org;
-  const tokenResponse = await fetch(`${emulator.url}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'password',
-      client_id: 'forcefield-demo',
-      client_secret: 'forcefield-demo-secret',
-      username: 'alice@acme.demo',
-      password: 'demo1234',
-    }),
-  });
+  const tokenResponse = await passwordGrant(emulator.url, 'alice@acme.demo', 'demo1234');
   accessToken = tokenResponse.ok
     ? ((await tokenResponse.json()) as { access_token: string }).access_token
     : org.tokens.issueAccessToken(org.adminUserId, 'forcefield-demo', ['api']).token;

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestOrg, type TestOrg } from '../support/emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestOrg } from '../support/emulator.ts';
 
-let org: TestOrg;
-
-beforeAll(async () => {
-  org = await startTestOrg();
-});
-
-afterAll(async () => {
-  await org.emulator.stop();
-});
+const org = useTestOrg();
 
 describe('Tooling API (an org without Apex, pages, components or source tracking)', () => {
   it('finds no rows for the objects clients probe, in the Tooling API result shape', async () => {

@@ -3,10 +3,9 @@
  * problem reported by path, nothing stored unless the whole file is valid; and the meetings list
  * the web app shows (participants' names, how many items were sent).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { connect, logIn, type ServiceSession } from '../support/connections.ts';
-import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
+import { describe, expect, it } from 'vitest';
+import { useServiceWithBob } from '../connections/service-with-bob.ts';
+import { connect, logIn } from '../support/connections.ts';
 import { sendItem } from './support.ts';
 
 function meeting(title: string) {
@@ -26,23 +25,10 @@ function meeting(title: string) {
 }
 
 describe('importing meetings over HTTP', () => {
-  let emulator: RunningEmulator;
-  let test: TestService;
-  let bob: ServiceSession;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    test = await startTestService(emulatorSalesforce(emulator.url));
-    bob = await logIn(test.service.url, 'bob@forcefield.demo');
-  });
-
-  afterAll(async () => {
-    await test.stop();
-    await emulator.stop();
-  });
+  const world = useServiceWithBob();
 
   async function titles(): Promise<string[]> {
-    const listed = await bob.call('GET', '/api/meetings');
+    const listed = await world.bob.call('GET', '/api/meetings');
     return listed.body.meetings.map((entry: { title: string }) => entry.title);
   }
 
@@ -55,7 +41,7 @@ describe('importing meetings over HTTP', () => {
         { ...broken, endTime: 'half past three', items: [{ kind: 'gossip', text: 'x' }] },
       ],
     };
-    const answer = await bob.call('POST', '/api/meetings/import', file);
+    const answer = await world.bob.call('POST', '/api/meetings/import', file);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe('invalid_meetings');
     const paths = answer.body.error.details.errors.map((problem: { path: string }) => problem.path);
@@ -64,7 +50,7 @@ describe('importing meetings over HTTP', () => {
   });
 
   it('refuses a document that is neither shape', async () => {
-    const answer = await bob.call('POST', '/api/meetings/import', [meeting('In an array')]);
+    const answer = await world.bob.call('POST', '/api/meetings/import', [meeting('In an array')]);
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.errors).toEqual([
       { path: '', message: 'expected a meeting object or an object with a "meetings" array' },
@@ -72,10 +58,10 @@ describe('importing meetings over HTTP', () => {
   });
 
   it('imports one meeting or a list, visible to the importer, and audits it', async () => {
-    const single = await bob.call('POST', '/api/meetings/import', meeting('Single import'));
+    const single = await world.bob.call('POST', '/api/meetings/import', meeting('Single import'));
     expect(single.status).toBe(201);
     expect(single.body.meetings).toEqual([{ id: expect.any(String), title: 'Single import' }]);
-    const list = await bob.call('POST', '/api/meetings/import', {
+    const list = await world.bob.call('POST', '/api/meetings/import', {
       meetings: [meeting('List import one'), meeting('List import two')],
     });
     expect(list.status).toBe(201);
@@ -86,7 +72,7 @@ describe('importing meetings over HTTP', () => {
     expect(await titles()).toEqual(
       expect.arrayContaining(['Single import', 'List import one', 'List import two']),
     );
-    const alice = await logIn(test.service.url, 'alice@forcefield.demo');
+    const alice = await logIn(world.test.service.url, 'alice@forcefield.demo');
     const audit = await alice.call('GET', '/api/audit?action=meeting.imported');
     expect(audit.body.events[0]).toMatchObject({
       outcome: 'success',
@@ -96,10 +82,10 @@ describe('importing meetings over HTTP', () => {
   });
 
   it('lists participants by name and counts the items sent to Salesforce', async () => {
-    const imported = await bob.call('POST', '/api/meetings/import', meeting('Counted sends'));
+    const imported = await world.bob.call('POST', '/api/meetings/import', meeting('Counted sends'));
     const meetingId = imported.body.meetings[0].id as string;
     const listed = async () =>
-      (await bob.call('GET', '/api/meetings')).body.meetings.find(
+      (await world.bob.call('GET', '/api/meetings')).body.meetings.find(
         (entry: { id: string }) => entry.id === meetingId,
       );
     expect(await listed()).toMatchObject({
@@ -109,24 +95,27 @@ describe('importing meetings over HTTP', () => {
       sentItemCount: 0,
     });
 
-    const connectionId = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    const view = await bob.call('GET', `/api/meetings/${meetingId}`);
+    const connectionId = await connect(world.bob, world.emulator, {
+      kind: 'personal',
+      username: 'bob@acme.demo',
+    });
+    const view = await world.bob.call('GET', `/api/meetings/${meetingId}`);
     const itemId = view.body.meeting.items[0].id as string;
-    const form = await bob.call(
+    const form = await world.bob.call(
       'GET',
       `/api/meetings/${meetingId}/items/${itemId}/form?kind=task&connectionId=${connectionId}`,
     );
     const values = Object.fromEntries(
       form.body.form.fields.map((field: { name: string; value: unknown }) => [field.name, field.value]),
     );
-    const suggestions = await bob.call(
+    const suggestions = await world.bob.call(
       'GET',
       `/api/meetings/${meetingId}/suggestions?connectionId=${connectionId}`,
     );
     const record = suggestions.body.suggestions[0];
     // Sent twice (allowed, explicit): still one item sent.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const sent = await sendItem(bob, meetingId, itemId, {
+      const sent = await sendItem(world.bob, meetingId, itemId, {
         connectionId,
         kind: 'task',
         values,

@@ -3,29 +3,14 @@
  * API of a running service against the emulator, every result read back from the emulator itself.
  * Runs on SQLite, and on PostgreSQL when DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceSession } from '../support/connections.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
-import { type MeetingServiceFixture, startMeetingService } from './service-fixture.ts';
+import { useMeetingService } from './service-fixture.ts';
 import { sendItem } from './support.ts';
 
 describe.each(STORE_DIALECTS)('meetings and who sees them (%s)', (dialect) => {
-  let fixture: MeetingServiceFixture | undefined;
-  let alice: ServiceSession;
-  let bob: ServiceSession;
-  let carol: ServiceSession;
-  let bobConnection: string;
-  let meetings: Record<string, string>;
-  let records: MeetingServiceFixture['records'];
-
-  beforeAll(async () => {
-    fixture = await startMeetingService(dialect, Date.now);
-    ({ alice, bob, carol, bobConnection, meetings, records } = fixture);
-  });
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const world = useMeetingService(dialect);
 
   describe('meetings and who sees them', () => {
     it('seeds the demo meetings; members see the ones they took part in, admins all', async () => {
@@ -33,27 +18,27 @@ describe.each(STORE_DIALECTS)('meetings and who sees them (%s)', (dialect) => {
         (await session.call('GET', '/api/meetings')).body.meetings
           .map((meeting: { title: string }) => meeting.title.split(' ')[0])
           .sort();
-      expect(await titles(alice)).toEqual(['Harborview', 'Intro', 'Meridian', 'Pinecrest']);
-      expect(await titles(bob)).toEqual(['Harborview', 'Intro', 'Meridian']);
-      expect(await titles(carol)).toEqual(['Meridian', 'Pinecrest']);
-      expect((await bob.call('GET', `/api/meetings/${meetings.Pinecrest}`)).status).toBe(404);
-      const full = await carol.call('GET', `/api/meetings/${meetings.Pinecrest}`);
+      expect(await titles(world.alice)).toEqual(['Harborview', 'Intro', 'Meridian', 'Pinecrest']);
+      expect(await titles(world.bob)).toEqual(['Harborview', 'Intro', 'Meridian']);
+      expect(await titles(world.carol)).toEqual(['Meridian', 'Pinecrest']);
+      expect((await world.bob.call('GET', `/api/meetings/${world.meetings.Pinecrest}`)).status).toBe(404);
+      const full = await world.carol.call('GET', `/api/meetings/${world.meetings.Pinecrest}`);
       expect(full.status).toBe(200);
       expect(new Set(full.body.meeting.items.map((item: { kind: string }) => item.kind))).toEqual(
         new Set(['insight', 'decision', 'next_step', 'task']),
       );
       // Nobody can send from a meeting they cannot see.
-      const refused = await sendItem(bob, meetings.Pinecrest, 'task-1', {
-        connectionId: bobConnection,
+      const refused = await sendItem(world.bob, world.meetings.Pinecrest, 'task-1', {
+        connectionId: world.bobConnection,
         kind: 'task',
         values: { subject: 'x' },
-        records: [{ type: 'Account', id: records.Account }],
+        records: [{ type: 'Account', id: world.records.Account }],
       });
       expect(refused.status).toBe(404);
     });
 
     it('creates meetings through the API, validates them, and shares them', async () => {
-      const created = await bob.call('POST', '/api/meetings', {
+      const created = await world.bob.call('POST', '/api/meetings', {
         title: 'Internal pipeline review',
         startTime: '2027-02-01T15:00:00Z',
         endTime: '2027-02-01T15:30:00+00:00',
@@ -66,9 +51,9 @@ describe.each(STORE_DIALECTS)('meetings and who sees them (%s)', (dialect) => {
       expect(created.status).toBe(201);
       expect(created.body.meeting.items.map((item: { id: string }) => item.id)).toEqual(['1', '2']);
       const id = created.body.meeting.id;
-      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(404);
-      expect((await alice.call('GET', `/api/meetings/${id}`)).status).toBe(200);
-      const invalid = await bob.call('POST', '/api/meetings', {
+      expect((await world.carol.call('GET', `/api/meetings/${id}`)).status).toBe(404);
+      expect((await world.alice.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      const invalid = await world.bob.call('POST', '/api/meetings', {
         title: 'Bad',
         startTime: '2027-02-01T15:00:00Z',
         endTime: '2027-02-01T14:00:00Z',
@@ -80,23 +65,25 @@ describe.each(STORE_DIALECTS)('meetings and who sees them (%s)', (dialect) => {
         expect.arrayContaining(['endTime', 'items.0.dueDate']),
       );
       // Carol is neither participant nor creator: she cannot share it (she cannot even see it).
-      expect((await carol.call('PUT', `/api/meetings/${id}/shares`, { shares: [] })).status).toBe(404);
-      const users = (await alice.call('GET', '/api/users')).body.users as Array<{
+      expect((await world.carol.call('PUT', `/api/meetings/${id}/shares`, { shares: [] })).status).toBe(404);
+      const users = (await world.alice.call('GET', '/api/users')).body.users as Array<{
         id: string;
         email: string;
       }>;
       const carolId = users.find((user) => user.email === 'carol@forcefield.demo')!.id;
-      const shared = await bob.call('PUT', `/api/meetings/${id}/shares`, {
+      const shared = await world.bob.call('PUT', `/api/meetings/${id}/shares`, {
         shares: [{ type: 'user', id: carolId }],
       });
       expect(shared.status).toBe(200);
-      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
-      const groups = (await alice.call('GET', '/api/groups')).body.groups as Array<{ id: string }>;
-      await bob.call('PUT', `/api/meetings/${id}/shares`, { shares: [{ type: 'group', id: groups[0].id }] });
-      expect((await carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
-      expect((await carol.call('DELETE', `/api/meetings/${id}`)).status).toBe(403);
-      expect((await bob.call('DELETE', `/api/meetings/${id}`)).status).toBe(200);
-      expect((await alice.call('GET', `/api/meetings/${id}`)).status).toBe(404);
+      expect((await world.carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      const groups = (await world.alice.call('GET', '/api/groups')).body.groups as Array<{ id: string }>;
+      await world.bob.call('PUT', `/api/meetings/${id}/shares`, {
+        shares: [{ type: 'group', id: groups[0].id }],
+      });
+      expect((await world.carol.call('GET', `/api/meetings/${id}`)).status).toBe(200);
+      expect((await world.carol.call('DELETE', `/api/meetings/${id}`)).status).toBe(403);
+      expect((await world.bob.call('DELETE', `/api/meetings/${id}`)).status).toBe(200);
+      expect((await world.alice.call('GET', `/api/meetings/${id}`)).status).toBe(404);
     });
   });
 });

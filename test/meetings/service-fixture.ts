@@ -4,11 +4,12 @@
  * bob's personal connections, the demo meetings by first word of their title, and one record
  * alice can see of each linkable type.
  */
+import { afterAll, beforeAll } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../support/service.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
-import { emulatorAdminCall, orgReader } from './support.ts';
+import { emulatorAdminCall, orgReader, type SendBody } from './support.ts';
 
 export const KINDS = ['task', 'event', 'note'] as const;
 export const TYPES = ['Lead', 'Account', 'Contact', 'Opportunity', 'Case'] as const;
@@ -99,6 +100,46 @@ export async function startMeetingService(
     await stop();
     throw error;
   }
+}
+
+/**
+ * Starts the meeting world before the suite's tests and stops it after them. The object returned is
+ * filled in by the suite's `beforeAll`, so read its fields inside hooks and tests only.
+ */
+export function useMeetingService(
+  dialect: 'sqlite' | 'postgres',
+  now: () => number = Date.now,
+): MeetingServiceFixture {
+  const world = {} as MeetingServiceFixture;
+  let started: MeetingServiceFixture | undefined;
+  beforeAll(async () => {
+    started = await startMeetingService(dialect, now);
+    Object.assign(world, started);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return world;
+}
+
+/** A task from alice's connection on her Account, with `values`, sent under `key`. */
+export function aliceAccountTask(
+  world: MeetingServiceFixture,
+  values: SendBody['values'],
+  key: string,
+): SendBody {
+  return {
+    connectionId: world.aliceConnection,
+    kind: 'task',
+    values,
+    records: [{ type: 'Account', id: world.records.Account }],
+    idempotencyKey: key,
+  };
+}
+
+/** The org's tasks whose subject is `subject`. */
+export function tasksWithSubject(world: MeetingServiceFixture, subject: string) {
+  return world.org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
 }
 
 /** The statuses the emulator answered, oldest first, for requests whose path ends with `suffix`, since `since`. */

@@ -79,3 +79,21 @@ export function sendItem(session: ServiceSession, meetingId: string, itemId: str
     ...body,
   });
 }
+
+/**
+ * Arms one emulator fault of `kind`, once, on the POSTs that create a Task; `extra` adds to it or
+ * names another method, path or count.
+ */
+export function injectFault(
+  emulator: RunningEmulator,
+  kind: string,
+  extra: Record<string, unknown> = {},
+): Promise<unknown> {
+  return emulatorAdminCall(emulator, 'POST', '/faults', {
+    method: 'POST',
+    path: '/services/data/*/sobjects/Task',
+    kind,
+    times: 1,
+    ...extra,
+  });
+}

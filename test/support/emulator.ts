@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 
 export const API_VERSION = '66.0';
@@ -63,4 +64,34 @@ export async function startTestOrg(
       };
     },
   };
+}
+
+/**
+ * Starts a test org (see `startTestOrg`) before the file's tests and stops it after them. The
+ * returned object is filled in by the `beforeAll`: read it inside hooks and tests only.
+ */
+export function useTestOrg(options: EmulatorOptions = {}, username?: string): TestOrg {
+  const org = {} as TestOrg;
+  beforeAll(async () => {
+    Object.assign(org, await startTestOrg(options, username));
+  });
+  afterAll(async () => {
+    await org.emulator?.stop();
+  });
+  return org;
+}
+
+/** The OAuth password grant as a client sends it, with the demo connected app's credentials. */
+export function passwordGrant(url: string, username: string, password: string): Promise<Response> {
+  return fetch(`${url}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'forcefield-demo',
+      client_secret: 'forcefield-demo-secret',
+      username,
+      password,
+    }),
+  });
 }

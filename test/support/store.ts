@@ -50,3 +50,17 @@ export async function openTestStore(
     },
   };
 }
+
+/** Every table that holds workspace data, for "this secret is stored nowhere" checks. */
+export const STORED_TABLES = [
+  'users',
+  'groups',
+  'group_members',
+  'sessions',
+  'api_keys',
+  'login_attempts',
+  'oauth_states',
+  'connections',
+  'connection_shares',
+  'audit_events',
+] as const;

@@ -5,6 +5,7 @@ import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../.
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
 import { connectionTokenContext } from '../../src/vault/token-vault.ts';
 import { authorizeConnection, serviceUser } from '../support/connections.ts';
+import { STORED_TABLES } from '../support/store.ts';
 import { createTestService, type TestService } from '../support/test-service.ts';
 
 /**
@@ -87,20 +88,9 @@ afterAll(async () => {
 
 async function everyRow(): Promise<string> {
   const { db } = test.store;
-  const tables = [
-    'users',
-    'groups',
-    'group_members',
-    'sessions',
-    'api_keys',
-    'login_attempts',
-    'oauth_states',
-    'connections',
-    'connection_shares',
-    'audit_events',
-  ] as const;
   const dumps: string[] = [];
-  for (const table of tables) dumps.push(JSON.stringify(await db.selectFrom(table).selectAll().execute()));
+  for (const table of STORED_TABLES)
+    dumps.push(JSON.stringify(await db.selectFrom(table).selectAll().execute()));
   return dumps.join('\n');
 }
 

@@ -3,6 +3,7 @@ import { generateKeyEntry, Keyring } from '../../src/vault/keyring.ts';
 import { keyUsage, reencryptAll } from '../../src/vault/reencrypt.ts';
 import { connectionTokenContext, TokenVault } from '../../src/vault/token-vault.ts';
 import { openTestStore, STORE_DIALECTS } from '../support/store.ts';
+import { insertOAuthState, insertOwner } from './support.ts';
 
 describe.each(STORE_DIALECTS)('key rotation re-encrypts stored secrets (%s)', (dialect) => {
   it('moves every token and verifier to the current key', async () => {
@@ -12,18 +13,7 @@ describe.each(STORE_DIALECTS)('key rotation re-encrypts stored secrets (%s)', (d
       const old = generateKeyEntry();
       const oldVault = new TokenVault(new Keyring([{ ...old, id: 'old' }], { kind: 'environment' }));
       const now = new Date().toISOString();
-      await store.db
-        .insertInto('users')
-        .values({
-          id: 'u1',
-          email: 'u1@example.com',
-          name: 'U',
-          password_hash: 'x',
-          role: 'admin',
-          created_at: now,
-          disabled_at: null,
-        })
-        .execute();
+      await insertOwner(store, now);
       await store.db
         .insertInto('connections')
         .values({
@@ -52,21 +42,12 @@ describe.each(STORE_DIALECTS)('key rotation re-encrypts stored secrets (%s)', (d
           api_usage_at: null,
         })
         .execute();
-      await store.db
-        .insertInto('oauth_states')
-        .values({
-          state_hash: 'h1',
-          user_id: 'u1',
-          session_id: 's1',
-          code_verifier: oldVault.encrypt('verifier', 'oauth_state:h1'),
-          login_host: 'https://login.salesforce.com',
-          connection_kind: 'personal',
-          request: '{}',
-          created_at: now,
-          expires_at: now,
-          used_at: null,
-        })
-        .execute();
+      await insertOAuthState(store, {
+        vault: oldVault,
+        sessionId: 's1',
+        loginHost: 'https://login.salesforce.com',
+        at: now,
+      });
       expect((await keyUsage(store)).byKey).toEqual({ old: 3 });
 
       const vault = new TokenVault(

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /** Import meetings by pasting JSON: every problem listed by its path, nothing imported on error. */
 
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness();
 
 function meeting(title: string, overrides: Record<string, unknown> = {}) {
   return {

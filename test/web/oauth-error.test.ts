@@ -1,22 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
-import { SALESFORCE_PASSWORD, startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { SALESFORCE_PASSWORD, USERS } from './support/web-harness.ts';
 
 /**
  * OAuth errors read as a panel with what to do: declining at Salesforce's consent page comes
  * back as such, and a crafted link cannot make the app show someone else's text.
  */
 
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness();
 
 describe('OAuth errors on Settings → Integrations', { timeout: 180_000 }, () => {
   it('explains a declined consent in a readable panel', async () => {

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /**
  * An admin shares an organization connection with the Sales group (Bob is a member); Bob then
  * sees it under Organization integrations, read-only: no Share, Disconnect or Reconnect.
  */
 
-let harness: WebHarness;
+const harness = useWebHarness();
 let connectionId: string;
 
 beforeAll(async () => {
-  harness = await startWebHarness();
   // Connecting is the personal-integration flow's subject; here the connection just has to exist.
   connectionId = await harness.connectSalesforce(USERS.alice, 'organization');
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 describe('sharing an organization integration in a real browser', { timeout: 180_000 }, () => {

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /** The admin People page: create a user, add them to a group; the new person can log in. */
 
-let harness: WebHarness;
+const harness = useWebHarness();
 
 const NEW_USER = { name: 'Erin Rep', email: 'erin@forcefield.demo', password: 'erin-demo-password-1' };
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
 
 describe('the People page in a real browser', { timeout: 180_000 }, () => {
   it('lets an admin create a user', async () => {

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import { approveOnSalesforce } from './support/salesforce-login.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /**
  * Settings → Integrations: a member adds a personal Salesforce integration through the
  * emulator's real login and consent pages, checks it, and disconnects it after confirming.
  */
 
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness();
 
 describe('a personal integration in a real browser', { timeout: 180_000 }, () => {
   it('connects through Salesforce login and consent and comes back to the new connection', async () => {

@@ -1,13 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import {
   chooseRelatedRecord,
+  createButton,
+  HARBORVIEW_ACCOUNT,
   HARBORVIEW_INSIGHT,
   HARBORVIEW_MEETING,
   openSendForm,
 } from './support/send-form.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /**
  * A 390 px phone: the sidebar collapses behind a menu button, nothing scrolls sideways, and the
@@ -15,16 +18,7 @@ import { startWebHarness, USERS, type WebHarness } from './support/web-harness.t
  */
 
 const WIDTH = 390;
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness({ width: WIDTH, height: 844 });
-  await harness.connectSalesforce(USERS.alice);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness({ width: WIDTH, height: 844, connectAs: USERS.alice });
 
 async function horizontalOverflow(): Promise<number> {
   return harness.page.evaluate(() => {
@@ -65,7 +59,7 @@ describe('the 390 px layout', { timeout: 180_000 }, () => {
     for (const control of [
       form.getByLabel('Subject'),
       form.getByLabel('Related record'),
-      form.getByRole('button', { name: 'Create', exact: true }),
+      createButton(form),
     ]) {
       await control.scrollIntoViewIfNeeded();
       const box = await control.boundingBox();
@@ -75,12 +69,8 @@ describe('the 390 px layout', { timeout: 180_000 }, () => {
     }
     const subject = 'Harborview rollout from a phone (task)';
     await form.getByLabel('Subject').fill(subject);
-    await chooseRelatedRecord(page, form, {
-      type: 'Account',
-      search: 'Harborview',
-      name: 'Harborview Hospitality',
-    });
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await chooseRelatedRecord(page, form, HARBORVIEW_ACCOUNT);
+    await createButton(form).click();
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
     expect(await harness.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
     expect(harness.takePageErrors()).toEqual([]);

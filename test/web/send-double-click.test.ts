@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { logInAs } from './support/log-in.ts';
 import {
   chooseRelatedRecord,
+  createButton,
+  HARBORVIEW_ACCOUNT,
   HARBORVIEW_DECISION,
   HARBORVIEW_MEETING,
   openMeeting,
   openSendForm,
 } from './support/send-form.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /** A double click on Create makes one record, not two. */
 
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-  await harness.connectSalesforce(USERS.alice);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness({ connectAs: USERS.alice });
 
 describe('a double click on Create', { timeout: 180_000 }, () => {
   it('creates exactly one task', async () => {
@@ -30,12 +24,8 @@ describe('a double click on Create', { timeout: 180_000 }, () => {
     const form = await openSendForm(page, HARBORVIEW_DECISION, 'task');
     const subject = 'Harborview pilot: double click (task)';
     await form.getByLabel('Subject').fill(subject);
-    await chooseRelatedRecord(page, form, {
-      type: 'Account',
-      search: 'Harborview',
-      name: 'Harborview Hospitality',
-    });
-    await form.getByRole('button', { name: 'Create', exact: true }).dblclick();
+    await chooseRelatedRecord(page, form, HARBORVIEW_ACCOUNT);
+    await createButton(form).dblclick();
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
     // Whatever the second click started has finished once the network is quiet.
     await page.waitForLoadState('networkidle');

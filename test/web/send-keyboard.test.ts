@@ -1,8 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import {
+  createButton,
   HARBORVIEW_INSIGHT,
   HARBORVIEW_MEETING,
   MENU_ITEMS,
@@ -11,7 +12,8 @@ import {
   recordTypeSwitch,
   sendForm,
 } from './support/send-form.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /**
  * Sending with the keyboard only: Tab to the item's Send to Salesforce button, Enter, arrow keys
@@ -19,19 +21,13 @@ import { startWebHarness, USERS, type WebHarness } from './support/web-harness.t
  * Tab to Create, Enter. No mouse event at all after the meeting page is open.
  */
 
-let harness: WebHarness;
+const harness = useWebHarness({ connectAs: USERS.alice });
 let accountId: string;
 
 beforeAll(async () => {
-  harness = await startWebHarness();
-  await harness.connectSalesforce(USERS.alice);
   [{ Id: accountId }] = await harness.query<{ Id: string }>(
     "SELECT Id FROM Account WHERE Name = 'Harborview Hospitality'",
   );
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 /** Whether the locator's element has the focus (the first match). */
@@ -63,7 +59,7 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
     await page.keyboard.press('Enter');
 
     const form = sendForm(page);
-    await form.getByRole('button', { name: 'Create', exact: true }).waitFor();
+    await createButton(form).waitFor();
     await expectAccessible(page, 'the task form opened by keyboard');
     const subject = 'Harborview rollout: keyboard only (task)';
     await pressUntil(page, 'Tab', form.getByLabel('Subject'));
@@ -80,7 +76,7 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
       .waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await pressUntil(page, 'Tab', form.getByRole('button', { name: 'Create', exact: true }));
+    await pressUntil(page, 'Tab', createButton(form));
     await page.keyboard.press('Enter');
 
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import {
   chooseRelatedRecord,
+  createButton,
+  HARBORVIEW_ACCOUNT,
   HARBORVIEW_DECISION,
   HARBORVIEW_INSIGHT,
   HARBORVIEW_MEETING,
@@ -10,7 +12,8 @@ import {
   openMeeting,
   openSendForm,
 } from './support/send-form.ts';
-import { SALESFORCE_PASSWORD, startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { SALESFORCE_PASSWORD, USERS } from './support/web-harness.ts';
 
 /**
  * The meeting page's send flow: hover an item → Send to Salesforce → Create task / note / event →
@@ -18,7 +21,7 @@ import { SALESFORCE_PASSWORD, startWebHarness, USERS, type WebHarness } from './
  * the test reads back over the REST API; the toast's Open in Salesforce leads to its page.
  */
 
-let harness: WebHarness;
+const harness = useWebHarness({ connectAs: USERS.alice });
 let accountId: string;
 let contactId: string;
 
@@ -30,18 +33,12 @@ interface Activity {
 }
 
 beforeAll(async () => {
-  harness = await startWebHarness();
-  await harness.connectSalesforce(USERS.alice);
   [{ Id: accountId }] = await harness.query<{ Id: string }>(
     "SELECT Id FROM Account WHERE Name = 'Harborview Hospitality'",
   );
   [{ Id: contactId }] = await harness.query<{ Id: string }>(
     "SELECT Id FROM Contact WHERE Name = 'Mei Rossi'",
   );
-});
-
-afterAll(async () => {
-  await harness?.stop();
 });
 
 describe('sending meeting items to Salesforce in a real browser', { timeout: 180_000 }, () => {
@@ -63,12 +60,8 @@ describe('sending meeting items to Salesforce in a real browser', { timeout: 180
     }
     const subject = 'Harborview rollout: staffing plan (task)';
     await form.getByLabel('Subject').fill(subject);
-    await chooseRelatedRecord(page, form, {
-      type: 'Account',
-      search: 'Harborview',
-      name: 'Harborview Hospitality',
-    });
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await chooseRelatedRecord(page, form, HARBORVIEW_ACCOUNT);
+    await createButton(form).click();
 
     const open = page.getByRole('link', { name: 'Open in Salesforce' }).first();
     await open.waitFor();
@@ -104,12 +97,8 @@ describe('sending meeting items to Salesforce in a real browser', { timeout: 180
     expect(await form.getByLabel('Title').inputValue()).toContain(HARBORVIEW_DECISION);
     const title = 'Harborview pilot decision (note)';
     await form.getByLabel('Title').fill(title);
-    await chooseRelatedRecord(page, form, {
-      type: 'Account',
-      search: 'Harborview',
-      name: 'Harborview Hospitality',
-    });
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await chooseRelatedRecord(page, form, HARBORVIEW_ACCOUNT);
+    await createButton(form).click();
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
 
     const notes = await harness.query<{ Id: string }>(`SELECT Id FROM ContentNote WHERE Title = '${title}'`);
@@ -132,7 +121,7 @@ describe('sending meeting items to Salesforce in a real browser', { timeout: 180
     const subject = 'Harborview rollout review (event)';
     await form.getByLabel('Subject').fill(subject);
     await chooseRelatedRecord(page, form, { type: 'Contact', search: 'Mei', name: 'Mei Rossi' });
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await createButton(form).click();
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
 
     const events = await harness.query<Activity & { StartDateTime: string; EndDateTime: string }>(

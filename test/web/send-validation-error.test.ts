@@ -1,15 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import {
   chooseRelatedRecord,
+  createButton,
   descriptionOf,
+  HARBORVIEW_ACCOUNT,
   HARBORVIEW_INSIGHT,
   HARBORVIEW_MEETING,
   openMeeting,
   openSendForm,
 } from './support/send-form.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /**
  * A Salesforce validation error (a validation rule on Task.ActivityDate, injected by the
@@ -17,18 +20,9 @@ import { startWebHarness, USERS, type WebHarness } from './support/web-harness.t
  * succeeds once the person tries again.
  */
 
-let harness: WebHarness;
+const harness = useWebHarness({ connectAs: USERS.alice });
 
 const RULE_MESSAGE = 'Due date must be within 30 days of the meeting.';
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-  await harness.connectSalesforce(USERS.alice);
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
 
 describe('a Salesforce validation error in the send form', { timeout: 180_000 }, () => {
   it('shows the error next to the field it names, then creates the task on a retry', async () => {
@@ -52,12 +46,8 @@ describe('a Salesforce validation error in the send form', { timeout: 180_000 },
     const form = await openSendForm(page, HARBORVIEW_INSIGHT, 'task');
     const subject = 'Harborview rollout: validation retry (task)';
     await form.getByLabel('Subject').fill(subject);
-    await chooseRelatedRecord(page, form, {
-      type: 'Account',
-      search: 'Harborview',
-      name: 'Harborview Hospitality',
-    });
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await chooseRelatedRecord(page, form, HARBORVIEW_ACCOUNT);
+    await createButton(form).click();
 
     const dueDate = form.getByLabel('Due Date').first();
     await form.getByText(RULE_MESSAGE).first().waitFor();
@@ -67,7 +57,7 @@ describe('a Salesforce validation error in the send form', { timeout: 180_000 },
     await expectAccessible(page, 'the task form with a validation error');
 
     // The rule fired once; trying again creates the one task.
-    await form.getByRole('button', { name: 'Create', exact: true }).click();
+    await createButton(form).click();
     await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor();
     expect(await harness.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
     expect(harness.takePageErrors()).toEqual([]);

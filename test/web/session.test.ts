@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
-import { startWebHarness, USERS, type WebHarness } from './support/web-harness.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
 
 /** Logging in and out, the sidebar by role, the app's own not-found page, and an expired session. */
 
-let harness: WebHarness;
-
-beforeAll(async () => {
-  harness = await startWebHarness();
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const harness = useWebHarness();
 
 const SIDEBAR = ['Meetings', 'Chat', 'Agents', 'Settings'];
 const ADMIN_SIDEBAR = ['Audit', 'People'];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
+import { EXPECTED_DEFAULT_CONNECTOR } from '../expected-connector.ts';
 import { createAgent } from '../support.ts';
 
 /** Agents: admins create and edit them with validated connector settings; members read them. */
@@ -30,18 +31,7 @@ describe.each(STORE_DIALECTS)('agents over HTTP (%s)', (dialect) => {
     const id = await createAgent(alice, { name: 'Defaults' });
     const read = await bob.call('GET', `/api/agents/${id}`);
     expect(read.status).toBe(200);
-    expect(read.body.agent.connector).toEqual({
-      connectionMethod: 'per_user',
-      permissions: {
-        search_records: 'always_allow',
-        get_record: 'always_allow',
-        query_records: 'always_allow',
-        describe_object: 'always_allow',
-        create_record: 'needs_approval',
-        update_record: 'needs_approval',
-        delete_record: 'disabled',
-      },
-    });
+    expect(read.body.agent.connector).toEqual(EXPECTED_DEFAULT_CONNECTOR);
     expect(read.body.agent.offeredTools).not.toContain('delete_record');
     const updated = await alice.call('PUT', `/api/agents/${id}`, {
       name: 'Renamed',

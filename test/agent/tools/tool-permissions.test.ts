@@ -9,6 +9,7 @@ import {
   PERMISSION_LEVELS,
   toolsOfferedToModel,
 } from '../../../src/agent/tools/tool-permissions.ts';
+import { EXPECTED_DEFAULT_CONNECTOR } from '../expected-connector.ts';
 
 const withPermissions = (permissions: Partial<ConnectorSettings['permissions']>): ConnectorSettings => ({
   connectionMethod: 'per_user',
@@ -17,18 +18,7 @@ const withPermissions = (permissions: Partial<ConnectorSettings['permissions']>)
 
 describe('connector settings schema', () => {
   it('fills the defaults: per-user, reads always allowed, create/update need approval, delete disabled', () => {
-    expect(connectorSettingsSchema.parse({})).toEqual({
-      connectionMethod: 'per_user',
-      permissions: {
-        search_records: 'always_allow',
-        get_record: 'always_allow',
-        query_records: 'always_allow',
-        describe_object: 'always_allow',
-        create_record: 'needs_approval',
-        update_record: 'needs_approval',
-        delete_record: 'disabled',
-      },
-    });
+    expect(connectorSettingsSchema.parse({})).toEqual(EXPECTED_DEFAULT_CONNECTOR);
     expect(connectorSettingsSchema.parse({})).toEqual(defaultConnectorSettings());
   });
 

@@ -3,46 +3,13 @@
  * API of a running service against the emulator, every result read back from the emulator itself.
  * Runs on SQLite, and on PostgreSQL when DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../emulator/index.ts';
-import type { ServiceSession } from '../../support/connections.ts';
-import type { TestService } from '../../support/service.ts';
+import { describe, expect, it } from 'vitest';
 import { STORE_DIALECTS } from '../../support/store.ts';
-import { KINDS, type MeetingServiceFixture, startMeetingService, TYPES } from '../service-fixture.ts';
+import { KINDS, TYPES, useMeetingService } from '../service-fixture.ts';
 import { countCalls, newKey, sendItem } from '../support.ts';
 
 describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => {
-  let fixture: MeetingServiceFixture | undefined;
-  let emulator: RunningEmulator;
-  let test: TestService;
-  let alice: ServiceSession;
-  let bob: ServiceSession;
-  let aliceConnection: string;
-  let org: MeetingServiceFixture['org'];
-  let meetings: Record<string, string>;
-  let records: MeetingServiceFixture['records'];
-  let aliceSalesforceId: string;
-  let bobSalesforceId: string;
-
-  beforeAll(async () => {
-    fixture = await startMeetingService(dialect, Date.now);
-    ({
-      emulator,
-      test,
-      alice,
-      bob,
-      aliceConnection,
-      org,
-      meetings,
-      records,
-      aliceSalesforceId,
-      bobSalesforceId,
-    } = fixture);
-  });
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const world = useMeetingService(dialect);
 
   describe('creating records', () => {
     const valuesFor = (kind: (typeof KINDS)[number], label: string): Record<string, string | number> => {
@@ -53,7 +20,7 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
           status: 'In Progress',
           priority: 'High',
           dueDate: '2027-03-01',
-          ownerId: bobSalesforceId,
+          ownerId: world.bobSalesforceId,
         };
       }
       if (kind === 'event') {
@@ -77,12 +44,12 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
           | { status: number; body: { outcome: string; send: Record<string, unknown> } }
           | undefined;
         const key = newKey();
-        const calls = await countCalls(emulator, async () => {
-          response = await sendItem(alice, meetings.Harborview, 'next-step-1', {
-            connectionId: aliceConnection,
+        const calls = await countCalls(world.emulator, async () => {
+          response = await sendItem(world.alice, world.meetings.Harborview, 'next-step-1', {
+            connectionId: world.aliceConnection,
             kind,
             values: valuesFor(kind, label),
-            records: [{ type, id: records[type] }],
+            records: [{ type, id: world.records[type] }],
             idempotencyKey: key,
           });
         });
@@ -95,24 +62,26 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
           status: string;
           record: unknown;
         };
-        expect(send).toMatchObject({ status: 'succeeded', record: { type, id: records[type] } });
-        expect(send.url).toBe(`${emulator.url}/lightning/r/${send.object}/${send.salesforceId}/view`);
+        expect(send).toMatchObject({ status: 'succeeded', record: { type, id: world.records[type] } });
+        expect(send.url).toBe(`${world.emulator.url}/lightning/r/${send.object}/${send.salesforceId}/view`);
         const lookup = type === 'Contact' || type === 'Lead' ? 'WhoId' : 'WhatId';
         const other = lookup === 'WhoId' ? 'WhatId' : 'WhoId';
         const accountOf = async () => {
-          if (type === 'Account') return records.Account;
+          if (type === 'Account') return world.records.Account;
           if (type === 'Lead') return null;
-          const [row] = await org.query(`SELECT AccountId FROM ${type} WHERE Id = '${records[type]}'`);
+          const [row] = await world.org.query(
+            `SELECT AccountId FROM ${type} WHERE Id = '${world.records[type]}'`,
+          );
           return row.AccountId;
         };
         if (kind === 'task') {
-          const [task] = await org.query(
+          const [task] = await world.org.query(
             `SELECT WhoId, WhatId, AccountId, OwnerId, Status, Priority, ActivityDate, Subject, Description FROM Task WHERE Id = '${send.salesforceId}'`,
           );
           expect(task).toMatchObject({
-            [lookup]: records[type],
+            [lookup]: world.records[type],
             [other]: null,
-            OwnerId: bobSalesforceId,
+            OwnerId: world.bobSalesforceId,
             Status: 'In Progress',
             Priority: 'High',
             ActivityDate: '2027-03-01',
@@ -121,13 +90,13 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
           expect(task.AccountId).toBe(await accountOf());
           expect(task.Description).toMatch(/^Follow up\.\n\n\[ff:[0-9a-f]{12}\]$/);
         } else if (kind === 'event') {
-          const [event] = await org.query(
+          const [event] = await world.org.query(
             `SELECT WhoId, WhatId, AccountId, OwnerId, StartDateTime, EndDateTime, DurationInMinutes, Location, ShowAs FROM Event WHERE Id = '${send.salesforceId}'`,
           );
           expect(event).toMatchObject({
-            [lookup]: records[type],
+            [lookup]: world.records[type],
             [other]: null,
-            OwnerId: aliceSalesforceId,
+            OwnerId: world.aliceSalesforceId,
             DurationInMinutes: 45,
             Location: 'Zoom',
             ShowAs: 'Busy',
@@ -136,18 +105,19 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
           expect(event.AccountId).toBe(await accountOf());
         } else {
           expect(send.object).toBe('ContentNote');
-          const links = await org.query(
+          const links = await world.org.query(
             `SELECT LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId = '${send.salesforceId}'`,
           );
-          expect(links.map((link) => link.LinkedEntityId)).toContain(records[type]);
-          const [note] = await org.query(
+          expect(links.map((link) => link.LinkedEntityId)).toContain(world.records[type]);
+          const [note] = await world.org.query(
             `SELECT Title, TextPreview, OwnerId FROM ContentNote WHERE Id = '${send.salesforceId}'`,
           );
-          expect(note).toMatchObject({ Title: `Note ${label}`, OwnerId: aliceSalesforceId });
+          expect(note).toMatchObject({ Title: `Note ${label}`, OwnerId: world.aliceSalesforceId });
           expect(note.TextPreview).toMatch(/^Pricing: 3-year plan & <10%> "loyalty" discount\./);
         }
         // The item keeps what was sent: kind, id, link, who, when; no Salesforce field values.
-        const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+        const view = (await world.alice.call('GET', `/api/meetings/${world.meetings.Harborview}`)).body
+          .meeting;
         const item = view.items.find((candidate: { id: string }) => candidate.id === 'next-step-1');
         const kept = item.sends.find(
           (candidate: { salesforceId: string }) => candidate.salesforceId === send.salesforceId,
@@ -161,7 +131,7 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
         expect(kept.sentAt).toMatch(/^\d{4}-/);
         expect(JSON.stringify(kept)).not.toContain(label);
         // Audited: a meeting.send success naming the record, with ids and codes only.
-        const { events } = await test.service.context.audit.query({
+        const { events } = await world.test.service.context.audit.query({
           action: 'meeting.send',
           outcome: 'success',
           limit: 500,
@@ -170,7 +140,7 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
         expect(audited).toHaveLength(1);
         expect(audited[0].recordIds).toEqual([send.salesforceId]);
         expect(audited[0].detail).toEqual({
-          meetingId: meetings.Harborview,
+          meetingId: world.meetings.Harborview,
           itemId: 'next-step-1',
           sendId: (send as unknown as { id: string }).id,
           kind,
@@ -182,23 +152,27 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
     );
 
     it('sends classic Notes when the workspace is set to them', async () => {
-      expect((await bob.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status).toBe(403);
-      expect((await alice.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status).toBe(200);
+      expect((await world.bob.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status).toBe(
+        403,
+      );
+      expect(
+        (await world.alice.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status,
+      ).toBe(200);
       try {
-        const sent = await sendItem(alice, meetings.Harborview, 'insight-1', {
-          connectionId: aliceConnection,
+        const sent = await sendItem(world.alice, world.meetings.Harborview, 'insight-1', {
+          connectionId: world.aliceConnection,
           kind: 'note',
           values: { title: 'Classic', body: 'A classic note.' },
-          records: [{ type: 'Account', id: records.Account }],
+          records: [{ type: 'Account', id: world.records.Account }],
         });
         expect(sent.status).toBe(201);
         expect(sent.body.send.object).toBe('Note');
-        const [note] = await org.query(
+        const [note] = await world.org.query(
           `SELECT ParentId, Title, Body FROM Note WHERE Id = '${sent.body.send.salesforceId}'`,
         );
-        expect(note).toMatchObject({ ParentId: records.Account, Title: 'Classic' });
+        expect(note).toMatchObject({ ParentId: world.records.Account, Title: 'Classic' });
       } finally {
-        await alice.call('PUT', '/api/meetings/settings', { noteFormat: 'enhanced' });
+        await world.alice.call('PUT', '/api/meetings/settings', { noteFormat: 'enhanced' });
       }
     });
   });

@@ -3,50 +3,25 @@
  * against the emulator, every result read back from the emulator itself. Runs on SQLite, and on
  * PostgreSQL when DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceSession } from '../../support/connections.ts';
-import type { TestService } from '../../support/service.ts';
+import { describe, expect, it } from 'vitest';
 import { STORE_DIALECTS } from '../../support/store.ts';
-import { type MeetingServiceFixture, startMeetingService } from '../service-fixture.ts';
-import { newKey, type SendBody, sendItem } from '../support.ts';
+import { aliceAccountTask, tasksWithSubject, useMeetingService } from '../service-fixture.ts';
+import { newKey, sendItem } from '../support.ts';
 
 describe.each(STORE_DIALECTS)('meeting sends exactly once (%s)', (dialect) => {
-  let fixture: MeetingServiceFixture | undefined;
-  let test: TestService;
-  let alice: ServiceSession;
-  let bob: ServiceSession;
-  let aliceConnection: string;
-  let bobConnection: string;
-  let org: MeetingServiceFixture['org'];
-  let meetings: Record<string, string>;
-  let records: MeetingServiceFixture['records'];
-
-  beforeAll(async () => {
-    fixture = await startMeetingService(dialect, Date.now);
-    ({ test, alice, bob, aliceConnection, bobConnection, org, meetings, records } = fixture);
-  });
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const world = useMeetingService(dialect);
 
   describe('exactly once', () => {
-    const taskBody = (subject: string, key: string): SendBody => ({
-      connectionId: aliceConnection,
-      kind: 'task',
-      values: { subject, status: 'Not Started' },
-      records: [{ type: 'Account', id: records.Account }],
-      idempotencyKey: key,
-    });
-    const tasksWithSubject = async (subject: string) =>
-      org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+    const taskBody = (subject: string, key: string) =>
+      aliceAccountTask(world, { subject, status: 'Not Started' }, key);
+    const tasksNamed = (subject: string) => tasksWithSubject(world, subject);
 
     it('20 concurrent identical sends create one record and all answer it', async () => {
       const subject = `Concurrent ${dialect}`;
       const key = newKey();
       const answers = await Promise.all(
         Array.from({ length: 20 }, () =>
-          sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key)),
+          sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key)),
         ),
       );
       expect(answers.map((answer) => answer.status).sort()).toEqual([...Array(19).fill(200), 201]);
@@ -54,7 +29,7 @@ describe.each(STORE_DIALECTS)('meeting sends exactly once (%s)', (dialect) => {
       expect(ids.size).toBe(1);
       // The 19 duplicates are audited as replays of the one send, naming its record.
       const sendId = answers[0].body.send.id;
-      const { events: replayed } = await test.service.context.audit.query({
+      const { events: replayed } = await world.test.service.context.audit.query({
         action: 'meeting.send.replayed',
         limit: 500,
       });
@@ -64,14 +39,14 @@ describe.each(STORE_DIALECTS)('meeting sends exactly once (%s)', (dialect) => {
       expect(ofThisSend).toHaveLength(19);
       expect(ofThisSend.every((event) => event.outcome === 'success')).toBe(true);
       expect(ofThisSend.every((event) => event.recordIds.join() === [...ids][0])).toBe(true);
-      expect(await tasksWithSubject(subject)).toHaveLength(1);
+      expect(await tasksNamed(subject)).toHaveLength(1);
       // A double click later: still the same record; the key with other values is refused.
-      const again = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const again = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(again.status).toBe(200);
       expect(again.body.send.salesforceId).toBe([...ids][0]);
       const reused = await sendItem(
-        alice,
-        meetings.Harborview,
+        world.alice,
+        world.meetings.Harborview,
         'task-1',
         taskBody(`${subject} changed`, key),
       );
@@ -79,9 +54,9 @@ describe.each(STORE_DIALECTS)('meeting sends exactly once (%s)', (dialect) => {
       expect(reused.body.error.code).toBe('idempotency_key_reused');
       expect(
         (
-          await sendItem(bob, meetings.Harborview, 'task-1', {
+          await sendItem(world.bob, world.meetings.Harborview, 'task-1', {
             ...taskBody(subject, key),
-            connectionId: bobConnection,
+            connectionId: world.bobConnection,
           })
         ).status,
       ).toBe(409);

@@ -12,7 +12,7 @@ import { openStore, type Store } from '../../../src/store/database.ts';
 import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
-import { emulatorAdminCall, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
+import { injectFault, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
 
 const SECRET_KEY = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
 const SETTLE_MS = 1_000;
@@ -85,13 +85,7 @@ describe.each(STORE_DIALECTS)('a slow Salesforce create across two instances (%s
       idempotencyKey: newKey(),
     };
     // Only the first create is slow; a second one would go straight through.
-    await emulatorAdminCall(emulator, 'POST', '/faults', {
-      method: 'POST',
-      path: '/services/data/*/sobjects/Task',
-      kind: 'latency',
-      latencyMs: LATENCY_MS,
-      times: 1,
-    });
+    await injectFault(emulator, 'latency', { latencyMs: LATENCY_MS });
     const [first, second] = await Promise.all([
       sendUntilAnswered(sessions[0], meetingId, body),
       sendUntilAnswered(sessions[1], meetingId, body),

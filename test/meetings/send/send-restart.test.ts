@@ -17,7 +17,7 @@ import { AuditLog } from '../../../src/audit/audit-log.ts';
 import { connect, logIn } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService } from '../../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
-import { emulatorAdminCall, newKey, orgReader, sendItem } from '../support.ts';
+import { injectFault, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const PASSWORD = 'restart test passphrase';
@@ -213,6 +213,16 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     return sends;
   }
 
+  /** The org's tasks whose subject is `subject`. */
+  function tasksNamed(subject: string) {
+    return orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+  }
+
+  /** The rep, logged in afresh on the service at `url`, sends `body` for the item again. */
+  async function repSendsAgain(url: string, meetingId: string, itemId: string, body: SendBody) {
+    return sendItem(await logIn(url, 'rep@example.com', PASSWORD), meetingId, itemId, body);
+  }
+
   /**
    * Sends item `itemId` of the first meeting as a task on Pinecrest Software from a child process,
    * with the emulator holding the create for 1.5 s under `fault`, and kills the child with SIGKILL
@@ -233,13 +243,7 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       records: [{ type: 'Account', id: account.Id }],
       idempotencyKey: newKey(),
     };
-    await emulatorAdminCall(emulator, 'POST', '/faults', {
-      method: 'POST',
-      path: '/services/data/*/sobjects/Task',
-      kind: fault,
-      latencyMs: 1_500,
-      times: 1,
-    });
+    await injectFault(emulator, fault, { latencyMs: 1_500 });
     const pending = sendItem(session, meetingId, itemId, body).catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 600));
     first.child.kill('SIGKILL');
@@ -267,20 +271,13 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       const sends = await sendsOnceResolved(second.url, meetingId, 'n1', (status) => status === 'succeeded');
       expect(sends).toHaveLength(1);
       expect(sends[0].status).toBe('succeeded');
-      const tasks = await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      const tasks = await tasksNamed(subject);
       expect(tasks.map((task) => task.Id)).toEqual([sends[0].salesforceId]);
       // The person's retry answers the same record.
-      const retried = await sendItem(
-        await logIn(second.url, 'rep@example.com', PASSWORD),
-        meetingId,
-        'n1',
-        body,
-      );
+      const retried = await repSendsAgain(second.url, meetingId, 'n1', body);
       expect(retried.status).toBe(200);
       expect(retried.body.send.salesforceId).toBe(sends[0].salesforceId);
-      expect(
-        await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`),
-      ).toHaveLength(1);
+      expect(await tasksNamed(subject)).toHaveLength(1);
     } finally {
       second.child.kill('SIGTERM');
     }
@@ -309,28 +306,16 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
         .executeTakeFirstOrThrow();
       await resolvedStore.dispose();
       expect(resolved).toEqual({ status: 'failed', error_code: 'not_sent', salesforce_id: null });
-      expect(await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
+      expect(await tasksNamed(subject)).toEqual([]);
       // The person's retry with the same key sends it, once.
-      const retried = await sendItem(
-        await logIn(second.url, 'rep@example.com', PASSWORD),
-        meetingId,
-        'n2',
-        body,
-      );
+      const retried = await repSendsAgain(second.url, meetingId, 'n2', body);
       expect(retried.status, JSON.stringify(retried.body)).toBe(201);
-      const tasks = await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      const tasks = await tasksNamed(subject);
       expect(tasks.map((task) => task.Id)).toEqual([retried.body.send.salesforceId]);
-      const again = await sendItem(
-        await logIn(second.url, 'rep@example.com', PASSWORD),
-        meetingId,
-        'n2',
-        body,
-      );
+      const again = await repSendsAgain(second.url, meetingId, 'n2', body);
       expect(again.status).toBe(200);
       expect(again.body.send.salesforceId).toBe(retried.body.send.salesforceId);
-      expect(
-        await orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`),
-      ).toHaveLength(1);
+      expect(await tasksNamed(subject)).toHaveLength(1);
     } finally {
       second.child.kill('SIGTERM');
     }

@@ -3,117 +3,75 @@
  * arrived. The HTTP API of a running service against the emulator, every result read back from the
  * emulator itself. Runs on SQLite, and on PostgreSQL when DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { markerFor } from '../../../src/meetings/payloads/send-marker.ts';
-import type { ServiceSession } from '../../support/connections.ts';
-import type { TestService } from '../../support/service.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
-import { type MeetingServiceFixture, startMeetingService } from '../service-fixture.ts';
-import { emulatorAdminCall, newKey, type SendBody, sendItem } from '../support.ts';
+import { aliceAccountTask, tasksWithSubject, useMeetingService } from '../service-fixture.ts';
+import { injectFault, newKey, type SendBody, sendItem } from '../support.ts';
 
 describe.each(STORE_DIALECTS)('meeting sends with an unknown outcome (%s)', (dialect) => {
-  let fixture: MeetingServiceFixture | undefined;
-  let emulator: RunningEmulator;
-  let test: TestService;
-  let alice: ServiceSession;
-  let aliceConnection: string;
-  let org: MeetingServiceFixture['org'];
-  let meetings: Record<string, string>;
-  let records: MeetingServiceFixture['records'];
-
-  beforeAll(async () => {
-    fixture = await startMeetingService(dialect, Date.now);
-    ({ emulator, test, alice, aliceConnection, org, meetings, records } = fixture);
-  });
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const world = useMeetingService(dialect);
 
   describe('exactly once', () => {
-    const taskBody = (subject: string, key: string): SendBody => ({
-      connectionId: aliceConnection,
-      kind: 'task',
-      values: { subject, status: 'Not Started' },
-      records: [{ type: 'Account', id: records.Account }],
-      idempotencyKey: key,
-    });
-    const tasksWithSubject = async (subject: string) =>
-      org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
+    const taskBody = (subject: string, key: string) =>
+      aliceAccountTask(world, { subject, status: 'Not Started' }, key);
+    const tasksNamed = (subject: string) => tasksWithSubject(world, subject);
 
     it('a response lost after Salesforce committed: found by its marker, never created twice', async () => {
       const subject = `Dropped ${dialect}`;
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/sobjects/Task',
-        kind: 'drop-after',
-        times: 1,
-      });
-      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      await injectFault(world.emulator, 'drop-after');
+      const first = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       // The marker lookup right after the drop already finds the record.
       expect(first.status, JSON.stringify(first.body)).toBe(201);
-      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const retry = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(retry.status).toBe(200);
       expect(retry.body.send.salesforceId).toBe(first.body.send.salesforceId);
-      const tasks = await tasksWithSubject(subject);
+      const tasks = await tasksNamed(subject);
       expect(tasks.map((task) => task.Id)).toEqual([first.body.send.salesforceId]);
-      const { events } = await test.service.context.audit.query({ action: 'meeting.send.resolved' });
+      const { events } = await world.test.service.context.audit.query({ action: 'meeting.send.resolved' });
       expect(events.some((event) => event.recordIds.includes(first.body.send.salesforceId))).toBe(true);
     });
 
     it('a lost response whose lookup fails too: unknown, then the retry returns the one record', async () => {
       const subject = `Dropped twice ${dialect}`;
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/sobjects/Task',
-        kind: 'drop-after',
-        times: 1,
-      });
+      await injectFault(world.emulator, 'drop-after');
       // jsforce retries GETs on 5xx; a 403 it does not.
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
+      await injectFault(world.emulator, 'request-limit-exceeded', {
         method: 'GET',
         path: '/services/data/*/queryAll',
-        kind: 'request-limit-exceeded',
-        times: 1,
       });
-      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const first = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(first.status).toBe(503);
       expect(first.body.error).toMatchObject({
         code: 'send_outcome_unknown',
         details: { retryAfterSeconds: 1 },
       });
-      const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+      const view = (await world.alice.call('GET', `/api/meetings/${world.meetings.Harborview}`)).body.meeting;
       const item = view.items.find((candidate: { id: string }) => candidate.id === 'task-1');
       expect(item.sends.some((send: { status: string }) => send.status === 'unknown')).toBe(true);
-      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const retry = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(retry.status, JSON.stringify(retry.body)).toBe(200);
-      const tasks = await tasksWithSubject(subject);
+      const tasks = await tasksNamed(subject);
       expect(tasks.map((task) => task.Id)).toEqual([retry.body.send.salesforceId]);
     });
 
     it('a request that never reached Salesforce: after the settle time the retry sends it, once', async () => {
       const subject = `Dropped before ${dialect}`;
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/sobjects/Task',
-        kind: 'drop-before',
-        times: 1,
-      });
-      const first = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      await injectFault(world.emulator, 'drop-before');
+      const first = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(first.status).toBe(503);
-      expect(await tasksWithSubject(subject)).toHaveLength(0);
+      expect(await tasksNamed(subject)).toHaveLength(0);
       await new Promise((resolve) => setTimeout(resolve, 350));
-      const retry = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const retry = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(retry.status, JSON.stringify(retry.body)).toBe(201);
-      expect(await tasksWithSubject(subject)).toHaveLength(1);
+      expect(await tasksNamed(subject)).toHaveLength(1);
       const marker = markerFor(
-        `${(await test.service.store.db.selectFrom('users').select('id').where('email', '=', 'alice@forcefield.demo').executeTakeFirstOrThrow()).id}:${key}`,
+        `${(await world.test.service.store.db.selectFrom('users').select('id').where('email', '=', 'alice@forcefield.demo').executeTakeFirstOrThrow()).id}:${key}`,
       );
-      const [task] = await org.query(
+      const [task] = await world.org.query(
         `SELECT Description FROM Task WHERE Id = '${retry.body.send.salesforceId}'`,
       );
       expect(task.Description.endsWith(marker)).toBe(true);
@@ -121,25 +79,20 @@ describe.each(STORE_DIALECTS)('meeting sends with an unknown outcome (%s)', (dia
 
     it('an Enhanced Note whose response is lost is found by its content marker', async () => {
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/composite',
-        kind: 'drop-after',
-        times: 1,
-      });
+      await injectFault(world.emulator, 'drop-after', { path: '/services/data/*/composite' });
       const body: SendBody = {
-        connectionId: aliceConnection,
+        connectionId: world.aliceConnection,
         kind: 'note',
         values: { title: `Dropped note ${dialect}`, body: 'Kept once.' },
-        records: [{ type: 'Opportunity', id: records.Opportunity }],
+        records: [{ type: 'Opportunity', id: world.records.Opportunity }],
         idempotencyKey: key,
       };
-      const first = await sendItem(alice, meetings.Harborview, 'decision-1', body);
+      const first = await sendItem(world.alice, world.meetings.Harborview, 'decision-1', body);
       expect(first.status, JSON.stringify(first.body)).toBe(201);
-      const retry = await sendItem(alice, meetings.Harborview, 'decision-1', body);
+      const retry = await sendItem(world.alice, world.meetings.Harborview, 'decision-1', body);
       expect(retry.body.send.salesforceId).toBe(first.body.send.salesforceId);
       expect(
-        await org.query(`SELECT Id FROM ContentNote WHERE Title = 'Dropped note ${dialect}'`),
+        await world.org.query(`SELECT Id FROM ContentNote WHERE Title = 'Dropped note ${dialect}'`),
       ).toHaveLength(1);
     });
   });

@@ -3,74 +3,39 @@
  * of a running service against the emulator, every result read back from the emulator itself. Runs
  * on SQLite, and on PostgreSQL when DATABASE_URL is set.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../emulator/index.ts';
-import type { ServiceSession } from '../../support/connections.ts';
-import type { TestService } from '../../support/service.ts';
+import { describe, expect, it } from 'vitest';
 import { STORE_DIALECTS } from '../../support/store.ts';
-import { type MeetingServiceFixture, startMeetingService } from '../service-fixture.ts';
-import { countCalls, emulatorAdminCall, newKey, type SendBody, sendItem } from '../support.ts';
+import { aliceAccountTask, useMeetingService } from '../service-fixture.ts';
+import { countCalls, injectFault, newKey, type SendBody, sendItem } from '../support.ts';
 
 describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) => {
-  let fixture: MeetingServiceFixture | undefined;
-  let emulator: RunningEmulator;
-  let test: TestService;
-  let alice: ServiceSession;
-  let bob: ServiceSession;
-  let aliceConnection: string;
-  let bobConnection: string;
-  let org: MeetingServiceFixture['org'];
-  let meetings: Record<string, string>;
-  let records: MeetingServiceFixture['records'];
-  let aliceSalesforceId: string;
-  let bobSalesforceId: string;
   let clockOffset = 0;
-
-  beforeAll(async () => {
-    fixture = await startMeetingService(dialect, () => Date.now() + clockOffset);
-    ({
-      emulator,
-      test,
-      alice,
-      bob,
-      aliceConnection,
-      bobConnection,
-      org,
-      meetings,
-      records,
-      aliceSalesforceId,
-      bobSalesforceId,
-    } = fixture);
-  });
-
-  afterAll(async () => {
-    await fixture?.stop();
-  });
+  const world = useMeetingService(dialect, () => Date.now() + clockOffset);
 
   describe('errors come back per field, and nothing is written', () => {
     const countActivities = async () =>
-      (await org.query('SELECT Id FROM Task')).length +
-      (await org.query('SELECT Id FROM Event')).length +
-      (await org.query('SELECT Id FROM ContentNote')).length;
+      (await world.org.query('SELECT Id FROM Task')).length +
+      (await world.org.query('SELECT Id FROM Event')).length +
+      (await world.org.query('SELECT Id FROM ContentNote')).length;
 
     /** A send from bob's connection, a task unless `kind` says otherwise. */
     const bobSend = (
       values: SendBody['values'],
       on: SendBody['records'],
       kind: SendBody['kind'] = 'task',
-    ): SendBody => ({ connectionId: bobConnection, kind, values, records: on });
+    ): SendBody => ({ connectionId: world.bobConnection, kind, values, records: on });
 
     /** One of bob's accounts, as a record to send to. */
     const bobAccount = async () => {
-      const [account] = await org.query(
-        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      const [account] = await world.org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${world.bobSalesforceId}' LIMIT 1`,
       );
       return { type: 'Account', id: account.Id };
     };
 
     async function expectFieldError(body: SendBody, field: string | null, code?: string) {
       const before = await countActivities();
-      const response = await sendItem(bob, meetings.Meridian, 'task-1', body);
+      const response = await sendItem(world.bob, world.meetings.Meridian, 'task-1', body);
       expect(response.status, JSON.stringify(response.body)).toBe(422);
       expect(response.body.error.code).toBe('invalid_send');
       const errors = response.body.error.details.errors as Array<{
@@ -93,12 +58,12 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
       await expectFieldError(bobSend({ subject: 'Demo' }, [account], 'event'), 'startDateTime', 'required');
       await expectFieldError(bobSend({ subject: 'x' }, []), 'record', 'required');
       await expectFieldError(
-        bobSend({ subject: 'x' }, [{ type: 'Lead', id: records.Lead }, account]),
+        bobSend({ subject: 'x' }, [{ type: 'Lead', id: world.records.Lead }, account]),
         'record',
         'too_many_records',
       );
       await expectFieldError(
-        bobSend({ subject: 'x' }, [{ type: 'Account', id: records.Lead }]),
+        bobSend({ subject: 'x' }, [{ type: 'Account', id: world.records.Lead }]),
         'record',
         'record_type_mismatch',
       );
@@ -111,7 +76,7 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
 
     it("maps Salesforce's own refusals to the form: unknown record, invisible record, bad picklist", async () => {
       const missingAccount = { type: 'Account', id: '0018d0000009999AAA' };
-      const opportunity = { type: 'Opportunity', id: records.Opportunity };
+      const opportunity = { type: 'Opportunity', id: world.records.Opportunity };
       // An id of the right type that does not exist.
       await expectFieldError(bobSend({ subject: 'x' }, [missingAccount]), 'record');
       // Alice's private opportunity: bob's Salesforce user cannot see it.
@@ -127,12 +92,12 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
       expect(picklist[0].message).toContain('Done');
       // An explicit, valid owner leaves the record as the only candidate of a fieldless refusal.
       await expectFieldError(
-        bobSend({ subject: 'x', ownerId: bobSalesforceId }, [missingAccount]),
+        bobSend({ subject: 'x', ownerId: world.bobSalesforceId }, [missingAccount]),
         'record',
         'INVALID_CROSS_REFERENCE_KEY',
       );
       // Every failed send is audited.
-      const { events } = await test.service.context.audit.query({
+      const { events } = await world.test.service.context.audit.query({
         action: 'meeting.send',
         outcome: 'failure',
       });
@@ -141,13 +106,8 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
   });
 
   describe("Salesforce's own validation errors", () => {
-    const taskBody = (subject: string, key: string): SendBody => ({
-      connectionId: aliceConnection,
-      kind: 'task',
-      values: { subject, priority: 'High' },
-      records: [{ type: 'Account', id: records.Account }],
-      idempotencyKey: key,
-    });
+    const taskBody = (subject: string, key: string) =>
+      aliceAccountTask(world, { subject, priority: 'High' }, key);
 
     it.each([
       {
@@ -187,25 +147,24 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
     ])('$name → 422 on the right form field, nothing created, audited', async ({ fault, expected }) => {
       const subject = `Validated ${expected.code} ${expected.field} ${dialect}`;
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/sobjects/Task',
-        kind: 'validation-error',
-        times: 1,
-        ...fault,
-      });
-      const refused = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      await injectFault(world.emulator, 'validation-error', fault);
+      const refused = await sendItem(
+        world.alice,
+        world.meetings.Harborview,
+        'task-1',
+        taskBody(subject, key),
+      );
       expect(refused.status, JSON.stringify(refused.body)).toBe(422);
       expect(refused.body.error.code).toBe('invalid_send');
       expect(refused.body.error.details.errors).toEqual([expected]);
-      expect(await org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
-      const row = await test.service.store.db
+      expect(await world.org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toEqual([]);
+      const row = await world.test.service.store.db
         .selectFrom('meeting_sends')
         .select(['id', 'status', 'error_code'])
         .where('idempotency_key', '=', key)
         .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'failed', error_code: expected.code });
-      const { events } = await test.service.context.audit.query({
+      const { events } = await world.test.service.context.audit.query({
         action: 'meeting.send',
         outcome: 'failure',
         limit: 500,
@@ -215,7 +174,7 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
       expect(audited[0]).toMatchObject({ errorCode: expected.code, recordIds: [] });
       expect(JSON.stringify(audited[0])).not.toContain(subject);
       // The item shows the true outcome: failed, with Salesforce's code.
-      const view = (await alice.call('GET', `/api/meetings/${meetings.Harborview}`)).body.meeting;
+      const view = (await world.alice.call('GET', `/api/meetings/${world.meetings.Harborview}`)).body.meeting;
       const item = view.items.find((candidate: { id: string }) => candidate.id === 'task-1');
       expect(item.sends.find((send: { id: string }) => send.id === row.id)).toMatchObject({
         status: 'failed',
@@ -227,59 +186,64 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
     it('a failed key is not reused for another item (409), but may be sent again for its own', async () => {
       const subject = `Refused then fixed ${dialect}`;
       const key = newKey();
-      await emulatorAdminCall(emulator, 'POST', '/faults', {
-        method: 'POST',
-        path: '/services/data/*/sobjects/Task',
-        kind: 'validation-error',
-        times: 1,
-        message: 'Not yet.',
-        fields: ['Subject'],
-      });
-      expect((await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key))).status).toBe(422);
+      await injectFault(world.emulator, 'validation-error', { message: 'Not yet.', fields: ['Subject'] });
+      expect(
+        (await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key))).status,
+      ).toBe(422);
       // The same key for another item of the meeting, or another meeting: refused, nothing sent.
-      const calls = await countCalls(emulator, async () => {
-        const otherItem = await sendItem(alice, meetings.Harborview, 'next-step-1', taskBody(subject, key));
+      const calls = await countCalls(world.emulator, async () => {
+        const otherItem = await sendItem(
+          world.alice,
+          world.meetings.Harborview,
+          'next-step-1',
+          taskBody(subject, key),
+        );
         expect(otherItem.status).toBe(409);
         expect(otherItem.body.error.code).toBe('idempotency_key_reused');
-        const otherMeeting = await sendItem(alice, meetings.Intro, 'task-1', taskBody(subject, key));
+        const otherMeeting = await sendItem(
+          world.alice,
+          world.meetings.Intro,
+          'task-1',
+          taskBody(subject, key),
+        );
         expect(otherMeeting.status).toBe(409);
       });
       expect(calls).toBe(0);
-      const row = await test.service.store.db
+      const row = await world.test.service.store.db
         .selectFrom('meeting_sends')
         .select(['meeting_id', 'item_id', 'status'])
         .where('idempotency_key', '=', key)
         .executeTakeFirstOrThrow();
-      expect(row).toEqual({ meeting_id: meetings.Harborview, item_id: 'task-1', status: 'failed' });
+      expect(row).toEqual({ meeting_id: world.meetings.Harborview, item_id: 'task-1', status: 'failed' });
       // Its own item, fixed: sent, once.
-      const sent = await sendItem(alice, meetings.Harborview, 'task-1', taskBody(subject, key));
+      const sent = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(sent.status, JSON.stringify(sent.body)).toBe(201);
-      expect(await org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
+      expect(await world.org.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
     });
   });
 
   describe('a responsible user who is not an active user of the org', () => {
     it('is refused on the responsible-user field, before Salesforce when the form listed the users', async () => {
-      const [account] = await org.query(
-        `SELECT Id FROM Account WHERE OwnerId = '${bobSalesforceId}' LIMIT 1`,
+      const [account] = await world.org.query(
+        `SELECT Id FROM Account WHERE OwnerId = '${world.bobSalesforceId}' LIMIT 1`,
       );
       const body = (ownerId: string): SendBody => ({
-        connectionId: bobConnection,
+        connectionId: world.bobConnection,
         kind: 'task',
         values: { subject: 'Owner check', ownerId },
         records: [{ type: 'Account', id: account.Id }],
       });
-      const tasksBefore = (await org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length;
+      const tasksBefore = (await world.org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length;
       // The form lists the org's active users (and caches them).
-      const form = await bob.call(
+      const form = await world.bob.call(
         'GET',
-        `/api/meetings/${meetings.Meridian}/items/task-1/form?kind=task&connectionId=${bobConnection}`,
+        `/api/meetings/${world.meetings.Meridian}/items/task-1/form?kind=task&connectionId=${world.bobConnection}`,
       );
       expect(form.status).toBe(200);
       const missing = '0058d0000009999AAA';
       let refused: Awaited<ReturnType<typeof sendItem>> | undefined;
-      const calls = await countCalls(emulator, async () => {
-        refused = await sendItem(bob, meetings.Meridian, 'task-1', body(missing));
+      const calls = await countCalls(world.emulator, async () => {
+        refused = await sendItem(world.bob, world.meetings.Meridian, 'task-1', body(missing));
       });
       expect(calls).toBe(0);
       expect(refused?.status).toBe(422);
@@ -291,8 +255,8 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
       // owner is told apart from the record by the active users (one read, on this path only).
       clockOffset += 11 * 60_000;
       try {
-        const atSalesforce = await countCalls(emulator, async () => {
-          refused = await sendItem(bob, meetings.Meridian, 'task-1', body(missing));
+        const atSalesforce = await countCalls(world.emulator, async () => {
+          refused = await sendItem(world.bob, world.meetings.Meridian, 'task-1', body(missing));
         });
         expect(refused?.status, JSON.stringify(refused?.body)).toBe(422);
         expect(refused?.body.error.details.errors).toEqual([
@@ -302,12 +266,21 @@ describe.each(STORE_DIALECTS)('meeting sends refused per field (%s)', (dialect) 
       } finally {
         clockOffset -= 11 * 60_000;
       }
-      expect((await org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length).toBe(tasksBefore);
+      expect((await world.org.query("SELECT Id FROM Task WHERE Subject = 'Owner check'")).length).toBe(
+        tasksBefore,
+      );
       // An active user is accepted.
-      const sent = await sendItem(bob, meetings.Meridian, 'task-1', body(aliceSalesforceId));
+      const sent = await sendItem(
+        world.bob,
+        world.meetings.Meridian,
+        'task-1',
+        body(world.aliceSalesforceId),
+      );
       expect(sent.status).toBe(201);
-      const [task] = await org.query(`SELECT OwnerId FROM Task WHERE Id = '${sent.body.send.salesforceId}'`);
-      expect(task.OwnerId).toBe(aliceSalesforceId);
+      const [task] = await world.org.query(
+        `SELECT OwnerId FROM Task WHERE Id = '${sent.body.send.salesforceId}'`,
+      );
+      expect(task.OwnerId).toBe(world.aliceSalesforceId);
     });
   });
 });

@@ -63,6 +63,14 @@ export async function chooseRelatedRecord(
     .click();
 }
 
+/** The demo org's Harborview Hospitality account, as the related-record picker finds it. */
+export const HARBORVIEW_ACCOUNT = { type: 'Account', search: 'Harborview', name: 'Harborview Hospitality' };
+
+/** The send form's Create button (exactly that name: not "Create task" in a menu). */
+export function createButton(form: Locator): Locator {
+  return form.getByRole('button', { name: 'Create', exact: true });
+}
+
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../../emulator/index.ts';
+import { describe, expect, it } from 'vitest';
 import { toolInputSchemas } from '../../../../src/agent/tools/tool-catalog.ts';
-import { connect, logIn, type ServiceSession } from '../../../support/connections.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../../support/store.ts';
-import {
-  type AgentTestService,
-  callThenAnswer,
-  createAgent,
-  lastToolResults,
-  ModelBoard,
-  say,
-  startAgentService,
-  startConversation,
-} from '../../support.ts';
+import { STORE_DIALECTS } from '../../../support/store.ts';
+import { useChatHarness } from '../../chat-harness.ts';
+import { callThenAnswer, createAgent, lastToolResults, say, startConversation } from '../../support.ts';
 import { HOSTILE_CORPUS } from './hostile-soql.ts';
 
 /**
@@ -41,31 +31,11 @@ function refusedBySchema(input: unknown): boolean {
 }
 
 describe.each(STORE_DIALECTS)('hostile SOQL corpus over the chat API (%s)', (dialect) => {
-  let emulator: RunningEmulator;
-  let testStore: TestStore;
-  let test: AgentTestService;
-  const board = new ModelBoard();
-  let alice: ServiceSession;
-  let bob: ServiceSession;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    testStore = await openTestStore(dialect);
-    test = await startAgentService(emulator, { board, store: testStore.store });
-    alice = await logIn(test.service.url, 'alice@forcefield.demo');
-    bob = await logIn(test.service.url, 'bob@forcefield.demo');
-    await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-  });
-
-  afterAll(async () => {
-    await test?.stop();
-    await testStore?.dispose();
-    await emulator?.stop();
-  });
+  const chat = useChatHarness(dialect);
 
   async function admin<T>(resource: string): Promise<T> {
-    const response = await fetch(`${emulator.url}/__emulator${resource}`, {
-      headers: { Authorization: `Bearer ${emulator.adminSecret}` },
+    const response = await fetch(`${chat.emulator.url}/__emulator${resource}`, {
+      headers: { Authorization: `Bearer ${chat.emulator.adminSecret}` },
     });
     expect(response.status).toBe(200);
     return (await response.json()) as T;
@@ -74,7 +44,7 @@ describe.each(STORE_DIALECTS)('hostile SOQL corpus over the chat API (%s)', (dia
   it(`refuses or normalizes each of the ${HOSTILE_CORPUS.length} inputs; only normalized text reaches Salesforce`, async () => {
     expect(HOSTILE_CORPUS.length).toBeGreaterThanOrEqual(30);
     // Each call carries its index in its id, so a step and a result map back to their entry.
-    const model = board.set(
+    const model = chat.board.set(
       'mock-corpus',
       callThenAnswer(
         HOSTILE_CORPUS.map(([, soql], index) => ({
@@ -84,11 +54,11 @@ describe.each(STORE_DIALECTS)('hostile SOQL corpus over the chat API (%s)', (dia
         })),
       ),
     );
-    const agentId = await createAgent(alice, { model: { provider: 'openai', modelId: 'mock-corpus' } });
-    const conversation = await startConversation(bob, agentId);
+    const agentId = await createAgent(chat.alice, { model: { provider: 'openai', modelId: 'mock-corpus' } });
+    const conversation = await startConversation(chat.bob, agentId);
 
     const before = await admin<Counters>('/counters');
-    const turn = await say(bob, conversation, 'Run these queries');
+    const turn = await say(chat.bob, conversation, 'Run these queries');
     const after = await admin<Counters>('/counters');
     expect(turn.status).toBe(200);
     expect(turn.body.status).toBe('complete');
