@@ -1,5 +1,6 @@
 import type { AuditAction } from '../../audit/audit-actions.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
+import { auditActionOfTool } from '../tools/tool-audit.ts';
 import type { LiveStep } from '../turns/steps.ts';
 import type { DispatchContext } from './dispatch-context.ts';
 
@@ -15,7 +16,7 @@ export async function auditToolCall(
     actorUserId: context.userId,
     connectionId: context.connectionId,
     surface: 'agent',
-    action,
+    action: auditActionOfTool(step.tool, action),
     objectType: step.objectType,
     recordIds: step.recordIds,
     outcome,

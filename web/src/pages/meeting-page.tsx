@@ -145,8 +145,12 @@ export default function MeetingPage() {
   const [sending, setSending] = useState<{ item: MeetingItem; kind: SendKind }>();
   const selectId = useId();
 
-  // The remembered connection may be gone; fall back to the first one the person can use.
-  const chosen = usable.find((connection) => connection.id === connectionId) ?? usable[0];
+  // The remembered connection may be gone; fall back to the person's own Salesforce login first
+  // (a record they create should be theirs), then to a shared organization connection.
+  const chosen =
+    usable.find((connection) => connection.id === connectionId) ??
+    usable.find((connection) => connection.kind === 'personal') ??
+    usable[0];
   useEffect(() => {
     if (chosen) localStorage.setItem(PREFERRED_CONNECTION_KEY, chosen.id);
   }, [chosen]);
