@@ -14,7 +14,7 @@ import { parseConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import { type RunningService, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
-import type { ServiceSession } from '../support/connections.ts';
+import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { emulatorSalesforce } from '../support/service.ts';
 
 /** What a scripted model does on one call: write text, call tools, or both. */
@@ -209,4 +209,15 @@ export function approvalOf(turn: { body: any }): {
   const event = turn.body.events.find((candidate: any) => candidate.type === 'approval');
   if (!event) throw new Error(`no approval in ${JSON.stringify(turn.body)}`);
   return event.approval;
+}
+
+/** Alice (admin) and Bob logged in at `url`, Bob connected to the emulator as bob@acme.demo. */
+export async function logInAliceAndBob(
+  url: string,
+  emulator: RunningEmulator,
+): Promise<{ alice: ServiceSession; bob: ServiceSession }> {
+  const alice = await logIn(url, 'alice@forcefield.demo');
+  const bob = await logIn(url, 'bob@forcefield.demo');
+  await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+  return { alice, bob };
 }

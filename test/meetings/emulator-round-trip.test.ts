@@ -65,6 +65,13 @@ function built(input: Parameters<typeof buildSendRequest>[0]): SendRequest {
   return result.request;
 }
 
+/** `built` for this API version, checked against the org's describes. */
+function builtDescribed(
+  input: Omit<Parameters<typeof buildSendRequest>[0], 'apiVersion' | 'describe'>,
+): SendRequest {
+  return built({ ...input, apiVersion: API_VERSION, describe: describes });
+}
+
 describe('record search against the emulator', () => {
   it('runs as one SOSL search and finds records by prefix', async () => {
     const plan = buildRecordSearch('Harborv');
@@ -149,7 +156,7 @@ describe('suggestions against the emulator', () => {
 
 describe('sends against the emulator', () => {
   it.each(LINKABLE_RECORD_TYPES)('creates a task on a %s, linked the right way', async (type) => {
-    const request = built({
+    const request = builtDescribed({
       kind: 'task',
       values: {
         subject: 'Send the revised quote',
@@ -159,8 +166,6 @@ describe('sends against the emulator', () => {
       },
       records: [{ type, id: records[type] }],
       idempotencyKey: `task-${type}`,
-      apiVersion: API_VERSION,
-      describe: describes,
     });
     const created = await send(request);
     expect(created.status).toBe(201);
@@ -180,7 +185,7 @@ describe('sends against the emulator', () => {
 
   it('creates an event with a duration and finds it again by its marker', async () => {
     const sentAt = new Date();
-    const request = built({
+    const request = builtDescribed({
       kind: 'event',
       values: {
         subject: 'Security review',
@@ -190,8 +195,6 @@ describe('sends against the emulator', () => {
       },
       records: [{ type: 'Opportunity', id: records.Opportunity }],
       idempotencyKey: 'event-1',
-      apiVersion: API_VERSION,
-      describe: describes,
     });
     const created = await send(request);
     expect(created.status).toBe(201);
@@ -213,13 +216,11 @@ describe('sends against the emulator', () => {
   });
 
   it('creates an Enhanced Note and its link in one composite', async () => {
-    const request = built({
+    const request = builtDescribed({
       kind: 'note',
       values: { title: 'Pricing decision', body: 'Go with the 3-year plan & a <10%> "loyalty" discount.' },
       records: [{ type: 'Case', id: records.Case }],
       idempotencyKey: 'note-1',
-      apiVersion: API_VERSION,
-      describe: describes,
     });
     const response = await send(request);
     expect(response.status).toBe(200);
@@ -249,14 +250,12 @@ describe('sends against the emulator', () => {
   });
 
   it('creates a classic Note', async () => {
-    const request = built({
+    const request = builtDescribed({
       kind: 'note',
       noteFormat: 'classic',
       values: { title: 'Pricing decision', body: 'Go with the 3-year plan.' },
       records: [{ type: 'Lead', id: records.Lead }],
       idempotencyKey: 'note-2',
-      apiVersion: API_VERSION,
-      describe: describes,
     });
     const created = await send(request);
     expect(created.status).toBe(201);

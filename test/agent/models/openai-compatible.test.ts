@@ -5,7 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
-import { type AgentTestService, createAgent, say, startAgentService, startConversation } from '../support.ts';
+import {
+  type AgentTestService,
+  createAgent,
+  logInAliceAndBob,
+  say,
+  startAgentService,
+  startConversation,
+} from '../support.ts';
 
 /**
  * The real provider path: @ai-sdk/openai-compatible over HTTP against a small scripted server that
@@ -101,9 +108,7 @@ let bob: ServiceSession;
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, seed: 'demo' });
   test = await startAgentService(emulator);
-  alice = await logIn(test.service.url, 'alice@forcefield.demo');
-  bob = await logIn(test.service.url, 'bob@forcefield.demo');
-  await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+  ({ alice, bob } = await logInAliceAndBob(test.service.url, emulator));
 });
 
 afterAll(async () => {

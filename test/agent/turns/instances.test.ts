@@ -12,7 +12,7 @@ import {
 } from '../../../src/agent/turns/turn-lock.ts';
 import type { AgentApprovalsTable } from '../../../src/store/agent-tables.ts';
 import { openStore, type Store } from '../../../src/store/database.ts';
-import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
+import { logIn, type ServiceSession } from '../../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 import {
   type AgentTestService,
@@ -20,6 +20,7 @@ import {
   callThenAnswer,
   createAgent,
   lastToolResults,
+  logInAliceAndBob,
   ModelBoard,
   startAgentService,
   startConversation,
@@ -122,9 +123,7 @@ describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
     const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY };
     first = await startAgentService(emulator, { board, store: testStore.store, environment });
     second = await startAgentService(emulator, { board, store: secondStore, environment });
-    alice = await logIn(first.service.url, 'alice@forcefield.demo');
-    bob = await logIn(first.service.url, 'bob@forcefield.demo');
-    await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
   });
 
   afterAll(async () => {
