@@ -16,6 +16,11 @@ function storedName(id: string): unknown {
   return org.emulator.org.store.get('Account', id)?.Name;
 }
 
+/** PATCHes the account `id` with conditional-request `headers`. */
+function patchAccount(id: string, body: Record<string, unknown>, headers: Record<string, string>) {
+  return org.api(`/sobjects/Account/${id}`, { method: 'PATCH', body, headers });
+}
+
 describe('conditional requests on sObject rows', () => {
   it('answers a record read with an ETag and Last-Modified that change when the record does', async () => {
     const id = await newAccount('Etag Co');
@@ -93,11 +98,7 @@ describe('conditional requests on sObject rows', () => {
     const etag = (await org.api(`/sobjects/Account/${id}`)).headers.get('etag')!;
     clock.advance(1_000);
     await org.api(`/sobjects/Account/${id}`, { method: 'PATCH', body: { Name: 'Changed By Someone Else' } });
-    const stale = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'Stale Write' },
-      headers: { 'If-Match': etag },
-    });
+    const stale = await patchAccount(id, { Name: 'Stale Write' }, { 'If-Match': etag });
     expect(stale.status).toBe(412);
     expect(stale.body).toEqual([{ errorCode: 'PRECONDITION_FAILED', message: expect.any(String) }]);
     expect(storedName(id)).toBe('Changed By Someone Else');
@@ -106,11 +107,7 @@ describe('conditional requests on sObject rows', () => {
   it('refuses a PATCH whose If-None-Match names the current ETag with 412', async () => {
     const id = await newAccount('None Match Write Co');
     const etag = (await org.api(`/sobjects/Account/${id}`)).headers.get('etag')!;
-    const refused = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'Nope' },
-      headers: { 'If-None-Match': etag },
-    });
+    const refused = await patchAccount(id, { Name: 'Nope' }, { 'If-None-Match': etag });
     expect(refused.status).toBe(412);
     expect(storedName(id)).toBe('None Match Write Co');
   });
@@ -120,19 +117,15 @@ describe('conditional requests on sObject rows', () => {
     const readAt = new Date(clock.now()).toUTCString();
     clock.advance(2_000);
     await org.api(`/sobjects/Account/${id}`, { method: 'PATCH', body: { Phone: '555-0101' } });
-    const stale = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'Stale' },
-      headers: { 'If-Unmodified-Since': readAt },
-    });
+    const stale = await patchAccount(id, { Name: 'Stale' }, { 'If-Unmodified-Since': readAt });
     expect(stale.status).toBe(412);
     expect(stale.body[0].errorCode).toBe('PRECONDITION_FAILED');
     expect(storedName(id)).toBe('Unmodified Co');
-    const fresh = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'Fresh' },
-      headers: { 'If-Unmodified-Since': new Date(clock.now()).toUTCString() },
-    });
+    const fresh = await patchAccount(
+      id,
+      { Name: 'Fresh' },
+      { 'If-Unmodified-Since': new Date(clock.now()).toUTCString() },
+    );
     expect(fresh.status).toBe(204);
     expect(storedName(id)).toBe('Fresh');
   });
@@ -154,18 +147,10 @@ describe('conditional requests on sObject rows', () => {
 
   it('answers 400 for a malformed If-Match or If-Unmodified-Since on a write', async () => {
     const id = await newAccount('Malformed Co');
-    const badTag = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'X' },
-      headers: { 'If-Match': 'no-quotes' },
-    });
+    const badTag = await patchAccount(id, { Name: 'X' }, { 'If-Match': 'no-quotes' });
     expect(badTag.status).toBe(400);
     expect(badTag.body[0].errorCode).toBe('INVALID_HEADER_TYPE');
-    const badDate = await org.api(`/sobjects/Account/${id}`, {
-      method: 'PATCH',
-      body: { Name: 'X' },
-      headers: { 'If-Unmodified-Since': 'yesterday' },
-    });
+    const badDate = await patchAccount(id, { Name: 'X' }, { 'If-Unmodified-Since': 'yesterday' });
     expect(badDate.status).toBe(400);
     expect(storedName(id)).toBe('Malformed Co');
   });

@@ -209,22 +209,24 @@ describe('fault kinds as a client sees them', () => {
     expect((await org.api('/sobjects')).status).toBe(200);
   });
 
-  it('drop-before: the connection ends before processing; fetch rejects and nothing is created', async () => {
-    await setFaults([{ method: 'POST', path: '/services/data/*/sobjects/Task', kind: 'drop-before' }]);
-    await expect(
-      rawApi('/sobjects/Task', { method: 'POST', body: { Subject: 'Dropped before' } }),
-    ).rejects.toThrow();
+  it.each([
+    [
+      'drop-before',
+      'the connection ends before processing; fetch rejects and nothing is created',
+      'Dropped before',
+      0,
+    ],
+    [
+      'drop-after',
+      'the write happens, then the connection ends; fetch rejects but the record exists',
+      'Dropped after',
+      1,
+    ],
+  ] as const)('%s: %s', async (kind, _behaviour, subject, created) => {
+    await setFaults([{ method: 'POST', path: '/services/data/*/sobjects/Task', kind }]);
+    await expect(rawApi('/sobjects/Task', { method: 'POST', body: { Subject: subject } })).rejects.toThrow();
     await admin('DELETE', '/faults');
-    expect(await taskCount('Dropped before')).toBe(0);
-  });
-
-  it('drop-after: the write happens, then the connection ends; fetch rejects but the record exists', async () => {
-    await setFaults([{ method: 'POST', path: '/services/data/*/sobjects/Task', kind: 'drop-after' }]);
-    await expect(
-      rawApi('/sobjects/Task', { method: 'POST', body: { Subject: 'Dropped after' } }),
-    ).rejects.toThrow();
-    await admin('DELETE', '/faults');
-    expect(await taskCount('Dropped after')).toBe(1);
+    expect(await taskCount(subject)).toBe(created);
   });
 
   it('latency: the answer comes no sooner than the configured delay, and is otherwise normal', async () => {

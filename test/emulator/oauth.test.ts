@@ -16,6 +16,18 @@ function decodeJwtPart(part: string): Record<string, unknown> {
 
 type TokenBody = Record<string, string>;
 
+/** The authorization_code grant as the demo app sends it: its id and secret, the PKCE verifier if any. */
+function codeGrant(code: string, verifier?: string): Record<string, string> {
+  return {
+    grant_type: 'authorization_code',
+    code,
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    redirect_uri: REDIRECT_URI,
+    ...(verifier === undefined ? {} : { code_verifier: verifier }),
+  };
+}
+
 /** The body of an OAuth error response (RFC 6749 §5.2): a stable code and a description. */
 function oauthError(error: string, description: string): { error: string; error_description: string } {
   return { error, error_description: description };
@@ -159,14 +171,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
       const code = callback.searchParams.get('code')!;
       expect(code).toBeTruthy();
 
-      const { response: tokenResponse, body } = await tokenRequest({
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: pkce.verifier,
-      });
+      const { response: tokenResponse, body } = await tokenRequest(codeGrant(code, pkce.verifier));
       expect(tokenResponse.status).toBe(200);
       expect(tokenResponse.headers.get('content-type')).toBe('application/json;charset=UTF-8');
       expect(tokenResponse.headers.get('cache-control')).toBe('no-store');
@@ -356,14 +361,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
   describe('token endpoint', () => {
     it('rejects a reused or unknown authorization code', async () => {
       const { code, verifier } = await codeWithPkce();
-      const parameters = {
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      };
+      const parameters = codeGrant(code, verifier);
       expect((await tokenRequest(parameters)).response.status).toBe(200);
       const reused = await tokenRequest(parameters);
       expect(reused.response.status).toBe(400);
@@ -391,13 +389,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         const expired = await fetch(`${other.url}/services/oauth2/token`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            grant_type: 'authorization_code',
-            code,
-            client_id: CLIENT_ID,
-            client_secret: CLIENT_SECRET,
-            redirect_uri: REDIRECT_URI,
-          }).toString(),
+          body: new URLSearchParams(codeGrant(code)).toString(),
         });
         expect(expired.status).toBe(400);
         expect(await expired.json()).toEqual(oauthError('invalid_grant', 'expired authorization code'));
@@ -408,25 +400,12 @@ describe('OAuth 2.0 and identity endpoints', () => {
 
     it('verifies the PKCE code verifier', async () => {
       const wrong = await codeWithPkce();
-      const bad = await tokenRequest({
-        grant_type: 'authorization_code',
-        code: wrong.code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: pkcePair().verifier,
-      });
+      const bad = await tokenRequest(codeGrant(wrong.code, pkcePair().verifier));
       expect(bad.response.status).toBe(400);
       expect(bad.body).toEqual(oauthError('invalid_grant', 'invalid code verifier'));
 
       const missing = await codeWithPkce();
-      const none = await tokenRequest({
-        grant_type: 'authorization_code',
-        code: missing.code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-      });
+      const none = await tokenRequest(codeGrant(missing.code));
       expect(none.body).toEqual(oauthError('invalid_grant', 'invalid code verifier'));
     });
 
@@ -454,14 +433,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
 
     it('checks client credentials, the redirect_uri and the grant type', async () => {
       const { code, verifier } = await codeWithPkce();
-      const base = {
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      };
+      const base = codeGrant(code, verifier);
       const wrongSecret = await tokenRequest({ ...base, client_secret: 'nope' });
       expect(wrongSecret.response.status).toBe(400);
       expect(wrongSecret.body).toEqual(oauthError('invalid_client', 'invalid client credentials'));
@@ -503,14 +475,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
         scope: 'openid api profile email',
         nonce: 'n-0S6_WzA2Mj',
       });
-      const { body } = await tokenRequest({
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      });
+      const { body } = await tokenRequest(codeGrant(code, verifier));
       expect(body.refresh_token).toBeUndefined();
       const [header, payload, signature] = body.id_token.split('.');
       const headerJson = decodeJwtPart(header);
@@ -541,14 +506,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
 
     it('refreshes: a new working access token and no new refresh token', async () => {
       const { code, verifier } = await codeWithPkce({ scope: 'api refresh_token' });
-      const { body: first } = await tokenRequest({
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      });
+      const { body: first } = await tokenRequest(codeGrant(code, verifier));
       const { response, body } = await tokenRequest({
         grant_type: 'refresh_token',
         refresh_token: first.refresh_token,
@@ -602,14 +560,7 @@ describe('OAuth 2.0 and identity endpoints', () => {
   describe('revoke', () => {
     it('revoking a refresh token revokes its access tokens', async () => {
       const { code, verifier } = await codeWithPkce({ scope: 'api refresh_token' });
-      const { body: tokens } = await tokenRequest({
-        grant_type: 'authorization_code',
-        code,
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-        redirect_uri: REDIRECT_URI,
-        code_verifier: verifier,
-      });
+      const { body: tokens } = await tokenRequest(codeGrant(code, verifier));
       expect((await restCall(tokens.access_token)).status).toBe(200);
 
       const revoke = await fetch(`${base}/services/oauth2/revoke`, {

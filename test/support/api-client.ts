@@ -36,12 +36,7 @@ export class ApiClient {
     const response = await this.#target.fetch(`${this.#target.url}${path}`, {
       method,
       headers,
-      body:
-        options.body === undefined
-          ? undefined
-          : typeof options.body === 'string'
-            ? options.body
-            : JSON.stringify(options.body),
+      body: requestBody(options.body),
     });
     for (const setCookie of response.headers.getSetCookie()) {
       const [pair] = setCookie.split(';');
@@ -57,4 +52,10 @@ export class ApiClient {
     if (response.status === 200) this.csrfToken = response.body.csrfToken;
     return response;
   }
+}
+
+/** A request body as sent: a string as it is, anything else as JSON, nothing for undefined. */
+export function requestBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { requestBody } from './api-client.ts';
 
 export const API_VERSION = '66.0';
 
@@ -49,12 +50,7 @@ export async function startTestOrg(
           ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
           ...init.headers,
         },
-        body:
-          init.body === undefined
-            ? undefined
-            : typeof init.body === 'string'
-              ? init.body
-              : JSON.stringify(init.body),
+        body: requestBody(init.body),
       });
       const text = await response.text();
       return {
