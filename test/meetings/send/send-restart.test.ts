@@ -167,7 +167,7 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/^imported \w+ {2}Renewal call with Pinecrest\n$/);
     expect((await run(['meetings', 'import', good, '--as', 'nobody@example.com'])).code).toBe(1);
-  });
+  }, 60_000); // two CLI child processes, each a cold Node start
 
   let connected: string | undefined;
   /** Connecting needs demo mode (the emulator's instance URL is http): an in-process service on the
