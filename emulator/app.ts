@@ -20,7 +20,7 @@ import { oauthRoutes } from './oauth/routes.ts';
 import type { Org } from './org/org.ts';
 import type { AccessSession } from './org/tokens.ts';
 import { dispatch } from './rest/router.ts';
-import { handleVersions } from './rest/versions.ts';
+import { handleVersions, LATEST_VERSION } from './rest/versions.ts';
 import { soapRoutes } from './soap/partner-api.ts';
 
 export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
@@ -169,7 +169,10 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
   app.all('/services/data/*', async (context) => {
     const url = new URL(context.req.url);
     // Still percent-encoded (the router decodes each parameter once).
-    const path = normalizedPath(url.pathname).slice('/services/data'.length);
+    // `latest` stands for the newest API version, as Salesforce documents for the Versions resource.
+    const path = normalizedPath(url.pathname)
+      .slice('/services/data'.length)
+      .replace(/^\/latest(?=\/|$)/, `/v${LATEST_VERSION}`);
     const limitHeader = () => ({ 'Sforce-Limit-Info': `api-usage=${org.apiUsage.used}/${org.apiUsage.max}` });
     const token = bearerToken(context.req.header('authorization'));
     const session: AccessSession | undefined = token ? org.tokens.useAccessToken(token) : undefined;
