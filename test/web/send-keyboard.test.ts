@@ -69,11 +69,20 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
     await pressUntil(page, 'Tab', form.getByRole('radio').or(form.getByRole('tab')));
     await pressUntil(page, 'ArrowRight', recordTypeSwitch(form, 'Account'), 6); // wraps around the five types;
     await pressUntil(page, 'Tab', form.getByLabel('Related record'));
+    const option = page.getByRole('option', { name: /Harborview Hospitality/ }).first();
+    // Typed once more (select all, type again) if no option shows: in one of five full runs the first
+    // typing did not reach the search. Still keyboard only; the cause is recorded in the closing note.
     await page.keyboard.type('Harborview');
-    await page
-      .getByRole('option', { name: /Harborview Hospitality/ })
-      .first()
-      .waitFor();
+    if (
+      !(await option.waitFor({ timeout: 8_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('Harborview');
+      await option.waitFor({ timeout: 20_000 });
+    }
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await pressUntil(page, 'Tab', createButton(form));
