@@ -37,6 +37,7 @@ export function RecordPicker({
   suggestionsLoading,
   value,
   onChange,
+  onTouch,
   error,
   errorId,
 }: {
@@ -47,6 +48,8 @@ export function RecordPicker({
   suggestionsLoading: boolean;
   value: SelectedRecord | null;
   onChange: (record: SelectedRecord | null) => void;
+  /** The person switched the type or searched: their choice is theirs, no preselection after it. */
+  onTouch: () => void;
   error?: string;
   errorId: string;
 }) {
@@ -120,6 +123,7 @@ export function RecordPicker({
         aria-label="Record type"
         value={type}
         onValueChange={(next) => {
+          onTouch();
           setType(next as RecordType);
           if (value && value.type !== next) onChange(null);
         }}
@@ -153,7 +157,10 @@ export function RecordPicker({
           }
           placeholder={`Search ${plural(type)} by name, email, company…`}
           value={term}
-          onValueChange={setTerm}
+          onValueChange={(next) => {
+            onTouch();
+            setTerm(next);
+          }}
         />
         <Command.List className="record-list" label={`${type} records`}>
           {suggested.length > 0 ? (
@@ -166,7 +173,16 @@ export function RecordPicker({
           ) : null}
           {suggestionsLoading ? <Command.Loading>Finding suggestions…</Command.Loading> : null}
           {search.isFetching ? <Command.Loading>Searching…</Command.Loading> : null}
-          {!search.isFetching && debouncedTerm.length >= 2 && found.length === 0 && suggested.length === 0 ? (
+          {search.isError && !search.isFetching ? (
+            <p className="field-error" role="alert">
+              The search failed: {search.error.message}
+            </p>
+          ) : null}
+          {!search.isFetching &&
+          !search.isError &&
+          debouncedTerm.length >= 2 &&
+          found.length === 0 &&
+          suggested.length === 0 ? (
             <p className="picker-empty">
               No {type.toLowerCase()} matches “{debouncedTerm}”.
             </p>

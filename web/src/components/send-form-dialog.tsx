@@ -368,6 +368,7 @@ export default function SendFormDialog({
               setRecordTouched(true);
               setRecord(next);
             }}
+            onTouch={() => setRecordTouched(true)}
             error={fieldErrors.record}
             errorId={recordErrorId}
           />
