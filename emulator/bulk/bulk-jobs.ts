@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { formatDateTime } from '../core/datetime.ts';
 import type { Org } from '../org/org.ts';
-import type { DataRequest } from '../rest/types.ts';
-import { invalidJob, jobNotFound } from './bulk-errors.ts';
+import type { DataHandler, DataRequest } from '../rest/types.ts';
+import { invalidJob, invalidJobState, jobNotFound } from './bulk-errors.ts';
 import { COLUMN_DELIMITERS, type ColumnDelimiter, type LineEnding } from './csv.ts';
 
 export type JobState = 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
@@ -158,5 +158,28 @@ export function jobList(org: Org, request: DataRequest, kind: BulkJob['kind']): 
     done: true,
     records: visibleJobs(org, request, kind).map((job) => jobInfo(job as IngestJob | QueryJob)),
     nextRecordsUrl: null,
+  };
+}
+
+/** GET …/jobs/{kind}: the jobs of that kind the caller may see. */
+export function listJobsHandler(kind: BulkJob['kind']): DataHandler {
+  return (org, request) => ({ status: 200, body: jobList(org, request, kind) });
+}
+
+/** GET …/jobs/{kind}/{id}: one job's info. */
+export function getJobHandler(kind: BulkJob['kind']): DataHandler {
+  return (org, request, params) => ({
+    status: 200,
+    body: jobInfo(findJob(org, request, kind, params.jobId) as IngestJob | QueryJob),
+  });
+}
+
+/** DELETE …/jobs/{kind}/{id}: a job that is not in one of `busy` states any more (its results go with it). */
+export function deleteJobHandler(kind: BulkJob['kind'], busy: ReadonlySet<JobState>): DataHandler {
+  return (org, request, params) => {
+    const job = findJob(org, request, kind, params.jobId);
+    if (busy.has(job.state)) throw invalidJobState(`Job ${job.id} can't be deleted in state ${job.state}`);
+    jobsOf(org).delete(job.id);
+    return { status: 204 };
   };
 }

@@ -11,7 +11,6 @@ import {
   type IngestJob,
   jobFormatSchema,
   jobInfo,
-  jobList,
   jobsOf,
   newJobBase,
   parseJobBody,
@@ -79,20 +78,6 @@ export function handleCreateIngestJob(org: Org, request: DataRequest): DataRespo
   return { status: 200, body: jobInfo(job) };
 }
 
-/** GET /jobs/ingest */
-export function handleListIngestJobs(org: Org, request: DataRequest): DataResponse {
-  return { status: 200, body: jobList(org, request, 'ingest') };
-}
-
-/** GET /jobs/ingest/{id} */
-export function handleGetIngestJob(
-  org: Org,
-  request: DataRequest,
-  params: Record<string, string>,
-): DataResponse {
-  return { status: 200, body: jobInfo(findJob(org, request, 'ingest', params.jobId)) };
-}
-
 /** PUT /jobs/ingest/{id}/batches: the job's CSV data, once, while the job is Open. */
 export function handleUploadJobData(
   org: Org,
@@ -138,20 +123,6 @@ export function handlePatchIngestJob(
     return { status: 200, body: jobInfo(job) };
   }
   throw invalidJob(`Invalid state change: ${state}. Use UploadComplete or Aborted`);
-}
-
-/** DELETE /jobs/ingest/{id}: a job that is not Open any more. */
-export function handleDeleteIngestJob(
-  org: Org,
-  request: DataRequest,
-  params: Record<string, string>,
-): DataResponse {
-  const job = findJob(org, request, 'ingest', params.jobId);
-  if (job.state === 'Open' || job.state === 'InProgress') {
-    throw invalidJobState(`Job ${job.id} can't be deleted in state ${job.state}`);
-  }
-  jobsOf(org).delete(job.id);
-  return { status: 204 };
 }
 
 /** GET /jobs/ingest/{id}/successfulResults | failedResults | unprocessedrecords */

@@ -9,7 +9,6 @@ import {
   findJob,
   jobFormatSchema,
   jobInfo,
-  jobList,
   jobsOf,
   newJobBase,
   parseJobBody,
@@ -109,20 +108,6 @@ function processQueryJob(org: Org, job: QueryJob, plan: Plan, userId: string): v
   touch(org, job, 'JobComplete');
 }
 
-/** GET /jobs/query */
-export function handleListQueryJobs(org: Org, request: DataRequest): DataResponse {
-  return { status: 200, body: jobList(org, request, 'query') };
-}
-
-/** GET /jobs/query/{id} */
-export function handleGetQueryJob(
-  org: Org,
-  request: DataRequest,
-  params: Record<string, string>,
-): DataResponse {
-  return { status: 200, body: jobInfo(findJob(org, request, 'query', params.jobId)) };
-}
-
 /** PATCH /jobs/query/{id} with `{"state": "Aborted"}`: only an unfinished job can be aborted. */
 export function handlePatchQueryJob(
   org: Org,
@@ -137,20 +122,6 @@ export function handlePatchQueryJob(
   }
   touch(org, job, 'Aborted');
   return { status: 200, body: jobInfo(job) };
-}
-
-/** DELETE /jobs/query/{id}: a finished job (its results go with it). */
-export function handleDeleteQueryJob(
-  org: Org,
-  request: DataRequest,
-  params: Record<string, string>,
-): DataResponse {
-  const job = findJob(org, request, 'query', params.jobId);
-  if (job.state === 'UploadComplete' || job.state === 'InProgress') {
-    throw invalidJobState(`Job ${job.id} can't be deleted in state ${job.state}`);
-  }
-  jobsOf(org).delete(job.id);
-  return { status: 204 };
 }
 
 /** A locator is the base64 of the next row's offset, as Salesforce's look (`MTAwMDA` = 10000). */
