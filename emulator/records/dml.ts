@@ -41,7 +41,8 @@ function unwritableField(field: Field): SalesforceApiError {
   );
 }
 
-function asBody(body: unknown): Record<string, unknown> {
+/** A create/update body as an object of field values, or Salesforce's JSON_PARSER_ERROR. */
+export function asBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new SalesforceApiError(
       400,

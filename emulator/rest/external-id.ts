@@ -8,7 +8,7 @@ import { notFound, SalesforceApiError } from '../core/errors.ts';
 import { normalizeId } from '../core/ids.ts';
 import type { Org } from '../org/org.ts';
 import { coerceFieldValue } from '../records/coerce.ts';
-import { createRecord, deleteRecord, resolveObject, updateRecord } from '../records/dml.ts';
+import { asBody, createRecord, deleteRecord, resolveObject, updateRecord } from '../records/dml.ts';
 import { recordUrl } from '../records/serialize.ts';
 import type { Field, SObjectType } from '../schema/schema.ts';
 import type { RecordValue, StoredRecord } from '../schema/types.ts';
@@ -69,33 +69,34 @@ function accessOf(org: Org, request: DataRequest): AccessContext {
   return org.security.forUser(request.session.userId);
 }
 
-/** `GET …/sobjects/T/Field__c/value`: the record, or 300 / 404. */
-export function handleRetrieveByExternalId(
+/** The one record an external id URL names, or Salesforce's 300 (several) / 404 (none). */
+function findByExternalId(
   org: Org,
   request: DataRequest,
   params: Record<string, string>,
-): DataResponse {
+): { access: AccessContext; object: SObjectType; record: StoredRecord } | DataResponse {
   const access = accessOf(org, request);
   const object = resolveObject(org, params.type, access);
   const field = externalIdField(access, object, params.field);
   const records = matchingRecords(org, access, object, field, params.value);
   if (records.length === 0) throw notFound();
   if (records.length > 1) return multipleChoices(request, object.name, records);
-  const fieldList = request.query.get('fields');
-  const names = fieldList ? resolveFieldList(access, object, fieldList) : undefined;
-  noteRecentlyViewed(org, request.session.userId, object.name, records[0].Id as string);
-  return { status: 200, body: renderRecord(org, object, records[0], request.version, names) };
+  return { access, object, record: records[0] };
 }
 
-function asBody(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new SalesforceApiError(
-      400,
-      'JSON_PARSER_ERROR',
-      'The request body must be a JSON object of field names and values.',
-    );
-  }
-  return body as Record<string, unknown>;
+/** `GET …/sobjects/T/Field__c/value`: the record, or 300 / 404. */
+export function handleRetrieveByExternalId(
+  org: Org,
+  request: DataRequest,
+  params: Record<string, string>,
+): DataResponse {
+  const found = findByExternalId(org, request, params);
+  if ('status' in found) return found;
+  const { access, object, record } = found;
+  const fieldList = request.query.get('fields');
+  const names = fieldList ? resolveFieldList(access, object, fieldList) : undefined;
+  noteRecentlyViewed(org, request.session.userId, object.name, record.Id as string);
+  return { status: 200, body: renderRecord(org, object, record, request.version, names) };
 }
 
 /** The body without the external id field when it repeats the URL's value; a different value is refused. */
@@ -199,12 +200,8 @@ export function handleDeleteByExternalId(
   request: DataRequest,
   params: Record<string, string>,
 ): DataResponse {
-  const access = accessOf(org, request);
-  const object = resolveObject(org, params.type, access);
-  const field = externalIdField(access, object, params.field);
-  const records = matchingRecords(org, access, object, field, params.value);
-  if (records.length === 0) throw notFound();
-  if (records.length > 1) return multipleChoices(request, object.name, records);
-  deleteRecord(org, request.session.userId, object.name, records[0].Id as string);
+  const found = findByExternalId(org, request, params);
+  if ('status' in found) return found;
+  deleteRecord(org, request.session.userId, found.object.name, found.record.Id as string);
   return { status: 204 };
 }
