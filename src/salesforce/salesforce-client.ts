@@ -135,18 +135,30 @@ export class SalesforceClient {
    */
   async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    return this.#call((connection) =>
-      connection.request(
-        {
-          method: method as 'GET',
-          url,
-          ...(body === undefined
-            ? {}
-            : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-        },
-        deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) },
-      ),
-    );
+    return this.#call(async (connection) => {
+      const observed = observedTransport(connection);
+      try {
+        return await connection.request(
+          {
+            method: method as 'GET',
+            url,
+            ...(body === undefined
+              ? {}
+              : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+          },
+          {
+            transport: observed.transport,
+            ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
+          },
+        );
+      } catch (error) {
+        // jsforce's error keeps Salesforce's errorCode but not the HTTP status; note it on the error.
+        if (error instanceof Error && observed.status !== undefined) {
+          Object.assign(error, { httpStatus: observed.status });
+        }
+        throw error;
+      }
+    });
   }
 
   /** Runs a SOQL query (the caller escapes any values it puts in). */
@@ -369,4 +381,29 @@ export class SalesforceClient {
       errorCode,
     });
   }
+}
+
+/** The connection's transport, noting the HTTP status of the answer (jsforce's errors drop it). */
+function observedTransport(connection: jsforce.Connection): {
+  transport: jsforce.Connection['_transport'];
+  status: number | undefined;
+} {
+  const base = connection._transport;
+  const observed: { transport: jsforce.Connection['_transport']; status: number | undefined } = {
+    status: undefined,
+    transport: base,
+  };
+  observed.transport = Object.assign(Object.create(base) as typeof base, {
+    httpRequest: (...args: Parameters<typeof base.httpRequest>) => {
+      const pending = base.httpRequest(...args);
+      pending.then(
+        (response) => {
+          observed.status = response?.statusCode;
+        },
+        () => undefined,
+      );
+      return pending;
+    },
+  });
+  return observed;
 }

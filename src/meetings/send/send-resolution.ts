@@ -3,10 +3,12 @@
  * row, and after an unknown outcome once its settle time has passed. It looks up only and never
  * sends: only a person's retry sends again.
  */
+
 import type { Actor } from '../../core/actor.ts';
 import { connectedClient } from '../connected-client.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
 import { type MeetingContext, trackInFlight } from '../meeting-runtime.ts';
+import { errorSummary } from './error-summary.ts';
 import { nextResolutionAction, resolutionReadyAt, type SendTiming } from './next-send-action.ts';
 import { auditSend, type SendAuditActor } from './send-audit.ts';
 import { claimSendRow, finishSendRow, holdingLease, readSendRowById, type SendRow } from './send-journal.ts';
@@ -54,7 +56,10 @@ export function scheduleResolution(service: MeetingContext, sendId: string, dela
     () => {
       runtime.timers.delete(timer);
       resolveInBackground(service, sendId).catch((error: unknown) => {
-        service.logger.warn({ sendId, err: error }, 'meeting send: background resolution failed');
+        service.logger.warn(
+          { sendId, error: errorSummary(error) },
+          'meeting send: background resolution failed',
+        );
       });
     },
     Math.max(0, delayMs),
@@ -139,7 +144,7 @@ async function lookUpAndSettle(
     found = await findSentRecord(connected.client, row);
   } catch (error) {
     service.logger.warn(
-      { sendId: row.id, err: error },
+      { sendId: row.id, salesforce: errorSummary(error) },
       'meeting send: could not look the record up; will try again',
     );
     return giveBack();
