@@ -171,7 +171,7 @@ export class SalesforceClient {
   async queryMore<T extends SalesforceRecord = SalesforceRecord>(
     nextRecordsUrl: string,
   ): Promise<QueryResult<T>> {
-    if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
+    if (!/^\/services\/data\/v\d+\.\d\/query(?:All)?\/[\w-]+$/.test(nextRecordsUrl)) {
       throw new TypeError('queryMore: not a Salesforce query locator path');
     }
     return queryResultSchema.parse(await this.#request('GET', nextRecordsUrl)) as QueryResult<T>;

@@ -165,7 +165,7 @@ async function settleUnknown(holder: SendHolder, row: SendRow, stoppedAt: number
   const { service, connected, actor, attemptId } = holder;
   let found: string | null = null;
   try {
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
     service.logger.warn(
       { sendId: row.id, salesforce: errorSummary(error) },
@@ -199,7 +199,7 @@ export async function resolveForRetry(
   const { service, connected, actor, attemptId } = holder;
   let found: string | null;
   try {
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
     await finishSendRow(service, row.id, attemptId, {
       status: 'unknown',

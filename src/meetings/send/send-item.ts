@@ -21,6 +21,7 @@ import {
   buildRequest,
   draftSend,
   holderOf,
+  lookupTitleOf,
   newSendRow,
   type SendDraft,
   sentAsOf,
@@ -142,6 +143,7 @@ async function retryFailed(draft: SendDraft, existing: SendRow): Promise<SendAns
     record_type: request.record.type,
     record_id: request.record.id,
     ...sentAsOf(draft),
+    lookup_title: lookupTitleOf(request),
     attempts: existing.attempts + 1,
     attempt_started_at: now,
     // Nothing was created before: the lookup window of this attempt starts now.

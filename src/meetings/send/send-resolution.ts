@@ -141,7 +141,7 @@ async function lookUpAndSettle(
     };
     const connected = await connectedClient(service, sender, row.connection_id);
     instanceUrl = connected.instanceUrl;
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
     service.logger.warn(
       { sendId: row.id, salesforce: errorSummary(error) },
