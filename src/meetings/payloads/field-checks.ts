@@ -40,7 +40,7 @@ const PICKLIST_FIELDS: readonly FormFieldName[] = ['status', 'priority', 'showAs
 const MARKED_FIELDS: readonly FormFieldName[] = ['description', 'body'];
 
 /** Salesforce's longest event: 14 days. */
-const MAX_EVENT_MINUTES = 14 * 24 * 60;
+export const MAX_EVENT_MINUTES = 14 * 24 * 60;
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
@@ -232,7 +232,8 @@ function checkValue(
     (describedLength && describedLength > 0 ? describedLength : STANDARD_LENGTHS[object][name]) ?? undefined;
   if (limit !== undefined) {
     const room = MARKED_FIELDS.includes(name) ? limit - MARKER_RESERVED_LENGTH : limit;
-    const length = [...value].length;
+    // Salesforce counts lengths in UTF-16 code units (an emoji is two), as JavaScript does.
+    const length = value.length;
     if (length > room) {
       return {
         code: 'too_long',
@@ -281,7 +282,9 @@ export function checkEventTimes(values: Map<FormFieldName, unknown>, errors: Sen
       errors.push({ field: 'endDateTime', code: 'too_long', message: 'An event can last at most 14 days.' });
       return null;
     }
-    if (duration !== null && duration * 60_000 !== end - start) {
+    // The end is what is sent; a duration within the same minute (an end on a non-whole minute,
+    // its duration rounded) agrees with it.
+    if (duration !== null && Math.abs(duration * 60_000 - (end - start)) >= 60_000) {
       errors.push({
         field: 'durationInMinutes',
         code: 'duration_mismatch',
