@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuditDecision, AuditLog } from '../audit/audit-log.ts';
 import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
+import { observedTransport } from './observed-transport.ts';
 import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
 import {
   type CompositeResponse,
@@ -381,29 +382,4 @@ export class SalesforceClient {
       errorCode,
     });
   }
-}
-
-/** The connection's transport, noting the HTTP status of the answer (jsforce's errors drop it). */
-function observedTransport(connection: jsforce.Connection): {
-  transport: jsforce.Connection['_transport'];
-  status: number | undefined;
-} {
-  const base = connection._transport;
-  const observed: { transport: jsforce.Connection['_transport']; status: number | undefined } = {
-    status: undefined,
-    transport: base,
-  };
-  observed.transport = Object.assign(Object.create(base) as typeof base, {
-    httpRequest: (...args: Parameters<typeof base.httpRequest>) => {
-      const pending = base.httpRequest(...args);
-      pending.then(
-        (response) => {
-          observed.status = response?.statusCode;
-        },
-        () => undefined,
-      );
-      return pending;
-    },
-  });
-  return observed;
 }
