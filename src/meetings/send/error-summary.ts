@@ -10,7 +10,7 @@ const MAX_MESSAGE_LENGTH = 160;
 
 export interface ErrorSummary {
   kind: string;
-  code?: string;
+  errorCode?: string;
   status?: number;
   message: string;
 }
@@ -19,8 +19,8 @@ export function errorSummary(error: unknown): ErrorSummary {
   const kind = error instanceof Error ? error.name : typeof error;
   const raw = error instanceof Error ? error.message : String(error);
   const summary: ErrorSummary = { kind, message: shortText(raw) };
-  if (error instanceof SalesforceApiError) summary.code = error.salesforceErrorCode;
-  else if (error instanceof ServiceError) summary.code = error.code;
+  if (error instanceof SalesforceApiError) summary.errorCode = error.salesforceErrorCode;
+  else if (error instanceof ServiceError) summary.errorCode = error.code;
   if (error instanceof ServiceError) summary.status = error.status;
   return summary;
 }

@@ -59,6 +59,22 @@ describe.each(STORE_DIALECTS)('server errors on a send (%s)', (dialect) => {
     expect(await tasksWithSubject(world, subject)).toHaveLength(1);
   });
 
+  it("logs a short summary of Salesforce's answer, never its HTML page", async () => {
+    const key = newKey();
+    const body = aliceAccountTask(world, { subject: `Logged 502 ${dialect}` }, key);
+    const before = world.test.logs.length;
+    await injectFault(world.emulator, 'http-502');
+    const first = await sendItem(world.alice, world.meetings.Harborview, 'task-1', body);
+    expect(first.status).toBe(503);
+    const lines = world.test.logs.slice(before).filter((line) => line.includes('meeting send'));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toMatch(/<html|<\/body>|<center>/i);
+      expect(line.length).toBeLessThan(1_000);
+      expect(JSON.parse(line).salesforce).toMatchObject({ errorCode: 'ERROR_HTTP_502', status: 502 });
+    }
+  });
+
   it('a 500 after Salesforce committed is found by the lookup: one record, never a 422', async () => {
     const subject = `Committed then 500 ${dialect}`;
     const key = newKey();
