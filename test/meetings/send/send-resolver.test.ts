@@ -59,7 +59,7 @@ describe.each(STORE_DIALECTS)('the periodic send resolver (%s)', (dialect) => {
       })
       .where('id', '=', sendId)
       .execute();
-    return sendId;
+    return { sendId, key };
   }
 
   const rowOf = (sendId: string) =>
@@ -70,8 +70,8 @@ describe.each(STORE_DIALECTS)('the periodic send resolver (%s)', (dialect) => {
       .executeTakeFirstOrThrow();
 
   it('leaves a live lease alone, then takes over once it expired and the write settled', async () => {
-    const created = await leftByDeadInstance('drop-after', `Dead holder created ${dialect}`);
-    const never = await leftByDeadInstance('drop-before', `Dead holder never sent ${dialect}`);
+    const { sendId: created } = await leftByDeadInstance('drop-after', `Dead holder created ${dialect}`);
+    const { sendId: never } = await leftByDeadInstance('drop-before', `Dead holder never sent ${dialect}`);
     const survivor = otherInstance();
     // The lease is live: the dead instance is presumed alive.
     await sweepUnfinishedSends(survivor);
@@ -88,10 +88,33 @@ describe.each(STORE_DIALECTS)('the periodic send resolver (%s)', (dialect) => {
     expect(await tasksWithSubject(world, `Dead holder never sent ${dialect}`)).toHaveLength(0);
   });
 
+  it('a retry while another instance holds the send: 409 send_in_progress with Retry-After, no waiting', async () => {
+    const subject = `Held elsewhere ${dialect}`;
+    const { sendId, key } = await leftByDeadInstance('drop-after', subject);
+    await world.test.service.store.db
+      .updateTable('meeting_sends')
+      .set({ lease_until: new Date(clock + 4_500).toISOString() })
+      .where('id', '=', sendId)
+      .execute();
+    const retry = await sendItem(
+      world.alice,
+      world.meetings.Harborview,
+      'task-1',
+      aliceAccountTask(world, { subject }, key),
+    );
+    expect(retry.status, JSON.stringify(retry.body)).toBe(409);
+    expect(retry.body.error).toMatchObject({
+      code: 'send_in_progress',
+      details: { sendId, retryAfterSeconds: 5 },
+    });
+    expect(retry.headers.get('retry-after')).toBe('5');
+    expect(await tasksWithSubject(world, subject)).toHaveLength(1);
+  });
+
   it('two instances sweeping at once resolve each send exactly once', async () => {
     const sendIds = [
-      await leftByDeadInstance('drop-after', `Raced resolution 1 ${dialect}`),
-      await leftByDeadInstance('drop-after', `Raced resolution 2 ${dialect}`),
+      (await leftByDeadInstance('drop-after', `Raced resolution 1 ${dialect}`)).sendId,
+      (await leftByDeadInstance('drop-after', `Raced resolution 2 ${dialect}`)).sendId,
     ];
     clock += 20_000;
     await Promise.all([sweepUnfinishedSends(otherInstance()), sweepUnfinishedSends(otherInstance())]);
@@ -105,7 +128,7 @@ describe.each(STORE_DIALECTS)('the periodic send resolver (%s)', (dialect) => {
   });
 
   it('runs by itself on every instance: the row ends final without a request or a restart', async () => {
-    const sendId = await leftByDeadInstance('drop-after', `Periodic ${dialect}`);
+    const { sendId } = await leftByDeadInstance('drop-after', `Periodic ${dialect}`);
     clock += 20_000;
     const instance = otherInstance(50);
     startSendResolver(instance);
