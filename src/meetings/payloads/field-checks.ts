@@ -42,6 +42,14 @@ const MARKED_FIELDS: readonly FormFieldName[] = ['description', 'body'];
 /** Salesforce's longest event: 14 days. */
 export const MAX_EVENT_MINUTES = 14 * 24 * 60;
 
+/** Fields Salesforce requires but defaults on create (used when no describe is cached). */
+const DEFAULTED_REQUIRED_FIELDS: Readonly<Record<SendObject, readonly FormFieldName[]>> = {
+  Task: ['ownerId', 'status', 'priority'],
+  Event: ['ownerId'],
+  ContentNote: [],
+  Note: ['ownerId'],
+};
+
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
@@ -142,10 +150,14 @@ export function checkFormValues(input: {
   const { kind, object, errors } = input;
   const describe = input.describe?.[object];
   const values = new Map<FormFieldName, unknown>();
+  const blanks = new Set<FormFieldName>();
   const known = new Set(FORM_FIELD_MAP[object].map(([name]) => name));
   for (const [name, value] of Object.entries(input.values) as Array<[FormFieldName, unknown]>) {
     const clean = normalized(value);
-    if (clean === null) continue;
+    if (clean === null) {
+      blanks.add(name);
+      continue;
+    }
     if (!known.has(name)) {
       errors.push({ field: null, code: 'unknown_field', message: `A ${kind} has no field "${name}".` });
       continue;
@@ -158,8 +170,16 @@ export function checkFormValues(input: {
     const value = values.get(name);
     const requiredByOrg =
       field !== undefined && !field.nillable && !field.defaultedOnCreate && field.type !== 'boolean';
+    // The form marks a field Salesforce cannot leave empty as required, even when the org would
+    // default it (Status, Priority, Assigned To): posted blank, it is refused rather than silently
+    // defaulted. Left out of the request altogether (an API client), the org's default applies.
+    const requiredOnForm =
+      blanks.has(name) &&
+      (field !== undefined
+        ? !field.nillable && field.type !== 'boolean'
+        : DEFAULTED_REQUIRED_FIELDS[object].includes(name));
     if (value === undefined) {
-      if (REQUIRED_FORM_FIELDS[object].includes(name) || requiredByOrg) {
+      if (REQUIRED_FORM_FIELDS[object].includes(name) || requiredByOrg || requiredOnForm) {
         errors.push({ field: name, code: 'required', message: `${labelOf(name)} is required.` });
       }
       continue;
