@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './core/logger.ts';
 import { createServiceApp } from './http/app.ts';
 import { seedDemoMeetings } from './meetings/demo-meetings.ts';
 import { createMeetingRuntime, stopMeetingRuntime } from './meetings/meeting-runtime.ts';
-import { resolveUnfinishedSends } from './meetings/send/send-resolution.ts';
+import { resolveUnfinishedSends, startSendResolver } from './meetings/send/send-resolution.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
@@ -104,6 +104,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
       now,
       settleMs: config.MEETING_SEND_SETTLE_MS,
       writeTimeoutMs: config.MEETING_SEND_WRITE_TIMEOUT_MS,
+      resolverIntervalMs: config.MEETING_SEND_RESOLVER_INTERVAL_MS,
     }),
   };
   await ensureInitialAdmin(context);
@@ -112,6 +113,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
   const unfinishedSends = await resolveUnfinishedSends({ ...context, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
+  startSendResolver({ ...context, meetings: services.meetings });
   const app = createServiceApp(services, { demoLogins });
   let stopped = false;
   return {

@@ -63,6 +63,11 @@ export const configSchema = z.object({
    * unknown, and resolved by the marker lookup). Keep it well under MEETING_SEND_SETTLE_MS.
    */
   MEETING_SEND_WRITE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(15_000),
+  /**
+   * How often every instance's resolver looks for meeting sends to finish: those whose holder died
+   * (lease expired) or whose outcome is unknown and settled. Concurrent resolvers are safe.
+   */
+  MEETING_SEND_RESOLVER_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

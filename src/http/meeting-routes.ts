@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { audited, noAudit } from '../audit/audit-actions.ts';
 import { auditSuccess } from '../audit/audit-success.ts';
 import { auditActorOf } from '../core/actor.ts';
+import { ServiceError } from '../core/errors.ts';
 import { describeForm } from '../meetings/describe-form.ts';
 import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { importMeetings } from '../meetings/import-meetings.ts';
@@ -163,14 +164,30 @@ function sendFlowRoutes(routes: DeclaredRoutes<AppEnvironment>, service: Meeting
     audited('meeting.send', 'meeting.send.replayed', 'meeting.send.resolved'),
     async (context) => {
       const input = await readJsonBody(context, sendInputSchema);
-      const answer = await sendItem(
-        service,
-        currentUser(context),
-        context.req.param('id'),
-        context.req.param('itemId'),
-        input,
-      );
-      return context.json(answer, answer.outcome === 'created' ? 201 : 200);
+      try {
+        const answer = await sendItem(
+          service,
+          currentUser(context),
+          context.req.param('id'),
+          context.req.param('itemId'),
+          input,
+        );
+        return context.json(answer, answer.outcome === 'created' ? 201 : 200);
+      } catch (error) {
+        // Outcome unknown, in progress, a transient refusal: the client is told when to retry.
+        const retryAfter = retryAfterOf(error);
+        if (retryAfter !== undefined) context.header('Retry-After', String(retryAfter));
+        throw error;
+      }
     },
   );
+}
+
+/** The seconds a send's error tells the client to wait (its details), if it is worth a retry. */
+function retryAfterOf(error: unknown): number | undefined {
+  if (!(error instanceof ServiceError)) return undefined;
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof seconds === 'number') return seconds;
+  // A transient failure without a hint (a refresh that failed, Salesforce unreachable).
+  return error.status === 503 ? 5 : undefined;
 }

@@ -29,6 +29,7 @@ import {
   sendObjectFor,
 } from './form-fields.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
+import { MAX_EVENT_MINUTES } from './payloads/field-checks.ts';
 import { MARKER_RESERVED_LENGTH } from './payloads/send-marker.ts';
 import type { LinkableRecordType } from './record-types.ts';
 
@@ -119,15 +120,21 @@ const MARKED_FIELDS: readonly FormFieldName[] = ['description', 'body'];
  * single word longer than the limit is cut inside the word.
  */
 export function truncateAtWord(text: string, maxLength: number): string {
-  const characters = [...text];
-  if (characters.length <= maxLength) return text;
-  if (maxLength <= 1) return characters.slice(0, maxLength).join('');
-  const room = characters.slice(0, maxLength - 1).join('');
+  // Lengths in UTF-16 code units, as Salesforce counts them; a surrogate pair is never split.
+  if (text.length <= maxLength) return text;
+  if (maxLength <= 1) return unitsPrefix(text, maxLength);
+  const room = unitsPrefix(text, maxLength - 1);
   // When the room ends exactly where a word ends, all of it fits; otherwise drop the cut word.
-  const endsAtWord = /\s/u.test(characters[maxLength - 1]);
+  const endsAtWord = /\s/u.test(text.charAt(room.length));
   const boundary = endsAtWord ? room.length : room.search(/\s\S*$/u);
   const cut = boundary > 0 ? room.slice(0, boundary) : room;
   return `${cut.replace(/[\s,;:.-]+$/u, '')}…`;
+}
+
+/** At most `units` UTF-16 code units of `text`, without half of a surrogate pair. */
+function unitsPrefix(text: string, units: number): string {
+  const prefix = text.slice(0, Math.max(0, units));
+  return /[\uD800-\uDBFF]$/.test(prefix) ? prefix.slice(0, -1) : prefix;
 }
 
 /** The text of an item on one line: subjects and titles are single-line fields. */
@@ -197,12 +204,18 @@ export interface EventSlot {
 
 export function defaultEventSlot(item: MeetingItem, meeting: Meeting, now: Date): EventSlot {
   if (item.kind === 'decision' || item.kind === 'insight') {
-    const start = new Date(meeting.startTime);
-    const end = new Date(meeting.endTime);
+    // Whole minutes (Salesforce's event times and duration are in minutes), the meeting inside
+    // them, at most Salesforce's longest event: what is prefilled is always sendable.
+    const minute = 60_000;
+    const start = Math.floor(Date.parse(meeting.startTime) / minute) * minute;
+    const end = Math.min(
+      Math.ceil(Date.parse(meeting.endTime) / minute) * minute,
+      start + MAX_EVENT_MINUTES * minute,
+    );
     return {
-      start: isoDateTime(start),
-      end: isoDateTime(end),
-      durationInMinutes: Math.round((end.getTime() - start.getTime()) / 60_000),
+      start: isoDateTime(new Date(start)),
+      end: isoDateTime(new Date(end)),
+      durationInMinutes: (end - start) / minute,
     };
   }
   const start = nextFullHour(now);

@@ -55,6 +55,17 @@ export const meetingSchema = z
     if (Date.parse(meeting.endTime) <= Date.parse(meeting.startTime)) {
       context.addIssue({ code: 'custom', path: ['endTime'], message: 'must be after startTime' });
     }
+    // Salesforce keeps dates from 1700 to 4000: a meeting outside them could never be sent.
+    for (const field of ['startTime', 'endTime'] as const) {
+      const year = new Date(Date.parse(meeting[field])).getUTCFullYear();
+      if (!(year >= 1700 && year <= 4000)) {
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'must be between the years 1700 and 4000',
+        });
+      }
+    }
     const seen = new Set<string>();
     meeting.items.forEach((item, index) => {
       if (item.id === undefined) return;

@@ -4,9 +4,13 @@
  * sends whose outcome was unknown. Built once by the composition root (src/main.ts) and handed to
  * the meeting functions inside a MeetingContext.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { DescribeCache, type MetadataScope } from './describe-cache.ts';
 import type { NoteFormat } from './form-fields.ts';
+
+const DEFAULT_RESOLVER_INTERVAL_MS = 10_000;
 
 export interface MeetingRuntime {
   describeCache: DescribeCache;
@@ -18,6 +22,10 @@ export interface MeetingRuntime {
   writeTimeoutMs: number;
   timers: Set<NodeJS.Timeout>;
   stopped: boolean;
+  /** This instance, named on the journal rows it holds (see send-resolution.ts). */
+  instanceId: string;
+  /** How often this instance's resolver looks for sends to take over (MEETING_SEND_RESOLVER_INTERVAL_MS). */
+  resolverIntervalMs: number;
   /** The workspace's note format as last read (see NOTE_FORMAT_FRESH_MS). */
   noteFormat?: { value: NoteFormat; readAt: number };
 }
@@ -31,10 +39,12 @@ export function createMeetingRuntime({
   now,
   settleMs,
   writeTimeoutMs,
+  resolverIntervalMs = DEFAULT_RESOLVER_INTERVAL_MS,
 }: {
   now: () => number;
   settleMs: number;
   writeTimeoutMs: number;
+  resolverIntervalMs?: number;
 }): MeetingRuntime {
   return {
     describeCache: new DescribeCache(now),
@@ -43,6 +53,8 @@ export function createMeetingRuntime({
     writeTimeoutMs,
     timers: new Set(),
     stopped: false,
+    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    resolverIntervalMs,
   };
 }
 

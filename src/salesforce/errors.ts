@@ -32,6 +32,9 @@ export class SalesforceConnectionError extends ServiceError {
   }
 }
 
+/** Refusals that a later retry of the same request can pass (a lock, the API limit). */
+const TRANSIENT_ERROR_CODES = new Set(['REQUEST_LIMIT_EXCEEDED', 'UNABLE_TO_LOCK_ROW']);
+
 /**
  * An error Salesforce returned for an API call (`[{ message, errorCode, fields }]`). Its status is
  * 400 when the request was at fault (bad SOQL, validation) and 502 when Salesforce failed.
@@ -55,7 +58,7 @@ export class SalesforceApiError extends ServiceError {
     this.name = 'SalesforceApiError';
     this.salesforceErrorCode = options.salesforceErrorCode;
     this.fields = options.fields ?? [];
-    this.retryable = upstreamFailure || options.salesforceErrorCode === 'REQUEST_LIMIT_EXCEEDED';
+    this.retryable = upstreamFailure || TRANSIENT_ERROR_CODES.has(options.salesforceErrorCode);
   }
 }
 

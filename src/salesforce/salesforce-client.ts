@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuditDecision, AuditLog } from '../audit/audit-log.ts';
 import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
+import { observedTransport } from './observed-transport.ts';
 import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
 import {
   type CompositeResponse,
@@ -135,18 +136,30 @@ export class SalesforceClient {
    */
   async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    return this.#call((connection) =>
-      connection.request(
-        {
-          method: method as 'GET',
-          url,
-          ...(body === undefined
-            ? {}
-            : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-        },
-        deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) },
-      ),
-    );
+    return this.#call(async (connection) => {
+      const observed = observedTransport(connection);
+      try {
+        return await connection.request(
+          {
+            method: method as 'GET',
+            url,
+            ...(body === undefined
+              ? {}
+              : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+          },
+          {
+            transport: observed.transport,
+            ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
+          },
+        );
+      } catch (error) {
+        // jsforce's error keeps Salesforce's errorCode but not the HTTP status; note it on the error.
+        if (error instanceof Error && observed.status !== undefined) {
+          Object.assign(error, { httpStatus: observed.status });
+        }
+        throw error;
+      }
+    });
   }
 
   /** Runs a SOQL query (the caller escapes any values it puts in). */
@@ -159,7 +172,7 @@ export class SalesforceClient {
   async queryMore<T extends SalesforceRecord = SalesforceRecord>(
     nextRecordsUrl: string,
   ): Promise<QueryResult<T>> {
-    if (!/^\/services\/data\/v\d+\.\d\/query\/[\w-]+$/.test(nextRecordsUrl)) {
+    if (!/^\/services\/data\/v\d+\.\d\/query(?:All)?\/[\w-]+$/.test(nextRecordsUrl)) {
       throw new TypeError('queryMore: not a Salesforce query locator path');
     }
     return queryResultSchema.parse(await this.#request('GET', nextRecordsUrl)) as QueryResult<T>;

@@ -6,6 +6,8 @@ export interface JsforceApiError {
   errorCode: string;
   message: string;
   data?: unknown;
+  /** The HTTP status of the answer, noted by SalesforceClient (jsforce drops it). */
+  httpStatus?: number;
 }
 
 function isJsforceApiError(error: unknown): error is JsforceApiError {
@@ -33,12 +35,15 @@ export function translateError(error: unknown, connectionId: string): Error {
     const fields = Array.isArray(data?.fields)
       ? data.fields.filter((field) => typeof field === 'string')
       : [];
-    const upstreamStatus = /^ERROR_HTTP_(\d{3})$/.exec(error.errorCode)?.[1];
+    // A JSON error body (UNKNOWN_EXCEPTION on a 500) keeps its status too: a 5xx may come after
+    // the commit, so callers must not read it as a refusal.
+    const statusInCode = /^ERROR_HTTP_(\d{3})$/.exec(error.errorCode)?.[1];
+    const upstreamStatus = error.httpStatus ?? (statusInCode ? Number(statusInCode) : undefined);
     return new SalesforceApiError({
       salesforceErrorCode: error.errorCode,
       message: error.message,
       fields,
-      upstreamStatus: upstreamStatus ? Number(upstreamStatus) : undefined,
+      upstreamStatus,
     });
   }
   if (error instanceof z.ZodError) {

@@ -227,6 +227,10 @@ export interface MeetingSendsTable {
   error_code: string | null;
   created_at: string;
   completed_at: string | null;
+  /** The instance holding the attempt (migration 0005); null on rows written before it. */
+  owner_instance: string | null;
+  /** An Enhanced Note's title: its lookup reads only notes of that title (migration 0005). */
+  lookup_title: string | null;
 }
 
 export interface WorkspaceSettingsTable {

@@ -209,6 +209,7 @@ describe('sends against the emulator', () => {
       record: { type: 'Opportunity', id: records.Opportunity },
       connectedUserId: aliceId,
       sentAt,
+      createdBy: new Date(sentAt.getTime() + 60_000),
     });
     const found = await org.api(`/${lookup.endpoint}?q=${encodeURIComponent(lookup.soql)}`);
     expect(found.status).toBe(200);
@@ -238,6 +239,8 @@ describe('sends against the emulator', () => {
       record: { type: 'Case', id: records.Case },
       connectedUserId: aliceId,
       sentAt: new Date(),
+      createdBy: new Date(Date.now() + 60_000),
+      title: 'Pricing decision',
     });
     const found = await org.api(`/${lookup.endpoint}?q=${encodeURIComponent(lookup.soql)}`);
     expect(found.status).toBe(200);

@@ -40,7 +40,15 @@ const PICKLIST_FIELDS: readonly FormFieldName[] = ['status', 'priority', 'showAs
 const MARKED_FIELDS: readonly FormFieldName[] = ['description', 'body'];
 
 /** Salesforce's longest event: 14 days. */
-const MAX_EVENT_MINUTES = 14 * 24 * 60;
+export const MAX_EVENT_MINUTES = 14 * 24 * 60;
+
+/** Fields Salesforce requires but defaults on create (used when no describe is cached). */
+const DEFAULTED_REQUIRED_FIELDS: Readonly<Record<SendObject, readonly FormFieldName[]>> = {
+  Task: ['ownerId', 'status', 'priority'],
+  Event: ['ownerId'],
+  ContentNote: [],
+  Note: ['ownerId'],
+};
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
@@ -142,10 +150,14 @@ export function checkFormValues(input: {
   const { kind, object, errors } = input;
   const describe = input.describe?.[object];
   const values = new Map<FormFieldName, unknown>();
+  const blanks = new Set<FormFieldName>();
   const known = new Set(FORM_FIELD_MAP[object].map(([name]) => name));
   for (const [name, value] of Object.entries(input.values) as Array<[FormFieldName, unknown]>) {
     const clean = normalized(value);
-    if (clean === null) continue;
+    if (clean === null) {
+      blanks.add(name);
+      continue;
+    }
     if (!known.has(name)) {
       errors.push({ field: null, code: 'unknown_field', message: `A ${kind} has no field "${name}".` });
       continue;
@@ -158,8 +170,16 @@ export function checkFormValues(input: {
     const value = values.get(name);
     const requiredByOrg =
       field !== undefined && !field.nillable && !field.defaultedOnCreate && field.type !== 'boolean';
+    // The form marks a field Salesforce cannot leave empty as required, even when the org would
+    // default it (Status, Priority, Assigned To): posted blank, it is refused rather than silently
+    // defaulted. Left out of the request altogether (an API client), the org's default applies.
+    const requiredOnForm =
+      blanks.has(name) &&
+      (field !== undefined
+        ? !field.nillable && field.type !== 'boolean'
+        : DEFAULTED_REQUIRED_FIELDS[object].includes(name));
     if (value === undefined) {
-      if (REQUIRED_FORM_FIELDS[object].includes(name) || requiredByOrg) {
+      if (REQUIRED_FORM_FIELDS[object].includes(name) || requiredByOrg || requiredOnForm) {
         errors.push({ field: name, code: 'required', message: `${labelOf(name)} is required.` });
       }
       continue;
@@ -232,7 +252,8 @@ function checkValue(
     (describedLength && describedLength > 0 ? describedLength : STANDARD_LENGTHS[object][name]) ?? undefined;
   if (limit !== undefined) {
     const room = MARKED_FIELDS.includes(name) ? limit - MARKER_RESERVED_LENGTH : limit;
-    const length = [...value].length;
+    // Salesforce counts lengths in UTF-16 code units (an emoji is two), as JavaScript does.
+    const length = value.length;
     if (length > room) {
       return {
         code: 'too_long',
@@ -281,7 +302,9 @@ export function checkEventTimes(values: Map<FormFieldName, unknown>, errors: Sen
       errors.push({ field: 'endDateTime', code: 'too_long', message: 'An event can last at most 14 days.' });
       return null;
     }
-    if (duration !== null && duration * 60_000 !== end - start) {
+    // The end is what is sent; a duration within the same minute (an end on a non-whole minute,
+    // its duration rounded) agrees with it.
+    if (duration !== null && Math.abs(duration * 60_000 - (end - start)) >= 60_000) {
       errors.push({
         field: 'durationInMinutes',
         code: 'duration_mismatch',

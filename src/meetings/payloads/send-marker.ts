@@ -31,7 +31,7 @@ export function withMarker(text: string | null, marker: string): string {
   return text === null || text === '' ? marker : `${text}${MARKER_SEPARATOR}${marker}`;
 }
 
-/** How far back of the journal entry's start a lookup reaches, for clock skew with Salesforce. */
+/** How far either side of our clock a lookup reaches, for clock skew with Salesforce. */
 export const MARKER_LOOKUP_SKEW_MS = 5 * 60_000;
 
 export interface MarkerLookupInput {
@@ -40,8 +40,15 @@ export interface MarkerLookupInput {
   record: { type: LinkableRecordType; id: string };
   /** The Salesforce user the send ran as (the record's creator). */
   connectedUserId: string;
-  /** When the journal entry was written, just before the Salesforce call. */
+  /** When the first attempt that may have created the record began (the journal's first_sent_at). */
   sentAt: Date;
+  /**
+   * The latest moment Salesforce can have created it: the last attempt's start plus the write
+   * timeout plus the settle time (a write still in flight after that is presumed never to land).
+   */
+  createdBy: Date;
+  /** An Enhanced Note's title, when known: only notes of that title are read. */
+  title?: string | null;
 }
 
 export interface MarkerLookup {
@@ -52,8 +59,7 @@ export interface MarkerLookup {
   idField: string;
   /**
    * The column holding the text the marker is in; `null` for Enhanced Notes, whose content is a
-   * file not returned by queries: read each candidate's content (rarely more than one) and use
-   * `noteContentHasMarker`.
+   * file not returned by queries: read each candidate's content and use `noteContentHasMarker`.
    */
   textField: string | null;
 }
@@ -65,16 +71,19 @@ export interface MarkerLookup {
  * Searching for the marker itself is impossible: Description and Body are long text areas and
  * ContentNote.Content is a file, none of which SOQL can filter on (`LIKE '%…%'` on a long text area
  * is refused), and putting the marker in a filterable field such as the Subject would show it to
- * everyone. Instead the query narrows to what only this send can have produced — created by the
- * connected user, on the linked record, since the journal entry was written (less a margin for
- * clock skew) — which is a handful of rows at most, and the marker is then matched in their text
- * on our side (`findMarkedRecordId`). Nothing is retried until this lookup has answered.
+ * everyone. Instead the query selects everything only this send can have produced — created by the
+ * connected user, on the linked record, inside the window in which the attempts can have created
+ * it (`sentAt` … `createdBy`, widened by the clock skew) — and the marker is matched in their text
+ * on our side (`findMarkedRecordId`). The query has no LIMIT: the caller pages through every
+ * result (nextRecordsUrl), so the lookup is complete for that window however many activities
+ * others add to the record meanwhile. Nothing is retried until this lookup has answered.
  */
 export function buildMarkerLookup(input: MarkerLookupInput): MarkerLookup {
   const object = sendObjectFor(input.kind, input.noteFormat);
-  const since = new Date(input.sentAt.getTime() - MARKER_LOOKUP_SKEW_MS)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
+  const literal = (at: number) => new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const since = literal(input.sentAt.getTime() - MARKER_LOOKUP_SKEW_MS);
+  // Rounded up to the second the literal can hold.
+  const until = literal(Math.ceil((input.createdBy.getTime() + MARKER_LOOKUP_SKEW_MS) / 1000) * 1000);
   const user = soqlLiteral(input.connectedUserId);
   const record = soqlLiteral(input.record.id);
   switch (object) {
@@ -84,8 +93,8 @@ export function buildMarkerLookup(input: MarkerLookupInput): MarkerLookup {
       return {
         endpoint: 'queryAll',
         soql:
-          `SELECT Id, Description, CreatedDate FROM ${object} WHERE ${lookup} = ${record} ` +
-          `AND CreatedById = ${user} AND CreatedDate >= ${since} ORDER BY CreatedDate DESC LIMIT 200`,
+          `SELECT Id, Description FROM ${object} WHERE ${lookup} = ${record} ` +
+          `AND CreatedById = ${user} AND CreatedDate >= ${since} AND CreatedDate <= ${until}`,
         idField: 'Id',
         textField: 'Description',
       };
@@ -94,22 +103,25 @@ export function buildMarkerLookup(input: MarkerLookupInput): MarkerLookup {
       return {
         endpoint: 'queryAll',
         soql:
-          `SELECT Id, Body, CreatedDate FROM Note WHERE ParentId = ${record} ` +
-          `AND CreatedById = ${user} AND CreatedDate >= ${since} ORDER BY CreatedDate DESC LIMIT 200`,
+          `SELECT Id, Body FROM Note WHERE ParentId = ${record} ` +
+          `AND CreatedById = ${user} AND CreatedDate >= ${since} AND CreatedDate <= ${until}`,
         idField: 'Id',
         textField: 'Body',
       };
-    case 'ContentNote':
+    case 'ContentNote': {
       // Salesforce only lets ContentDocumentLink be queried by LinkedEntityId or ContentDocumentId.
+      const title =
+        typeof input.title === 'string' ? ` AND ContentDocument.Title = ${soqlLiteral(input.title)}` : '';
       return {
         endpoint: 'query',
         soql:
-          `SELECT ContentDocumentId, ContentDocument.Title, ContentDocument.CreatedDate FROM ContentDocumentLink ` +
+          `SELECT ContentDocumentId FROM ContentDocumentLink ` +
           `WHERE LinkedEntityId = ${record} AND ContentDocument.CreatedById = ${user} ` +
-          `AND ContentDocument.CreatedDate >= ${since} ORDER BY ContentDocument.CreatedDate DESC LIMIT 200`,
+          `AND ContentDocument.CreatedDate >= ${since} AND ContentDocument.CreatedDate <= ${until}${title}`,
         idField: 'ContentDocumentId',
         textField: null,
       };
+    }
   }
 }
 

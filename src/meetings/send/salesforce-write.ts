@@ -81,6 +81,27 @@ export function failureCodeOf(error: unknown, salesforceErrors: readonly Salesfo
   return salesforceErrors[0]?.errorCode ?? (error instanceof ServiceError ? error.code : 'error');
 }
 
+/** How long to wait before retrying a transient refusal (a lock clears fast; a limit does not). */
+const RETRY_AFTER_SECONDS: Readonly<Record<string, number>> = {
+  UNABLE_TO_LOCK_ROW: 2,
+  REQUEST_LIMIT_EXCEEDED: 300,
+};
+
+/**
+ * A definite failure that a retry may pass (a lock, the API limit, a failed token refresh): its
+ * short reason and when to retry; null for a refusal that only a change can fix.
+ */
+export function transientFailureOf(error: unknown): { reason: string; retryAfterSeconds: number } | null {
+  if (error instanceof SalesforceApiError && error.retryable) {
+    const reason = error.salesforceErrorCode;
+    return { reason, retryAfterSeconds: RETRY_AFTER_SECONDS[reason] ?? 5 };
+  }
+  if (error instanceof SalesforceConnectionError && error.retryable) {
+    return { reason: error.code, retryAfterSeconds: 5 };
+  }
+  return null;
+}
+
 /** A refusal about the request itself (validation, access), which goes back on the form. */
 export function isRefusalOfTheForm(error: unknown, salesforceErrors: readonly SalesforceError[]): boolean {
   return salesforceErrors.length > 0 && !(error instanceof SalesforceApiError && error.retryable);

@@ -3,6 +3,7 @@
  * completion; after an unknown outcome, the lookup that settles it; and a person's retry of a
  * send whose outcome is unknown (look up first, send again only once that is conclusive).
  */
+
 import type { ConnectedClient } from '../connected-client.ts';
 import type { SendKind } from '../form-fields.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
@@ -14,16 +15,18 @@ import {
 } from '../payloads/salesforce-error-mapping.ts';
 import type { SendRequest } from '../payloads/send-request.ts';
 import { sameSalesforceId } from '../record-types.ts';
+import { errorSummary } from './error-summary.ts';
 import { afterLookupMiss, retryAfterSeconds, settleAtOf } from './next-send-action.ts';
 import {
   failureCodeOf,
   isDefiniteFailure,
   isRefusalOfTheForm,
   salesforceErrorsOf,
+  transientFailureOf,
   writeRecord,
 } from './salesforce-write.ts';
 import { auditSend, type SendAuditActor } from './send-audit.ts';
-import { invalidSend, outcomeUnknown } from './send-errors.ts';
+import { invalidSend, outcomeUnknown, sendRetryable } from './send-errors.ts';
 import type { SendAnswer } from './send-input.ts';
 import { finishSendRow, readSendView, type SendRow } from './send-journal.ts';
 import { recordFound, scheduleResolution, timingOf } from './send-resolution.ts';
@@ -74,7 +77,7 @@ export async function attemptWrite(
       attempt: row.attempts,
     });
     service.logger.warn(
-      { sendId: row.id, err: error },
+      { sendId: row.id, salesforce: errorSummary(error) },
       'meeting send: Salesforce did not confirm; looking the record up',
     );
     return settleUnknown(holder, row, stoppedAt);
@@ -97,6 +100,8 @@ async function failDefinitely(
     completed_at: new Date(service.now()).toISOString(),
   });
   await auditSend(service, actor, 'meeting.send', row, 'failure', { errorCode, attempt: row.attempts });
+  const transient = transientFailureOf(error);
+  if (transient) throw sendRetryable(row.id, transient.reason, transient.retryAfterSeconds);
   if (isRefusalOfTheForm(error, salesforceErrors)) {
     throw invalidSend(
       mapSalesforceErrors(
@@ -139,7 +144,10 @@ async function referenceCandidates(
     try {
       users = await cache.activeUsers(connected.client, scope);
     } catch (error) {
-      service.logger.warn({ err: error }, 'meeting send: could not read the active users to place an error');
+      service.logger.warn(
+        { salesforce: errorSummary(error) },
+        'meeting send: could not read the active users to place an error',
+      );
       return [record, owner];
     }
   }
@@ -157,9 +165,12 @@ async function settleUnknown(holder: SendHolder, row: SendRow, stoppedAt: number
   const { service, connected, actor, attemptId } = holder;
   let found: string | null = null;
   try {
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
-    service.logger.warn({ sendId: row.id, err: error }, 'meeting send: the marker lookup failed');
+    service.logger.warn(
+      { sendId: row.id, salesforce: errorSummary(error) },
+      'meeting send: the marker lookup failed',
+    );
   }
   if (found) {
     const at = new Date(service.now()).toISOString();
@@ -188,7 +199,7 @@ export async function resolveForRetry(
   const { service, connected, actor, attemptId } = holder;
   let found: string | null;
   try {
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
     await finishSendRow(service, row.id, attemptId, {
       status: 'unknown',

@@ -147,9 +147,19 @@ export function newSendRow(draft: SendDraft, request: SendRequest): SendRow {
     error_code: null,
     created_at: at,
     completed_at: null,
+    owner_instance: draft.service.meetings.instanceId,
+    lookup_title: lookupTitleOf(request),
   };
 }
 
 export function holderOf(draft: SendDraft, attemptId: string): SendHolder {
   return { service: draft.service, connected: draft.connected, actor: draft.actor, attemptId };
+}
+
+/** The title an Enhanced Note is sent with: its lookup reads only the notes of that title. */
+export function lookupTitleOf(request: SendRequest): string | null {
+  if (request.operation !== 'composite') return null;
+  const title = request.composite.compositeRequest.find((sub) => sub.referenceId === 'note')?.body;
+  const value = (title as { Title?: unknown } | undefined)?.Title;
+  return typeof value === 'string' ? value : null;
 }

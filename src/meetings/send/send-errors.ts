@@ -41,3 +41,16 @@ export function outcomeUnknown(sendId: string, retryAfterSeconds: number): Servi
     { sendId, retryAfterSeconds },
   );
 }
+
+/**
+ * Salesforce refused for a passing reason (a record lock, the API limit, a refresh that failed):
+ * nothing was created, and the same send may simply be retried — not a fault of the form.
+ */
+export function sendRetryable(sendId: string, reason: string, retryAfterSeconds: number): ServiceError {
+  return new ServiceError(
+    503,
+    'send_retryable',
+    `Salesforce could not take the record just now (${reason}); nothing was created. Retry in ${retryAfterSeconds} s with the same idempotency key.`,
+    { sendId, reason, retryAfterSeconds },
+  );
+}

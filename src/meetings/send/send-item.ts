@@ -13,7 +13,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
 import { trackInFlight } from '../meeting-runtime.ts';
 import type { SendRequest } from '../payloads/send-request.ts';
-import { nextSendAction, type SendTiming } from './next-send-action.ts';
+import { nextSendAction, retryAfterSeconds, type SendTiming } from './next-send-action.ts';
 import { attemptWrite, resolveForRetry } from './send-attempt.ts';
 import { auditSend } from './send-audit.ts';
 import {
@@ -21,6 +21,7 @@ import {
   buildRequest,
   draftSend,
   holderOf,
+  lookupTitleOf,
   newSendRow,
   type SendDraft,
   sentAsOf,
@@ -36,9 +37,12 @@ import {
   type SendRow,
 } from './send-journal.ts';
 
-/** How long a duplicate waits for another process's attempt before answering `send_in_progress`. */
-const MAX_WAIT_MS = 15_000;
-const POLL_MS = 20;
+/**
+ * A duplicate never waits for another process's attempt (the server does not poll the journal for
+ * it): it answers `send_in_progress` with a Retry-After straight away. Duplicates in this process
+ * await the holder's promise instead.
+ */
+const MAX_WAIT_MS = 0;
 const MAX_ROUNDS = 100;
 
 /**
@@ -62,7 +66,6 @@ export async function sendItem(
   }
   const { settleMs, writeTimeoutMs } = service.meetings;
   const timing: SendTiming = { settleMs, writeTimeoutMs, maxWaitMs: MAX_WAIT_MS };
-  let waitedMs = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const journalRow = await readSendRow(service, draft.key);
     const next = nextSendAction({
@@ -73,7 +76,7 @@ export async function sendItem(
         itemId,
         requestHash: draft.requestHash,
         heldHere: service.meetings.inFlight.has(draft.key),
-        waitedMs,
+        waitedMs: 0,
       },
       now: service.now(),
       timing,
@@ -100,11 +103,14 @@ export async function sendItem(
         await service.meetings.inFlight.get(draft.key)?.catch(() => undefined);
         continue;
       case 'wait':
-        await sleep(POLL_MS);
-        waitedMs += POLL_MS;
-        continue;
       case 'in-progress':
-        throw sendInProgress({ sendId: journalRow.id, retryAfterSeconds: 1 });
+        throw sendInProgress({
+          sendId: journalRow.id,
+          retryAfterSeconds: retryAfterSeconds(
+            journalRow.lease_until ? Date.parse(journalRow.lease_until) : service.now(),
+            service.now(),
+          ),
+        });
       case 'resolve': {
         const answer = await resolveUnknown(draft, journalRow);
         if (answer) return answer;
@@ -137,6 +143,7 @@ async function retryFailed(draft: SendDraft, existing: SendRow): Promise<SendAns
     record_type: request.record.type,
     record_id: request.record.id,
     ...sentAsOf(draft),
+    lookup_title: lookupTitleOf(request),
     attempts: existing.attempts + 1,
     attempt_started_at: now,
     // Nothing was created before: the lookup window of this attempt starts now.
@@ -174,8 +181,4 @@ function tryBuild(draft: SendDraft): SendRequest | null {
     // Refused as invalid: the rounds read the row first, so a replay of a sent key still answers it.
     return null;
   }
-}
-
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }

@@ -63,6 +63,7 @@ export async function claimSendRow(
     .set({
       status: 'pending',
       attempt_id: attemptId,
+      owner_instance: service.meetings.instanceId,
       lease_until: new Date(now + service.meetings.settleMs).toISOString(),
       ...changes,
     })

@@ -3,10 +3,12 @@
  * row, and after an unknown outcome once its settle time has passed. It looks up only and never
  * sends: only a person's retry sends again.
  */
+
 import type { Actor } from '../../core/actor.ts';
 import { connectedClient } from '../connected-client.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
 import { type MeetingContext, trackInFlight } from '../meeting-runtime.ts';
+import { errorSummary } from './error-summary.ts';
 import { nextResolutionAction, resolutionReadyAt, type SendTiming } from './next-send-action.ts';
 import { auditSend, type SendAuditActor } from './send-audit.ts';
 import { claimSendRow, finishSendRow, holdingLease, readSendRowById, type SendRow } from './send-journal.ts';
@@ -54,7 +56,10 @@ export function scheduleResolution(service: MeetingContext, sendId: string, dela
     () => {
       runtime.timers.delete(timer);
       resolveInBackground(service, sendId).catch((error: unknown) => {
-        service.logger.warn({ sendId, err: error }, 'meeting send: background resolution failed');
+        service.logger.warn(
+          { sendId, error: errorSummary(error) },
+          'meeting send: background resolution failed',
+        );
       });
     },
     Math.max(0, delayMs),
@@ -75,6 +80,58 @@ export async function resolveUnfinishedSends(service: MeetingContext): Promise<n
     scheduleResolution(service, row.id, resolutionReadyAt(row, timingOf(service)) - now);
   }
   return rows.length;
+}
+
+/** How many rows one sweep of the resolver takes on (the next sweep takes the rest). */
+const SWEEP_BATCH = 50;
+
+/**
+ * Every instance's periodic resolver: every MEETING_SEND_RESOLVER_INTERVAL_MS it takes over the
+ * sends whose holder stopped renewing its lease (an instance that died and is not replaced) and the
+ * unknown ones that have settled, and looks them up. Safe on several instances at once: a row is
+ * taken by compare-and-set on its attempt, so one resolver looks it up and the others skip it.
+ */
+export function startSendResolver(service: MeetingContext): void {
+  const runtime = service.meetings;
+  const next = () => {
+    if (runtime.stopped) return;
+    const timer = setTimeout(() => {
+      runtime.timers.delete(timer);
+      sweepUnfinishedSends(service)
+        .catch((error: unknown) => {
+          service.logger.warn({ error: errorSummary(error) }, 'meeting send: the resolver sweep failed');
+        })
+        .finally(next);
+    }, runtime.resolverIntervalMs);
+    timer.unref();
+    runtime.timers.add(timer);
+  };
+  next();
+}
+
+/** One sweep: resolves the unfinished sends that are ready; answers how many it looked at. */
+export async function sweepUnfinishedSends(service: MeetingContext): Promise<number> {
+  const now = service.now();
+  const nowText = new Date(now).toISOString();
+  const rows = await service.store.db
+    .selectFrom('meeting_sends')
+    .select(['id', 'idempotency_key', 'status', 'lease_until', 'attempt_started_at', 'completed_at'])
+    .where((where) =>
+      where.or([
+        where('status', '=', 'unknown'),
+        where.and([where('status', '=', 'pending'), where('lease_until', '<', nowText)]),
+      ]),
+    )
+    .orderBy('lease_until')
+    .limit(SWEEP_BATCH)
+    .execute();
+  const ready = rows.filter(
+    (row) =>
+      !service.meetings.inFlight.has(row.idempotency_key) && resolutionReadyAt(row, timingOf(service)) <= now,
+  );
+  // One at a time: a sweep never floods Salesforce with lookups.
+  for (const row of ready) await resolveInBackground(service, row.id);
+  return ready.length;
 }
 
 export async function resolveInBackground(
@@ -136,10 +193,10 @@ async function lookUpAndSettle(
     };
     const connected = await connectedClient(service, sender, row.connection_id);
     instanceUrl = connected.instanceUrl;
-    found = await findSentRecord(connected.client, row);
+    found = await findSentRecord(connected.client, row, timingOf(service));
   } catch (error) {
     service.logger.warn(
-      { sendId: row.id, err: error },
+      { sendId: row.id, salesforce: errorSummary(error) },
       'meeting send: could not look the record up; will try again',
     );
     return giveBack();

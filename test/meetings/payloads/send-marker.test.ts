@@ -24,6 +24,8 @@ describe('markerFor', () => {
 
 describe('marker lookup', () => {
   const sentAt = new Date('2027-02-01T16:20:31.123Z');
+  // The last attempt began a minute later; plus a 15 s write timeout and a 60 s settle time.
+  const createdBy = new Date('2027-02-01T16:22:46.123Z');
 
   it('finds activities by creator, linked record and time, then the marker in the text', () => {
     const lookup = buildMarkerLookup({
@@ -31,12 +33,14 @@ describe('marker lookup', () => {
       record: { type: 'Contact', id: RECORD_IDS.Contact },
       connectedUserId: ALICE_ID,
       sentAt,
+      createdBy,
     });
     expect(lookup).toEqual({
       endpoint: 'queryAll',
+      // The whole window (less and plus five minutes of clock skew), no LIMIT: the caller pages.
       soql:
-        `SELECT Id, Description, CreatedDate FROM Task WHERE WhoId = '${RECORD_IDS.Contact}' ` +
-        `AND CreatedById = '${ALICE_ID}' AND CreatedDate >= 2027-02-01T16:15:31Z ORDER BY CreatedDate DESC LIMIT 200`,
+        `SELECT Id, Description FROM Task WHERE WhoId = '${RECORD_IDS.Contact}' ` +
+        `AND CreatedById = '${ALICE_ID}' AND CreatedDate >= 2027-02-01T16:15:31Z AND CreatedDate <= 2027-02-01T16:27:47Z`,
       idField: 'Id',
       textField: 'Description',
     });
@@ -54,15 +58,27 @@ describe('marker lookup', () => {
       record: { type: 'Case', id: RECORD_IDS.Case },
       connectedUserId: ALICE_ID,
       sentAt,
+      createdBy,
     });
     expect(enhanced).toMatchObject({ endpoint: 'query', idField: 'ContentDocumentId', textField: null });
     expect(enhanced.soql).toContain(`FROM ContentDocumentLink WHERE LinkedEntityId = '${RECORD_IDS.Case}'`);
+    expect(enhanced.soql).not.toContain('Title');
+    const titled = buildMarkerLookup({
+      kind: 'note',
+      record: { type: 'Case', id: RECORD_IDS.Case },
+      connectedUserId: ALICE_ID,
+      sentAt,
+      createdBy,
+      title: "Alice's plan",
+    });
+    expect(titled.soql).toContain("AND ContentDocument.Title = 'Alice\\'s plan'");
     const classic = buildMarkerLookup({
       kind: 'note',
       noteFormat: 'classic',
       record: { type: 'Case', id: RECORD_IDS.Case },
       connectedUserId: ALICE_ID,
       sentAt,
+      createdBy,
     });
     expect(classic.soql).toContain(`FROM Note WHERE ParentId = '${RECORD_IDS.Case}'`);
     expect(classic.textField).toBe('Body');

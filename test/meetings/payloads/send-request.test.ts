@@ -69,8 +69,22 @@ describe('buildSendRequest: task', () => {
       expect(Object.keys(sent.body).filter((key) => /^Wh(o|at)Id$/.test(key))).toEqual([lookup]);
   });
 
-  it('leaves empty optional fields to Salesforce defaults', () => {
-    const sent = request({ values: { subject: 'Call Dana', description: '  ', status: '', dueDate: null } });
+  it('refuses a blank required field the org would default (the form marks it required)', () => {
+    for (const describe of [allDescribes(), undefined]) {
+      const result = build({
+        describe,
+        values: { subject: 'Call Dana', status: '', priority: null, ownerId: ' ', dueDate: null },
+      });
+      expect(result.ok ? [] : result.errors.map((error) => [error.field, error.code])).toEqual([
+        ['ownerId', 'required'],
+        ['status', 'required'],
+        ['priority', 'required'],
+      ]);
+    }
+  });
+
+  it('leaves empty optional fields, and fields left out, to Salesforce defaults', () => {
+    const sent = request({ values: { subject: 'Call Dana', description: '  ', dueDate: null } });
     expect(sent.operation === 'create' && sent.body).toEqual({
       Subject: 'Call Dana',
       Description: MARKER,
