@@ -64,7 +64,10 @@ describe('caching', () => {
 
   beforeAll(async () => {
     service = await createTestService({
-      environment: { FORCEFIELD_ADMIN_EMAIL: 'admin@example.com', FORCEFIELD_ADMIN_PASSWORD: 'a-long-admin-password' },
+      environment: {
+        FORCEFIELD_ADMIN_EMAIL: 'admin@example.com',
+        FORCEFIELD_ADMIN_PASSWORD: 'a-long-admin-password',
+      },
     });
   });
 
