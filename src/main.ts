@@ -82,7 +82,13 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const store = options.store ?? openConfiguredStore(config);
-  await prepareSchema({ store, migrateOnStart: config.MIGRATE_ON_START, logger });
+  await prepareSchema({ store, migrateOnStart: config.MIGRATE_ON_START, logger }).catch(
+    async (error: unknown) => {
+      // A refused start must not leave the pool holding the process open.
+      if (!options.store) await store.close();
+      throw error;
+    },
+  );
   const now = options.now ?? Date.now;
   const salesforce: SalesforceSettings = { ...options.salesforce, scopes: [...options.salesforce.scopes] };
   const metrics = new PrometheusMetrics(store);

@@ -106,7 +106,9 @@ async function requestUnderWay(url: string): Promise<{ connection: RawConnection
 }
 
 describe('graceful shutdown', () => {
-  it('goes unready on SIGTERM, keeps serving with Connection: close, and lets a request under way finish', async () => {
+  it('goes unready on SIGTERM, keeps serving with Connection: close, and lets a request under way finish', {
+    timeout: 90_000,
+  }, async () => {
     const child = await startChild({
       SHUTDOWN_READINESS_DELAY_MS: '600000',
       SHUTDOWN_DRAIN_TIMEOUT_MS: '600000',
@@ -139,7 +141,7 @@ describe('graceful shutdown', () => {
     expect(await child.exited).toBe(0);
   });
 
-  it('cuts off a request that outlives the drain deadline, then exits', async () => {
+  it('cuts off a request that outlives the drain deadline, then exits', { timeout: 90_000 }, async () => {
     const child = await startChild({ SHUTDOWN_DRAIN_TIMEOUT_MS: '100' });
     const underWay = await requestUnderWay(child.url);
     child.process.kill('SIGTERM');
