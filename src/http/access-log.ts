@@ -21,7 +21,8 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnvironment> {
     const requestId = presented && ACCEPTABLE_REQUEST_ID.test(presented) ? presented : randomUUID();
     await next();
     context.header(REQUEST_ID_HEADER, requestId);
-    const route = routePath(context, -1);
+    // After next(): the route of the handler that answered (the current route index moved to it).
+    const route = routePath(context);
     logger.info(
       {
         type: 'access',

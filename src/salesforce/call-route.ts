@@ -14,6 +14,7 @@ const KNOWN_SEGMENTS = new Set([
   'tree',
   'userinfo',
   'ui-api',
+  'versions',
 ]);
 
 /**
