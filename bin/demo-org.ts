@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ADMIN_SECRET_ENVIRONMENT_VARIABLE } from '../emulator/admin/admin-secret.ts';
@@ -29,7 +30,8 @@ export async function startDemoEmulator(config: Config): Promise<DemoEmulator> {
   const chosenSecret = process.env[ADMIN_SECRET_ENVIRONMENT_VARIABLE] || undefined;
   const emulator = await startEmulator({
     port: config.EMULATOR_PORT,
-    seed: 'demo',
+    // The saved org when there is one; Acme Demo on the first run (seed and data are exclusive).
+    ...(existsSync(dataFile) ? {} : { seed: 'demo' as const }),
     dataFile,
     saveOnStop: true,
     ...(chosenSecret ? { adminSecret: chosenSecret } : {}),
