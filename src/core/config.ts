@@ -76,9 +76,9 @@ export const configSchema = z.object({
   /** How long a query waits for a free pool connection before failing (0 = no limit). */
   DATABASE_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   /** Salesforce calls one connection may have under way at once on this instance; more wait in line. */
-  SALESFORCE_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1000).default(10),
+  SALESFORCE_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1000).default(25),
   /** Calls that may wait in line per connection; beyond that a call is refused with 429. */
-  SALESFORCE_MAX_QUEUED_CALLS: z.coerce.number().int().min(0).max(100_000).default(200),
+  SALESFORCE_MAX_QUEUED_CALLS: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** Salesforce calls per connection per minute on this instance (0 = no limit). */
   SALESFORCE_CALLS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** Share of an org's daily API limit left to others: calls are refused once usage reaches the rest. */
