@@ -18,7 +18,7 @@ import { PrometheusMetrics } from './platform/metrics/prometheus-metrics.ts';
 import { prepareSchema } from './platform/prepare-schema.ts';
 import type { ServiceContext } from './platform/service-context.ts';
 import { ServiceLifecycle } from './platform/service-lifecycle.ts';
-import { SalesforceCallLimits } from './salesforce/call-limits.ts';
+import { type CallLimitSettings, SalesforceCallLimits } from './salesforce/call-limits.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
 import type { Services } from './services.ts';
@@ -73,6 +73,29 @@ export function openConfiguredStore(config: Config): Store {
     : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
 }
 
+/** The per-connection Salesforce call limits of the configuration (README, "Salesforce call limits"). */
+function callLimitSettings(config: Config): CallLimitSettings {
+  return {
+    maxConcurrent: config.SALESFORCE_MAX_CONCURRENT_CALLS,
+    maxQueued: config.SALESFORCE_MAX_QUEUED_CALLS,
+    perMinute: config.SALESFORCE_CALLS_PER_MINUTE,
+    reservePercent: config.SALESFORCE_API_RESERVE_PERCENT,
+  };
+}
+
+/** The given or configured store, its schema brought to this version (or checked: MIGRATE_ON_START). */
+async function openPreparedStore(options: ServiceOptions, logger: Logger): Promise<Store> {
+  const store = options.store ?? openConfiguredStore(options.config);
+  try {
+    await prepareSchema({ store, migrateOnStart: options.config.MIGRATE_ON_START, logger });
+  } catch (error) {
+    // A refused start must not leave the pool holding the process open.
+    if (!options.store) await store.close();
+    throw error;
+  }
+  return store;
+}
+
 /**
  * The composition root: opens the store, applies migrations, builds every service once — vault,
  * Salesforce sessions, audit log, the agent runtime — seeds what the mode needs and builds the HTTP
@@ -81,14 +104,7 @@ export function openConfiguredStore(config: Config): Store {
 export async function buildService(options: ServiceOptions): Promise<BuiltService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = options.store ?? openConfiguredStore(config);
-  await prepareSchema({ store, migrateOnStart: config.MIGRATE_ON_START, logger }).catch(
-    async (error: unknown) => {
-      // A refused start must not leave the pool holding the process open.
-      if (!options.store) await store.close();
-      throw error;
-    },
-  );
+  const store = await openPreparedStore(options, logger);
   const now = options.now ?? Date.now;
   const salesforce: SalesforceSettings = { ...options.salesforce, scopes: [...options.salesforce.scopes] };
   const metrics = new PrometheusMetrics(store);
@@ -104,16 +120,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
     logger,
     now,
     metrics,
-    callLimits: new SalesforceCallLimits({
-      settings: {
-        maxConcurrent: config.SALESFORCE_MAX_CONCURRENT_CALLS,
-        maxQueued: config.SALESFORCE_MAX_QUEUED_CALLS,
-        perMinute: config.SALESFORCE_CALLS_PER_MINUTE,
-        reservePercent: config.SALESFORCE_API_RESERVE_PERCENT,
-      },
-      metrics,
-      now,
-    }),
+    callLimits: new SalesforceCallLimits({ settings: callLimitSettings(config), metrics, now }),
   });
   const context: ServiceContext = {
     config,
