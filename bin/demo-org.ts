@@ -1,13 +1,59 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { ADMIN_SECRET_ENVIRONMENT_VARIABLE } from '../emulator/admin/admin-secret.ts';
-import { exportOrgData, type RunningEmulator, startEmulator, writeOrgDataFile } from '../emulator/index.ts';
+import {
+  exportOrgData,
+  type RunningEmulator,
+  type SavedRefreshGrant,
+  startEmulator,
+  writeOrgDataFile,
+} from '../emulator/index.ts';
 import type { Config } from '../src/core/config.ts';
 
 /** Where demo mode keeps its built-in org between runs. */
 export function demoOrgFile(config: Config): string {
   return path.resolve(config.DATA_DIR, 'demo-org.json');
+}
+
+/**
+ * Where demo mode keeps the org's refresh grants between runs, beside the org (owner-only: they are
+ * the built-in org's live refresh tokens), so connections keep working after a restart.
+ */
+export function demoSessionsFile(config: Config): string {
+  return path.resolve(config.DATA_DIR, 'demo-org-sessions.json');
+}
+
+const savedGrantsSchema = z.array(
+  z.object({
+    token: z.string().min(1),
+    userId: z.string().min(1),
+    clientId: z.string().min(1),
+    scopes: z.array(z.string()),
+    issuedAt: z.number(),
+    lastUsedAt: z.number(),
+  }),
+);
+
+/** The saved grants, or none when there is no file or it cannot be read (the demo then starts without). */
+async function readSavedGrants(file: string): Promise<SavedRefreshGrant[]> {
+  if (!existsSync(file)) return [];
+  try {
+    return savedGrantsSchema.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (error) {
+    process.stderr.write(
+      `forcefield: ignoring ${file} (${error instanceof Error ? error.message : error})\n`,
+    );
+    return [];
+  }
+}
+
+/** Writes the grants atomically, owner-only. */
+async function writeSavedGrants(file: string, grants: SavedRefreshGrant[]): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(grants), { mode: 0o600 });
+  await rename(temporary, file);
 }
 
 /** How often a running demo saves its org, so a crash loses at most this much. */
@@ -38,8 +84,15 @@ export async function startDemoEmulator(config: Config): Promise<DemoEmulator> {
   });
   let saving: Promise<void> = Promise.resolve();
   // One save at a time, so an older snapshot never lands after a newer one.
+  const sessionsFile = demoSessionsFile(config);
+  emulator.org.tokens.restoreRefreshGrants(await readSavedGrants(sessionsFile));
   const save = () => {
-    saving = saving.catch(() => {}).then(() => writeOrgDataFile(dataFile, exportOrgData(emulator.org)));
+    saving = saving
+      .catch(() => {})
+      .then(async () => {
+        await writeOrgDataFile(dataFile, exportOrgData(emulator.org));
+        await writeSavedGrants(sessionsFile, emulator.org.tokens.exportRefreshGrants());
+      });
     return saving;
   };
   // The first save makes the seeded org the one a restart loads, even if this run is killed.
@@ -56,8 +109,9 @@ export async function startDemoEmulator(config: Config): Promise<DemoEmulator> {
     async stop() {
       clearInterval(timer);
       await saving.catch(() => {});
-      // Saves the org once more, after its server closed.
+      // Saves the org once more, after its server closed; then its sessions.
       await emulator.stop();
+      await writeSavedGrants(sessionsFile, emulator.org.tokens.exportRefreshGrants());
     },
   };
 }
@@ -68,7 +122,7 @@ export async function startDemoEmulator(config: Config): Promise<DemoEmulator> {
  * stays. With DATABASE_URL the workspace is left alone (its connections then need reconnecting).
  */
 export async function resetDemo(config: Config): Promise<string[]> {
-  const removed = [demoOrgFile(config)];
+  const removed = [demoOrgFile(config), demoSessionsFile(config)];
   if (!config.DATABASE_URL) {
     const database = path.resolve(config.DATA_DIR, 'forcefield.db');
     removed.push(database, `${database}-wal`, `${database}-shm`);
