@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
+import { openStore } from '../../src/store/database.ts';
 import { connect, emulatorAdmin, type ServiceSession, serviceUser } from '../support/connections.ts';
+import { openTestStore, STORE_DIALECTS } from '../support/store.ts';
 import { createTestService, type TestService } from '../support/test-service.ts';
 
 const METRICS_TOKEN = 'metrics-token-for-the-test-0123';
@@ -142,5 +144,28 @@ describe('GET /metrics', () => {
     // Nothing reached Salesforce.
     expect((await emulatorAdmin(emulator, 'GET', '/counters')).total).toBe(before);
     expect(sample(await scrape(), 'forcefield_salesforce_calls_refused_total{reason="budget"}')).toBe(1);
+  });
+});
+
+describe.each(STORE_DIALECTS.filter((dialect) => dialect === 'postgres'))('pool metrics (%s)', (dialect) => {
+  it('reports the PostgreSQL pool of the instance, sized by DATABASE_POOL_MAX', async () => {
+    const testStore = await openTestStore(dialect);
+    const pooled = openStore({ ...testStore.options, pool: { max: 3 } });
+    const service = await createTestService({ store: pooled, environment: { METRICS_TOKEN } });
+    try {
+      const response = await service.fetch(`${service.url}/metrics`, {
+        headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      const text = await response.text();
+      expect(sample(text, 'forcefield_database_pool_connections{state="max"}')).toBe(3);
+      expect(sample(text, 'forcefield_database_pool_connections{state="total"}')).toBeGreaterThan(0);
+      // The scrape's own database gauges may be waiting for one of the 3 connections right then.
+      expect(sample(text, 'forcefield_database_pool_connections{state="total"}')).toBeLessThanOrEqual(3);
+      expect(sample(text, 'forcefield_database_pool_connections{state="waiting"}')).toBeGreaterThanOrEqual(0);
+    } finally {
+      await service.stop();
+      await pooled.close();
+      await testStore.dispose();
+    }
   });
 });
