@@ -52,7 +52,7 @@ export function createServiceApp(
   const app = new Hono();
   const { lifecycle } = services;
 
-  // Outermost: they see every answer, errors included (README, "Deploying": access log, drain).
+  // Outermost: they see every answer, errors included (README, "Deployment": access log, drain).
   app.use('*', accessLog(logger));
   app.use('*', responseHygiene(lifecycle));
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
