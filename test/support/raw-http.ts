@@ -52,7 +52,9 @@ export class RawConnection {
   static open(url: string): Promise<RawConnection> {
     const { hostname, port } = new URL(url);
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: hostname, port: Number(port) }, () => resolve(new RawConnection(socket)));
+      const socket = connect({ host: hostname, port: Number(port) }, () =>
+        resolve(new RawConnection(socket)),
+      );
       socket.once('error', reject);
     });
   }
@@ -70,6 +72,8 @@ export class RawConnection {
   }
 
   write(data: string | Buffer): Promise<void> {
-    return new Promise((resolve, reject) => this.socket.write(data, (error) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.socket.write(data, (error) => (error ? reject(error) : resolve())),
+    );
   }
 }
