@@ -4,6 +4,8 @@ import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
 // executes TypeScript directly by stripping types.
 import { noAudit } from '../src/audit/audit-actions.ts';
 import { type CliCommand, SERVICE_COMMANDS } from '../src/cli/commands.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { resetDemo } from './demo-org.ts';
 import { runStart } from './start.ts';
 
 const COMMANDS: readonly CliCommand[] = [
@@ -13,6 +15,22 @@ const COMMANDS: readonly CliCommand[] = [
     audit: noAudit('starts the service; its endpoints declare their own audit'),
     run: async () => {
       await runStart();
+      return 0;
+    },
+  },
+  {
+    name: 'demo',
+    summary: 'demo mode: `forcefield demo reset` forgets the built-in org and the SQLite workspace',
+    audit: noAudit('deletes demo files on this machine while the service is stopped; no workspace user acts'),
+    run: async (argv) => {
+      if (argv.length !== 1 || argv[0] !== 'reset') {
+        process.stderr.write('Usage: forcefield demo reset   (stop Forcefield first)\n');
+        return 2;
+      }
+      const removed = await resetDemo(loadConfig());
+      process.stdout.write(
+        `Demo reset: removed ${removed.join(', ')} (where present). The next start seeds it again.\n`,
+      );
       return 0;
     },
   },

@@ -33,7 +33,7 @@ export { FAULT_KINDS } from './faults/fault-rule.ts';
 export { connectedAppSchema } from './oauth/app-definition.ts';
 export type { ConnectedApp, ProfileName, UserSpec } from './org/org.ts';
 export { DEFAULT_DAILY_API_REQUEST_LIMIT, DEMO_APP, DEMO_PASSWORD, DEMO_USERS, Org } from './org/org.ts';
-export type { RefreshTokenPolicy } from './org/tokens.ts';
+export type { RefreshTokenPolicy, SavedRefreshGrant } from './org/tokens.ts';
 export type { ProfileDefinition } from './security/profiles.ts';
 export type { SharingModel, SharingModels } from './security/sharing.ts';
 export {

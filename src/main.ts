@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
@@ -9,14 +10,19 @@ import { AuditLog } from './audit/audit-log.ts';
 import type { Config } from './core/config.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import { createServiceApp } from './http/app.ts';
+import { GracefulShutdown } from './http/graceful-shutdown.ts';
 import { seedDemoMeetings } from './meetings/demo-meetings.ts';
 import { createMeetingRuntime, stopMeetingRuntime } from './meetings/meeting-runtime.ts';
 import { resolveUnfinishedSends, startSendResolver } from './meetings/send/send-resolution.ts';
+import { PrometheusMetrics } from './platform/metrics/prometheus-metrics.ts';
+import { prepareSchema } from './platform/prepare-schema.ts';
 import type { ServiceContext } from './platform/service-context.ts';
+import { ServiceLifecycle } from './platform/service-lifecycle.ts';
+import { type CallLimitSettings, SalesforceCallLimits } from './salesforce/call-limits.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
 import type { Services } from './services.ts';
-import { migrate, openStore, type Store } from './store/database.ts';
+import { openStore, type Store } from './store/database.ts';
 import { loadKeyring } from './vault/keyring.ts';
 import { TokenVault } from './vault/token-vault.ts';
 
@@ -54,12 +60,40 @@ export interface RunningService extends BuiltService {
   url: string;
   /** PUBLIC_URL, or the listening URL. */
   publicUrl: string;
+  /** Drains (README, "Stopping gracefully") and closes the store; the same promise on every call. */
+  stop(): Promise<void>;
+  /** A second signal: skip the readiness delay, or cut off the requests still under way. */
+  hurry(): void;
 }
 
 export function openConfiguredStore(config: Config): Store {
+  const pool = { max: config.DATABASE_POOL_MAX, acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS };
   return config.DATABASE_URL
-    ? openStore({ databaseUrl: config.DATABASE_URL })
+    ? openStore({ databaseUrl: config.DATABASE_URL, pool })
     : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
+}
+
+/** The per-connection Salesforce call limits of the configuration (README, "Salesforce call limits"). */
+function callLimitSettings(config: Config): CallLimitSettings {
+  return {
+    maxConcurrent: config.SALESFORCE_MAX_CONCURRENT_CALLS,
+    maxQueued: config.SALESFORCE_MAX_QUEUED_CALLS,
+    perMinute: config.SALESFORCE_CALLS_PER_MINUTE,
+    reservePercent: config.SALESFORCE_API_RESERVE_PERCENT,
+  };
+}
+
+/** The given or configured store, its schema brought to this version (or checked: MIGRATE_ON_START). */
+async function openPreparedStore(options: ServiceOptions, logger: Logger): Promise<Store> {
+  const store = options.store ?? openConfiguredStore(options.config);
+  try {
+    await prepareSchema({ store, migrateOnStart: options.config.MIGRATE_ON_START, logger });
+  } catch (error) {
+    // A refused start must not leave the pool holding the process open.
+    if (!options.store) await store.close();
+    throw error;
+  }
+  return store;
 }
 
 /**
@@ -70,12 +104,11 @@ export function openConfiguredStore(config: Config): Store {
 export async function buildService(options: ServiceOptions): Promise<BuiltService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = options.store ?? openConfiguredStore(config);
-  const applied = await migrate(store);
-  if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+  const store = await openPreparedStore(options, logger);
   const now = options.now ?? Date.now;
   const salesforce: SalesforceSettings = { ...options.salesforce, scopes: [...options.salesforce.scopes] };
-  const audit = new AuditLog(store, now);
+  const metrics = new PrometheusMetrics(store);
+  const audit = new AuditLog(store, now, (action, outcome) => metrics.auditRecorded(action, outcome));
   const vault = new TokenVault(
     loadKeyring({ secretKey: config.FORCEFIELD_SECRET_KEY, dataDir: config.DATA_DIR }),
   );
@@ -86,6 +119,8 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
     audit,
     logger,
     now,
+    metrics,
+    callLimits: new SalesforceCallLimits({ settings: callLimitSettings(config), metrics, now }),
   });
   const context: ServiceContext = {
     config,
@@ -96,6 +131,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
     vault,
     salesforceSessions,
     now,
+    metrics,
   };
   const services: Services = {
     context,
@@ -106,6 +142,8 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
       writeTimeoutMs: config.MEETING_SEND_WRITE_TIMEOUT_MS,
       resolverIntervalMs: config.MEETING_SEND_RESOLVER_INTERVAL_MS,
     }),
+    lifecycle: new ServiceLifecycle(),
+    metrics,
   };
   await ensureInitialAdmin(context);
   const demoLogins = salesforce.embedded ? await seedDemoWorkspace(context) : [];
@@ -150,21 +188,23 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   // Known only once listening (PORT=0 picks a port); no request can have arrived before this line.
   if (!salesforce.callbackUrl) salesforce.callbackUrl = `${publicUrl}${OAUTH_CALLBACK_PATH}`;
   logger.info({ url, database: store.dialect, salesforce: salesforce.loginUrl }, 'forcefield started');
-  let stopped = false;
-  return {
-    ...built,
-    url,
-    publicUrl,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      // Stop accepting connections, let in-flight requests finish, then close the store.
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
-      });
+  built.services.metrics.collectProcessMetrics();
+  const shutdown = new GracefulShutdown({
+    server: server as Server,
+    lifecycle: built.services.lifecycle,
+    logger,
+    readinessDelayMs: config.SHUTDOWN_READINESS_DELAY_MS,
+    drainTimeoutMs: config.SHUTDOWN_DRAIN_TIMEOUT_MS,
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      // Readiness false, stop accepting, let requests under way finish (to the deadline), then close the store.
+      await shutdown.drain();
       await built.stop();
       logger.info('forcefield stopped');
-    },
+    })();
+    return stopped;
   };
+  return { ...built, url, publicUrl, stop, hurry: () => shutdown.hurry() };
 }

@@ -28,6 +28,9 @@ export interface RefreshGrant {
   accessTokens: Set<string>;
 }
 
+/** A refresh grant as a demo saves it between runs (without the access tokens it issued). */
+export type SavedRefreshGrant = Omit<RefreshGrant, 'accessTokens'>;
+
 /** Salesforce's refresh token policy of a connected app ("Refresh Token Policy" plus rotation). */
 export type RefreshTokenPolicy =
   | { kind: 'until-revoked' }
@@ -147,6 +150,30 @@ export class TokenStore {
     };
     this.#refreshTokens.set(grant.token, grant);
     return grant;
+  }
+
+  /**
+   * The refresh grants, for a demo that keeps its sessions across restarts (bin/demo-org.ts):
+   * clients then refresh instead of reconnecting. Access tokens are not kept: they are short-lived.
+   */
+  exportRefreshGrants(): SavedRefreshGrant[] {
+    return [...this.#refreshTokens.values()].map(
+      ({ token, userId, clientId, scopes, issuedAt, lastUsedAt }) => ({
+        token,
+        userId,
+        clientId,
+        scopes: [...scopes],
+        issuedAt,
+        lastUsedAt,
+      }),
+    );
+  }
+
+  /** Takes back grants exportRefreshGrants wrote (their policies still apply when they are used). */
+  restoreRefreshGrants(grants: readonly SavedRefreshGrant[]): void {
+    for (const grant of grants) {
+      this.#refreshTokens.set(grant.token, { ...grant, scopes: [...grant.scopes], accessTokens: new Set() });
+    }
   }
 
   /** A live session for the token (and extends its inactivity timeout), or undefined. */

@@ -55,10 +55,17 @@ export function assertSafeDetail(detail: Record<string, unknown>): void {
 export class AuditLog {
   readonly #store: Store;
   readonly #now: () => number;
+  readonly #onRecorded: ((action: AuditAction, outcome: AuditOutcome) => void) | undefined;
 
-  constructor(store: Store, now: () => number = Date.now) {
+  /** `onRecorded` hears of every event written (the metrics count sends, refreshes and approvals). */
+  constructor(
+    store: Store,
+    now: () => number = Date.now,
+    onRecorded?: (action: AuditAction, outcome: AuditOutcome) => void,
+  ) {
     this.#store = store;
     this.#now = now;
+    this.#onRecorded = onRecorded;
   }
 
   async record(event: AuditEventInput): Promise<AuditEvent> {
@@ -79,6 +86,7 @@ export class AuditLog {
       detail: JSON.stringify(detail),
     };
     await this.#store.db.insertInto('audit_events').values(row).execute();
+    this.#onRecorded?.(event.action, event.outcome);
     return toEvent(row);
   }
 

@@ -4,6 +4,7 @@ import type { Actor } from '../core/actor.ts';
 import { badRequest, forbidden, ServiceError } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { OAuthTokenError, SalesforceUnreachableError } from '../salesforce/errors.ts';
+import { acceptsInstanceUrl } from '../salesforce/instance-url-policy.ts';
 import { resolveLoginHost } from '../salesforce/login-hosts.ts';
 import {
   authorizationUrl,
@@ -224,7 +225,7 @@ function tokenExchangeError(error: unknown): ServiceError {
 
 /**
  * Exchanges the code with the PKCE verifier and reads who the tokens act as; refuses answers the
- * connection could not live with (no refresh token, a non-https instance outside demo mode).
+ * connection could not live with (no refresh token, a non-https instance other than a loopback emulator).
  */
 async function exchangeCallbackCode(
   service: ServiceContext,
@@ -261,9 +262,13 @@ async function exchangeCallbackCode(
       ),
     );
   }
-  if (!service.salesforce.embedded && new URL(tokens.instance_url).protocol !== 'https:') {
+  const embedded = service.salesforce.embedded;
+  if (!acceptsInstanceUrl({ loginHost: state.login_host, instanceUrl: tokens.instance_url, embedded })) {
     throw await fail(
-      oauthError('salesforce_instance_insecure', 'Salesforce returned an instance URL that is not https.'),
+      oauthError(
+        'salesforce_instance_insecure',
+        'Salesforce returned an instance URL that is not https (http is accepted only from an emulator on a loopback address).',
+      ),
     );
   }
 

@@ -68,6 +68,26 @@ export const configSchema = z.object({
    * (lease expired) or whose outcome is unknown and settled. Concurrent resolvers are safe.
    */
   MEETING_SEND_RESOLVER_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(10_000),
+  // Operations (README, "Deploying"): migrations, drain, metrics, database pool, Salesforce call limits.
+  /** false: the service refuses to start while migrations are pending (run `forcefield migrate` first). */
+  MIGRATE_ON_START: z.stringbool().default(true),
+  /** After SIGTERM: how long /readyz answers 503 while new requests are still served (load balancer catch-up). */
+  SHUTDOWN_READINESS_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  /** After SIGTERM: when requests still under way are cut off and the process exits. */
+  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  /** `Authorization: Bearer …` for GET /metrics (Prometheus); /metrics answers 404 while unset. */
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How long a query waits for a free pool connection before failing (0 = no limit). */
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Salesforce calls one connection may have under way at once on this instance; more wait in line. */
+  SALESFORCE_MAX_CONCURRENT_CALLS: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Calls that may wait in line per connection; beyond that a call is refused with 429. */
+  SALESFORCE_MAX_QUEUED_CALLS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  /** Salesforce calls per connection per minute on this instance (0 = no limit). */
+  SALESFORCE_CALLS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** Share of an org's daily API limit left to others: calls are refused once usage reaches the rest. */
+  SALESFORCE_API_RESERVE_PERCENT: z.coerce.number().min(0).max(100).default(10),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

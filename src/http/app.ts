@@ -6,6 +6,7 @@ import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
+import { accessLog } from './access-log.ts';
 import { accountRoutes } from './accounts/account-routes.ts';
 import { agentApiRoutes } from './agent-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
@@ -14,6 +15,8 @@ import type { AppEnvironment } from './auth-types.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
 import { meetingRoutes } from './meeting-routes.ts';
+import { mountMetricsRoute } from './metrics-route.ts';
+import { responseHygiene } from './response-hygiene.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -47,9 +50,14 @@ export function createServiceApp(
   const service = services.context;
   const { store, logger } = service;
   const app = new Hono();
+  const { lifecycle } = services;
 
+  // Outermost: they see every answer, errors included (README, "Deployment": access log, drain).
+  app.use('*', accessLog(logger));
+  app.use('*', responseHygiene(lifecycle));
   app.get('/healthz', (context) => context.json({ status: 'ok' }));
   app.get('/readyz', async (context) => {
+    if (lifecycle.draining) return context.json({ status: 'draining', database: store.dialect }, 503);
     try {
       await sql`select 1`.execute(store.db);
       return context.json({ status: 'ready', database: store.dialect });
@@ -70,6 +78,7 @@ export function createServiceApp(
         ),
     }),
   );
+  mountMetricsRoute(app, services.metrics, service.config.METRICS_TOKEN);
   // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.
   app.use('/api/*', authenticate(service));
   app.route('/api', apiRoutes(services).app);
@@ -79,6 +88,9 @@ export function createServiceApp(
   app.notFound((context) => context.json(errorBody('not_found', 'No such endpoint.'), 404));
   app.onError((error, context) => {
     if (error instanceof ServiceError) {
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number')
+        context.header('Retry-After', String(Math.max(0, Math.ceil(retryAfter))));
       return context.json(errorBody(error.code, error.message, error.details), error.status as 400);
     }
     if (error instanceof ZodError) {

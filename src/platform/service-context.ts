@@ -5,6 +5,7 @@ import type { SalesforceSettings } from '../salesforce/salesforce-settings.ts';
 import type { SalesforceSessions } from '../salesforce/sessions.ts';
 import type { Store } from '../store/database.ts';
 import type { TokenVault } from '../vault/token-vault.ts';
+import type { ServiceMetrics } from './metrics/service-metrics.ts';
 
 /**
  * The platform services every feature may use, built once by the composition root (src/main.ts)
@@ -22,4 +23,6 @@ export interface ServiceContext {
   salesforceSessions: SalesforceSessions;
   /** Milliseconds since the epoch; tests move time by passing their own. */
   now: () => number;
+  /** Counters and timings for /metrics, as calls on an interface (features never import prom-client). */
+  metrics: ServiceMetrics;
 }

@@ -5,30 +5,56 @@ import { ServiceError } from '../core/errors.ts';
  * token (revoked, expired, user deactivated) — a person must connect again; retrying is useless.
  * `refresh_failed` / `salesforce_unreachable`: a transient failure — retrying later may work.
  * `session_rejected`: Salesforce refused even a freshly refreshed token.
+ * `salesforce_busy`, `salesforce_rate_limited`, `salesforce_api_budget`: this service refused the
+ * call before it left (too many under way, too many per minute, the org's daily API budget nearly
+ * spent — salesforce/call-limits.ts); nothing reached Salesforce, retry after `retryAfterSeconds`.
  */
 export type SalesforceConnectionErrorCode =
   | 'needs_reconnect'
   | 'refresh_failed'
   | 'session_rejected'
-  | 'salesforce_unreachable';
+  | 'salesforce_unreachable'
+  | 'salesforce_busy'
+  | 'salesforce_rate_limited'
+  | 'salesforce_api_budget';
 
 const STATUS: Record<SalesforceConnectionErrorCode, number> = {
   needs_reconnect: 409,
   refresh_failed: 503,
   session_rejected: 502,
   salesforce_unreachable: 503,
+  salesforce_busy: 429,
+  salesforce_rate_limited: 429,
+  salesforce_api_budget: 429,
 };
+
+const RETRYABLE = new Set<SalesforceConnectionErrorCode>([
+  'refresh_failed',
+  'salesforce_unreachable',
+  'salesforce_busy',
+  'salesforce_rate_limited',
+  'salesforce_api_budget',
+]);
 
 export class SalesforceConnectionError extends ServiceError {
   declare readonly code: SalesforceConnectionErrorCode;
   readonly connectionId: string;
   readonly retryable: boolean;
 
-  constructor(code: SalesforceConnectionErrorCode, connectionId: string, message: string) {
-    super(STATUS[code], code, message, { connectionId });
+  /** `retryAfterSeconds` (in details) becomes the answer's Retry-After header. */
+  constructor(
+    code: SalesforceConnectionErrorCode,
+    connectionId: string,
+    message: string,
+    options: { retryAfterSeconds?: number } = {},
+  ) {
+    super(STATUS[code], code, message, {
+      connectionId,
+      ...(options.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
+    });
     this.name = 'SalesforceConnectionError';
     this.connectionId = connectionId;
-    this.retryable = code === 'refresh_failed' || code === 'salesforce_unreachable';
+    this.retryable = RETRYABLE.has(code);
   }
 }
 

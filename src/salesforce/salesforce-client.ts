@@ -1,7 +1,9 @@
 import jsforce from 'jsforce';
 import { z } from 'zod';
 import type { AuditDecision, AuditLog } from '../audit/audit-log.ts';
+import { callRouteOf } from './call-route.ts';
 import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
+import { limitedCall } from './limited-call.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
 import { observedTransport } from './observed-transport.ts';
 import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
@@ -87,14 +89,18 @@ export class SalesforceClient {
    * calls of the client share that renewal) and retries once. Never loops.
    */
   async #call<T>(
+    route: string,
     operation: (connection: jsforce.Connection, tokens: SessionTokens) => Promise<T>,
   ): Promise<T> {
     const { sessions } = this.#options;
+    const { callLimits: limits, metrics } = sessions;
     let retried = false;
     for (;;) {
       const tokens = this.#tokens;
+      const connection = this.#connection;
       try {
-        const result = await operation(this.#connection, tokens);
+        const run = () => operation(connection, tokens);
+        const result = await limitedCall({ limits, metrics, connectionId: this.connectionId, route, run });
         await sessions.recordUsage(this.connectionId, this.#apiUsage());
         return result;
       } catch (error) {
@@ -136,7 +142,7 @@ export class SalesforceClient {
    */
   async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-    return this.#call(async (connection) => {
+    return this.#call(callRouteOf(method, url), async (connection) => {
       const observed = observedTransport(connection);
       try {
         return await connection.request(
@@ -211,7 +217,7 @@ export class SalesforceClient {
 
   /** Who the connection acts as (OpenID userinfo). */
   async userInfo(): Promise<UserInfo> {
-    return this.#call(async (_connection, tokens) => {
+    return this.#call('GET /userinfo', async (_connection, tokens) => {
       const result = await fetchUserInfo(this.#options.sessions.fetch, tokens);
       if (result.status === 'invalid_session') throw new InvalidSessionSignal('invalid session');
       return result.userInfo;
@@ -315,7 +321,7 @@ export class SalesforceClient {
   }
 
   async #conditionalDescribe(path: string, since: string | null): Promise<ConditionalDescribe> {
-    return this.#call(async (_connection, tokens) => {
+    return this.#call(callRouteOf('GET', path), async (_connection, tokens) => {
       const response = await rawSalesforceGet({
         fetch: this.#options.sessions.fetch,
         url: `${tokens.instanceUrl.replace(/\/$/, '')}/services/data/v${this.apiVersion}${path}`,
@@ -332,7 +338,7 @@ export class SalesforceClient {
    */
   async readBlobText(path: string): Promise<string> {
     if (!path.startsWith('/services/data/')) throw new TypeError('readBlobText takes a /services/data/ path');
-    return this.#call(async (_connection, tokens) => {
+    return this.#call(callRouteOf('GET', path), async (_connection, tokens) => {
       const response = await rawSalesforceGet({
         fetch: this.#options.sessions.fetch,
         url: `${tokens.instanceUrl.replace(/\/$/, '')}${path}`,

@@ -1,9 +1,11 @@
 import type { Transaction } from 'kysely';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../core/logger.ts';
+import type { ServiceMetrics } from '../platform/metrics/service-metrics.ts';
 import type { Store } from '../store/database.ts';
 import type { AuditSurface, Database } from '../store/schema.ts';
 import { connectionTokenContext, type TokenVault } from '../vault/token-vault.ts';
+import type { SalesforceCallLimits } from './call-limits.ts';
 import { OAuthTokenError, SalesforceConnectionError, SalesforceUnreachableError } from './errors.ts';
 import { type Fetch, refreshAccessToken } from './oauth.ts';
 import type { SalesforceSettings } from './salesforce-settings.ts';
@@ -32,6 +34,10 @@ export interface SalesforceSessionsOptions {
   logger: Logger;
   now: () => number;
   fetch?: Fetch;
+  /** This instance's per-connection call limits and API budget guard (none: unlimited). */
+  callLimits?: SalesforceCallLimits;
+  /** Where every Salesforce call is counted and timed. */
+  metrics?: ServiceMetrics;
 }
 
 type RefreshOutcome =
@@ -54,6 +60,8 @@ type RefreshOutcome =
 export class SalesforceSessions {
   readonly fetch: Fetch;
   readonly settings: SalesforceSettings;
+  readonly callLimits: SalesforceCallLimits | undefined;
+  readonly metrics: ServiceMetrics | undefined;
   readonly #options: SalesforceSessionsOptions;
   readonly #inFlight = new Map<string, Promise<SessionTokens>>();
   readonly #usageWrittenAt = new Map<string, number>();
@@ -62,6 +70,8 @@ export class SalesforceSessions {
     this.#options = options;
     this.settings = options.settings;
     this.fetch = options.fetch ?? fetch;
+    this.callLimits = options.callLimits;
+    this.metrics = options.metrics;
   }
 
   /** The stored tokens of an active connection, decrypted. */
@@ -309,6 +319,7 @@ export class SalesforceSessions {
     connectionId: string,
     apiUsage: { used: number; max: number } | undefined,
   ): Promise<void> {
+    this.callLimits?.observeUsage(connectionId, apiUsage);
     const now = this.#options.now();
     const last = this.#usageWrittenAt.get(connectionId);
     if (last !== undefined && now - last < USAGE_WRITE_INTERVAL_MS) return;

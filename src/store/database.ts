@@ -18,6 +18,8 @@ export interface Store {
   dialect: DialectName;
   /** The PostgreSQL schema the store was opened in, if one was given (tests). */
   schema?: string;
+  /** PostgreSQL: this instance's pool use, for the metrics (undefined on SQLite). */
+  poolStats?: () => { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -28,6 +30,8 @@ export interface StoreOptions {
   sqlitePath?: string;
   /** Isolate tests that share one PostgreSQL database: every table lives in this schema. */
   postgresSchema?: string;
+  /** PostgreSQL pool: most connections, and how long a query waits for one (DATABASE_POOL_*). */
+  pool?: { max?: number; acquireTimeoutMs?: number; idleTimeoutMs?: number };
 }
 
 /** Every migration, in order. Static imports: the set is part of the build, not read from disk. */
@@ -49,14 +53,23 @@ function quoteIdentifier(name: string): string {
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     const schema = options.postgresSchema;
+    const max = options.pool?.max ?? 10;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: 10,
+      max,
+      connectionTimeoutMillis: options.pool?.acquireTimeoutMs ?? 0,
+      idleTimeoutMillis: options.pool?.idleTimeoutMs ?? 10_000,
       // Each connection works inside the test's schema when one is given.
       ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema, close: () => db.destroy() };
+    const poolStats = () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max,
+    });
+    return { db, dialect: 'postgres', schema, poolStats, close: () => db.destroy() };
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -72,28 +85,40 @@ export function openStore(options: StoreOptions): Store {
  */
 export const SCHEMA_DROP_LOCK_KEY = 4_190_220_615;
 
-/** Applies every pending migration; throws with the failing migration's name on error. */
-export async function migrate(store: Store): Promise<string[]> {
-  if (store.dialect !== 'postgres') return migrateToLatest(store);
+/** Runs `read` (which reads the catalog through the migrator) while no schema can be dropped. */
+async function whileNoSchemaIsDropped<T>(store: Store, read: () => Promise<T>): Promise<T> {
+  if (store.dialect !== 'postgres') return read();
   return store.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock_shared(${SCHEMA_DROP_LOCK_KEY})`.execute(connection);
     try {
-      return await migrateToLatest(store);
+      return await read();
     } finally {
       await sql`select pg_advisory_unlock_shared(${SCHEMA_DROP_LOCK_KEY})`.execute(connection);
     }
   });
 }
 
-async function migrateToLatest(store: Store): Promise<string[]> {
+function migratorOf(store: Store): Migrator {
   // Named explicitly: without it Kysely takes another schema's migration tables for this one's
   // (PostgreSQL tests run side by side in one database) and then fails to lock.
-  const migrator = new Migrator({
+  return new Migrator({
     db: store.db,
     provider,
     ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** The migrations this build has that the database has not applied yet, in order. */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const migrations = await whileNoSchemaIsDropped(store, () => migratorOf(store).getMigrations());
+  return migrations
+    .filter((migration) => migration.executedAt === undefined)
+    .map((migration) => migration.name);
+}
+
+/** Applies every pending migration; throws with the failing migration's name on error. */
+export async function migrate(store: Store): Promise<string[]> {
+  const { error, results } = await whileNoSchemaIsDropped(store, () => migratorOf(store).migrateToLatest());
   const failed = results?.find((result) => result.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : String(error);
