@@ -18,6 +18,7 @@ import {
 } from '../agent/store/model-provider-store.ts';
 import type { AgentRuntime } from '../agent/turns/agent-runtime.ts';
 import type { ChatEvent, Emit, TurnRunner } from '../agent/turns/chat-events.ts';
+import { chatActionOf, chatRequestSchema } from '../agent/turns/chat-request.ts';
 import { createConversationSchema, decisionSchema, sendMessageSchema } from '../agent/turns/chat-schemas.ts';
 import { audited, noAudit } from '../audit/audit-actions.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
@@ -25,6 +26,7 @@ import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
+import { uiMessageStreamResponse } from './ui-message-stream-response.ts';
 
 /**
  * Mounts the agent connector's API:
@@ -36,6 +38,7 @@ import { readJsonBody } from './request-body.ts';
  *   access, no setting changed). Messages, resume and approval decisions: every tool call, refusal
  *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
  *   agent.approval.*, agent.connection.refused). Step details: none (a read of memory).
+ *   `POST /:id/chat` is the same chat for `useChat` (the AI SDK UI message stream; README "Chat protocol").
  */
 export function agentApiRoutes(
   service: ServiceContext,
@@ -128,6 +131,20 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
     }),
   );
   routes.post(
+    '/:id/chat',
+    audited(
+      'agent.tool_call',
+      'agent.tool_call.refused',
+      'agent.connection.refused',
+      'agent.approval.requested',
+      'agent.approval.expired',
+      'agent.approval.approved',
+      'agent.approval.rejected',
+      'agent.approval.refused',
+    ),
+    async (context) => uiMessageStreamResponse(await chatRunner(runtime, context)),
+  );
+  routes.post(
     '/:id/messages',
     audited(
       'agent.tool_call',
@@ -175,6 +192,21 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
     },
   );
   return routes;
+}
+
+/** The useChat request (the UI message stream protocol): a new message, an approval answer, or a retry. */
+async function chatRunner(runtime: AgentRuntime, context: Context<AppEnvironment>): Promise<TurnRunner> {
+  const action = chatActionOf(await readJsonBody(context, chatRequestSchema));
+  const user = currentUser(context);
+  const conversationId = context.req.param('id') ?? '';
+  switch (action.kind) {
+    case 'message':
+      return runtime.beginMessage(user, conversationId, action.text);
+    case 'resume':
+      return runtime.beginResume(user, conversationId);
+    case 'decision':
+      return runtime.beginDecision(user, conversationId, action.approvalId, action.decision);
+  }
 }
 
 /**
