@@ -2,6 +2,12 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { environmentProviders } from '../agent/models/language-model.ts';
 import {
+  modelTestSchema,
+  testStoredModelProvider,
+  testUnsavedModelProvider,
+  unsavedModelTestSchema,
+} from '../agent/models/test-model-provider.ts';
+import {
   agentInputSchema,
   createAgent,
   deleteAgent,
@@ -33,7 +39,8 @@ import { uiMessageStreamResponse } from './ui-message-stream-response.ts';
  * - `/api/agents` — list/read (any member); create, update, delete (admins). Audit: agent.created /
  *   agent.updated / agent.deleted with the permission levels; reads: none.
  * - `/api/model-providers` — admins: list (never keys), add (key encrypted; model_provider.created),
- *   delete (model_provider.deleted).
+ *   delete (model_provider.deleted), test one tiny call, saved (`/:id/test`) or not (`/test`):
+ *   model_provider.tested with the cause, never the key.
  * - `/api/conversations` — the person's own conversations. Create/read/delete: none (no Salesforce
  *   access, no setting changed). Messages, resume and approval decisions: every tool call, refusal
  *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
@@ -96,6 +103,21 @@ function modelProviderRoutes(service: ServiceContext): DeclaredRoutes<AppEnviron
       201,
     );
   });
+  routes.post('/test', audited('model_provider.tested'), async (context) => {
+    const input = await readJsonBody(context, unsavedModelTestSchema);
+    const user = currentUser(context);
+    return context.json({
+      test: await testUnsavedModelProvider(service, { userId: user.id, surface: user.surface }, input),
+    });
+  });
+  routes.post('/:id/test', audited('model_provider.tested'), async (context) => {
+    const input = await readJsonBody(context, modelTestSchema);
+    const user = currentUser(context);
+    const actor = { userId: user.id, surface: user.surface };
+    return context.json({
+      test: await testStoredModelProvider(service, actor, context.req.param('id'), input.modelId),
+    });
+  });
   routes.delete('/:id', audited('model_provider.deleted'), async (context) => {
     const user = currentUser(context);
     await deleteModelProvider(service, { userId: user.id, surface: user.surface }, context.req.param('id'));
@@ -130,20 +152,7 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
       step: await runtime.getStep(currentUser(context), context.req.param('id'), context.req.param('stepId')),
     }),
   );
-  routes.post(
-    '/:id/chat',
-    audited(
-      'agent.tool_call',
-      'agent.tool_call.refused',
-      'agent.connection.refused',
-      'agent.approval.requested',
-      'agent.approval.expired',
-      'agent.approval.approved',
-      'agent.approval.rejected',
-      'agent.approval.refused',
-    ),
-    async (context) => uiMessageStreamResponse(await chatRunner(runtime, context)),
-  );
+  addChatRoute(routes, runtime);
   routes.post(
     '/:id/messages',
     audited(
@@ -192,6 +201,24 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
     },
   );
   return routes;
+}
+
+/** `POST /:id/chat`: the same chat for `useChat` (the AI SDK UI message stream; README "Chat protocol"). */
+function addChatRoute(routes: DeclaredRoutes<AppEnvironment>, runtime: AgentRuntime): void {
+  routes.post(
+    '/:id/chat',
+    audited(
+      'agent.tool_call',
+      'agent.tool_call.refused',
+      'agent.connection.refused',
+      'agent.approval.requested',
+      'agent.approval.expired',
+      'agent.approval.approved',
+      'agent.approval.rejected',
+      'agent.approval.refused',
+    ),
+    async (context) => uiMessageStreamResponse(await chatRunner(runtime, context)),
+  );
 }
 
 /** The useChat request (the UI message stream protocol): a new message, an approval answer, or a retry. */
