@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { stream, streamSSE } from 'hono/streaming';
+import { agentActivity, agentActivityExport, agentActivityQuerySchema } from '../agent/agent-activity.ts';
 import { environmentProviders } from '../agent/models/language-model.ts';
 import {
   modelTestSchema,
@@ -36,7 +37,8 @@ import { uiMessageStreamResponse } from './ui-message-stream-response.ts';
 
 /**
  * Mounts the agent connector's API:
- * - `/api/agents` — list/read (any member); create, update, delete (admins). Audit: agent.created /
+ * - `/api/agents` — list/read (any member); `/:id/activity` (+ `/export`): the agent's audit rows,
+ *   admins all, members their own; create, update, delete (admins). Audit: agent.created /
  *   agent.updated / agent.deleted with the permission levels; reads: none.
  * - `/api/model-providers` — admins: list (never keys), add (key encrypted; model_provider.created),
  *   delete (model_provider.deleted), test one tiny call, saved (`/:id/test`) or not (`/test`):
@@ -66,6 +68,19 @@ function agentRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironment> {
   routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json({ agent: toAgentView(await findAgent(service, context.req.param('id'))) }),
   );
+  routes.get('/:id/activity', noAudit('a read of the audit log: nothing changes'), async (context) => {
+    const filters = agentActivityQuerySchema.parse(context.req.query());
+    return context.json(await agentActivity(service, currentUser(context), context.req.param('id'), filters));
+  });
+  routes.get('/:id/activity/export', noAudit('a read of the audit log: nothing changes'), async (context) => {
+    const filters = agentActivityQuerySchema.parse(context.req.query());
+    const lines = await agentActivityExport(service, currentUser(context), context.req.param('id'), filters);
+    context.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    context.header('Content-Disposition', 'attachment; filename="forcefield-agent-activity.jsonl"');
+    return stream(context, async (output) => {
+      for await (const line of lines) await output.write(line);
+    });
+  });
   routes.post('/', audited('agent.created'), requireAdmin, async (context) => {
     const input = await readJsonBody(context, agentInputSchema);
     const user = currentUser(context);
