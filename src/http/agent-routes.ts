@@ -28,6 +28,7 @@ import type { ChatEvent, Emit, TurnRunner } from '../agent/turns/chat-events.ts'
 import { chatActionOf, chatRequestSchema } from '../agent/turns/chat-request.ts';
 import { createConversationSchema, decisionSchema, sendMessageSchema } from '../agent/turns/chat-schemas.ts';
 import { audited, noAudit } from '../audit/audit-actions.ts';
+import { ServiceError } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
@@ -246,8 +247,16 @@ async function chatRunner(runtime: AgentRuntime, context: Context<AppEnvironment
       return runtime.beginMessage(user, conversationId, action.text);
     case 'resume':
       return runtime.beginResume(user, conversationId);
-    case 'decision':
-      return runtime.beginDecision(user, conversationId, action.approvalId, action.decision);
+    case 'decisions':
+      for (const [index, { approvalId, decision }] of action.decisions.entries()) {
+        try {
+          return await runtime.beginDecision(user, conversationId, approvalId, decision);
+        } catch (error) {
+          const decidedBefore = error instanceof ServiceError && error.code === 'already_decided';
+          if (!decidedBefore || index === action.decisions.length - 1) throw error;
+        }
+      }
+      throw new Error('unreachable: decisions is never empty');
   }
 }
 

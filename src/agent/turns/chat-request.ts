@@ -41,11 +41,12 @@ const approvalAnswerSchema = z.looseObject({
 export type ChatAction =
   | { kind: 'message'; text: string }
   | { kind: 'resume' }
-  | {
-      kind: 'decision';
-      approvalId: string;
-      decision: { decision: 'approve' | 'reject'; inputHash: string; reason?: string };
-    };
+  | { kind: 'decisions'; decisions: ChatDecision[] };
+
+export interface ChatDecision {
+  approvalId: string;
+  decision: { decision: 'approve' | 'reject'; inputHash: string; reason?: string };
+}
 
 export function chatActionOf(request: ChatRequest): ChatAction {
   if (request.trigger === 'regenerate-message') return { kind: 'resume' };
@@ -65,21 +66,28 @@ export function chatActionOf(request: ChatRequest): ChatAction {
     }
     return { kind: 'message', text };
   }
-  const answered = last?.parts.find(
-    (part) =>
-      (part.type === 'dynamic-tool' || part.type.startsWith('tool-')) && part.state === 'approval-responded',
-  );
-  const answer = approvalAnswerSchema.safeParse(answered);
-  if (!answer.success) {
+  // useChat sends once every request of the message is answered: each is tried in order, and one
+  // decided earlier is skipped (by the route), so answering several calls converges.
+  const decisions = (last?.parts ?? [])
+    .filter(
+      (part) =>
+        (part.type === 'dynamic-tool' || part.type.startsWith('tool-')) &&
+        part.state === 'approval-responded',
+    )
+    .map((part) => approvalAnswerSchema.safeParse(part))
+    .flatMap((answer) => (answer.success ? [decisionOf(answer.data)] : []));
+  if (decisions.length === 0) {
     throw new ServiceError(
       400,
       'invalid_request',
       'Send a new user message, an answer to an approval request, or regenerate the last answer.',
     );
   }
-  const { approval, input } = answer.data;
+  return { kind: 'decisions', decisions };
+}
+
+function decisionOf({ approval, input }: z.infer<typeof approvalAnswerSchema>): ChatDecision {
   return {
-    kind: 'decision',
     approvalId: approval.id,
     decision: {
       decision: approval.approved ? 'approve' : 'reject',

@@ -149,6 +149,47 @@ describe.each(STORE_DIALECTS)('the useChat endpoint (%s)', (dialect) => {
     expect(created.totalSize).toBe(1);
   });
 
+  it('two requests answered at once: each resend decides the next one, until the turn completes', async () => {
+    const subjects = [`First ${dialect}`, `Second ${dialect}`];
+    harness.board.set(
+      'mock-ui-two',
+      callThenAnswer(
+        subjects.map((Subject) => ({
+          toolName: 'create_record',
+          input: { objectType: 'Task', fields: { Subject } },
+        })),
+      ),
+    );
+    const agentId = await createAgent(harness.alice, {
+      model: { provider: 'openai', modelId: 'mock-ui-two' },
+    });
+    const conversation = await startConversation(bob, agentId);
+    const first = await chat(bob, conversation, { messages: [userMessage('Create two tasks')] });
+    const tools = partsOf(first.message, 'dynamic-tool');
+    expect(tools.map((tool) => tool.state)).toEqual(['approval-requested', 'approval-requested']);
+    const answered = {
+      messages: [
+        {
+          ...first.message,
+          parts: tools.map((tool) => ({
+            ...tool,
+            state: 'approval-responded',
+            approval: { id: tool.approval.id, approved: true },
+          })),
+        },
+      ],
+    };
+    const once = await chat(bob, conversation, answered);
+    expect(once.message?.metadata?.status).toBe('awaiting_approval');
+    const twice = await chat(bob, conversation, answered);
+    expect(twice.message?.metadata?.status).toBe('complete');
+    expect((await chat(bob, conversation, answered)).response.status).toBe(409);
+    for (const subject of subjects) {
+      const created = await orgQuery(harness.emulator, `SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      expect(created.totalSize).toBe(1);
+    }
+  });
+
   it('a rejection with a reason is a denied tool part and the model hears the reason', async () => {
     let heard: unknown;
     harness.board.set('mock-ui-reject', (prompt) => {
