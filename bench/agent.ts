@@ -7,6 +7,8 @@
  *    whole dispatch, the tool's own work (SOQL guard + compaction), and their difference.
  * 2. Context bytes: what the model reads against Salesforce's raw JSON for the same result, per
  *    tool, on the demo org (target ≤ 40%).
+ * 3. Time to first token: our chat stream against the model's own (agent-first-token.ts; target
+ *    ≤ 5 ms p50), over `--answers=N` answers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +26,7 @@ import { AuditLog } from '../src/audit/audit-log.ts';
 import { migrate, openStore } from '../src/store/database.ts';
 import { generateKeyEntry, Keyring } from '../src/vault/keyring.ts';
 import { TokenVault } from '../src/vault/token-vault.ts';
+import { runFirstTokenBenchmark } from './agent-first-token.ts';
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
@@ -40,7 +43,11 @@ async function salesforce(url: string, token: string, resource: string): Promise
 export async function runAgentBenchmark(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { iterations: { type: 'string', default: '2000' }, warmup: { type: 'string', default: '200' } },
+    options: {
+      iterations: { type: 'string', default: '2000' },
+      warmup: { type: 'string', default: '200' },
+      answers: { type: 'string', default: '200' },
+    },
   });
   const iterations = Number(values.iterations);
   const warmup = Number(values.warmup);
@@ -215,4 +222,5 @@ export async function runAgentBenchmark(args: string[]): Promise<void> {
   console.log(`| all | ${rawTotal} | ${contextTotal} | ${((contextTotal / rawTotal) * 100).toFixed(1)}% |`);
   await store.close();
   rmSync(dataDir, { recursive: true, force: true });
+  await runFirstTokenBenchmark(Number(values.answers), 20);
 }

@@ -8,7 +8,7 @@ type Benchmark = (args: string[]) => Promise<void>;
 const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
   agent: {
     description:
-      'agent tool dispatch overhead (permission check + audit + step log) p50/p99, context bytes vs raw JSON [--iterations=N --warmup=N]',
+      'agent tool dispatch overhead (permission check + audit + step log) p50/p99, context bytes vs raw JSON, time to first token vs the model [--iterations=N --warmup=N --answers=N]',
     run: async (args) => (await import('./agent.ts')).runAgentBenchmark(args),
   },
   emulator: {

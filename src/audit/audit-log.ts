@@ -84,6 +84,7 @@ export class AuditLog {
       outcome: event.outcome,
       error_code: event.errorCode ?? null,
       detail: JSON.stringify(detail),
+      agent_id: typeof detail.agentId === 'string' ? detail.agentId : null,
     };
     await this.#store.db.insertInto('audit_events').values(row).execute();
     this.#onRecorded?.(event.action, event.outcome);
@@ -113,6 +114,7 @@ export class AuditLog {
     let query = this.#store.db.selectFrom('audit_events').selectAll().orderBy('id', direction).limit(limit);
     if (filters.actorUserId) query = query.where('actor_user_id', '=', filters.actorUserId);
     if (filters.connectionId) query = query.where('connection_id', '=', filters.connectionId);
+    if (filters.agentId) query = query.where('agent_id', '=', filters.agentId);
     if (filters.action) query = query.where('action', '=', filters.action);
     if (filters.outcome) query = query.where('outcome', '=', filters.outcome);
     if (filters.surface) query = query.where('surface', '=', filters.surface);
@@ -127,6 +129,8 @@ export class AuditLog {
 export const auditQuerySchema = z.object({
   actorUserId: z.string().min(1).optional(),
   connectionId: z.string().min(1).optional(),
+  /** Events of one agent: its tool calls, refusals, approvals and changes. */
+  agentId: z.string().min(1).max(64).optional(),
   action: z.string().min(1).max(100).optional(),
   outcome: z.enum(['success', 'failure', 'denied']).optional(),
   surface: z.enum(['web', 'api', 'cli', 'agent', 'mcp', 'system']).optional(),

@@ -8,6 +8,7 @@ import * as meetings from './migrations/0002-meetings.ts';
 import * as agents from './migrations/0003-agents.ts';
 import * as agentInstances from './migrations/0004-agent-instances.ts';
 import * as sendResolver from './migrations/0005-send-resolver.ts';
+import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-agents': agents,
   '0004-agent-instances': agentInstances,
   '0005-send-resolver': sendResolver,
+  '0008-agent-activity-and-provider-keys': agentActivityAndProviderKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

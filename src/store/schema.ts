@@ -133,6 +133,8 @@ export interface AuditEventsTable {
   error_code: string | null;
   /** JSON object of non-sensitive facts (never field values or tokens). */
   detail: string;
+  /** The agent the event concerns (its detail's agentId), for filtering by agent. */
+  agent_id: string | null;
 }
 
 /** The agent connector's tables are declared beside its code (agent/agent-tables.ts). */
