@@ -32,8 +32,8 @@ export default function ChatPage() {
   });
   const turn = useChatTurn(conversationId);
   const [text, setText] = useState('');
-  // Back from connecting Salesforce (?connected=…): the waiting message is answered by itself.
-  const [resumeOnLoad, setResumeOnLoad] = useState(() => searchParams.has('connected'));
+  // Resumed at most once per conversation and page load, so a failing connection never loops.
+  const resumed = useRef(new Set<string>());
   const composer = useRef<HTMLTextAreaElement>(null);
 
   const agentId =
@@ -48,11 +48,15 @@ export default function ChatPage() {
   const instanceUrl = (agent?.connector.connectionMethod === 'shared' ? shared : personal)?.salesforce
     .instanceUrl;
 
+  // Back from connecting Salesforce: a message waiting for the connection is answered by itself.
+  const connected = agent?.connector.connectionMethod === 'shared' ? shared : personal;
   useEffect(() => {
-    if (!resumeOnLoad || !detail.data || turn.running) return;
-    setResumeOnLoad(false);
-    if (detail.data.messages.at(-1)?.kind === 'connect_prompt') void turn.resume();
-  }, [resumeOnLoad, detail.data, turn]);
+    const waiting = detail.data?.messages.at(-1)?.kind === 'connect_prompt';
+    if (!waiting || !conversationId || !connected || turn.running || resumed.current.has(conversationId))
+      return;
+    resumed.current.add(conversationId);
+    void turn.resume();
+  }, [detail.data, conversationId, connected, turn]);
 
   const start = useMutation({
     mutationFn: (input: { agentId: string; title: string }) =>
@@ -154,7 +158,7 @@ export default function ChatPage() {
                 detail={detail.data}
                 live={turn.live}
                 running={turn.running}
-                instanceUrl={instanceUrl}
+                instanceUrl={connected?.salesforce.instanceUrl}
                 onDecide={(approval, decision, reason) => void turn.decide(approval, decision, reason)}
               />
             ) : !conversationId ? (
