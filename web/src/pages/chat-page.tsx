@@ -45,8 +45,6 @@ export default function ChatPage() {
   const shared = connections.data?.find(
     (connection) => connection.id === agent?.connector.sharedConnectionId,
   );
-  const instanceUrl = (agent?.connector.connectionMethod === 'shared' ? shared : personal)?.salesforce
-    .instanceUrl;
 
   // Back from connecting Salesforce: a message waiting for the connection is answered by itself.
   const connected = agent?.connector.connectionMethod === 'shared' ? shared : personal;
