@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
@@ -62,8 +62,28 @@ export function openStore(options: StoreOptions): Store {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+/**
+ * Held shared while migrating and exclusive while a schema is dropped. Kysely's migrator reads the
+ * catalog of every schema in the database (pg_get_serial_sequence, has_schema_privilege by name),
+ * so a schema dropped by someone else in the middle of that read fails the migration with
+ * "schema … does not exist". Tests give each suite its own schema and drop it afterwards.
+ */
+export const SCHEMA_DROP_LOCK_KEY = 4_190_220_615;
+
 /** Applies every pending migration; throws with the failing migration's name on error. */
 export async function migrate(store: Store): Promise<string[]> {
+  if (store.dialect !== 'postgres') return migrateToLatest(store);
+  return store.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock_shared(${SCHEMA_DROP_LOCK_KEY})`.execute(connection);
+    try {
+      return await migrateToLatest(store);
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${SCHEMA_DROP_LOCK_KEY})`.execute(connection);
+    }
+  });
+}
+
+async function migrateToLatest(store: Store): Promise<string[]> {
   // Named explicitly: without it Kysely takes another schema's migration tables for this one's
   // (PostgreSQL tests run side by side in one database) and then fails to lock.
   const migrator = new Migrator({

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type {
-  LanguageModelV3CallOptions,
-  LanguageModelV3Prompt,
-  LanguageModelV3StreamPart,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Prompt,
+  LanguageModelV4StreamPart,
 } from '@ai-sdk/provider';
-import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
+import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import type { ModelOverride } from '../../src/agent/models/language-model.ts';
 import { parseConfig } from '../../src/core/config.ts';
@@ -23,16 +23,16 @@ export interface ScriptedStep {
   toolCalls?: Array<{ toolName: string; input: unknown; toolCallId?: string }>;
 }
 
-export type Script = (prompt: LanguageModelV3Prompt, call: LanguageModelV3CallOptions) => ScriptedStep;
+export type Script = (prompt: LanguageModelV4Prompt, call: LanguageModelV4CallOptions) => ScriptedStep;
 
 let toolCallCounter = 0;
 
 /** A mock language model (the AI SDK's) that answers every call with what `script` decides. */
-export function scriptedModel(script: Script): MockLanguageModelV3 {
-  return new MockLanguageModelV3({
+export function scriptedModel(script: Script): MockLanguageModelV4 {
+  return new MockLanguageModelV4({
     doStream: async (options) => {
       const step = script(options.prompt, options);
-      const chunks: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }];
+      const chunks: LanguageModelV4StreamPart[] = [{ type: 'stream-start', warnings: [] }];
       if (step.text) {
         chunks.push({ type: 'text-start', id: 't' });
         for (const word of step.text.split(/(?<= )/))
@@ -62,7 +62,7 @@ export function scriptedModel(script: Script): MockLanguageModelV3 {
 }
 
 /** The last message of the prompt, when it carries tool results: what the model was told. */
-export function lastToolResults(prompt: LanguageModelV3Prompt): Array<{ toolName: string; value: unknown }> {
+export function lastToolResults(prompt: LanguageModelV4Prompt): Array<{ toolName: string; value: unknown }> {
   const last = prompt.at(-1);
   if (last?.role !== 'tool') return [];
   return last.content.flatMap((part) =>
@@ -74,7 +74,7 @@ export function lastToolResults(prompt: LanguageModelV3Prompt): Array<{ toolName
 
 /** The usual script: call the tools once, then answer with a fixed sentence (never Salesforce values). */
 export function callThenAnswer(
-  toolCalls: ScriptedStep['toolCalls'] | ((prompt: LanguageModelV3Prompt) => ScriptedStep['toolCalls']),
+  toolCalls: ScriptedStep['toolCalls'] | ((prompt: LanguageModelV4Prompt) => ScriptedStep['toolCalls']),
   answer = 'Done.',
 ): Script {
   return (prompt) => {
@@ -85,16 +85,16 @@ export function callThenAnswer(
 
 /** Lets each test choose the model its agents talk to (by agent model id). */
 export class ModelBoard {
-  readonly #models = new Map<string, MockLanguageModelV3>();
+  readonly #models = new Map<string, MockLanguageModelV4>();
 
-  set(modelId: string, script: Script): MockLanguageModelV3 {
+  set(modelId: string, script: Script): MockLanguageModelV4 {
     const model = scriptedModel(script);
     this.#models.set(modelId, model);
     return model;
   }
 
   /** A model the test builds itself (e.g. one that waits for the test before it goes on). */
-  use(modelId: string, model: MockLanguageModelV3): MockLanguageModelV3 {
+  use(modelId: string, model: MockLanguageModelV4): MockLanguageModelV4 {
     this.#models.set(modelId, model);
     return model;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, openStore, type Store } from '../../src/store/database.ts';
+import { migrate, openStore, SCHEMA_DROP_LOCK_KEY, type Store } from '../../src/store/database.ts';
 
 export interface TestStore {
   name: 'sqlite' | 'postgres';
@@ -45,8 +45,13 @@ export async function openTestStore(
       await store.close();
       const cleanup = new pg.Client({ connectionString: databaseUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
+      // Waits for every migration in the database to finish: they read all schemas' catalogs.
+      await cleanup.query('SELECT pg_advisory_lock($1)', [SCHEMA_DROP_LOCK_KEY]);
+      try {
+        await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }

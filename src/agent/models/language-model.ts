@@ -1,5 +1,5 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
-import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { createGoogle } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
@@ -56,7 +56,7 @@ export function buildLanguageModel(credentials: ModelCredentials): LanguageModel
     case 'anthropic':
       return createAnthropic({ apiKey, ...(baseUrl ? { baseURL: baseUrl } : {}) })(modelId);
     case 'google':
-      return createGoogleGenerativeAI({ apiKey, ...(baseUrl ? { baseURL: baseUrl } : {}) })(modelId);
+      return createGoogle({ apiKey, ...(baseUrl ? { baseURL: baseUrl } : {}) })(modelId);
     case 'openai_compatible':
       return createOpenAICompatible({
         name: 'openai-compatible',

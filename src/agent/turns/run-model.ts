@@ -83,14 +83,14 @@ async function streamModelStep(
   await keepTurn(dependencies, turn);
   const result = streamText({
     model: turn.model,
-    system: [turn.agent.row.instructions, SYSTEM_GUIDANCE].filter(Boolean).join('\n\n'),
+    instructions: [turn.agent.row.instructions, SYSTEM_GUIDANCE].filter(Boolean).join('\n\n'),
     messages,
     tools,
     maxRetries: 1,
     // The SDK's default prints errors to the console, request bodies (Salesforce results) included.
     onError: () => {},
   });
-  for await (const part of result.fullStream) {
+  for await (const part of result.stream) {
     if (part.type === 'text-delta') {
       await keepTurn(dependencies, turn);
       streamed.text += part.text;

@@ -1,4 +1,4 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV4 } from '@ai-sdk/provider';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   buildLanguageModel,
@@ -25,7 +25,7 @@ interface CapturedRequest {
 }
 
 /** The request the model would send for one prompt, captured by a stubbed fetch. */
-async function firstRequest(model: LanguageModelV3): Promise<CapturedRequest> {
+async function firstRequest(model: LanguageModelV4): Promise<CapturedRequest> {
   const captured: CapturedRequest[] = [];
   vi.stubGlobal(
     'fetch',
@@ -45,11 +45,11 @@ async function firstRequest(model: LanguageModelV3): Promise<CapturedRequest> {
   return captured[0];
 }
 
-function build(credentials: Omit<ModelCredentials, 'modelId'>): LanguageModelV3 {
+function build(credentials: Omit<ModelCredentials, 'modelId'>): LanguageModelV4 {
   const model = buildLanguageModel({ ...credentials, modelId: 'model-x' });
-  if (typeof model === 'string' || model.specificationVersion !== 'v3')
-    throw new Error('expected a v3 model object');
-  return model as LanguageModelV3;
+  if (typeof model === 'string' || model.specificationVersion !== 'v4')
+    throw new Error('expected a v4 model object');
+  return model as LanguageModelV4;
 }
 
 afterEach(() => {
@@ -148,7 +148,7 @@ describe('resolveLanguageModel from the environment', () => {
         undefined,
       );
       if (!resolved.ok) throw new Error(`${provider}: ${resolved.message}`);
-      const model = resolved.model as LanguageModelV3;
+      const model = resolved.model as LanguageModelV4;
       expect(model.provider).toMatch(id);
       const request = await firstRequest(model);
       expect(request.headers[header[0]], provider).toBe(header[1]);
@@ -219,7 +219,7 @@ describe.each(STORE_DIALECTS)(
           undefined,
         );
         if (!resolved.ok) throw new Error(resolved.message);
-        const request = await firstRequest(resolved.model as LanguageModelV3);
+        const request = await firstRequest(resolved.model as LanguageModelV4);
         expect(request.url).toBe('http://127.0.0.1:8088/v1/chat/completions');
         expect(request.headers.authorization).toBe('Bearer stored-key');
 
@@ -234,8 +234,8 @@ describe.each(STORE_DIALECTS)(
           undefined,
         );
         if (!viaRow.ok) throw new Error(viaRow.message);
-        expect((viaRow.model as LanguageModelV3).provider).toBe('anthropic.messages');
-        expect((await firstRequest(viaRow.model as LanguageModelV3)).headers['x-api-key']).toBe(
+        expect((viaRow.model as LanguageModelV4).provider).toBe('anthropic.messages');
+        expect((await firstRequest(viaRow.model as LanguageModelV4)).headers['x-api-key']).toBe(
           'stored-anthropic',
         );
 

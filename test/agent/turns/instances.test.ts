@@ -1,5 +1,5 @@
-import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
-import { MockLanguageModelV3 } from 'ai/test';
+import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import { MockLanguageModelV4 } from 'ai/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { findApproval, openSealedCall, sealCall } from '../../../src/agent/store/approval-store.ts';
@@ -65,14 +65,14 @@ async function patchCount(emulator: RunningEmulator): Promise<number> {
 }
 
 /** A model that writes its first word, then waits for the test to open the gate before the rest. */
-function gatedModel(words: string[]): { model: MockLanguageModelV3; open(): void } {
+function gatedModel(words: string[]): { model: MockLanguageModelV4; open(): void } {
   let open: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
     open = resolve;
   });
-  const model = new MockLanguageModelV3({
+  const model = new MockLanguageModelV4({
     doStream: async () => ({
-      stream: new ReadableStream<LanguageModelV3StreamPart>({
+      stream: new ReadableStream<LanguageModelV4StreamPart>({
         async start(controller) {
           controller.enqueue({ type: 'stream-start', warnings: [] });
           controller.enqueue({ type: 'text-start', id: 't' });

@@ -1,0 +1,27 @@
+/**
+ * Which test files run one at a time, after the others. They start child processes (the CLI,
+ * the `sf` CLI, a restarted service) or a real browser: on two cores, two of them side by side
+ * starve each other and their timeouts, not the code, decide the result. Everything else runs in
+ * process on its own SQLite database or PostgreSQL schema, two files at a time.
+ * `test/architecture/test-groups.test.ts` keeps this list complete.
+ */
+export const PROCESS_TEST_FILES = [
+  'test/web/**/*.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/emulator/cli.test.ts',
+  'test/emulator/data.test.ts',
+  'test/emulator/tls.test.ts',
+  'test/emulator/sf-cli*.test.ts',
+  'test/meetings/send/send-restart.test.ts',
+  'test/meetings/send/send-instances.test.ts',
+  'test/processes/**/*.test.ts',
+];
+
+/** What in a test file's source means it starts processes or a browser. */
+export const PROCESS_MARKERS = [
+  /node:child_process/,
+  /support\/process-output/,
+  /support\/sf-cli/,
+  /use-web-harness|web-harness/,
+  /playwright-core/,
+];
