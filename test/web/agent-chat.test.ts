@@ -205,4 +205,35 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(csv).not.toContain('Zeta Approved Co');
     expect(harness.takePageErrors()).toEqual([]);
   });
+
+  it("shows a Read Only Salesforce user's write as No output data", async () => {
+    const { page, baseUrl } = harness;
+    await harness.connectSalesforce(USERS.carol);
+    await logOut(page);
+    await logInAs(page, baseUrl, USERS.carol);
+    await page.goto(`${baseUrl}/chat?agent=${agentId}`);
+    model.enqueue(
+      {
+        toolCall: {
+          name: 'create_record',
+          input: { objectType: 'Account', fields: { Name: 'Read Only Attempt Co' } },
+        },
+      },
+      { text: 'Salesforce did not let me create it.' },
+    );
+    await page.getByLabel('Message').fill('Create the account Read Only Attempt Co');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Approve create records on Account?' });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Salesforce did not let me create it.').waitFor();
+    await log.getByText('Analyzed sources').last().click();
+    const step = log.locator('.step').filter({ hasText: 'Create records' }).last();
+    await step.getByText('No output data', { exact: true }).waitFor();
+    await step.locator('summary').click();
+    expect((await step.locator('.step-reason').innerText()).length).toBeGreaterThan(10);
+    expect(await accounts('Read Only Attempt Co')).toHaveLength(0);
+    await expectAccessible(page, 'a No output data step');
+    expect(harness.takePageErrors()).toEqual([]);
+  });
 });

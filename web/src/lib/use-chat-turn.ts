@@ -1,11 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
-import { errorMessage } from './api.ts';
+import { api, errorMessage } from './api.ts';
 import { streamTurn } from './chat-stream.ts';
-import type { ApprovalRequest, ChatEvent, ChatStep, ConnectPrompt } from './chat-types.ts';
+import type {
+  ApprovalRequest,
+  ChatEvent,
+  ChatStep,
+  ConnectPrompt,
+  ConversationDetail,
+} from './chat-types.ts';
 
 /** What the turn in progress has streamed so far (cleared when the stored conversation has it). */
 export interface LiveTurn {
+  /** How many stored messages there were when the turn began: later ones are shown live until it ends. */
+  storedBefore: number;
   userText: string | null;
   text: string;
   steps: ChatStep[];
@@ -14,7 +22,15 @@ export interface LiveTurn {
   notices: Array<{ code: string; message: string; error: boolean }>;
 }
 
-const EMPTY: LiveTurn = { userText: null, text: '', steps: [], approvals: [], connect: null, notices: [] };
+const EMPTY: LiveTurn = {
+  storedBefore: 0,
+  userText: null,
+  text: '',
+  steps: [],
+  approvals: [],
+  connect: null,
+  notices: [],
+};
 
 function apply(turn: LiveTurn, event: ChatEvent): LiveTurn {
   switch (event.type) {
@@ -64,7 +80,8 @@ export function useChatTurn(conversationId: string | undefined) {
       controller.current = abort;
       setFailure(null);
       setRunning(true);
-      setLive({ ...EMPTY, userText });
+      const stored = queryClient.getQueryData<ConversationDetail>(['conversation', targetId]);
+      setLive({ ...EMPTY, userText, storedBefore: stored?.messages.length ?? 0 });
       const retry = () => void run(path, body, userText, targetId);
       const errors: string[] = [];
       try {
@@ -85,10 +102,15 @@ export function useChatTurn(conversationId: string | undefined) {
         setFailure({ message: errorMessage(error), retry });
       } finally {
         controller.current = null;
-        await queryClient.invalidateQueries({ queryKey: ['conversation', targetId] });
-        await queryClient.invalidateQueries({ queryKey: ['conversations'] });
+        // The stored answer replaces the streamed one in the same render: never both, never neither.
+        const fresh = await api<ConversationDetail>(`/conversations/${encodeURIComponent(targetId)}`).catch(
+          () => undefined,
+        );
+        if (fresh) queryClient.setQueryData(['conversation', targetId], fresh);
+        else void queryClient.invalidateQueries({ queryKey: ['conversation', targetId] });
         setRunning(false);
         setLive(EMPTY);
+        void queryClient.invalidateQueries({ queryKey: ['conversations'] });
       }
     },
     [conversationId, queryClient],

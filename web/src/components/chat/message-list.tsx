@@ -79,7 +79,8 @@ export function MessageList({
   ];
   return (
     <div className="chat-log" role="log" aria-label="Conversation" aria-live="polite">
-      {detail.messages.map((message) =>
+      {/* While a turn runs, what it stores is shown from its stream (once, not twice). */}
+      {(running ? detail.messages.slice(0, live.storedBefore) : detail.messages).map((message) =>
         message.role === 'user' ? (
           <div key={message.id} className="chat-message user">
             <div className="chat-bubble">{message.text}</div>
