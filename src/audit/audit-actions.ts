@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'agent.deleted',
   'model_provider.created',
   'model_provider.deleted',
+  'model_provider.tested',
   'agent.tool_call',
   'agent.tool_call.refused',
   'agent.connection.refused',

@@ -2,6 +2,12 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { environmentProviders } from '../agent/models/language-model.ts';
 import {
+  modelTestSchema,
+  testStoredModelProvider,
+  testUnsavedModelProvider,
+  unsavedModelTestSchema,
+} from '../agent/models/test-model-provider.ts';
+import {
   agentInputSchema,
   createAgent,
   deleteAgent,
@@ -18,6 +24,7 @@ import {
 } from '../agent/store/model-provider-store.ts';
 import type { AgentRuntime } from '../agent/turns/agent-runtime.ts';
 import type { ChatEvent, Emit, TurnRunner } from '../agent/turns/chat-events.ts';
+import { chatActionOf, chatRequestSchema } from '../agent/turns/chat-request.ts';
 import { createConversationSchema, decisionSchema, sendMessageSchema } from '../agent/turns/chat-schemas.ts';
 import { audited, noAudit } from '../audit/audit-actions.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
@@ -25,17 +32,20 @@ import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
 import { readJsonBody } from './request-body.ts';
+import { uiMessageStreamResponse } from './ui-message-stream-response.ts';
 
 /**
  * Mounts the agent connector's API:
  * - `/api/agents` — list/read (any member); create, update, delete (admins). Audit: agent.created /
  *   agent.updated / agent.deleted with the permission levels; reads: none.
  * - `/api/model-providers` — admins: list (never keys), add (key encrypted; model_provider.created),
- *   delete (model_provider.deleted).
+ *   delete (model_provider.deleted), test one tiny call, saved (`/:id/test`) or not (`/test`):
+ *   model_provider.tested with the cause, never the key.
  * - `/api/conversations` — the person's own conversations. Create/read/delete: none (no Salesforce
  *   access, no setting changed). Messages, resume and approval decisions: every tool call, refusal
  *   and decision is audited by the dispatcher and chat service (agent.tool_call, agent.tool_call.refused,
  *   agent.approval.*, agent.connection.refused). Step details: none (a read of memory).
+ *   `POST /:id/chat` is the same chat for `useChat` (the AI SDK UI message stream; README "Chat protocol").
  */
 export function agentApiRoutes(
   service: ServiceContext,
@@ -93,6 +103,21 @@ function modelProviderRoutes(service: ServiceContext): DeclaredRoutes<AppEnviron
       201,
     );
   });
+  routes.post('/test', audited('model_provider.tested'), async (context) => {
+    const input = await readJsonBody(context, unsavedModelTestSchema);
+    const user = currentUser(context);
+    return context.json({
+      test: await testUnsavedModelProvider(service, { userId: user.id, surface: user.surface }, input),
+    });
+  });
+  routes.post('/:id/test', audited('model_provider.tested'), async (context) => {
+    const input = await readJsonBody(context, modelTestSchema);
+    const user = currentUser(context);
+    const actor = { userId: user.id, surface: user.surface };
+    return context.json({
+      test: await testStoredModelProvider(service, actor, context.req.param('id'), input.modelId),
+    });
+  });
   routes.delete('/:id', audited('model_provider.deleted'), async (context) => {
     const user = currentUser(context);
     await deleteModelProvider(service, { userId: user.id, surface: user.surface }, context.req.param('id'));
@@ -127,6 +152,7 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
       step: await runtime.getStep(currentUser(context), context.req.param('id'), context.req.param('stepId')),
     }),
   );
+  addChatRoute(routes, runtime);
   routes.post(
     '/:id/messages',
     audited(
@@ -175,6 +201,39 @@ function conversationRoutes(runtime: AgentRuntime): DeclaredRoutes<AppEnvironmen
     },
   );
   return routes;
+}
+
+/** `POST /:id/chat`: the same chat for `useChat` (the AI SDK UI message stream; README "Chat protocol"). */
+function addChatRoute(routes: DeclaredRoutes<AppEnvironment>, runtime: AgentRuntime): void {
+  routes.post(
+    '/:id/chat',
+    audited(
+      'agent.tool_call',
+      'agent.tool_call.refused',
+      'agent.connection.refused',
+      'agent.approval.requested',
+      'agent.approval.expired',
+      'agent.approval.approved',
+      'agent.approval.rejected',
+      'agent.approval.refused',
+    ),
+    async (context) => uiMessageStreamResponse(await chatRunner(runtime, context)),
+  );
+}
+
+/** The useChat request (the UI message stream protocol): a new message, an approval answer, or a retry. */
+async function chatRunner(runtime: AgentRuntime, context: Context<AppEnvironment>): Promise<TurnRunner> {
+  const action = chatActionOf(await readJsonBody(context, chatRequestSchema));
+  const user = currentUser(context);
+  const conversationId = context.req.param('id') ?? '';
+  switch (action.kind) {
+    case 'message':
+      return runtime.beginMessage(user, conversationId, action.text);
+    case 'resume':
+      return runtime.beginResume(user, conversationId);
+    case 'decision':
+      return runtime.beginDecision(user, conversationId, action.approvalId, action.decision);
+  }
 }
 
 /**

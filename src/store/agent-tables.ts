@@ -34,6 +34,8 @@ export interface ModelProvidersTable {
   base_url: string | null;
   /** Vault ciphertext bound to the row (modelProviderKeyContext). */
   api_key: string;
+  /** 0 when no key was given (api_key then seals an empty string). */
+  has_api_key: number;
   created_by: string;
   created_at: string;
 }

@@ -5,7 +5,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import { z } from 'zod';
 import type { Config } from '../../core/config.ts';
-import type { ModelProviderKind } from '../../store/agent-tables.ts';
+import type { ModelProviderKind, ModelProvidersTable } from '../../store/agent-tables.ts';
 import type { Store } from '../../store/database.ts';
 import type { TokenVault } from '../../vault/token-vault.ts';
 
@@ -96,6 +96,21 @@ function environmentCredentials(config: Config, settings: AgentModelSettings): M
   }
 }
 
+/** What a provider an admin added needs to build a model: its kind, base URL and decrypted key. */
+export function storedProviderCredentials(
+  service: { vault: TokenVault },
+  row: ModelProvidersTable,
+  modelId: string,
+): ModelCredentials {
+  return {
+    provider: row.kind,
+    modelId,
+    apiKey:
+      row.has_api_key === 1 ? service.vault.decrypt(row.api_key, modelProviderKeyContext(row.id)) : undefined,
+    baseUrl: row.base_url ?? undefined,
+  };
+}
+
 /** The agent's model, or a sentence saying what an admin must configure. */
 export async function resolveLanguageModel(
   service: { config: Config; store: Store; vault: TokenVault },
@@ -116,16 +131,7 @@ export async function resolveLanguageModel(
         message: 'The model provider this agent uses was removed. An admin must choose another.',
       };
     }
-    const apiKey = service.vault.decrypt(row.api_key, modelProviderKeyContext(row.id));
-    return {
-      ok: true,
-      model: buildLanguageModel({
-        provider: row.kind,
-        modelId: settings.modelId,
-        apiKey,
-        baseUrl: row.base_url ?? undefined,
-      }),
-    };
+    return { ok: true, model: buildLanguageModel(storedProviderCredentials(service, row, settings.modelId)) };
   }
   const credentials = environmentCredentials(service.config, settings);
   if (!credentials) {

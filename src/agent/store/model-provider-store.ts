@@ -15,12 +15,20 @@ export const createModelProviderSchema = z
   .strictObject({
     kind: z.enum(MODEL_PROVIDER_KINDS),
     name: z.string().trim().min(1).max(100),
-    apiKey: z.string().trim().min(1).max(4000),
-    baseUrl: z.url().max(500).optional(),
+    /** Optional only for an OpenAI-compatible server (local servers often need none). */
+    apiKey: z.string().trim().min(1).max(4000).optional(),
+    baseUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional(),
   })
   .refine((input) => input.kind !== 'openai_compatible' || input.baseUrl !== undefined, {
     path: ['baseUrl'],
     message: 'An OpenAI-compatible provider needs the base URL of its API (e.g. http://127.0.0.1:11434/v1).',
+  })
+  .refine((input) => input.kind === 'openai_compatible' || input.apiKey !== undefined, {
+    path: ['apiKey'],
+    message: 'This provider needs an API key.',
   });
 export type CreateModelProviderInput = z.infer<typeof createModelProviderSchema>;
 export interface ModelProviderView {
@@ -28,8 +36,8 @@ export interface ModelProviderView {
   kind: ModelProviderKind;
   name: string;
   baseUrl: string | null;
-  /** Keys are write-only: the API says a key is stored, never which. */
-  hasApiKey: true;
+  /** Keys are write-only: the API says whether a key is stored, never which. */
+  hasApiKey: boolean;
   createdAt: string;
 }
 
@@ -39,7 +47,7 @@ function viewOf(row: ModelProvidersTable): ModelProviderView {
     kind: row.kind,
     name: row.name,
     baseUrl: row.base_url,
-    hasApiKey: true,
+    hasApiKey: row.has_api_key === 1,
     createdAt: row.created_at,
   };
 }
@@ -56,7 +64,8 @@ export async function createModelProvider(
     kind: input.kind,
     name: input.name,
     base_url: input.baseUrl ?? null,
-    api_key: service.vault.encrypt(input.apiKey, modelProviderKeyContext(id)),
+    api_key: service.vault.encrypt(input.apiKey ?? '', modelProviderKeyContext(id)),
+    has_api_key: input.apiKey === undefined ? 0 : 1,
     created_by: actor.userId,
     created_at: new Date(now).toISOString(),
   };

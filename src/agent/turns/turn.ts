@@ -3,6 +3,7 @@ import { salesforceClientFor } from '../../connections/connection-client.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { ConversationMessagesTable, ConversationsTable } from '../../store/agent-tables.ts';
 import type { DispatchContext } from '../dispatch/dispatch-context.ts';
+import { describeModelError } from '../models/describe-model-error.ts';
 import type { Agent } from '../store/agent-store.ts';
 import type { ConversationState } from '../store/conversation-memory.ts';
 import type { AgentSalesforceClient } from '../tools/tool-catalog.ts';
@@ -108,24 +109,24 @@ export async function failTurn(
   return endTurn(dependencies, turn, error.needsReconnect ? 'connect_required' : 'error');
 }
 
-/** The model could not answer: the turn ends with a message; only the error's kind is logged. */
+/** The model could not answer: the turn ends with what went wrong and what to do; only the error's kind is logged. */
 export async function modelFailed(
   dependencies: TurnDependencies,
   turn: Turn,
   error: unknown,
 ): Promise<TurnResult> {
+  const described = describeModelError(error, turn.agent.model.modelId);
   // Only the error's kind and status: provider errors carry the request body, i.e. tool results.
-  const statusCode = (error as { statusCode?: unknown }).statusCode;
   dependencies.service.logger.warn(
     {
       errorName: error instanceof Error ? error.name : typeof error,
-      statusCode,
+      statusCode: described.statusCode,
+      cause: described.code,
       agentId: turn.agent.row.id,
     },
     'agent model call failed',
   );
-  const message = `The AI model could not answer${typeof statusCode === 'number' ? ` (HTTP ${statusCode})` : ''}. Try again, or ask an admin to check the agent's model settings.`;
-  turn.emit({ type: 'error', code: 'model_error', message });
-  appendText(turn, message);
+  turn.emit({ type: 'error', code: described.code, message: described.message });
+  appendText(turn, described.message);
   return endTurn(dependencies, turn, 'error');
 }
