@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
+import { startScriptedModel } from './support/scripted-model.ts';
 import { useWebHarness } from './support/use-web-harness.ts';
 import { USERS } from './support/web-harness.ts';
 
@@ -32,12 +33,17 @@ describe('Settings → Models in a real browser', { timeout: 180_000 }, () => {
     await card.getByText('Stored (hidden)').waitFor();
     expect(await page.getByLabel(/API key/).inputValue()).toBe('');
     expect(await page.content()).not.toContain(KEY);
-    await card.getByRole('button', { name: 'Test' }).waitFor();
+    // Test: one tiny call; port 9 is one fetch refuses to use, and the page says so.
+    await card.getByLabel('Model to test').fill('scripted-1');
+    await card.getByRole('button', { name: 'Test' }).click();
+    const result = card.getByRole('status');
+    await result.getByText(/port/i).waitFor();
+    expect(await result.innerText()).toContain('blocked_port');
     await expectAccessible(page, 'Models with a provider');
 
     const admin = await harness.apiAs(USERS.alice);
     const listed = await admin.call('GET', '/api/model-providers');
-    expect(listed.body.providers).toEqual([
+    expect(listed.body.providers.slice(0, 1)).toEqual([
       expect.objectContaining({
         kind: 'openai_compatible',
         name: 'Local server',
@@ -46,6 +52,30 @@ describe('Settings → Models in a real browser', { timeout: 180_000 }, () => {
     ]);
     expect(JSON.stringify(listed.body)).not.toContain(KEY);
     expect(harness.takePageErrors()).toEqual([]);
+  });
+
+  it('tests a provider that answers, added without a key', async () => {
+    const { page } = harness;
+    const model = await startScriptedModel();
+    try {
+      await page.getByLabel('Provider', { exact: true }).selectOption({ label: 'OpenAI-compatible' });
+      await page.getByLabel('Name', { exact: true }).fill('Scripted server');
+      await page.getByLabel('Base URL').fill(model.baseUrl);
+      await page.getByRole('button', { name: 'Add provider' }).click();
+      const card = page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('heading', { name: 'Scripted server' }) });
+      await card.getByText('None', { exact: true }).waitFor();
+      await card.getByLabel('Model to test').fill('scripted-1');
+      await card.getByRole('button', { name: 'Test' }).click();
+      await card
+        .getByRole('status')
+        .getByText(/scripted-1 answered/)
+        .waitFor();
+      expect(model.requests.length).toBeGreaterThan(0);
+    } finally {
+      await model.stop();
+    }
   });
 
   it('shows the agent editor the provider, and members no Models tab', async () => {

@@ -80,6 +80,21 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       response.end(JSON.stringify({ error: { message: 'Not found', type: 'invalid_request_error' } }));
       return;
     }
+    if (body.stream !== true) {
+      // One tiny non-streaming call (the Models page's Test): a plain completion.
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: 'chatcmpl-test',
+          object: 'chat.completion',
+          created: 1,
+          model: 'scripted-1',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'OK' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        }),
+      );
+      return;
+    }
     const reply = queue.shift() ?? { text: 'Done.' };
     response.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const lines = chunksOf(reply).map((part) => `data: ${JSON.stringify(part)}\n\n`);

@@ -17,8 +17,11 @@ import { formatRelative } from '../lib/format.ts';
 
 interface TestAnswer {
   ok: boolean;
+  modelId?: string;
+  durationMs?: number;
   code?: string;
   message?: string;
+  statusCode?: number;
 }
 
 /** The result of one tiny call: the server's own words for what failed (bad key, unreachable host…). */
@@ -27,7 +30,9 @@ function TestResult({ result }: { result: TestAnswer }) {
     <p className={result.ok ? 'check-ok' : 'check-bad'} role="status">
       {result.ok ? <CircleCheck aria-hidden size={16} /> : <CircleAlert aria-hidden size={16} />}
       <span>
-        {result.ok ? 'The model answered.' : (result.message ?? 'The test failed.')}
+        {result.ok
+          ? `${result.modelId ?? 'The model'} answered${result.durationMs === undefined ? '' : ` in ${result.durationMs} ms`}.`
+          : (result.message ?? 'The test failed.')}
         {!result.ok && result.code ? <span className="muted"> ({result.code})</span> : null}
       </span>
     </p>
@@ -44,7 +49,11 @@ function ProviderCard({ provider }: { provider: ModelProvider }) {
   const test = useMutation({
     mutationFn: async (): Promise<TestAnswer> => {
       try {
-        return await api<TestAnswer>(`${path}/test`, { method: 'POST', body: { modelId: modelId.trim() } });
+        const answer = await api<{ test: TestAnswer }>(`${path}/test`, {
+          method: 'POST',
+          body: { modelId: modelId.trim() },
+        });
+        return answer.test;
       } catch (error) {
         // A refusal from the test endpoint is the answer itself (its code and message say why).
         if (error instanceof ApiError) return { ok: false, code: error.code, message: error.message };
