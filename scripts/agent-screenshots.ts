@@ -38,7 +38,9 @@ export async function agentScreenshots(options: {
     await page.goto(`${baseUrl}/agents/${agentId}`);
     await page.getByRole('radiogroup', { name: 'Create records' }).waitFor();
     // The connector and its tool permissions are the editor's point: they fill the picture.
-    await page.getByRole('heading', { name: 'Connectors' }).evaluate((heading) => heading.scrollIntoView());
+    await page
+      .getByRole('heading', { name: 'Connectors' })
+      .evaluate((heading) => (heading as unknown as { scrollIntoView(): void }).scrollIntoView());
     await settled(page);
     await page.screenshot({ path: path.join(output, 'agent-editor.png') });
 
@@ -81,7 +83,7 @@ export async function agentScreenshots(options: {
     await page.getByRole('button', { name: 'Send' }).click();
     const card = page.getByRole('region', { name: /^Approve update records/ });
     await card.getByRole('table').waitFor();
-    await card.evaluate((element) => element.scrollIntoView());
+    await card.evaluate((element) => (element as unknown as { scrollIntoView(): void }).scrollIntoView());
     await settled(page);
     await page.screenshot({ path: path.join(output, 'approval-card.png') });
     return ['agent-editor.png', 'analyzed-sources.png', 'approval-card.png'];

@@ -172,6 +172,22 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(harness.takePageErrors()).toEqual([]);
   });
 
+  it('stops reading a streaming answer with Stop, and offers Retry', async () => {
+    const { page } = harness;
+    model.enqueue({ text: 'The first half of a long answer, then the rest.', hold: true });
+    await page.getByLabel('Message').fill('Tell me everything');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    // The first half has streamed in; the model holds the rest.
+    await log.getByText('The first half of a long', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'Stopped.' });
+    await failure.getByRole('button', { name: 'Retry' }).waitFor();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    model.release();
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
   it("lists the agent's tool calls, refusals and decisions in its Activity tab", async () => {
     const { page, baseUrl } = harness;
     await logOut(page);

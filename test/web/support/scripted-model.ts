@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
  * was told (a rejection reason, a tool result).
  */
 
-export type ScriptedReply = { text: string } | { toolCall: { name: string; input: unknown } };
+/** `hold`: the reply streams its first half, then waits until the test calls `release()`. */
+export type ScriptedReply = { text: string; hold?: boolean } | { toolCall: { name: string; input: unknown } };
 
 export interface ScriptedModel {
   /** The base URL to give the provider (`…/v1`). */
@@ -17,6 +18,8 @@ export interface ScriptedModel {
   enqueue(...replies: ScriptedReply[]): void;
   // biome-ignore lint/suspicious/noExplicitAny: the recorded JSON bodies
   requests: any[];
+  /** Lets a held reply finish. */
+  release(): void;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,7 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
   const queue: ScriptedReply[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: the recorded JSON bodies
   const requests: any[] = [];
+  const releases: Array<() => void> = [];
   const server: Server = createServer(async (request, response) => {
     const body = JSON.parse((await readBody(request)) || '{}');
     requests.push(body);
@@ -98,6 +102,12 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     const reply = queue.shift() ?? { text: 'Done.' };
     response.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const lines = chunksOf(reply).map((part) => `data: ${JSON.stringify(part)}\n\n`);
+    if ('text' in reply && reply.hold) {
+      response.write(lines[0]);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      response.end(`${lines.slice(1).join('')}data: [DONE]\n\n`);
+      return;
+    }
     response.end(`${lines.join('')}data: [DONE]\n\n`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -106,6 +116,12 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     enqueue: (...replies) => queue.push(...replies),
     requests,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    release: () => {
+      for (const resolve of releases.splice(0)) resolve();
+    },
+    stop: () => {
+      for (const resolve of releases.splice(0)) resolve();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
