@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: starts the demo (the emulator's Acme Demo org and the service in demo
  * mode, on free ports), logs in as the demo admin, and saves the README's screenshots at
- * 1280×800 into docs/screenshots/: the meeting page, the send form and Settings → Integrations.
+ * 1280×800 into docs/screenshots/: the meeting page, the send form, Settings → Integrations, the
+ * agent editor, Analyzed sources and an approval card.
  * Run it after a UI change and commit the PNGs, so the README shows the app as it is.
  */
 import { mkdirSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   openMeeting,
   openSendForm,
 } from '../test/web/support/send-form.ts';
+import { agentScreenshots } from './agent-screenshots.ts';
 
 /** Waits for running CSS transitions (the hover reveal, the dialog's entrance) to finish. */
 async function settled(page: Page): Promise<void> {
@@ -78,8 +80,9 @@ try {
   await page.getByRole('heading', { name: 'Organization integrations' }).waitFor();
   await page.getByText('Acme sales service account').first().waitFor();
   await page.screenshot({ path: path.join(OUTPUT, 'integrations.png') });
+  const agentPictures = await agentScreenshots({ page, baseUrl, api, output: OUTPUT, settled });
   console.log(
-    `screenshots saved in ${path.relative(process.cwd(), OUTPUT)}: meeting-page.png, send-form.png, integrations.png`,
+    `screenshots saved in ${path.relative(process.cwd(), OUTPUT)}: meeting-page.png, send-form.png, integrations.png, ${agentPictures.join(', ')}`,
   );
 } finally {
   await chromium.close();

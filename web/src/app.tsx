@@ -12,7 +12,10 @@ const MeetingPage = lazy(() => import('./pages/meeting-page.tsx'));
 const IntegrationsPage = lazy(() => import('./pages/integrations-page.tsx'));
 const PeoplePage = lazy(() => import('./pages/people-page.tsx'));
 const AuditPage = lazy(() => import('./pages/audit-page.tsx'));
-const PlaceholderPage = lazy(() => import('./pages/placeholder-page.tsx'));
+const AgentsPage = lazy(() => import('./pages/agents-page.tsx'));
+const AgentPage = lazy(() => import('./pages/agent-page.tsx'));
+const ModelsPage = lazy(() => import('./pages/models-page.tsx'));
+const ChatPage = lazy(() => import('./pages/chat-page.tsx'));
 
 function SignedIn() {
   const me = useMeQuery();
@@ -59,10 +62,10 @@ export function App() {
           }
         />
         <Route
-          path="chat"
+          path="chat/:conversationId?"
           element={
             <Page>
-              <PlaceholderPage title="Chat" />
+              <ChatPage />
             </Page>
           }
         />
@@ -70,8 +73,35 @@ export function App() {
           path="agents"
           element={
             <Page>
-              <PlaceholderPage title="Agents" />
+              <AgentsPage />
             </Page>
+          }
+        />
+        {(
+          [
+            ['agents/new', 'setup'],
+            ['agents/:agentId', 'setup'],
+            ['agents/:agentId/activity', 'activity'],
+          ] as const
+        ).map(([path, tab]) => (
+          <Route
+            key={path}
+            path={path}
+            element={
+              <Page>
+                <AgentPage tab={tab} />
+              </Page>
+            }
+          />
+        ))}
+        <Route
+          path="settings/models"
+          element={
+            <AdminOnly>
+              <Page>
+                <ModelsPage />
+              </Page>
+            </AdminOnly>
           }
         />
         <Route path="settings" element={<Navigate to="/settings/integrations" replace />} />

@@ -6,6 +6,7 @@ import { App } from './app.tsx';
 import { ToastProvider } from './components/toaster.tsx';
 import { ApiError } from './lib/api.ts';
 import './styles.css';
+import './agents.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

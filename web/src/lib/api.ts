@@ -35,14 +35,20 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/** The headers every call sends: JSON, and the CSRF token on writes. */
+export function apiHeaders(method: string, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (hasBody) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return headers;
+}
+
 export async function api<T>(
   path: string,
   { method = 'GET', body, query }: { method?: string; body?: unknown; query?: Record<string, string> } = {},
 ): Promise<T> {
   const search = query ? `?${new URLSearchParams(query)}` : '';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const headers = apiHeaders(method, body !== undefined);
   let response: Response;
   try {
     response = await fetch(`/api${path}${search}`, {

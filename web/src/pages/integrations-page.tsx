@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { CircleAlert, CircleCheck, Cloud, Plug, RefreshCw, Share2, Unplug } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { NavLink, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { AddIntegrationDialog } from '../components/add-integration-dialog.tsx';
 import { ConfirmDialog } from '../components/modal.tsx';
+import { SettingsNav } from '../components/settings-nav.tsx';
 import { ShareDialog } from '../components/share-dialog.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
 import { useToast } from '../components/toaster.tsx';
@@ -242,7 +243,8 @@ export default function IntegrationsPage() {
   const toast = useToast();
   const connections = useConnections();
   const [searchParams, setSearchParams] = useSearchParams();
-  const [adding, setAdding] = useState(false);
+  // The chat's connect link (?connect=personal&returnTo=/chat/…) opens the add dialog at once.
+  const [adding, setAdding] = useState(() => searchParams.get('connect') !== null);
   const connectedId = searchParams.get('connected');
   const rawErrorCode = searchParams.get('error');
   // The callback's codes are ours; for anything else (a crafted link) none of its text is shown.
@@ -275,14 +277,7 @@ export default function IntegrationsPage() {
       <header className="page-header">
         <h1>Settings</h1>
       </header>
-      <nav aria-label="Settings" className="subnav">
-        <NavLink
-          to={INTEGRATIONS_PATH}
-          className={({ isActive }) => `subnav-link${isActive ? ' active' : ''}`}
-        >
-          Integrations
-        </NavLink>
-      </nav>
+      <SettingsNav />
 
       {errorCode ? (
         <section className="banner banner-error oauth-error" role="alert" aria-labelledby="oauth-error-title">

@@ -1,0 +1,255 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/accessibility.ts';
+import { logInAs, logOut } from './support/log-in.ts';
+import { approveOnSalesforce } from './support/salesforce-login.ts';
+import { type ScriptedModel, startScriptedModel } from './support/scripted-model.ts';
+import { useWebHarness } from './support/use-web-harness.ts';
+import { USERS } from './support/web-harness.ts';
+
+/**
+ * A member chats with an agent whose model is a scripted OpenAI-compatible server over HTTP
+ * (Create records = Needs approval, Delete records = Disabled): asked to connect, connects, the
+ * conversation continues; search steps under Analyzed sources; Approve creates exactly one record
+ * (checked in the emulator); Reject creates none and the model hears the reason; a disabled tool
+ * called anyway is refused; the admin's Activity tab lists all of it.
+ */
+
+const harness = useWebHarness();
+let model: ScriptedModel;
+let agentId: string;
+
+beforeAll(async () => {
+  model = await startScriptedModel();
+  const admin = await harness.apiAs(USERS.alice);
+  const provider = await admin.call('POST', '/api/model-providers', {
+    kind: 'openai_compatible',
+    name: 'Scripted',
+    apiKey: 'sk-scripted',
+    baseUrl: model.baseUrl,
+  });
+  expect(provider.status).toBe(201);
+  const agent = await admin.call('POST', '/api/agents', {
+    name: 'Deal desk',
+    instructions: 'Help with the CRM.',
+    model: { provider: 'openai_compatible', modelId: 'scripted-1', providerId: provider.body.provider.id },
+    connector: {
+      connectionMethod: 'per_user',
+      permissions: { create_record: 'needs_approval', delete_record: 'disabled' },
+    },
+  });
+  expect(agent.status).toBe(201);
+  agentId = agent.body.agent.id;
+});
+
+afterAll(async () => {
+  await model?.stop();
+});
+
+async function accounts(name: string): Promise<unknown[]> {
+  return harness.query(`SELECT Id FROM Account WHERE Name = '${name}'`);
+}
+
+describe('chatting with an agent in a real browser', { timeout: 240_000 }, () => {
+  it('asks a member to connect, and the conversation continues after connecting', async () => {
+    const { page, baseUrl } = harness;
+    await logInAs(page, baseUrl, USERS.bob);
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByLabel('Agent').waitFor();
+    expect(await page.getByLabel('Agent').inputValue()).toBe(agentId);
+    await expectAccessible(page);
+
+    model.enqueue(
+      { toolCall: { name: 'search_records', input: { term: 'Acme' } } },
+      { text: 'I found **Acme** records.' },
+    );
+    await page.getByLabel('Message').fill('Find Acme');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const connect = page.getByRole('region', { name: 'Connect Salesforce' });
+    await connect.waitFor();
+    await expectAccessible(page, 'the connect card');
+    const conversationPath = new URL(page.url()).pathname;
+    expect(conversationPath).toMatch(/^\/chat\/.+/);
+
+    await connect.getByRole('button', { name: 'Connect Salesforce' }).click();
+    await approveOnSalesforce(page, { serviceUrl: baseUrl, username: USERS.bob.salesforce });
+    expect(new URL(page.url()).pathname).toBe(conversationPath);
+    // It continues by itself: the search runs and the answer streams in, as Markdown.
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.locator('strong', { hasText: 'Acme' }).waitFor();
+    expect(await log.getByText('Find Acme').count()).toBe(1);
+  });
+
+  it('shows the search under Analyzed sources with its query', async () => {
+    const { page } = harness;
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Analyzed sources').last().click();
+    const step = log.locator('.step').filter({ hasText: 'Search records' }).last();
+    await step.getByText('ok', { exact: true }).waitFor();
+    await step.locator('summary').click();
+    await step.getByText('Search: Acme').waitFor();
+    await expectAccessible(page, 'an opened step');
+  });
+
+  it('pauses a create for approval; Approve creates exactly one record', async () => {
+    const { page } = harness;
+    model.enqueue(
+      {
+        toolCall: {
+          name: 'create_record',
+          input: { objectType: 'Account', fields: { Name: 'Zeta Approved Co', Industry: 'Energy' } },
+        },
+      },
+      { text: 'Created Zeta Approved Co.' },
+    );
+    await page.getByLabel('Message').fill('Create the account Zeta Approved Co');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Approve create records on Account?' });
+    await card.waitFor();
+    const diff = card.getByRole('table');
+    await diff.getByRole('row', { name: /Name\s+Zeta Approved Co/ }).waitFor();
+    await diff.getByRole('row', { name: /Industry\s+Energy/ }).waitFor();
+    await expectAccessible(page, 'the approval card');
+    expect(await accounts('Zeta Approved Co')).toHaveLength(0);
+
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Created Zeta Approved Co.').waitFor();
+    expect(await accounts('Zeta Approved Co')).toHaveLength(1);
+
+    // After a reload the approval is shown decided, never pending again.
+    await page.reload();
+    await page.getByText('Create records on Account: approved by you').waitFor();
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await accounts('Zeta Approved Co')).toHaveLength(1);
+  });
+
+  it('creates nothing on Reject, and the model hears the reason', async () => {
+    const { page } = harness;
+    model.enqueue(
+      {
+        toolCall: {
+          name: 'create_record',
+          input: { objectType: 'Account', fields: { Name: 'Omega Rejected Co' } },
+        },
+      },
+      { text: 'Understood, nothing was created.' },
+    );
+    await page.getByLabel('Message').fill('Create the account Omega Rejected Co');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Approve create records on Account?' });
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await card.getByLabel(/Reason/).fill('Wrong company name');
+    await card.getByRole('button', { name: 'Reject' }).click();
+    await page
+      .getByRole('log', { name: 'Conversation' })
+      .getByText('Understood, nothing was created.')
+      .waitFor();
+    expect(await accounts('Omega Rejected Co')).toHaveLength(0);
+    const told = JSON.stringify(model.requests.at(-1)?.messages ?? []);
+    expect(told).toContain('Wrong company name');
+    await page.getByText('Create records on Account: rejected by you').waitFor();
+  });
+
+  it('refuses a disabled tool the model calls anyway, and shows it', async () => {
+    const { page } = harness;
+    const [account] = await harness.query<{ Id: string }>(
+      "SELECT Id FROM Account WHERE Name = 'Zeta Approved Co'",
+    );
+    model.enqueue(
+      { toolCall: { name: 'delete_record', input: { objectType: 'Account', id: account?.Id } } },
+      { text: 'Deleting is not allowed for me.' },
+    );
+    await page.getByLabel('Message').fill('Delete Zeta Approved Co');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Deleting is not allowed for me.').waitFor();
+    await log.getByText('Analyzed sources').last().click();
+    await log
+      .locator('.step')
+      .filter({ hasText: 'Delete records' })
+      .getByText('refused: the tool is disabled')
+      .waitFor();
+    expect(await accounts('Zeta Approved Co')).toHaveLength(1);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
+  it('stops reading a streaming answer with Stop, and offers Retry', async () => {
+    const { page } = harness;
+    model.enqueue({ text: 'The first half of a long answer, then the rest.', hold: true });
+    await page.getByLabel('Message').fill('Tell me everything');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    // The first half has streamed in; the model holds the rest.
+    await log.getByText('The first half of a long', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'Stopped.' });
+    await failure.getByRole('button', { name: 'Retry' }).waitFor();
+    await page.getByRole('button', { name: 'Send' }).waitFor();
+    model.release();
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
+  it("lists the agent's tool calls, refusals and decisions in its Activity tab", async () => {
+    const { page, baseUrl } = harness;
+    await logOut(page);
+    await logInAs(page, baseUrl, USERS.alice);
+    await page.goto(`${baseUrl}/agents/${agentId}`);
+    await page.getByRole('link', { name: 'Activity' }).click();
+    const table = page.getByRole('table', { name: /Activity of Deal desk/ });
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    const text = rows.join('\n');
+    for (const expected of ['Search records', 'Approved', 'Rejected', 'Refused', 'Delete records', 'Bob']) {
+      expect(text, expected).toContain(expected);
+    }
+    expect(
+      rows.some((row) => row.includes('Create records') && row.includes('Ran') && /001\w{12,15}/.test(row)),
+    ).toBe(true);
+    await expectAccessible(page);
+    await page.getByLabel('Outcome').selectOption({ label: 'Refused' });
+    expect((await table.locator('tbody tr').allInnerTexts()).every((row) => row.includes('Refused'))).toBe(
+      true,
+    );
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    const { readFile } = await import('node:fs/promises');
+    const csv = await readFile((await file.path()) ?? '', 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      '"Time","Person","Tool","Object","Record ids","Outcome","Error code","Conversation"',
+    );
+    expect(csv).toContain('"Delete records"');
+    expect(csv).not.toContain('Zeta Approved Co');
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
+  it("shows a Read Only Salesforce user's write as No output data", async () => {
+    const { page, baseUrl } = harness;
+    await harness.connectSalesforce(USERS.carol);
+    await logOut(page);
+    await logInAs(page, baseUrl, USERS.carol);
+    await page.goto(`${baseUrl}/chat?agent=${agentId}`);
+    model.enqueue(
+      {
+        toolCall: {
+          name: 'create_record',
+          input: { objectType: 'Account', fields: { Name: 'Read Only Attempt Co' } },
+        },
+      },
+      { text: 'Salesforce did not let me create it.' },
+    );
+    await page.getByLabel('Message').fill('Create the account Read Only Attempt Co');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Approve create records on Account?' });
+    await card.getByRole('button', { name: 'Approve' }).click();
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('Salesforce did not let me create it.').waitFor();
+    await log.getByText('Analyzed sources').last().click();
+    const step = log.locator('.step').filter({ hasText: 'Create records' }).last();
+    await step.getByText('No output data', { exact: true }).waitFor();
+    await step.locator('summary').click();
+    expect((await step.locator('.step-reason').innerText()).length).toBeGreaterThan(10);
+    expect(await accounts('Read Only Attempt Co')).toHaveLength(0);
+    await expectAccessible(page, 'a No output data step');
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/** The chat API's shapes (src/agent/turns/chat-events.ts, steps.ts), as the app reads them. */
+
+export type StepStatus =
+  | 'running'
+  | 'ok'
+  | 'no_output_data'
+  | 'error'
+  | 'awaiting_approval'
+  | 'rejected'
+  | 'refused'
+  | 'expired';
+
+export interface ChatStep {
+  id: string;
+  tool: string;
+  objectType: string | null;
+  status: StepStatus;
+  durationMs: number | null;
+  recordIds: string[];
+  reason?: string;
+  code?: string;
+  approvalId?: string;
+  live?: boolean;
+  input?: unknown;
+  result?: unknown;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  kind: 'message' | 'connect_prompt' | 'notice';
+  text: string;
+  steps: ChatStep[];
+  createdAt: string;
+}
+
+export interface ApprovalRequest {
+  approvalId: string;
+  conversationId?: string;
+  messageId?: string;
+  toolCallId?: string;
+  tool: string;
+  objectType: string | null;
+  recordId: string | null;
+  input?: unknown;
+  inputHash: string;
+  currentValues?: Record<string, unknown>;
+  currentValuesUnavailable?: string;
+  expiresAt: string;
+  status: string;
+}
+
+export interface ConnectPrompt {
+  reason: 'no_connection' | 'needs_reconnect';
+  message: string;
+  connectUrl: string;
+  resumePath: string;
+}
+
+export interface Conversation {
+  id: string;
+  agentId: string;
+  userId: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationDetail {
+  conversation: Conversation;
+  live: boolean;
+  resultRetentionSeconds: number;
+  messages: ChatMessage[];
+  pendingApprovals: ApprovalRequest[];
+}
+
+export type ChatEvent =
+  | { type: 'turn'; conversationId: string; messageId: string }
+  | { type: 'text'; delta: string }
+  | { type: 'step'; step: ChatStep }
+  | { type: 'approval'; approval: ApprovalRequest }
+  | { type: 'connect'; connect: ConnectPrompt }
+  | { type: 'notice'; code: string; message: string }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'done'; message: unknown };
