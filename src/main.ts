@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
+import type { ExecutionProbe } from './agent/dispatch/run-approved-call.ts';
 import type { ModelOverride } from './agent/models/language-model.ts';
 import { AgentRuntime } from './agent/turns/agent-runtime.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Supplies agents' language models instead of the configured providers (tests script one). */
   agentModelOverride?: ModelOverride;
+  /** Stops approved agent calls at a point of their execution (the crash tests); production: none. */
+  agentExecutionProbe?: ExecutionProbe;
 }
 
 /** Everything the service is, before it listens: what in-process callers (tests) drive with app.request(). */
@@ -99,7 +102,10 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   };
   const services: Services = {
     context,
-    agent: new AgentRuntime(context, { modelOverride: options.agentModelOverride }),
+    agent: new AgentRuntime(context, {
+      modelOverride: options.agentModelOverride,
+      ...(options.agentExecutionProbe ? { executionProbe: options.agentExecutionProbe } : {}),
+    }),
     meetings: createMeetingRuntime({
       now,
       settleMs: config.MEETING_SEND_SETTLE_MS,
@@ -112,6 +118,8 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   // Meeting sends a previous run left with an unknown outcome: looked up (never re-sent) in the background.
   const unfinishedSends = await resolveUnfinishedSends({ ...context, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
+  // Approved agent calls an instance left unfinished: expired or looked up (never re-sent), then periodically.
+  await services.agent.startResolver();
   const app = createServiceApp(services, { demoLogins });
   let stopped = false;
   return {
@@ -126,6 +134,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
       if (stopped) return;
       stopped = true;
       stopMeetingRuntime(services.meetings);
+      services.agent.stop();
       if (!options.store) await store.close();
     },
   };
