@@ -10,7 +10,8 @@ import type { LookupResult } from './approval-execution.ts';
  * - a delete happened when the record is gone;
  * - a create happened when a record of that object, created by the connected Salesforce user
  *   between the moment the request was about to leave and the end of its holder's lease (after
- *   which the request can no longer commit), holds every value it set. Every page of that window
+ *   which the request can no longer commit), five minutes either way for clock skew, holds every
+ *   value it set. Every page of that window
  *   is read (no LIMIT), and the values are compared here: long text fields cannot be filtered in
  *   SOQL.
  * Salesforce errors other than "not found" propagate: the lookup is tried again later.
@@ -42,8 +43,8 @@ export async function lookUpExecution(options: {
   const soql =
     `SELECT ${selected.join(', ')} FROM ${objectType} ` +
     `WHERE CreatedById = '${escapeSoqlString(options.connectedUserId)}' ` +
-    `AND CreatedDate >= ${soqlDateTime(options.window.from, -1000)} ` +
-    `AND CreatedDate <= ${soqlDateTime(options.window.to, 1000)} ORDER BY CreatedDate`;
+    `AND CreatedDate >= ${soqlDateTime(options.window.from, -LOOKUP_SKEW_MS)} ` +
+    `AND CreatedDate <= ${soqlDateTime(options.window.to, LOOKUP_SKEW_MS)} ORDER BY CreatedDate`;
   let page = await client.query(soql);
   for (;;) {
     const match = page.records.find((record) => holdsValues(record, fields));
@@ -58,7 +59,13 @@ function writableObject(name: unknown): string | undefined {
   return WRITABLE_OBJECTS.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
 }
 
-/** A SOQL dateTime literal, moved by `marginMs` (a second either way, for Salesforce's rounding). */
+/**
+ * The window is on our clock and CreatedDate on Salesforce's: a margin either way for the skew
+ * between them (as the meeting sends' lookup allows).
+ */
+export const LOOKUP_SKEW_MS = 5 * 60_000;
+
+/** A SOQL dateTime literal, moved by `marginMs`. */
 function soqlDateTime(at: Date, marginMs: number): string {
   return new Date(at.getTime() + marginMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -4,6 +4,7 @@ import { EXECUTION_LEASE_MS } from '../../../src/agent/dispatch/approval-executi
 import type { ExecutionPoint, ExecutionProbe } from '../../../src/agent/dispatch/run-approved-call.ts';
 import { findApproval } from '../../../src/agent/store/approval-store.ts';
 import { openStore, type Store } from '../../../src/store/database.ts';
+import { injectFault } from '../../meetings/support.ts';
 import type { ServiceSession } from '../../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 import { emulatorCounters, orgCreate, orgQuery } from '../org-calls.ts';
@@ -143,6 +144,56 @@ describe.each(STORE_DIALECTS)('an approved call when its instance dies (%s)', (d
     // biome-ignore lint/suspicious/noExplicitAny: JSON answer
     return toolCallId ? steps.find((step: any) => step.id === toolCallId) : steps.at(-1);
   }
+
+  it.each([
+    ['drop-after', 'executed'],
+    ['drop-before', 'not_executed'],
+  ] as const)(
+    'a create whose answer is lost (%s): handed to a lookup at once, ends %s',
+    async (fault, final) => {
+      const subject = `Lost answer ${fault} ${dialect}`;
+      board.set(
+        `mock-lost-${fault}`,
+        callThenAnswer([
+          { toolName: 'create_record', input: { objectType: 'Task', fields: { Subject: subject } } },
+        ]),
+      );
+      const agentId = await createAgent(alice, {
+        model: { provider: 'openai', modelId: `mock-lost-${fault}` },
+      });
+      const conversation = await startConversation(bob, agentId);
+      const approval = approvalOf(
+        await bob.call('POST', `${second.service.url}/api/conversations/${conversation}/messages`, {
+          text: 'Create',
+        }),
+      );
+      // The holder's clock near Salesforce's (the other tests step it minutes ahead): run first.
+      second.clock.now = Math.max(second.clock.now, Date.now());
+      await injectFault(emulator, fault);
+      const answer = await bob.call(
+        'POST',
+        `${second.service.url}/api/conversations/${conversation}/approvals/${approval.approvalId}`,
+        { decision: 'approve', inputHash: approval.inputHash },
+      );
+      expect(answer.status).toBe(200);
+      // The instance did not guess: the record waits for a lookup, its lease already handed over.
+      const waiting = await findApproval(second.service.store, approval.approvalId);
+      expect(waiting?.execution).toBe('sending');
+      expect(await toolCallAudits(approval.approvalId)).toHaveLength(0);
+      // No clock step needed: the resolver looks it up now (on the same clock as the hand-over).
+      expect(await second.service.services.agent.resolveInterruptedCalls()).toBeGreaterThanOrEqual(1);
+      const created = await orgQuery(emulator, `SELECT Id FROM Task WHERE Subject = '${subject}'`);
+      expect(created.records).toHaveLength(final === 'executed' ? 1 : 0);
+      const recordIds = created.records.map((record) => record.Id as string);
+      expect(await findApproval(second.service.store, approval.approvalId)).toMatchObject({
+        execution: final,
+        execution_record_ids: JSON.stringify(recordIds),
+      });
+      const audits = await toolCallAudits(approval.approvalId);
+      expect(audits).toHaveLength(1);
+      expect(audits[0]).toMatchObject({ outcome: final === 'executed' ? 'success' : 'failure', recordIds });
+    },
+  );
 
   it('dies after the decision, before the request: a resolver expires it, and it is never sent', async () => {
     const taskId = await orgCreate(emulator, 'Task', { Subject: 'Crash: decided', Priority: 'Normal' });
