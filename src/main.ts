@@ -119,7 +119,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   const unfinishedSends = await resolveUnfinishedSends({ ...context, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   // Approved agent calls an instance left unfinished: expired or looked up (never re-sent), then periodically.
-  await services.agent.startResolver();
+  services.agent.startResolver();
   const app = createServiceApp(services, { demoLogins });
   let stopped = false;
   return {
@@ -134,7 +134,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
       if (stopped) return;
       stopped = true;
       stopMeetingRuntime(services.meetings);
-      services.agent.stop();
+      await services.agent.stop();
       if (!options.store) await store.close();
     },
   };

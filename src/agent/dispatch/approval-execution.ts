@@ -17,10 +17,8 @@ import type { ApprovalExecutionState } from '../../store/agent-tables.ts';
 
 export type { ApprovalExecutionState };
 
-/** How long the holder of an execution may take before resolvers take it over (longer than any Salesforce write). */
+/** The default of AGENT_EXECUTION_LEASE_SECONDS (config.ts): longer than any Salesforce write. */
 export const EXECUTION_LEASE_MS = 2 * 60 * 1000;
-/** How often each instance looks for executions whose holder died. */
-export const EXECUTION_RESOLVER_PERIOD_MS = 30 * 1000;
 
 /** The tools whose calls change Salesforce: an interrupted one must be looked up, never re-sent. */
 export const WRITE_TOOL_NAMES = ['create_record', 'update_record', 'delete_record'] as const;

@@ -4,7 +4,6 @@ import { ServiceError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import type { ConversationsTable } from '../../store/agent-tables.ts';
-import { EXECUTION_LEASE_MS, EXECUTION_RESOLVER_PERIOD_MS } from '../dispatch/approval-execution.ts';
 import { resolveAbandonedExecutions } from '../dispatch/resolve-executions.ts';
 import type { ExecutionProbe } from '../dispatch/run-approved-call.ts';
 import type { ModelOverride } from '../models/language-model.ts';
@@ -38,6 +37,7 @@ export class AgentRuntime {
   readonly #service: ServiceContext;
   readonly #dependencies: TurnDependencies;
   #resolverTimer: ReturnType<typeof setInterval> | undefined;
+  #resolverPass: Promise<void> | undefined;
 
   constructor(
     service: ServiceContext,
@@ -56,7 +56,7 @@ export class AgentRuntime {
       conversations: new ConversationStore({ store: service.store, now: service.now }),
       approvalTtlMs: this.approvalTtlMs,
       modelOverride: options.modelOverride,
-      executionLeaseMs: EXECUTION_LEASE_MS,
+      executionLeaseMs: service.config.AGENT_EXECUTION_LEASE_SECONDS * 1000,
       executionProbe: options.executionProbe,
     };
   }
@@ -72,18 +72,30 @@ export class AgentRuntime {
     return resolveAbandonedExecutions({ service, conversations, leaseMs: executionLeaseMs });
   }
 
-  /** Runs the resolver now and then every EXECUTION_RESOLVER_PERIOD_MS, until stop(). */
-  async startResolver(): Promise<void> {
-    await this.resolveInterruptedCalls().catch((error: unknown) => this.#resolverFailed(error));
-    this.#resolverTimer ??= setInterval(() => {
-      this.resolveInterruptedCalls().catch((error: unknown) => this.#resolverFailed(error));
-    }, EXECUTION_RESOLVER_PERIOD_MS);
+  /**
+   * Runs the resolver now and then every AGENT_RESOLVER_PERIOD_SECONDS, until stop(), in the
+   * background: a Salesforce lookup never holds up the start. One pass at a time.
+   */
+  startResolver(): void {
+    const pass = () => {
+      this.#resolverPass ??= this.resolveInterruptedCalls()
+        .catch((error: unknown) => this.#resolverFailed(error))
+        .then(() => {
+          this.#resolverPass = undefined;
+        });
+    };
+    pass();
+    const periodMs = this.#service.config.AGENT_RESOLVER_PERIOD_SECONDS * 1000;
+    if (periodMs === 0) return;
+    this.#resolverTimer ??= setInterval(pass, periodMs);
     this.#resolverTimer.unref();
   }
 
-  stop(): void {
+  /** Stops the resolver, once its pass under way (if any) has ended. */
+  async stop(): Promise<void> {
     if (this.#resolverTimer) clearInterval(this.#resolverTimer);
     this.#resolverTimer = undefined;
+    await this.#resolverPass;
   }
 
   #resolverFailed(error: unknown): void {

@@ -85,7 +85,8 @@ describe.each(STORE_DIALECTS)('an approved call when its instance dies (%s)', (d
     emulator = await startEmulator({ port: 0, seed: 'demo' });
     testStore = await openTestStore(dialect);
     secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY };
+    // The resolvers run when the test says (and once at start), never on a timer of their own.
+    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY, AGENT_RESOLVER_PERIOD_SECONDS: '0' };
     first = await startAgentService(emulator, {
       board,
       store: testStore.store,
