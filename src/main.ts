@@ -4,6 +4,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
+import type { ExecutionProbe } from './agent/dispatch/run-approved-call.ts';
 import type { ModelOverride } from './agent/models/language-model.ts';
 import { AgentRuntime } from './agent/turns/agent-runtime.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -37,6 +38,8 @@ export interface ServiceOptions {
   now?: () => number;
   /** Supplies agents' language models instead of the configured providers (tests script one). */
   agentModelOverride?: ModelOverride;
+  /** Stops approved agent calls at a point of their execution (the crash tests); production: none. */
+  agentExecutionProbe?: ExecutionProbe;
 }
 
 /** Everything the service is, before it listens: what in-process callers (tests) drive with app.request(). */
@@ -135,7 +138,10 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   };
   const services: Services = {
     context,
-    agent: new AgentRuntime(context, { modelOverride: options.agentModelOverride }),
+    agent: new AgentRuntime(context, {
+      modelOverride: options.agentModelOverride,
+      ...(options.agentExecutionProbe ? { executionProbe: options.agentExecutionProbe } : {}),
+    }),
     meetings: createMeetingRuntime({
       now,
       settleMs: config.MEETING_SEND_SETTLE_MS,
@@ -152,6 +158,8 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
   const unfinishedSends = await resolveUnfinishedSends({ ...context, meetings: services.meetings });
   if (unfinishedSends > 0) logger.info({ sends: unfinishedSends }, 'resolving unfinished meeting sends');
   startSendResolver({ ...context, meetings: services.meetings });
+  // Approved agent calls an instance left unfinished: expired or looked up (never re-sent), then periodically.
+  services.agent.startResolver();
   const app = createServiceApp(services, { demoLogins });
   let stopped = false;
   return {
@@ -166,6 +174,7 @@ export async function buildService(options: ServiceOptions): Promise<BuiltServic
       if (stopped) return;
       stopped = true;
       stopMeetingRuntime(services.meetings);
+      await services.agent.stop();
       if (!options.store) await store.close();
     },
   };

@@ -45,6 +45,10 @@ export const configSchema = z.object({
   OPENAI_COMPATIBLE_API_KEY: optionalText,
   AGENT_RESULT_RETENTION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
   AGENT_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /** How long an instance holds an approved call it executes before resolvers may take it over. */
+  AGENT_EXECUTION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** How often each instance resolves approved calls whose instance died; 0 = only at start. */
+  AGENT_RESOLVER_PERIOD_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /**
    * true when the service runs behind a reverse proxy that appends the client's address to
    * X-Forwarded-For: login throttling then uses the last address in that header. Leave it off

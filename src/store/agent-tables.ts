@@ -90,7 +90,28 @@ export interface AgentApprovalsTable {
    * instance can run it. Erased when the approval is decided, and once it has expired.
    */
   sealed_call: string | null;
+  /**
+   * The execution record of an approved call (src/agent/dispatch/approval-execution.ts): null until
+   * approved, then claimed → sending → executed | failed | not_executed (through resolving when an
+   * instance died mid-call). Kept until final, with the sealed call, so any instance can finish it.
+   */
+  execution: ApprovalExecutionState | null;
+  /** Until when the instance that holds the execution may finish it alone. */
+  execution_lease_until: string | null;
+  /** When the request to Salesforce was about to leave: where a lookup starts. */
+  execution_started_at: string | null;
+  /** JSON array of the record ids the call touched, once executed. */
+  execution_record_ids: string | null;
+  execution_error_code: string | null;
 }
+
+export type ApprovalExecutionState =
+  | 'claimed'
+  | 'sending'
+  | 'resolving'
+  | 'executed'
+  | 'failed'
+  | 'not_executed';
 
 export interface AgentTables {
   agents: AgentsTable;

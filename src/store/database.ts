@@ -9,6 +9,7 @@ import * as agents from './migrations/0003-agents.ts';
 import * as agentInstances from './migrations/0004-agent-instances.ts';
 import * as sendResolver from './migrations/0005-send-resolver.ts';
 import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
+import * as approvalExecutions from './migrations/0010-approval-executions.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-agent-instances': agentInstances,
   '0005-send-resolver': sendResolver,
   '0008-agent-activity-and-provider-keys': agentActivityAndProviderKeys,
+  '0010-approval-executions': approvalExecutions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -9,6 +9,7 @@ import type {
 } from '@ai-sdk/provider';
 import { MockLanguageModelV4, simulateReadableStream } from 'ai/test';
 import type { RunningEmulator } from '../../emulator/index.ts';
+import type { ExecutionProbe } from '../../src/agent/dispatch/run-approved-call.ts';
 import type { ModelOverride } from '../../src/agent/models/language-model.ts';
 import { parseConfig } from '../../src/core/config.ts';
 import { createLogger } from '../../src/core/logger.ts';
@@ -116,7 +117,12 @@ export interface AgentTestService {
 /** The service with a scripted-model board and a clock the test moves. */
 export async function startAgentService(
   emulator: RunningEmulator,
-  options: { board?: ModelBoard; store?: Store; environment?: Record<string, string> } = {},
+  options: {
+    board?: ModelBoard;
+    store?: Store;
+    environment?: Record<string, string>;
+    executionProbe?: ExecutionProbe;
+  } = {},
 ): Promise<AgentTestService> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-agent-'));
   const config = parseConfig({
@@ -146,6 +152,7 @@ export async function startAgentService(
     now: () => clock.now,
     ...(options.store ? { store: options.store } : {}),
     ...(options.board ? { agentModelOverride: options.board.override } : {}),
+    ...(options.executionProbe ? { agentExecutionProbe: options.executionProbe } : {}),
   });
   return {
     service,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP, ManualClock, type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { salesforceClientFor } from '../../src/connections/connection-client.ts';
-import { connectionTokenContext } from '../../src/vault/token-vault.ts';
+import { connectionTokenContext, oauthStateContext } from '../../src/vault/token-vault.ts';
 import { authorizeConnection, serviceUser } from '../support/connections.ts';
 import { STORED_TABLES } from '../support/store.ts';
 import { createTestService, type TestService } from '../support/test-service.ts';
@@ -41,6 +41,12 @@ beforeAll(async () => {
 
   const callback = await authorizeConnection(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
   secrets.set('authorization code', callback.searchParams.get('code')!);
+  // The PKCE verifier waits in the OAuth state row until the callback: encrypted, bound to its state.
+  const [pending] = await test.store.db.selectFrom('oauth_states').selectAll().execute();
+  const verifier = test.context.vault.decrypt(pending.code_verifier, oauthStateContext(pending.state_hash));
+  expect(verifier).toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
+  expect(pending.code_verifier).toMatch(/^v1:/);
+  secrets.set('PKCE code verifier', verifier);
   const finished = await bob.call('GET', callback.toString());
   expect(finished.status).toBe(201);
   const connectionId = finished.body.connection.id as string;
@@ -106,6 +112,7 @@ describe('no secret in plain text', () => {
     for (const label of [
       'API key',
       'authorization code',
+      'PKCE code verifier',
       'first access token',
       'first refresh token',
       'rotated access token',

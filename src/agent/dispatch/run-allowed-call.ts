@@ -4,8 +4,15 @@ import { ToolFailure } from '../tools/tool-errors.ts';
 import type { ToolExecution } from '../tools/tool-execution.ts';
 import type { PaginatedToolName, ToolName } from '../tools/tool-permissions.ts';
 import type { LiveStep } from '../turns/steps.ts';
+import type { CallOutcome } from './approval-execution.ts';
 import { auditToolCall } from './audit-tool-call.ts';
 import { type DispatchContext, finishStep, stepEvent } from './dispatch-context.ts';
+
+/**
+ * Records how an approved call came back in its execution record; true when this caller wrote the
+ * outcome (and so audits it), false when a resolver already had (it audited) or will (unknown).
+ */
+export type ExecutionRecorder = (outcome: CallOutcome) => Promise<boolean>;
 
 /** Runs a call that is allowed (always, or just approved); audits and logs the step. */
 export async function runAllowedCall(
@@ -13,6 +20,7 @@ export async function runAllowedCall(
   step: LiveStep,
   input: unknown,
   started: number = performance.now(),
+  recorder?: ExecutionRecorder,
 ): Promise<unknown> {
   const { state } = context;
   const environment = {
@@ -36,11 +44,19 @@ export async function runAllowedCall(
       code,
       reason: error instanceof ToolFailure ? error.message : 'The tool failed.',
     });
-    await auditToolCall(context, step, 'agent.tool_call', 'failure', code);
+    if (!recorder || (await recorder(thrownOutcome(error, code))))
+      await auditToolCall(context, step, 'agent.tool_call', 'failure', code);
     context.emit({ type: 'step', step: stepEvent(step) });
     throw error;
   }
-  await recordExecution(context, step, execution, started);
+  const recorded = recorder
+    ? await recorder(
+        execution.kind === 'ok'
+          ? { kind: 'ok', recordIds: execution.recordIds }
+          : { kind: 'refused', code: execution.code },
+      )
+    : true;
+  await recordExecution(context, step, execution, started, recorded);
   context.emit({ type: 'step', step: stepEvent(step) });
   return execution.output;
 }
@@ -50,6 +66,7 @@ async function recordExecution(
   step: LiveStep,
   execution: ToolExecution,
   started: number,
+  audited: boolean,
 ): Promise<void> {
   step.objectType = execution.objectType ?? step.objectType;
   step.recordIds = execution.recordIds;
@@ -60,13 +77,14 @@ async function recordExecution(
       step.rawBytes = execution.rawBytes;
       step.contextBytes = execution.contextBytes;
     }
-    await auditToolCall(context, step, 'agent.tool_call', 'success', null);
+    if (audited) await auditToolCall(context, step, 'agent.tool_call', 'success', null);
     return;
   }
   finishStep(step, execution.kind === 'no_access' ? 'no_output_data' : 'error', started, {
     code: execution.code,
     reason: execution.reason,
   });
+  if (!audited) return;
   await auditToolCall(
     context,
     step,
@@ -74,4 +92,15 @@ async function recordExecution(
     execution.kind === 'no_access' ? 'denied' : 'failure',
     execution.code,
   );
+}
+
+/**
+ * A thrown failure: the connection could not be used (nothing left) or Salesforce refused the
+ * session — nothing happened; anything else (dropped connection, timeout, a 5xx) may have happened.
+ */
+function thrownOutcome(error: unknown, code: string): CallOutcome {
+  const refusedBeforeSending =
+    error instanceof ToolFailure &&
+    (error.needsReconnect || code === 'refresh_failed' || code === 'session_rejected');
+  return refusedBeforeSending ? { kind: 'refused', code } : { kind: 'unknown', code };
 }

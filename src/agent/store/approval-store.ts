@@ -1,4 +1,8 @@
-import type { AgentApprovalsTable, StoredApprovalStatus } from '../../store/agent-tables.ts';
+import type {
+  AgentApprovalsTable,
+  ApprovalExecutionState,
+  StoredApprovalStatus,
+} from '../../store/agent-tables.ts';
 import type { Store } from '../../store/database.ts';
 import type { TokenVault } from '../../vault/token-vault.ts';
 import type { PaginatedToolName } from '../tools/tool-permissions.ts';
@@ -14,7 +18,8 @@ import { type ApprovalRequest, hashToolInput } from '../turns/decide-approval.ts
  * pending, so the instance that receives the decision can execute it even when another instance
  * paused the turn. The input of a create or update holds values the person or the model wrote
  * (never values read from Salesforce), hence encrypted, and erased as soon as the approval is
- * decided or has expired.
+ * decided or has expired — or, for an approved call, once its execution record is final (a
+ * resolver on another instance may need it to look the call up).
  */
 
 /** What an approval executes once approved. */
@@ -65,29 +70,61 @@ export function toApprovalRequest(row: AgentApprovalsTable): ApprovalRequest {
   };
 }
 
-export async function insertApproval(store: Store, row: AgentApprovalsTable): Promise<void> {
-  await store.db.insertInto('agent_approvals').values(row).execute();
+type ExecutionColumns =
+  | 'execution'
+  | 'execution_lease_until'
+  | 'execution_started_at'
+  | 'execution_record_ids'
+  | 'execution_error_code';
+
+export async function insertApproval(
+  store: Store,
+  row: Omit<AgentApprovalsTable, ExecutionColumns>,
+): Promise<void> {
+  await store.db
+    .insertInto('agent_approvals')
+    .values({
+      ...row,
+      execution: null,
+      execution_lease_until: null,
+      execution_started_at: null,
+      execution_record_ids: null,
+      execution_error_code: null,
+    })
+    .execute();
 }
 
 export async function findApproval(store: Store, id: string): Promise<AgentApprovalsTable | undefined> {
   return store.db.selectFrom('agent_approvals').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** True when this call moved the row out of pending; false when someone else already had. */
+/**
+ * True when this call moved the row out of pending; false when someone else already had. An
+ * approval writes its execution record in the same update (claimed, held until
+ * `executionLeaseUntil`), so there is no moment when a call is approved and nobody is answerable
+ * for it.
+ */
 export async function settleApproval(
   store: Store,
   id: string,
   status: Exclude<StoredApprovalStatus, 'pending'>,
   decidedAt: Date,
+  executionLeaseUntil?: Date,
 ): Promise<boolean> {
+  const approved = status === 'approved';
   const result = await store.db
     .updateTable('agent_approvals')
     .set({
       status,
       decided_at: decidedAt.toISOString(),
-      consumed: status === 'approved' ? 1 : 0,
-      // The winner holds the call in hand; nobody needs the sealed copy any more.
-      sealed_call: null,
+      consumed: approved ? 1 : 0,
+      ...(approved
+        ? {
+            execution: 'claimed' as const,
+            execution_lease_until: (executionLeaseUntil ?? decidedAt).toISOString(),
+          }
+        : // Rejected or expired: nothing will run, nobody needs the sealed copy any more.
+          { sealed_call: null }),
     })
     .where('id', '=', id)
     .where('status', '=', 'pending')
@@ -113,5 +150,105 @@ export async function eraseExpiredSealedCalls(store: Store, now: Date): Promise<
     .set({ sealed_call: null })
     .where('sealed_call', 'is not', null)
     .where('expires_at', '<=', now.toISOString())
+    // An approved call still running or being looked up keeps it until its record is final.
+    .where((where) => where.or([where('execution', 'is', null), where('execution', 'not in', UNFINISHED)]))
+    .execute();
+}
+
+const UNFINISHED: ApprovalExecutionState[] = ['claimed', 'sending', 'resolving'];
+
+/** The holder's last step before the request leaves: claimed → sending. False when a resolver expired it. */
+export async function startSending(
+  store: Store,
+  id: string,
+  now: number,
+  leaseUntil: number,
+): Promise<boolean> {
+  const result = await store.db
+    .updateTable('agent_approvals')
+    .set({
+      execution: 'sending',
+      execution_started_at: new Date(now).toISOString(),
+      execution_lease_until: new Date(leaseUntil).toISOString(),
+    })
+    .where('id', '=', id)
+    .where('execution', '=', 'claimed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Writes the final state, from one of `from` (and, for a resolver, only under the lease it took),
+ * and erases the sealed call. True for the one caller that wrote it: that caller audits.
+ */
+export async function finishExecution(
+  store: Store,
+  id: string,
+  final: { state: 'executed' | 'failed' | 'not_executed'; recordIds: string[]; errorCode: string | null },
+  from: { states: ApprovalExecutionState[]; leaseUntil?: string },
+): Promise<boolean> {
+  let update = store.db
+    .updateTable('agent_approvals')
+    .set({
+      execution: final.state,
+      execution_record_ids: JSON.stringify(final.recordIds),
+      execution_error_code: final.errorCode,
+      execution_lease_until: null,
+      sealed_call: null,
+    })
+    .where('id', '=', id)
+    .where('execution', 'in', from.states);
+  if (from.leaseUntil !== undefined) update = update.where('execution_lease_until', '=', from.leaseUntil);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Hands an execution to the resolvers at once (its outcome is unknown): the lease is cut to now,
+ * only if the row is still the holder's (sending, under the lease it set).
+ */
+export async function releaseForLookup(store: Store, id: string, now: number): Promise<void> {
+  await store.db
+    .updateTable('agent_approvals')
+    .set({ execution_lease_until: new Date(now).toISOString() })
+    .where('id', '=', id)
+    .where('execution', '=', 'sending')
+    .execute();
+}
+
+/**
+ * A resolver takes an execution over from a holder whose lease ran out: a compare-and-set on the
+ * state and the exact lease it saw, so of several resolvers only one takes it.
+ */
+export async function takeOverExecution(
+  store: Store,
+  row: Pick<AgentApprovalsTable, 'id' | 'execution' | 'execution_lease_until'>,
+  leaseUntil: number,
+): Promise<string | undefined> {
+  if (!row.execution || !row.execution_lease_until) return undefined;
+  const lease = new Date(leaseUntil).toISOString();
+  const result = await store.db
+    .updateTable('agent_approvals')
+    .set({ execution: 'resolving', execution_lease_until: lease })
+    .where('id', '=', row.id)
+    .where('execution', '=', row.execution)
+    .where('execution_lease_until', '=', row.execution_lease_until)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1 ? lease : undefined;
+}
+
+/** Executions whose holder's lease ran out (the instance died, or handed it over), oldest first. */
+export async function abandonedExecutions(
+  store: Store,
+  now: number,
+  limit = 100,
+): Promise<AgentApprovalsTable[]> {
+  return store.db
+    .selectFrom('agent_approvals')
+    .selectAll()
+    .where('execution', 'in', UNFINISHED)
+    .where('execution_lease_until', '<=', new Date(now).toISOString())
+    .orderBy('id')
+    .limit(limit)
     .execute();
 }

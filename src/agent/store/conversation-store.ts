@@ -138,6 +138,24 @@ export class ConversationStore {
       .execute();
   }
 
+  /** Sets how one step ended in its stored outline (a resolver finishing a call its instance left). */
+  async setStepOutcome(
+    messageId: string,
+    stepId: string,
+    outcome: { status: StepStatus; recordIds: string[]; code?: string; reason?: string },
+  ): Promise<void> {
+    const row = await this.message(messageId);
+    if (!row) return;
+    const outlines = (JSON.parse(row.steps) as StepOutline[]).map((outline) =>
+      outline.id === stepId ? { ...outline, ...outcome } : outline,
+    );
+    await this.#store.db
+      .updateTable('conversation_messages')
+      .set({ steps: JSON.stringify(outlines) })
+      .where('id', '=', messageId)
+      .execute();
+  }
+
   /** After the memory expired: the stored text of the conversation, without tool calls or results. */
   async storedContext(conversationId: string, excludeMessageId: string): Promise<ModelMessage[]> {
     const rows = await this.messages(conversationId);

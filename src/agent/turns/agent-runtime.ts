@@ -4,6 +4,8 @@ import { ServiceError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import type { ConversationsTable } from '../../store/agent-tables.ts';
+import { resolveAbandonedExecutions } from '../dispatch/resolve-executions.ts';
+import type { ExecutionProbe } from '../dispatch/run-approved-call.ts';
 import type { ModelOverride } from '../models/language-model.ts';
 import { findAgent } from '../store/agent-store.ts';
 import { pendingApprovals } from '../store/approval-store.ts';
@@ -34,8 +36,13 @@ export class AgentRuntime {
   readonly approvalTtlMs: number;
   readonly #service: ServiceContext;
   readonly #dependencies: TurnDependencies;
+  #resolverTimer: ReturnType<typeof setInterval> | undefined;
+  #resolverPass: Promise<void> | undefined;
 
-  constructor(service: ServiceContext, options: { modelOverride?: ModelOverride } = {}) {
+  constructor(
+    service: ServiceContext,
+    options: { modelOverride?: ModelOverride; executionProbe?: ExecutionProbe } = {},
+  ) {
     this.#service = service;
     this.approvalTtlMs = service.config.AGENT_APPROVAL_TTL_SECONDS * 1000;
     this.memory = new ConversationMemory({
@@ -49,7 +56,53 @@ export class AgentRuntime {
       conversations: new ConversationStore({ store: service.store, now: service.now }),
       approvalTtlMs: this.approvalTtlMs,
       modelOverride: options.modelOverride,
+      executionLeaseMs: service.config.AGENT_EXECUTION_LEASE_SECONDS * 1000,
+      executionProbe: options.executionProbe,
     };
+  }
+
+  // ------------------------------------------------------------------ interrupted approved calls
+
+  /**
+   * Finishes approved calls whose instance died (or stalled past its lease): expired when the
+   * request had not left, looked up in Salesforce when it may have. Safe on every instance at once.
+   */
+  resolveInterruptedCalls(): Promise<number> {
+    const { service, conversations, executionLeaseMs } = this.#dependencies;
+    return resolveAbandonedExecutions({ service, conversations, leaseMs: executionLeaseMs });
+  }
+
+  /**
+   * Runs the resolver now and then every AGENT_RESOLVER_PERIOD_SECONDS, until stop(), in the
+   * background: a Salesforce lookup never holds up the start. One pass at a time.
+   */
+  startResolver(): void {
+    const pass = () => {
+      this.#resolverPass ??= this.resolveInterruptedCalls()
+        .catch((error: unknown) => this.#resolverFailed(error))
+        .then(() => {
+          this.#resolverPass = undefined;
+        });
+    };
+    pass();
+    const periodMs = this.#service.config.AGENT_RESOLVER_PERIOD_SECONDS * 1000;
+    if (periodMs === 0) return;
+    this.#resolverTimer ??= setInterval(pass, periodMs);
+    this.#resolverTimer.unref();
+  }
+
+  /** Stops the resolver, once its pass under way (if any) has ended. */
+  async stop(): Promise<void> {
+    if (this.#resolverTimer) clearInterval(this.#resolverTimer);
+    this.#resolverTimer = undefined;
+    await this.#resolverPass;
+  }
+
+  #resolverFailed(error: unknown): void {
+    this.#service.logger.warn(
+      { errorName: error instanceof Error ? error.name : typeof error },
+      'the resolver of interrupted agent calls failed; it runs again',
+    );
   }
 
   // ------------------------------------------------------------------ conversations

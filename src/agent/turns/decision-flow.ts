@@ -5,7 +5,7 @@ import type { Actor } from '../../core/actor.ts';
 import { notFound, ServiceError } from '../../core/errors.ts';
 import type { AgentApprovalsTable as ApprovalRow, ConversationsTable } from '../../store/agent-tables.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
-import { runAllowedCall } from '../dispatch/run-allowed-call.ts';
+import { runApprovedCall } from '../dispatch/run-approved-call.ts';
 import { resolveLanguageModel } from '../models/language-model.ts';
 import { type Agent, findAgent } from '../store/agent-store.ts';
 import {
@@ -178,7 +178,10 @@ async function claimDecision(
       'This action is no longer available. Ask the agent again.',
     );
   }
-  const won = await settleApproval(service.store, row.id, options.decision, now);
+  const approved = options.decision === 'approved';
+  // An approval writes the call's execution record with it: claimed by this instance, for a lease.
+  const executionLease = approved ? new Date(now.getTime() + dependencies.executionLeaseMs) : undefined;
+  const won = await settleApproval(service.store, row.id, options.decision, now, executionLease);
   if (!won) {
     const current = await findApproval(service.store, row.id);
     await audit('agent.approval.refused', 'denied', 'already_decided');
@@ -191,6 +194,12 @@ async function claimDecision(
       },
     );
   }
+  // The stored outline leaves "awaiting approval" with the decision, whatever happens next.
+  await dependencies.conversations.setStepStatus(
+    row.message_id,
+    row.tool_call_id,
+    approved ? 'running' : 'rejected',
+  );
   await advanceHeldTurn(dependencies, hold);
   const state =
     inMemory && hold.state
@@ -244,7 +253,7 @@ async function continueAfterDecision(
   let output: unknown;
   if (outcome.outcome === 'approved') {
     try {
-      output = await runApprovedCall(dependencies, turn, pending, step, options.row.object_type);
+      output = await runDecidedCall(dependencies, turn, pending, step, options.row.object_type);
     } catch (error) {
       return await failTurn(dependencies, turn, error);
     }
@@ -267,7 +276,7 @@ async function continueAfterDecision(
 }
 
 /** Runs the approved call once, on a step kept with the others so the stored outline shows how it ended. */
-async function runApprovedCall(
+async function runDecidedCall(
   dependencies: TurnDependencies,
   turn: Turn,
   pending: PendingCall,
@@ -286,5 +295,14 @@ async function runApprovedCall(
   };
   if (!step) dependencies.memory.addStep(turn.state, liveStep);
   liveStep.status = 'running';
-  return runAllowedCall(dispatchContextFor(dependencies, turn), liveStep, pending.input);
+  return runApprovedCall(
+    dispatchContextFor(dependencies, turn),
+    {
+      approvalId: pending.approvalId,
+      leaseMs: dependencies.executionLeaseMs,
+      probe: dependencies.executionProbe,
+    },
+    liveStep,
+    pending.input,
+  );
 }

@@ -1,5 +1,5 @@
 /** The errors a meeting send answers with, each with its stable code. */
-import { conflict, ServiceError } from '../../core/errors.ts';
+import { ServiceError } from '../../core/errors.ts';
 import type { SendError } from '../payloads/send-error.ts';
 
 export function invalidSend(errors: SendError[]): ServiceError {
@@ -19,8 +19,13 @@ export function keyReused(): ServiceError {
   );
 }
 
+/** Another person's key (even on a shared connection, with the same values): never their send to replay. */
 export function keyTaken(): ServiceError {
-  return conflict('This idempotency key is already in use: make a new one for a new send.');
+  return new ServiceError(
+    409,
+    'idempotency_key_taken',
+    'This idempotency key is already in use: make a new one for a new send.',
+  );
 }
 
 export function sendInProgress(details?: { sendId: string; retryAfterSeconds: number }): ServiceError {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { createUser } from '../../../src/accounts/users.ts';
 import { AuditLog } from '../../../src/audit/audit-log.ts';
-import { connect, logIn } from '../../support/connections.ts';
+import { connect, emulatorAdmin, logIn } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService } from '../../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 import { injectFault, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
@@ -213,6 +213,23 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     return sends;
   }
 
+  /** How many record creates reached the emulator (counted on arrival, before a fault holds them). */
+  async function taskCreates(): Promise<number> {
+    const counters = await emulatorAdmin(emulator, 'GET', '/counters');
+    return Object.entries(counters.routes as Record<string, number>)
+      .filter(([route]) => /^POST \S*\/sobjects\/\{type\}$/.test(route))
+      .reduce((sum, [, count]) => sum + count, 0);
+  }
+
+  /** Waits for a condition (an explicit signal), polling; fails after 15 s. */
+  async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** The org's tasks whose subject is `subject`. */
   function tasksNamed(subject: string) {
     return orgReader(emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
@@ -244,8 +261,10 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       idempotencyKey: newKey(),
     };
     await injectFault(emulator, fault, { latencyMs: 1_500 });
+    const createsBefore = await taskCreates();
     const pending = sendItem(session, meetingId, itemId, body).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The signal: the emulator has the create (and holds it); only then is the child killed.
+    await until(async () => (await taskCreates()) > createsBefore, 'the create to reach the emulator');
     first.child.kill('SIGKILL');
     expect(await pending).toBeInstanceOf(Error);
     const store = await openChildStore();

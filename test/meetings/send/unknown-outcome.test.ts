@@ -10,7 +10,21 @@ import { aliceAccountTask, tasksWithSubject, useMeetingService } from '../servic
 import { injectFault, newKey, type SendBody, sendItem } from '../support.ts';
 
 describe.each(STORE_DIALECTS)('meeting sends with an unknown outcome (%s)', (dialect) => {
-  const world = useMeetingService(dialect);
+  // The service's clock: real time, or frozen where a test must know which side of the settle time
+  // it is on — passing it is then a step of the clock, not a sleep racing a timer.
+  const clock = {
+    frozenAt: undefined as number | undefined,
+    offsetMs: 0,
+    now: (): number => clock.frozenAt ?? Date.now() + clock.offsetMs,
+    freeze() {
+      clock.frozenAt = clock.now();
+    },
+    thaw() {
+      if (clock.frozenAt !== undefined) clock.offsetMs = Math.max(0, clock.frozenAt - Date.now());
+      clock.frozenAt = undefined;
+    },
+  };
+  const world = useMeetingService(dialect, () => clock.now());
 
   describe('exactly once', () => {
     const taskBody = (subject: string, key: string) =>
@@ -61,11 +75,18 @@ describe.each(STORE_DIALECTS)('meeting sends with an unknown outcome (%s)', (dia
       const subject = `Dropped before ${dialect}`;
       const key = newKey();
       await injectFault(world.emulator, 'drop-before');
+      clock.freeze();
       const first = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
       expect(first.status).toBe(503);
       expect(await tasksNamed(subject)).toHaveLength(0);
-      await new Promise((resolve) => setTimeout(resolve, 350));
+      // Still inside the settle time (300 ms): the retry must not send, the outcome stays unknown.
+      const early = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
+      expect(early.status, JSON.stringify(early.body)).toBe(503);
+      expect(early.body.error.code).toBe('send_outcome_unknown');
+      expect(await tasksNamed(subject)).toHaveLength(0);
+      clock.frozenAt = (clock.frozenAt as number) + 301;
       const retry = await sendItem(world.alice, world.meetings.Harborview, 'task-1', taskBody(subject, key));
+      clock.thaw();
       expect(retry.status, JSON.stringify(retry.body)).toBe(201);
       expect(await tasksNamed(subject)).toHaveLength(1);
       const marker = markerFor(
