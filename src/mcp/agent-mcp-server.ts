@@ -34,14 +34,12 @@ export interface AgentMcpCaller {
   clientName?: string;
 }
 
-/** What every tool answers in `structuredContent`: `ok`, then the tool's own fields. */
-export const toolOutputSchema = z.looseObject({
-  ok: z.boolean().describe('false when the call did not succeed; errorCode and message then say why'),
-  errorCode: z.string().optional(),
-  message: z.string().optional(),
-  text: z.string().optional().describe('A record in its compact text form'),
-  cursor: z.string().optional().describe('Pass to next_page for more'),
-});
+/**
+ * What every tool answers in `structuredContent`: `ok`, then the tool's own fields (errorCode and
+ * message when it failed, text for a record, cursor for more). Kept minimal: it is repeated in
+ * every tool of tools/list.
+ */
+export const toolOutputSchema = z.looseObject({ ok: z.boolean() });
 
 const ELICITATION_KEY = 'approval';
 const APPROVAL_STATUS = 'approval_status';
@@ -69,7 +67,7 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
         description: toolDescriptions[name],
         inputSchema: toolInputSchemas[name],
         outputSchema: toolOutputSchema,
-        annotations: TOOL_ANNOTATIONS[name],
+        annotations: hintsOf(name),
       },
       (input: unknown, context: ServerContext) => callTool(caller, server, name, input, context),
     );
@@ -87,7 +85,7 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
           'Whether a pending approval was decided, and the result of the action once the person approved it.',
         inputSchema: z.object({ approvalId: z.string().min(1).max(100) }),
         outputSchema: toolOutputSchema,
-        annotations: TOOL_ANNOTATIONS.approval_status,
+        annotations: hintsOf(APPROVAL_STATUS),
       },
       ({ approvalId }: { approvalId: string }, context: ServerContext) =>
         guarded(() => approvalStatusResult(directCaller(caller, server, context), caller.agent, approvalId)),
@@ -215,4 +213,10 @@ function supportsFormElicitation(server: McpServer, context: ServerContext): boo
 
 export function approvalUrl(caller: Pick<AgentMcpCaller, 'publicUrl'>, approvalId: string): string {
   return `${caller.publicUrl.replace(/\/$/, '')}/mcp/approvals/${encodeURIComponent(approvalId)}`;
+}
+
+/** The hints without the title (the tool's own title carries it; tools/list stays small). */
+function hintsOf(name: keyof typeof TOOL_ANNOTATIONS) {
+  const { title: _title, ...hints } = TOOL_ANNOTATIONS[name];
+  return hints;
 }
