@@ -6,7 +6,7 @@ import { ToolFailure } from '../tools/tool-errors.ts';
 import { checkSharedAccess, connectionFor } from '../turns/agent-connection.ts';
 import type { ApprovalView, ConnectPrompt } from '../turns/chat-events.ts';
 import { connectPrompt } from '../turns/connect-prompt.ts';
-import { type LiveStep, outlineOf } from '../turns/steps.ts';
+import { type LiveStep, outlineOf, type StepOutline } from '../turns/steps.ts';
 import { type DirectCaller, directDependencies, directDispatchContext } from './direct-call-context.ts';
 
 /** How a direct call ended, for the surface to shape. */
@@ -42,18 +42,13 @@ export async function callToolDirectly(
   if (connection.kind === 'connect') {
     return { kind: 'connect', prompt: connectPrompt(caller.service, conversation.id, connection.reason) };
   }
-  const { conversations } = directDependencies(caller);
-  const message = await conversations.insertMessage(
-    conversation.id,
-    'assistant',
-    'message',
-    `${caller.clientName} called ${options.toolName}.`,
-  );
+  // The step's message is written once, after the call, with its outline (one write, not three).
+  const messageId = newId(caller.service.now());
   const context = directDispatchContext(caller, {
     agent,
     connectionId: connection.connectionId,
     conversationId: conversation.id,
-    messageId: message.id,
+    messageId,
   });
   const toolCallId = `mcp_${newId(caller.service.now())}`;
   const call = { toolCallId, toolName: options.toolName, input: options.input };
@@ -74,8 +69,34 @@ export async function callToolDirectly(
     };
   } finally {
     const step = context.state.steps.get(toolCallId);
-    if (step) await conversations.saveMessage(message.id, message.text, [outlineOf(step)]);
+    await insertStepMessage(caller, {
+      id: messageId,
+      conversationId: conversation.id,
+      text: `${caller.clientName} called ${options.toolName}.`,
+      outlines: step ? [outlineOf(step)] : [],
+    });
   }
+}
+
+/** The assistant message holding one direct call's step outline (never its input or result). */
+async function insertStepMessage(
+  caller: DirectCaller,
+  message: { id: string; conversationId: string; text: string; outlines: StepOutline[] },
+): Promise<void> {
+  const at = new Date(caller.service.now()).toISOString();
+  await caller.service.store.db
+    .insertInto('conversation_messages')
+    .values({
+      id: message.id,
+      conversation_id: message.conversationId,
+      role: 'assistant',
+      kind: 'message',
+      text: message.text,
+      steps: JSON.stringify(message.outlines),
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
 }
 
 /** The person's conversation with this agent from this client: found by title, else started. */
