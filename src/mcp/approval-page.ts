@@ -24,7 +24,7 @@ export function approvalPageRoutes(services: Services): Hono<AppEnvironment> {
 
   app.get('/mcp/approvals/:id', async (context) => {
     const user = context.get('user');
-    if (!user) return context.redirect(`/login?returnTo=${encodeURIComponent(context.req.path)}`);
+    if (!user) return context.redirect(`/login?next=${encodeURIComponent(context.req.path)}`);
     const row = await findApproval(service.store, context.req.param('id'));
     if (!row || row.user_id !== user.id) throw new ServiceError(404, 'not_found', 'Approval not found.');
     const call = row.status === 'pending' ? openSealedCall(service.vault, row) : undefined;

@@ -9,13 +9,17 @@ import {
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { resolveApiKey } from '../accounts/api-keys.ts';
+import { resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { getUserRow } from '../accounts/users.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
+import type { UsersTable } from '../store/schema.ts';
 import { type AgentMcpCaller, createAgentMcpServer } from './agent-mcp-server.ts';
 import { approvalPageRoutes } from './approval-page.ts';
 import { LegacySessions } from './legacy-sessions.ts';
+import { oauthRoutes } from './oauth-routes.ts';
 
 /** The largest MCP request body we read (tool inputs are small; the SDK's default is 4 MiB). */
 const MAX_MCP_BODY_BYTES = 256 * 1024;
@@ -47,17 +51,26 @@ export function mcpRoutes(services: Services): Hono {
       hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins);
     if (rejected) return rejected;
     const publicUrl = service.config.PUBLIC_URL ?? new URL(request.url).origin;
-    const user = await authenticateMcp(services, request.headers.get('authorization'));
+    const agentId = context.req.param('agentId');
+    const resource = `${publicUrl.replace(/\/$/, '')}/mcp/agents/${agentId}`;
+    const user = await authenticateMcp(services, request.headers.get('authorization'), resource);
     if (!user) {
+      const metadata = `${publicUrl.replace(/\/$/, '')}/.well-known/oauth-protected-resource/mcp/agents/${agentId}`;
       return context.json(
-        { error: { code: 'unauthenticated', message: 'Send an API key: Authorization: Bearer ff_…' } },
+        {
+          error: {
+            code: 'unauthenticated',
+            message:
+              'Sign in with OAuth (see the resource metadata) or send an API key: Authorization: Bearer ff_…',
+          },
+        },
         401,
-        { 'WWW-Authenticate': 'Bearer realm="forcefield"' },
+        { 'WWW-Authenticate': `Bearer resource_metadata="${metadata}"` },
       );
     }
     const agent = await agentForCaller(
       { service, runtime: services.agent, user, clientName: 'MCP client' },
-      context.req.param('agentId'),
+      agentId,
     );
     const caller: AgentMcpCaller = { services, user, agent, publicUrl };
     const authInfo: AuthInfo = { token: 'forcefield', clientId: 'api-key', scopes: [], extra: { caller } };
@@ -67,6 +80,7 @@ export function mcpRoutes(services: Services): Hono {
     return handler.fetch(request, { authInfo });
   });
   app.route('/', approvalPageRoutes(services));
+  app.route('/', oauthRoutes(services));
   return app;
 }
 
@@ -77,16 +91,27 @@ function callerOf(authInfo: AuthInfo | undefined): AgentMcpCaller {
   return caller;
 }
 
-/** The person behind a bearer API key, as an MCP actor; null when there is none or it is not valid. */
+/**
+ * The person behind a bearer credential, as an MCP actor: an API key (`ff_…`), or an OAuth access
+ * token issued for exactly this `resource` (the MCP URL). Null when there is none or it is not valid.
+ */
 export async function authenticateMcp(
   services: Services,
   authorization: string | null,
+  resource?: string,
 ): Promise<Actor | null> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return null;
-  const resolved = await resolveApiKey(services.context.store, match[1], services.context.now());
-  if (!resolved) return null;
-  const { user } = resolved;
+  const { store, now } = services.context;
+  let user: UsersTable | undefined;
+  if (match[1].startsWith('ff_')) {
+    user = (await resolveApiKey(store, match[1], now()))?.user;
+  } else if (resource !== undefined) {
+    const grant = await resolveAccessToken(store, match[1], resource, now());
+    const row = grant ? await getUserRow(store, grant.userId).catch(() => undefined) : undefined;
+    user = row && row.disabled_at === null ? row : undefined;
+  }
+  if (!user) return null;
   return {
     id: user.id,
     email: user.email,
