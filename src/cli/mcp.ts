@@ -1,19 +1,25 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { OAuthFailure, registerClient } from '../accounts/mcp-oauth.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import { type Config, loadConfig, usesEmbeddedSalesforce } from '../core/config.ts';
 import { ServiceError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
-import { buildService, type SalesforceSettings } from '../main.ts';
+import { buildService, openConfiguredStore, type SalesforceSettings } from '../main.ts';
 import { createAgentMcpServer } from '../mcp/agent-mcp-server.ts';
 import { authenticateMcp } from '../mcp/mcp-routes.ts';
+import { migrate } from '../store/database.ts';
 
 export const MCP_USAGE = `Usage: forcefield mcp --agent <agentId> [--api-key ff_…]
+       forcefield mcp register-client --name <name> --redirect-uri <uri> [--redirect-uri <uri>…]
 
 Serves one agent's Salesforce tools over MCP on stdin/stdout, for local MCP clients (Claude
 Desktop, Claude Code, Cursor, VS Code). It uses the configured database and keys (DATA_DIR or
 DATABASE_URL, as \`forcefield start\`), with the same permissions, approvals and audit as the
 remote server at /mcp/agents/<agentId>.
+
+register-client pre-registers an OAuth client (for clients that do not register themselves) and
+prints its client_id.
 
 Options:
   --agent <id>        the agent whose tools to serve (required)
@@ -26,6 +32,7 @@ Options:
  * the protocol.
  */
 export async function runMcpCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'register-client') return registerClientCommand(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -79,6 +86,36 @@ export async function runMcpCommand(argv: string[]): Promise<number> {
   await handle.close();
   await built.stop();
   return 0;
+}
+
+/** `forcefield mcp register-client`: an operator's pre-registration of an OAuth client. */
+async function registerClientCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true } },
+  });
+  if (!values.name || !values['redirect-uri']?.length) {
+    process.stderr.write(`forcefield mcp: register-client needs --name and --redirect-uri\n\n${MCP_USAGE}`);
+    return 2;
+  }
+  const store = openConfiguredStore(loadConfig());
+  try {
+    await migrate(store);
+    const client = await registerClient(store, {
+      name: values.name,
+      redirectUris: values['redirect-uri'],
+      registration: 'preregistered',
+      now: Date.now(),
+    });
+    process.stdout.write(`${client.id}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof OAuthFailure)) throw error;
+    process.stderr.write(`forcefield mcp: ${error.message}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
 }
 
 /**

@@ -15,7 +15,9 @@ import { collectOutput } from '../support/process-output.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-describe('forcefield mcp (stdio)', () => {
+// Each test boots Node children (the stdio server, the CLI): more than the default timeout on a
+// loaded 2-core machine.
+describe('forcefield mcp (stdio)', { timeout: 90_000 }, () => {
   let emulator: RunningEmulator;
   let test: AgentTestService;
   let bob: ServiceSession;
@@ -76,6 +78,29 @@ describe('forcefield mcp (stdio)', () => {
     expect(
       events.some((event) => event.surface === 'mcp' && event.detail?.client === 'stdio-test-client'),
     ).toBe(true);
+  });
+
+  it('pre-registers an OAuth client and prints its id; refuses a redirect URI that is not https or loopback', async () => {
+    const run = (args: string[]) =>
+      collectOutput(
+        spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'mcp', 'register-client', ...args], {
+          cwd: root,
+          env: childEnvironment('unused'),
+        }),
+        { input: '' },
+      );
+    const registered = await run(['--name', 'Team Desktop', '--redirect-uri', 'https://desktop.example/cb']);
+    expect(registered.code).toBe(0);
+    const clientId = registered.stdout.trim();
+    const row = await test.service.store.db
+      .selectFrom('mcp_oauth_clients')
+      .selectAll()
+      .where('id', '=', clientId)
+      .executeTakeFirst();
+    expect(row).toMatchObject({ name: 'Team Desktop', registration: 'preregistered' });
+    const refused = await run(['--name', 'Bad', '--redirect-uri', 'http://evil.example/cb']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('redirect_uris');
   });
 
   it('refuses to start without a valid API key', async () => {
