@@ -3,12 +3,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
 import { orgCreate, orgQuery } from '../agent/org-calls.ts';
 import { createAgent } from '../agent/support.ts';
+import { STORE_DIALECTS } from '../support/store.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 
 /** The MCP server over real HTTP, driven by the SDK's own client, once per protocol generation. */
 
-describe.each(PROTOCOL_GENERATIONS)('MCP server, protocol $name', (generation) => {
-  const chat = useChatHarness('sqlite');
+const CASES = STORE_DIALECTS.flatMap((dialect) =>
+  PROTOCOL_GENERATIONS.map((generation) => ({ dialect, generation, name: `${generation.name}, ${dialect}` })),
+);
+
+describe.each(CASES)('MCP server, protocol $name', ({ dialect, generation }) => {
+  const chat = useChatHarness(dialect);
   const clients: Client[] = [];
   afterAll(async () => {
     for (const client of clients) await client.close();

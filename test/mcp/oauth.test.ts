@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
 import { createAgent } from '../agent/support.ts';
+import { STORE_DIALECTS } from '../support/store.ts';
 import { connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 
 /**
@@ -17,8 +18,8 @@ async function json(response: Response | Promise<Response>): Promise<any> {
   return (await response).json();
 }
 
-describe('MCP OAuth', () => {
-  const chat = useChatHarness('sqlite');
+describe.each(STORE_DIALECTS)('MCP OAuth (%s)', (dialect) => {
+  const chat = useChatHarness(dialect);
   const clients: Client[] = [];
   afterAll(async () => {
     for (const client of clients) await client.close();
