@@ -16,6 +16,11 @@ const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
       'seed 100,000 records, then time REST round trips over HTTP [--records=N --iterations=N --warmup=N]',
     run: async (args) => (await import('./emulator.ts')).runEmulatorBenchmark(args),
   },
+  mcp: {
+    description:
+      'MCP server: tools/call overhead over direct agent dispatch p50/p99 (both eras), tools/list bytes [--iterations=N --warmup=N]',
+    run: async (args) => (await import('./mcp.ts')).runMcpBenchmark(args),
+  },
   refresh: {
     description:
       'a refresh storm: concurrent calls on an expired session; token refreshes, errors, p50/p99 [--calls=N --rounds=N]',

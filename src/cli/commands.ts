@@ -1,5 +1,6 @@
 import { type AuditPolicy, audited, noAudit } from '../audit/audit-actions.ts';
 import { runKeysCommand } from './keys.ts';
+import { runMcpCommand } from './mcp.ts';
 import { runMeetingsCommand } from './meetings.ts';
 import { runMigrate } from './migrate.ts';
 import { runUsersCommand } from './users.ts';
@@ -41,5 +42,11 @@ export const SERVICE_COMMANDS: readonly CliCommand[] = [
     summary: 'rotate the keys that encrypt Salesforce tokens (see: forcefield keys --help)',
     audit: audited('vault.keys_rotated'),
     run: runKeysCommand,
+  },
+  {
+    name: 'mcp',
+    summary: "serve an agent's tools over MCP on stdio (see: forcefield mcp --help)",
+    audit: noAudit('serves the MCP server; each tool call is audited by the dispatcher'),
+    run: runMcpCommand,
   },
 ];

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
+import { mcpRoutes } from '../mcp/mcp-routes.ts';
 import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accessLog } from './access-log.ts';
@@ -82,6 +83,8 @@ export function createServiceApp(
   // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.
   app.use('/api/*', authenticate(service));
   app.route('/api', apiRoutes(services).app);
+  // The MCP server (/mcp/agents/{id}) and its approval page: its own auth, Origin and Host checks.
+  app.route('/', mcpRoutes(services));
   // The web app (dist/web): /assets/* and index.html for every other GET outside /api.
   app.route('/', webRoutes(service, { demoLogins: options.demoLogins ?? [] }));
 

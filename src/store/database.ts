@@ -10,6 +10,7 @@ import * as agentInstances from './migrations/0004-agent-instances.ts';
 import * as sendResolver from './migrations/0005-send-resolver.ts';
 import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
 import * as approvalExecutions from './migrations/0010-approval-executions.ts';
+import * as mcpOAuth from './migrations/0007-mcp-oauth.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-send-resolver': sendResolver,
   '0008-agent-activity-and-provider-keys': agentActivityAndProviderKeys,
   '0010-approval-executions': approvalExecutions,
+  '0007-mcp-oauth': mcpOAuth,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -3,6 +3,7 @@ import type { AuditSurface, Role } from '../core/actor.ts';
 export type { AuditSurface, Role };
 
 import type { AgentTables } from './agent-tables.ts';
+import type { McpOAuthTables } from './mcp-oauth-tables.ts';
 
 /**
  * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,
@@ -138,7 +139,7 @@ export interface AuditEventsTable {
 }
 
 /** The agent connector's tables are declared beside its code (agent/agent-tables.ts). */
-export interface Database extends AgentTables {
+export interface Database extends AgentTables, McpOAuthTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -35,6 +35,21 @@ export interface DispatchContext {
   /** The chatting person's Salesforce client, created on first use. */
   client: () => Promise<AgentSalesforceClient>;
   emit: (event: ChatEvent) => void;
+  /** Where the call came from for the audit log: the chat's model (`agent`, the default) or an MCP client. */
+  surface?: 'agent' | 'mcp';
+  /** The MCP client's name (from its initialize request), recorded with each call it makes. */
+  clientName?: string;
+}
+
+/** The audit surface and detail every event of a call carries: who made it, through what. */
+export function callOrigin(context: Pick<DispatchContext, 'surface' | 'clientName'>): {
+  surface: 'agent' | 'mcp';
+  clientDetail: { client?: string };
+} {
+  return {
+    surface: context.surface ?? 'agent',
+    clientDetail: context.clientName === undefined ? {} : { client: context.clientName.slice(0, 100) },
+  };
 }
 
 export type DispatchOutcome =

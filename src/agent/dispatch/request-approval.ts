@@ -7,6 +7,7 @@ import type { ApprovalView } from '../turns/chat-events.ts';
 import { createApprovalRequest } from '../turns/decide-approval.ts';
 import type { LiveStep } from '../turns/steps.ts';
 import {
+  callOrigin,
   type DispatchContext,
   type DispatchOutcome,
   finishStep,
@@ -50,7 +51,7 @@ export async function requestApproval(
   await context.audit.record({
     actorUserId: context.userId,
     connectionId: context.connectionId,
-    surface: 'agent',
+    surface: callOrigin(context).surface,
     action: 'agent.approval.requested',
     objectType: step.objectType,
     recordIds: step.recordIds,
@@ -60,6 +61,7 @@ export async function requestApproval(
       conversationId: context.conversationId,
       tool: step.tool,
       approvalId: pending.approvalId,
+      ...callOrigin(context).clientDetail,
     },
   });
   context.emit({ type: 'step', step: stepEvent(step) });

@@ -1,0 +1,162 @@
+/**
+ * The MCP benchmark. Two figures:
+ *
+ * 1. tools/call overhead: a get_record call through the remote MCP server (the SDK's client over
+ *    Streamable HTTP to the listening service, 2026-07-28 and 2025 sessions) against the same call
+ *    through the agent's dispatcher directly (dispatchToolCall, as the chat runs it). Both reach the
+ *    emulator over HTTP, so Salesforce's time is in both; the difference of the p50s is what the
+ *    MCP surface adds (authentication, agent check, the step's conversation message, the SDK).
+ * 2. tools/list bytes: the JSON of the tool list for an agent with every tool enabled (target ≤ 8 KB).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { DEMO_APP, startEmulator } from '../emulator/index.ts';
+import { agentForCaller, callToolDirectly } from '../src/agent/direct/call-tool-directly.ts';
+import { directDispatchContext } from '../src/agent/direct/direct-call-context.ts';
+import { dispatchToolCall } from '../src/agent/dispatch/dispatch-tool-call.ts';
+import { parseConfig } from '../src/core/config.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { startService } from '../src/main.ts';
+import { authenticateMcp } from '../src/mcp/mcp-routes.ts';
+import { connect, logIn } from '../test/support/connections.ts';
+
+function percentile(sorted: number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
+}
+
+async function timed(iterations: number, warmup: number, call: () => Promise<unknown>): Promise<number[]> {
+  const durations: number[] = [];
+  for (let index = 0; index < warmup + iterations; index++) {
+    const started = performance.now();
+    await call();
+    if (index >= warmup) durations.push(performance.now() - started);
+  }
+  return durations.sort((left, right) => left - right);
+}
+
+export async function runMcpBenchmark(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { iterations: { type: 'string', default: '300' }, warmup: { type: 'string', default: '30' } },
+  });
+  const iterations = Number(values.iterations);
+  const warmup = Number(values.warmup);
+  for (const [name, value] of [
+    ['iterations', iterations],
+    ['warmup', warmup],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 0) throw new TypeError(`Invalid --${name}: a whole number`);
+  }
+
+  const emulator = await startEmulator({ port: 0, seed: 'demo' });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'forcefield-mcp-bench-'));
+  const config = parseConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const service = await startService({
+    config,
+    logger: createLogger('silent'),
+    salesforce: {
+      loginUrl: emulator.url,
+      clientId: DEMO_APP.clientId,
+      clientSecret: DEMO_APP.clientSecret,
+      callbackUrl: '',
+      apiVersion: config.SALESFORCE_API_VERSION,
+      scopes: ['api', 'refresh_token', 'offline_access', 'id', 'openid'],
+      embedded: true,
+    },
+  });
+  const clients: Client[] = [];
+  try {
+    const alice = await logIn(service.url, 'alice@forcefield.demo');
+    const bob = await logIn(service.url, 'bob@forcefield.demo');
+    await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+    const created = await alice.call('POST', '/api/agents', {
+      name: 'Bench',
+      instructions: 'Bench.',
+      model: { provider: 'openai', modelId: 'none' },
+      connector: {
+        permissions: {
+          delete_record: 'needs_approval',
+          create_record: 'needs_approval',
+          update_record: 'needs_approval',
+        },
+      },
+    });
+    const agentId: string = created.body.agent.id;
+    const apiKey: string = (await bob.call('POST', '/api/api-keys', { name: 'bench' })).body.key;
+
+    const user = await authenticateMcp(service.services, `Bearer ${apiKey}`);
+    if (!user) throw new Error('the bench API key did not resolve');
+    const caller = { service: service.context, runtime: service.services.agent, user, clientName: 'bench' };
+    const agent = await agentForCaller(caller, agentId);
+
+    const open = async (mode: 'legacy' | { pin: string }) => {
+      const client = new Client({ name: 'bench', version: '1.0.0' }, { versionNegotiation: { mode } });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${service.url}/mcp/agents/${agentId}`), {
+          requestInit: { headers: { Authorization: `Bearer ${apiKey}` } },
+        }),
+      );
+      clients.push(client);
+      return client;
+    };
+    const modern = await open({ pin: '2026-07-28' });
+    const legacy = await open('legacy');
+
+    const listed = await modern.listTools();
+    const listBytes = Buffer.byteLength(JSON.stringify(listed));
+    const search = await modern.callTool({
+      name: 'query_records',
+      arguments: { soql: 'SELECT Id FROM Contact LIMIT 1' },
+    });
+    const contactId = String((search.structuredContent as { rows?: string[][] }).rows?.[0]?.[0] ?? '');
+    const input = { objectType: 'Contact', id: contactId };
+
+    // The chat's path: the dispatcher with a context built once (its client cached), as a turn has.
+    const conversation = await service.services.agent.createConversation(user, { agentId });
+    const context = directDispatchContext(caller, {
+      agent,
+      connectionId: (await service.store.db.selectFrom('connections').select('id').executeTakeFirstOrThrow())
+        .id,
+      conversationId: conversation.id,
+      messageId: 'bench-message',
+    });
+    let counter = 0;
+    const direct = await timed(iterations, warmup, () =>
+      dispatchToolCall(context, { toolCallId: `bench_${counter++}`, toolName: 'get_record', input }),
+    );
+    const bookkept = await timed(iterations, warmup, () =>
+      callToolDirectly(caller, { agent, toolName: 'get_record', input }),
+    );
+    const overModern = await timed(iterations, warmup, () =>
+      modern.callTool({ name: 'get_record', arguments: input }),
+    );
+    const overLegacy = await timed(iterations, warmup, () =>
+      legacy.callTool({ name: 'get_record', arguments: input }),
+    );
+
+    console.log(
+      `get_record, ${iterations} calls each after ${warmup} warm-up (emulator over HTTP in every row)\n`,
+    );
+    console.log('| path | p50 ms | p99 ms | overhead p50 ms (vs direct) |');
+    console.log('| --- | --- | --- | --- |');
+    const row = (label: string, sorted: number[]) =>
+      console.log(
+        `| ${label} | ${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ${(percentile(sorted, 0.5) - percentile(direct, 0.5)).toFixed(2)} |`,
+      );
+    row('direct dispatch (dispatchToolCall)', direct);
+    row('callToolDirectly (no MCP: + step message, client per call)', bookkept);
+    row('MCP tools/call, 2026-07-28 (stateless)', overModern);
+    row('MCP tools/call, 2025 (session)', overLegacy);
+    console.log(
+      `\ntools/list for every tool enabled: ${listed.tools.length} tools, ${listBytes} bytes (target ≤ 8192)`,
+    );
+  } finally {
+    for (const client of clients) await client.close().catch(() => {});
+    await service.stop();
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

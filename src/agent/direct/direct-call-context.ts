@@ -1,0 +1,68 @@
+import { salesforceClientFor } from '../../connections/connection-client.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
+import type { DispatchContext } from '../dispatch/dispatch-context.ts';
+import type { Agent } from '../store/agent-store.ts';
+import { ConversationStore } from '../store/conversation-store.ts';
+import type { AgentSalesforceClient } from '../tools/tool-catalog.ts';
+import type { AgentRuntime } from '../turns/agent-runtime.ts';
+import type { TurnDependencies } from '../turns/turn-dependencies.ts';
+
+/**
+ * Tool calls made directly by an outside agent (an MCP client is its own model): the same
+ * dispatcher, approvals, memory and audit as the chat, without a model turn around them. Each
+ * call is one assistant message of a conversation the person owns, so the steps show in their
+ * activity like chat steps.
+ */
+
+/** Who calls, through which agent, from which client. */
+export interface DirectCaller {
+  service: ServiceContext;
+  runtime: AgentRuntime;
+  user: Actor;
+  /** The client's self-reported name (MCP `clientInfo.name`), for the audit log. */
+  clientName: string;
+}
+
+/** The turn modules' dependencies, over the runtime's memory (what expireApproval and friends take). */
+export function directDependencies(caller: DirectCaller): TurnDependencies {
+  return {
+    service: caller.service,
+    memory: caller.runtime.memory,
+    conversations: new ConversationStore({ store: caller.service.store, now: caller.service.now }),
+    approvalTtlMs: caller.runtime.approvalTtlMs,
+    modelOverride: undefined,
+  };
+}
+
+/** The dispatcher's context for one direct call (or the execution of its approval). */
+export function directDispatchContext(
+  caller: DirectCaller,
+  target: { agent: Agent; connectionId: string; conversationId: string; messageId: string },
+): DispatchContext {
+  const { service, runtime, user } = caller;
+  let client: Promise<AgentSalesforceClient> | undefined;
+  return {
+    store: service.store,
+    audit: service.audit,
+    now: service.now,
+    memory: runtime.memory,
+    state: runtime.memory.touch(target.conversationId),
+    agent: target.agent,
+    userId: user.id,
+    connectionId: target.connectionId,
+    conversationId: target.conversationId,
+    messageId: target.messageId,
+    approvalTtlMs: runtime.approvalTtlMs,
+    vault: service.vault,
+    // Access to the connection is checked on every call (sharing may have changed).
+    client: () => {
+      client ??= salesforceClientFor(service, user, target.connectionId, 'mcp');
+      return client;
+    },
+    // Nobody streams a direct call: the caller reads the outcome.
+    emit: () => {},
+    surface: 'mcp',
+    clientName: caller.clientName,
+  };
+}

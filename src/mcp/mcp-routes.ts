@@ -1,0 +1,123 @@
+import {
+  type AuthInfo,
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  isLegacyRequest,
+  localhostAllowedHostnames,
+  localhostAllowedOrigins,
+  originValidationResponse,
+} from '@modelcontextprotocol/server';
+import { Hono } from 'hono';
+import { resolveApiKey } from '../accounts/api-keys.ts';
+import { resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { getUserRow } from '../accounts/users.ts';
+import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
+import type { Actor } from '../core/actor.ts';
+import { ServiceError } from '../core/errors.ts';
+import type { Services } from '../services.ts';
+import type { UsersTable } from '../store/schema.ts';
+import { type AgentMcpCaller, createAgentMcpServer } from './agent-mcp-server.ts';
+import { approvalPageRoutes } from './approval-page.ts';
+import { LegacySessions } from './legacy-sessions.ts';
+import { oauthRoutes } from './oauth-routes.ts';
+
+/** The largest MCP request body we read (tool inputs are small; the SDK's default is 4 MiB). */
+const MAX_MCP_BODY_BYTES = 256 * 1024;
+
+/**
+ * The remote MCP server: `/mcp/agents/{agentId}` over Streamable HTTP, answering the 2026-07-28
+ * revision (the SDK's `createMcpHandler`) and the 2025 revisions with sessions (legacy-sessions.ts). Each request is
+ * authenticated (an API key, `Authorization: Bearer ff_…`), checked against the agent, and served
+ * by a fresh server instance for that person and agent. Origin and Host are validated first
+ * (DNS rebinding): the public URL's host, or localhost when none is configured.
+ */
+export function mcpRoutes(services: Services): Hono {
+  const service = services.context;
+  const app = new Hono();
+  const legacy = new LegacySessions();
+  const handler = createMcpHandler((context) => createAgentMcpServer(callerOf(context.authInfo)), {
+    legacy: 'reject',
+    maxRequestBodySize: MAX_MCP_BODY_BYTES,
+    onerror: (error) => service.logger.debug({ errorName: error.name }, 'mcp request refused'),
+  });
+  const hostnames = service.config.PUBLIC_URL
+    ? [new URL(service.config.PUBLIC_URL).hostname]
+    : localhostAllowedHostnames();
+  const origins = service.config.PUBLIC_URL ? hostnames : localhostAllowedOrigins();
+
+  app.all('/mcp/agents/:agentId', async (context) => {
+    const request = context.req.raw;
+    const rejected =
+      hostHeaderValidationResponse(request, hostnames) ?? originValidationResponse(request, origins);
+    if (rejected) return rejected;
+    const publicUrl = service.config.PUBLIC_URL ?? new URL(request.url).origin;
+    const agentId = context.req.param('agentId');
+    const resource = `${publicUrl.replace(/\/$/, '')}/mcp/agents/${agentId}`;
+    const user = await authenticateMcp(services, request.headers.get('authorization'), resource);
+    if (!user) {
+      const metadata = `${publicUrl.replace(/\/$/, '')}/.well-known/oauth-protected-resource/mcp/agents/${agentId}`;
+      return context.json(
+        {
+          error: {
+            code: 'unauthenticated',
+            message:
+              'Sign in with OAuth (see the resource metadata) or send an API key: Authorization: Bearer ff_…',
+          },
+        },
+        401,
+        { 'WWW-Authenticate': `Bearer resource_metadata="${metadata}"` },
+      );
+    }
+    const agent = await agentForCaller(
+      { service, runtime: services.agent, user, clientName: 'MCP client' },
+      agentId,
+    );
+    const caller: AgentMcpCaller = { services, user, agent, publicUrl };
+    const authInfo: AuthInfo = { token: 'forcefield', clientId: 'api-key', scopes: [], extra: { caller } };
+    if (await isLegacyRequest(request, undefined, { maxRequestBodySize: MAX_MCP_BODY_BYTES })) {
+      return legacy.handle(request, caller, authInfo, MAX_MCP_BODY_BYTES);
+    }
+    return handler.fetch(request, { authInfo });
+  });
+  app.route('/', approvalPageRoutes(services));
+  app.route('/', oauthRoutes(services));
+  return app;
+}
+
+function callerOf(authInfo: AuthInfo | undefined): AgentMcpCaller {
+  const caller = authInfo?.extra?.caller as AgentMcpCaller | undefined;
+  // The route sets it on every request it hands over; anything else is a wiring mistake.
+  if (!caller) throw new ServiceError(401, 'unauthenticated', 'Not authenticated.');
+  return caller;
+}
+
+/**
+ * The person behind a bearer credential, as an MCP actor: an API key (`ff_…`), or an OAuth access
+ * token issued for exactly this `resource` (the MCP URL). Null when there is none or it is not valid.
+ */
+export async function authenticateMcp(
+  services: Services,
+  authorization: string | null,
+  resource?: string,
+): Promise<Actor | null> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match) return null;
+  const { store, now } = services.context;
+  let user: UsersTable | undefined;
+  if (match[1].startsWith('ff_')) {
+    user = (await resolveApiKey(store, match[1], now()))?.user;
+  } else if (resource !== undefined) {
+    const grant = await resolveAccessToken(store, match[1], resource, now());
+    const row = grant ? await getUserRow(store, grant.userId).catch(() => undefined) : undefined;
+    user = row && row.disabled_at === null ? row : undefined;
+  }
+  if (!user) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    surface: 'mcp',
+    sessionId: null,
+  };
+}
