@@ -7,6 +7,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as meetings from './migrations/0002-meetings.ts';
 import * as agents from './migrations/0003-agents.ts';
 import * as agentInstances from './migrations/0004-agent-instances.ts';
+import * as meetingTranscripts from './migrations/0009-meeting-transcripts.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-meetings': meetings,
   '0003-agents': agents,
   '0004-agent-instances': agentInstances,
+  '0009-meeting-transcripts': meetingTranscripts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

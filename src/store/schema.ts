@@ -3,6 +3,7 @@ import type { AuditSurface, Role } from '../core/actor.ts';
 export type { AuditSurface, Role };
 
 import type { AgentTables } from './agent-tables.ts';
+import type { TranscriptTables } from './transcript-tables.ts';
 
 /**
  * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,
@@ -136,7 +137,7 @@ export interface AuditEventsTable {
 }
 
 /** The agent connector's tables are declared beside its code (agent/agent-tables.ts). */
-export interface Database extends AgentTables {
+export interface Database extends AgentTables, TranscriptTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -185,6 +186,16 @@ export interface MeetingItemsTable {
   text: string;
   owner_email: string | null;
   due_date: string | null;
+  /** Migration 0009: JSON evidence quotes of a summary item; null for items imported as text. */
+  evidence: string | null;
+  /** Migration 0009: 'summary' for items the summariser made; null otherwise. */
+  origin: string | null;
+  /** Migration 0009: null (open), 'dismissed' or 'done'. */
+  review_status: string | null;
+  /** Migration 0009: why a summary item needs a closer look (some evidence did not verify). */
+  flag: string | null;
+  /** Migration 0009: the owner as the transcript names them, when not a participant with an email. */
+  owner_name: string | null;
 }
 
 export interface MeetingSharesTable {
