@@ -165,7 +165,7 @@ export interface MeetingsTable {
   end_time: string;
   /** Who created it through the API; null for the CLI import and the demo seed. */
   created_by: string | null;
-  source: 'api' | 'import' | 'demo';
+  source: 'api' | 'import' | 'demo' | 'intake';
   created_at: string;
 }
 
