@@ -42,14 +42,23 @@ function participantsOf(
   return participants;
 }
 
-function timesOf(input: TranscriptMeetingInput, preview: TranscriptPreview): { startTime: string; endTime: string } {
+function timesOf(
+  input: TranscriptMeetingInput,
+  preview: TranscriptPreview,
+): { startTime: string; endTime: string } {
   const start = input.startTime ?? preview.startedAt;
   if (!start) {
-    throw new ServiceError(400, 'invalid_input', 'startTime: give the meeting start (this transcript has no clock times).');
+    throw new ServiceError(
+      400,
+      'invalid_input',
+      'startTime: give the meeting start (this transcript has no clock times).',
+    );
   }
   const startMs = Date.parse(start);
   // At least a minute, so an untimed transcript still makes a meeting that ends after it starts.
-  const endTime = input.endTime ?? new Date(startMs + Math.max(60, Math.ceil(preview.durationSeconds ?? 0)) * 1000).toISOString();
+  const endTime =
+    input.endTime ??
+    new Date(startMs + Math.max(60, Math.ceil(preview.durationSeconds ?? 0)) * 1000).toISOString();
   if (Date.parse(endTime) <= startMs) {
     throw new ServiceError(400, 'invalid_input', 'endTime: must be after startTime');
   }
@@ -93,9 +102,14 @@ export async function importTranscript(
   await service.audit.record({
     actorUserId: actor?.id ?? null,
     surface: actor?.surface ?? 'api',
-    action: 'meeting.imported',
+    action: source === 'intake' ? 'meeting.intake' : 'meeting.imported',
     outcome: 'success',
-    detail: { meetings: 1, meetingIds: id, transcriptFormat: parsed.format, utterances: parsed.utterances.length },
+    detail: {
+      meetings: 1,
+      meetingIds: id,
+      transcriptFormat: parsed.format,
+      utterances: parsed.utterances.length,
+    },
   });
   return { meeting: { id, title: meeting.title }, transcript: finalPreview };
 }

@@ -39,7 +39,10 @@ export function previewTranscript(
   }
   const timed = parsed.utterances.filter((utterance) => utterance.start !== null);
   const first = timed[0]?.start ?? null;
-  const last = timed.reduce((latest, utterance) => Math.max(latest, utterance.end ?? utterance.start ?? 0), 0);
+  const last = timed.reduce(
+    (latest, utterance) => Math.max(latest, utterance.end ?? utterance.start ?? 0),
+    0,
+  );
   return {
     format: parsed.format,
     utteranceCount: parsed.utterances.length,

@@ -23,7 +23,10 @@ export const transcriptMeetingSchema = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .describe('Required unless the transcript has wall-clock times (Google Meet).'),
-  endTime: z.iso.datetime({ offset: true }).optional().describe('Defaults to the start plus the last utterance.'),
+  endTime: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Defaults to the start plus the last utterance.'),
   participants: z.array(participantSchema).max(500).default([]),
   transcript: transcriptFileSchema,
 });
@@ -31,5 +34,9 @@ export type TranscriptMeetingInput = z.infer<typeof transcriptMeetingSchema>;
 
 export const transcriptPreviewSchema = z.strictObject({
   transcript: transcriptFileSchema,
-  participants: z.array(participantSchema.pick({ name: true, email: true })).max(500).default([]),
+  // The dialog sends the participants it has; only names and emails matter here (extra keys ignored).
+  participants: z
+    .array(z.object({ name: z.string().trim().min(1).max(200), email: z.email().max(254) }))
+    .max(500)
+    .default([]),
 });
