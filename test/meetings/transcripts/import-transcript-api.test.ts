@@ -60,7 +60,9 @@ describe('transcript import over HTTP', () => {
       summary: null,
     });
     const transcript = await world.bob.call('GET', `/api/meetings/${id}/transcript`);
-    expect(transcript.body.transcript.utterances[3].text).toBe("I'll send the signed order form by March 5th.");
+    expect(transcript.body.transcript.utterances[3].text).toBe(
+      "I'll send the signed order form by March 5th.",
+    );
 
     expect((await world.bob.call('DELETE', `/api/meetings/${id}`)).status).toBe(200);
     const rows = await world.test.service.store.db

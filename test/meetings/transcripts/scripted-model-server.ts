@@ -32,7 +32,9 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
     const prompt = body.messages.map((message: { content: string }) => message.content).join('\n');
     const answer = scripted.respond(prompt);
     if (answer.status !== 200) {
-      response.writeHead(answer.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer.content));
+      response
+        .writeHead(answer.status, { 'Content-Type': 'application/json' })
+        .end(JSON.stringify(answer.content));
       return;
     }
     response.writeHead(200, { 'Content-Type': 'application/json' }).end(
@@ -42,7 +44,11 @@ export async function startScriptedModelServer(): Promise<ScriptedModelServer> {
         created: 1,
         model: body.model,
         choices: [
-          { index: 0, message: { role: 'assistant', content: JSON.stringify(answer.content) }, finish_reason: 'stop' },
+          {
+            index: 0,
+            message: { role: 'assistant', content: JSON.stringify(answer.content) },
+            finish_reason: 'stop',
+          },
         ],
         usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
       }),
