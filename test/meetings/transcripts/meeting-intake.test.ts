@@ -27,8 +27,8 @@ describe('meeting intake webhook', () => {
       body,
     });
     // biome-ignore lint/suspicious/noExplicitAny: the JSON answer, asserted field by field
-    const body: any = await response.json();
-    return { status: response.status, body };
+    const answer: any = await response.json();
+    return { status: response.status, body: answer };
   }
 
   function signed(body: string, timestamp = Math.floor(Date.now() / 1000)) {
