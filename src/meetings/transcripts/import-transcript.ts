@@ -1,7 +1,6 @@
-import type { Actor } from '../../core/actor.ts';
 import { ServiceError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import type { MeetingsTable } from '../../store/schema.ts';
+import type { AuditSurface, MeetingsTable } from '../../store/schema.ts';
 import type { Meeting, Participant } from '../meeting-format.ts';
 import { insertMeetings } from '../meeting-store.ts';
 import { previewTranscript, readTranscriptFile, type TranscriptPreview } from './preview-transcript.ts';
@@ -71,20 +70,21 @@ function timesOf(
  */
 export async function importTranscript(
   service: Pick<ServiceContext, 'store' | 'audit' | 'now'>,
-  actor: Pick<Actor, 'id' | 'email' | 'surface'> | null,
+  /** Who imports (null id: the CLI without --as, or the intake webhook); the email decides who is internal. */
+  actor: { id: string | null; email: string; surface: AuditSurface },
   input: TranscriptMeetingInput,
   source: MeetingsTable['source'] = 'import',
 ): Promise<ImportedTranscript> {
   const parsed = readTranscriptFile(input.transcript);
   const preview = previewTranscript(parsed, input.participants);
-  const participants = participantsOf(input, preview, parsed.speakerEmails, actor?.email ?? '');
+  const participants = participantsOf(input, preview, parsed.speakerEmails, actor.email);
   const finalPreview = previewTranscript(parsed, participants);
   const meeting: Meeting = { title: titleOf(input), ...timesOf(input, preview), participants, items: [] };
   const now = service.now();
   const [id] = await insertMeetings(
     service.store,
     [meeting],
-    { createdBy: actor?.id ?? null, source, now },
+    { createdBy: actor.id, source, now },
     (transaction, meetingId) =>
       insertTranscript(
         transaction,
@@ -100,8 +100,8 @@ export async function importTranscript(
       ),
   );
   await service.audit.record({
-    actorUserId: actor?.id ?? null,
-    surface: actor?.surface ?? 'api',
+    actorUserId: actor.id,
+    surface: actor.surface,
     action: source === 'intake' ? 'meeting.intake' : 'meeting.imported',
     outcome: 'success',
     detail: {
