@@ -41,6 +41,24 @@ function cueUtterances(payload: string, start: number, end: number): Utterance[]
 
 const TIMING = /^(\S+)[ \t]+-->[ \t]+(\S+)/;
 
+/** Blank without allocating (trim() on every line of a large file dominates the parse). */
+function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const first = line.charCodeAt(0);
+  return (first === 32 || first === 9) && line.trim() === '';
+}
+
+/** `<v Name>text</v>` on one line, plain text, single spaces: the common Teams cue, without regexes. */
+function simpleVoiceCue(line: string, start: number, end: number): Utterance | null {
+  if (!line.startsWith('<v ') || !line.endsWith('</v>')) return null;
+  const close = line.indexOf('>');
+  const text = line.slice(close + 1, line.length - 4);
+  if (text.includes('<') || text.includes('&') || text.includes('  ') || text.includes('\t')) return null;
+  const speaker = line.slice(3, close).trim();
+  const trimmed = text.trim();
+  return trimmed === '' || speaker === '' ? null : { speaker, start, end, text: trimmed };
+}
+
 function cueTiming(line: string, lineNumber: number): { start: number; end: number } {
   const match = TIMING.exec(line);
   const start = match ? parseTimestamp(match[1]) : null;
@@ -69,13 +87,13 @@ export function parseWebVtt(lines: readonly string[]): Utterance[] {
   const utterances: Utterance[] = [];
   let index = 1;
   // The header runs to the first blank line.
-  while (index < lines.length && lines[index].trim() !== '') index++;
+  while (index < lines.length && !isBlank(lines[index])) index++;
   while (index < lines.length) {
-    while (index < lines.length && lines[index].trim() === '') index++;
+    while (index < lines.length && isBlank(lines[index])) index++;
     if (index >= lines.length) break;
     const first = lines[index];
-    if (/^(NOTE|STYLE|REGION)([ \t]|$)/.test(first)) {
-      while (index < lines.length && lines[index].trim() !== '') index++;
+    if (/^[NSR]/.test(first) && /^(NOTE|STYLE|REGION)([ \t]|$)/.test(first)) {
+      while (index < lines.length && !isBlank(lines[index])) index++;
       continue;
     }
     // An optional cue identifier precedes the timing line.
@@ -87,8 +105,17 @@ export function parseWebVtt(lines: readonly string[]): Utterance[] {
     }
     const { start, end } = cueTiming(lines[index], index + 1);
     index++;
+    // The common case first: one `<v Name>text</v>` line and a blank line after it.
+    if (index < lines.length && (index + 1 >= lines.length || isBlank(lines[index + 1]))) {
+      const simple = simpleVoiceCue(lines[index], start, end);
+      if (simple) {
+        utterances.push(simple);
+        index++;
+        continue;
+      }
+    }
     const payload: string[] = [];
-    while (index < lines.length && lines[index].trim() !== '') {
+    while (index < lines.length && !isBlank(lines[index])) {
       if (lines[index].includes('-->')) {
         throw new TranscriptParseError('a cue timing line inside a cue: is a blank line missing?', {
           line: index + 1,

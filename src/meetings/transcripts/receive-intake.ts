@@ -64,7 +64,12 @@ export async function receiveIntake(
       throw new ServiceError(400, 'invalid_input', input.error.issues[0].message, {
         issues: input.error.issues,
       });
-    const imported = await importTranscript(service, { id: null, email: '', surface: 'api' }, input.data, 'intake');
+    const imported = await importTranscript(
+      service,
+      { id: null, email: '', surface: 'api' },
+      input.data,
+      'intake',
+    );
     return { meeting: imported.meeting };
   }
   const parsed = parseMeeting(document);

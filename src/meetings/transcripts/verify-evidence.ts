@@ -47,6 +47,18 @@ export function normaliseQuoteText(text: string): string {
     .replace(/^["'\s]+|["'\s.,!?;:]+$/g, '');
 }
 
+// Each chunk's answer is verified against the whole transcript: normalise its lines once.
+const normalisedCache = new WeakMap<readonly Utterance[], string[]>();
+
+function normalisedTexts(utterances: readonly Utterance[]): string[] {
+  let texts = normalisedCache.get(utterances);
+  if (!texts) {
+    texts = utterances.map((utterance) => normaliseQuoteText(utterance.text));
+    normalisedCache.set(utterances, texts);
+  }
+  return texts;
+}
+
 type QuoteCheck = { ok: true; evidence: VerifiedEvidence } | { ok: false; reason: string };
 
 function withinTolerance(stated: number | null, utterance: Utterance): boolean {
@@ -147,7 +159,7 @@ export function verifyEvidence(
   items: readonly ModelSummaryItem[],
   utterances: readonly Utterance[],
 ): { kept: VerifiedItem[]; dropped: DroppedItem[] } {
-  const normalised = utterances.map((utterance) => normaliseQuoteText(utterance.text));
+  const normalised = normalisedTexts(utterances);
   const kept: VerifiedItem[] = [];
   const dropped: DroppedItem[] = [];
   for (const item of items) {
