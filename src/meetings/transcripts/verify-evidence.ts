@@ -48,15 +48,45 @@ export function normaliseQuoteText(text: string): string {
 }
 
 // Each chunk's answer is verified against the whole transcript: normalise its lines once.
-const normalisedCache = new WeakMap<readonly Utterance[], string[]>();
+// All lines joined once (one native search per quote instead of one per line), with where each starts.
+interface SearchableTranscript {
+  joined: string;
+  starts: number[];
+}
+const normalisedCache = new WeakMap<readonly Utterance[], SearchableTranscript>();
 
-function normalisedTexts(utterances: readonly Utterance[]): string[] {
-  let texts = normalisedCache.get(utterances);
-  if (!texts) {
-    texts = utterances.map((utterance) => normaliseQuoteText(utterance.text));
-    normalisedCache.set(utterances, texts);
+function normalisedTexts(utterances: readonly Utterance[]): SearchableTranscript {
+  let searchable = normalisedCache.get(utterances);
+  if (!searchable) {
+    const starts: number[] = [];
+    let offset = 0;
+    const texts = utterances.map((utterance) => {
+      const text = normaliseQuoteText(utterance.text);
+      starts.push(offset);
+      offset += text.length + 1;
+      return text;
+    });
+    // A newline never occurs in a normalised line, so no match spans two lines.
+    searchable = { joined: texts.join('\n'), starts };
+    normalisedCache.set(utterances, searchable);
   }
-  return texts;
+  return searchable;
+}
+
+/** The lines containing `quote`. */
+function linesContaining(searchable: SearchableTranscript, quote: string): number[] {
+  const found: number[] = [];
+  for (let at = searchable.joined.indexOf(quote); at !== -1; at = searchable.joined.indexOf(quote, at + 1)) {
+    let low = 0;
+    let high = searchable.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (searchable.starts[middle] <= at) low = middle;
+      else high = middle - 1;
+    }
+    if (found.at(-1) !== low) found.push(low);
+  }
+  return found;
 }
 
 type QuoteCheck = { ok: true; evidence: VerifiedEvidence } | { ok: false; reason: string };
@@ -72,7 +102,7 @@ function withinTolerance(stated: number | null, utterance: Utterance): boolean {
 function checkQuote(
   evidence: ModelSummaryItem['evidence'][number],
   utterances: readonly Utterance[],
-  normalised: readonly string[],
+  searchable: SearchableTranscript,
 ): QuoteCheck {
   const quote = normaliseQuoteText(evidence.quote);
   if (quote.length < MIN_QUOTE_CHARS)
@@ -80,7 +110,7 @@ function checkQuote(
   const stated =
     parseTimestamp(evidence.timestamp) ??
     (/^\d+(\.\d+)?$/.test(evidence.timestamp.trim()) ? Number(evidence.timestamp) : null);
-  const found = normalised.flatMap((text, index) => (text.includes(quote) ? [index] : []));
+  const found = linesContaining(searchable, quote);
   if (found.length === 0) return { ok: false, reason: `quote not in the transcript: "${evidence.quote}"` };
   const timed = found.filter((index) => withinTolerance(stated, utterances[index]));
   if (timed.length === 0)
