@@ -1,5 +1,5 @@
 import type { LanguageModel } from 'ai';
-import { resolveLanguageModel } from '../../agent/models/language-model.ts';
+import { type AgentModelSettings, resolveLanguageModel } from '../../agent/models/language-model.ts';
 import type { Actor } from '../../core/actor.ts';
 import { forbidden, ServiceError } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
@@ -69,20 +69,11 @@ export async function summariseMeeting(
       dropped: Number(existing.dropped_items),
     };
   }
-  const settings = await summaryModelOf(service.store);
-  if (!settings) {
-    throw new ServiceError(
-      409,
-      'model_not_configured',
-      'No model is chosen for meeting summaries. An admin chooses one in the meeting settings (PUT /api/meetings/summary-settings).',
-    );
-  }
-  const resolved = await resolveLanguageModel(service, settings, undefined);
-  if (!resolved.ok) throw new ServiceError(409, 'model_not_configured', resolved.message);
+  const { settings, model } = await summaryModel(service);
 
   const chunks = chunkUtterances(transcript.utterances, options.chunkChars ?? DEFAULT_CHUNK_CHARS);
   const { overviews, keptByChunk, dropped } = await summariseChunks(service, {
-    model: resolved.model,
+    model,
     meetingId,
     title: stored.meeting.title,
     startTime: stored.meeting.startTime,
@@ -177,4 +168,21 @@ async function summariseChunks(
     if (answer.overview.trim() !== '') overviews.push(answer.overview.trim());
   }
   return { overviews, keptByChunk, dropped };
+}
+
+/** The workspace's summary model, or a 409 saying what an admin must set. */
+async function summaryModel(
+  service: Pick<ServiceContext, 'config' | 'store' | 'vault'>,
+): Promise<{ settings: AgentModelSettings; model: LanguageModel }> {
+  const settings = await summaryModelOf(service.store);
+  if (!settings) {
+    throw new ServiceError(
+      409,
+      'model_not_configured',
+      'No model is chosen for meeting summaries. An admin chooses one in the meeting settings (PUT /api/meetings/summary-settings).',
+    );
+  }
+  const resolved = await resolveLanguageModel(service, settings, undefined);
+  if (!resolved.ok) throw new ServiceError(409, 'model_not_configured', resolved.message);
+  return { settings, model: resolved.model };
 }
