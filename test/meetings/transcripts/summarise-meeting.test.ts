@@ -156,6 +156,36 @@ describe('summarising a meeting transcript', () => {
     expect((await world.bob.call('GET', `/api/meetings/${id}`)).body.meeting).toEqual(before);
   });
 
+  it('lets a participant edit, dismiss and complete items; reviewed items survive a new summary', async () => {
+    const id = await importTeams('Reviewed summary');
+    model.respond = () => ({ status: 200, content: { overview: 'Review me.', items: validItems } });
+    const first = await world.bob.call('POST', `/api/meetings/${id}/summarise`);
+    const [task, decision] = first.body.meeting.items;
+    const edited = await world.bob.call('PATCH', `/api/meetings/${id}/items/${task.id}`, {
+      text: 'Sofia sends the countersigned order form.',
+      status: 'done',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body.meeting.items[0]).toMatchObject({
+      text: 'Sofia sends the countersigned order form.',
+      review: { status: 'done', evidence: [{ speaker: 'Sofia Ibrahim' }] },
+    });
+    const dismissed = await world.bob.call('PATCH', `/api/meetings/${id}/items/${decision.id}`, {
+      status: 'dismissed',
+    });
+    expect(dismissed.body.meeting.items[1].review.status).toBe('dismissed');
+    expect((await world.bob.call('PATCH', `/api/meetings/${id}/items/nope`, { status: 'done' })).status).toBe(
+      404,
+    );
+    expect((await world.bob.call('PATCH', `/api/meetings/${id}/items/${task.id}`, {})).status).toBe(400);
+
+    model.respond = () => ({ status: 200, content: { overview: 'Again.', items: [] } });
+    const again = await world.bob.call('POST', `/api/meetings/${id}/summarise`, { force: true });
+    expect(
+      again.body.meeting.items.map((item: { review: { status: string } }) => item.review.status),
+    ).toEqual(['done', 'dismissed']);
+  });
+
   it('chunks a long transcript and merges the same item from overlapping chunks once', async () => {
     const id = await importTeams('Chunked summary');
     model.respond = () => ({ status: 200, content: { overview: 'Part.', items: [validItems[0]] } });
