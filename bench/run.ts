@@ -31,6 +31,11 @@ const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
       'meeting sends: API calls per action, send-task latency vs direct jsforce (0 and 100 ms), 50 senders for 20 s [--iterations=N --slow-iterations=N --senders=N --seconds=N]',
     run: async (args) => (await import('./send.ts')).runSendBenchmark(args),
   },
+  transcripts: {
+    description:
+      'transcripts: parse + normalise MB/s of WebVTT (target ≥ 50), summariser overhead without model time [--iterations=N]',
+    run: async (args) => (await import('./transcripts.ts')).runTranscriptsBenchmark(args),
+  },
   web: {
     description:
       'web app in Chromium: meeting page JS+CSS (gzip, budget 150 KB), page load → interactive, Create task → interactive form p50/p95 [--runs=N --warmup=N]',

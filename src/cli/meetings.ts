@@ -7,16 +7,26 @@ import { openConfiguredStore } from '../main.ts';
 import { parseMeetingImportFile } from '../meetings/meeting-format.ts';
 import { insertMeetings } from '../meetings/meeting-store.ts';
 import { migrate } from '../store/database.ts';
+import { importTranscriptCommand, isMeetingFormat } from './transcript-import-command.ts';
 
-export const MEETINGS_USAGE = `Usage: forcefield meetings import <file.json> [--as <email>]
+export const MEETINGS_USAGE = `Usage: forcefield meetings import <file> [--as <email>] [transcript options]
 
-Imports meetings into the configured database. The file holds one meeting, or
-{ "meetings": [ … ] }, in the format of docs/meeting.schema.json. The whole file is checked
-first; nothing is imported when any meeting in it is invalid.
+Imports meetings into the configured database. A .json file in the format of
+docs/meeting.schema.json holds one meeting, or { "meetings": [ … ] }. Any other file is read as a
+transcript (WebVTT, SRT, plain "Name: text", Otter text, Fireflies JSON, Google Meet entries) and
+becomes one meeting with its transcript. The whole file is checked first; nothing is imported when
+anything in it is invalid.
 
 Options:
-  --as <email>   record this workspace user as the meetings' creator (they then see them even
-                 when they are not a participant); default: no creator
+  --as <email>          record this workspace user as the meetings' creator (they then see them
+                        even when they are not a participant); default: no creator
+Transcript options:
+  --title <text>        the meeting title (default: the file name)
+  --start <iso>         when the meeting started (required unless the transcript has clock times)
+  --end <iso>           when it ended (default: start plus the transcript's length)
+  --participant "Name <email>"   a participant (repeat); internal when they share --as's domain
+  --format <format>     webvtt, srt, plain_text, otter_text, fireflies_json or google_meet_json
+                        (default: detected from the content)
 `;
 
 class UsageError extends Error {}
@@ -50,19 +60,29 @@ async function importCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { as: { type: 'string' } },
+    options: {
+      as: { type: 'string' },
+      title: { type: 'string' },
+      start: { type: 'string' },
+      end: { type: 'string' },
+      participant: { type: 'string', multiple: true },
+      format: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one file to import');
   const [file] = positionals;
   let input: unknown;
+  let text: string;
   try {
-    input = JSON.parse(await readFile(file, 'utf8'));
+    text = await readFile(file, 'utf8');
+    input = isMeetingFormat(text) ? JSON.parse(text) : undefined;
   } catch (error) {
     process.stderr.write(
       `forcefield meetings: cannot read ${file}: ${error instanceof Error ? error.message : String(error)}\n`,
     );
     return 1;
   }
+  if (input === undefined) return await importTranscriptCommand(file, text, values);
   const parsed = parseMeetingImportFile(input);
   if (!parsed.ok) {
     for (const problem of parsed.errors) {

@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
 import { ServiceError } from '../core/errors.ts';
 import { mcpRoutes } from '../mcp/mcp-routes.ts';
+import { TRANSCRIPT_LIMITS } from '../meetings/transcripts/transcript-limits.ts';
 import type { Services } from '../services.ts';
 import { webRoutes } from '../web/routes.ts';
 import { accessLog } from './access-log.ts';
@@ -15,12 +16,20 @@ import { authenticate } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
+import { meetingIntakeRoutes } from './meeting-intake-routes.ts';
 import { meetingRoutes } from './meeting-routes.ts';
 import { mountMetricsRoute } from './metrics-route.ts';
 import { responseHygiene } from './response-hygiene.ts';
 
 /** Requests larger than this are refused before they are read (JSON bodies are small). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Transcript uploads carry a whole file as JSON text (escaping can double it). */
+export const MAX_TRANSCRIPT_BODY_BYTES = 2 * TRANSCRIPT_LIMITS.maxBytes + 64 * 1024;
+const TRANSCRIPT_BODY_PATHS = new Set([
+  '/api/meetings/transcripts',
+  '/api/meetings/transcripts/preview',
+  '/api/meetings/intake',
+]);
 
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
   return { error: { code, message, ...(details ? { details } : {}) } };
@@ -32,12 +41,16 @@ export function errorBody(code: string, message: string, details?: Record<string
  */
 export function apiRoutes(services: Services): DeclaredRoutes<AppEnvironment> {
   const service = services.context;
-  return new DeclaredRoutes<AppEnvironment>()
-    .route('/', accountRoutes(service))
-    .route('/connections', connectionRoutes(service))
-    .route('/', agentApiRoutes(service, services.agent))
-    .route('/audit', auditRoutes(service))
-    .route('/meetings', meetingRoutes({ ...service, meetings: services.meetings }));
+  return (
+    new DeclaredRoutes<AppEnvironment>()
+      .route('/', accountRoutes(service))
+      .route('/connections', connectionRoutes(service))
+      .route('/', agentApiRoutes(service, services.agent))
+      .route('/audit', auditRoutes(service))
+      // Transcript and intake paths first: they would otherwise be taken for meeting ids.
+      .route('/meetings', meetingIntakeRoutes({ ...service, meetings: services.meetings }))
+      .route('/meetings', meetingRoutes({ ...service, meetings: services.meetings }))
+  );
 }
 
 /**
@@ -68,16 +81,16 @@ export function createServiceApp(
     }
   });
 
-  app.use(
-    '/api/*',
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: (context) =>
-        context.json(
-          errorBody('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-          413,
-        ),
-    }),
+        context.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413),
+    });
+  const defaultLimit = limitTo(MAX_BODY_BYTES);
+  const transcriptLimit = limitTo(MAX_TRANSCRIPT_BODY_BYTES);
+  app.use('/api/*', (context, next) =>
+    (TRANSCRIPT_BODY_PATHS.has(context.req.path) ? transcriptLimit : defaultLimit)(context, next),
   );
   mountMetricsRoute(app, services.metrics, service.config.METRICS_TOKEN);
   // Resolves the session cookie or API key (and checks CSRF) before any /api route runs.

@@ -15,6 +15,7 @@ import { searchRecords } from '../meetings/search-records.ts';
 import { sendInputSchema } from '../meetings/send/send-input.ts';
 import { sendItem } from '../meetings/send/send-item.ts';
 import { suggestRecords } from '../meetings/suggest-records.ts';
+import { reviewedMeetingView } from '../meetings/transcripts/reviewed-meeting-view.ts';
 import { currentUser, requireAdmin, requireUser } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
@@ -92,7 +93,11 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
 
   routes.get('/:id', noAudit('a read: nothing changes'), async (context) =>
     context.json({
-      meeting: await meetingView(service.store, currentUser(context), context.req.param('id')),
+      // With its transcript outline, summary and each item's evidence and review state.
+      meeting: await reviewedMeetingView(
+        service.store,
+        await meetingView(service.store, currentUser(context), context.req.param('id')),
+      ),
     }),
   );
 

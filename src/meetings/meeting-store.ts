@@ -3,12 +3,12 @@
  * every read: admins see every meeting; a member sees the meetings they created, took part in (a
  * participant's email is theirs) or that were shared with them or with one of their groups.
  */
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Actor } from '../core/actor.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import type { MeetingsTable } from '../store/schema.ts';
+import type { Database, MeetingsTable } from '../store/schema.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
 import { type SendView, sendViewOf } from './send/send-view.ts';
 
@@ -68,7 +68,9 @@ function assignItemIds(items: readonly MeetingItem[]): string[] {
 export async function insertMeetings(
   store: Store,
   meetings: readonly Meeting[],
-  origin: { createdBy: string | null; source: 'api' | 'import' | 'demo'; now: number },
+  origin: { createdBy: string | null; source: MeetingsTable['source']; now: number },
+  /** Writes more of each meeting (its transcript) in the same transaction: all or nothing. */
+  alsoWrite?: (transaction: Transaction<Database>, meetingId: string, index: number) => Promise<void>,
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const meeting of meetings) {
@@ -117,6 +119,7 @@ export async function insertMeetings(
           )
           .execute();
       }
+      await alsoWrite?.(transaction, id, ids.length);
     });
     ids.push(id);
   }
@@ -363,7 +366,13 @@ export async function deleteMeeting(store: Store, viewer: MeetingViewer, meeting
   }
   await store.db.transaction().execute(async (transaction) => {
     // Explicit rather than ON DELETE CASCADE, which SQLite applies only with foreign keys on.
-    for (const table of ['meeting_shares', 'meeting_items', 'meeting_participants'] as const) {
+    for (const table of [
+      'meeting_shares',
+      'meeting_items',
+      'meeting_participants',
+      'meeting_transcripts',
+      'meeting_summaries',
+    ] as const) {
       await transaction.deleteFrom(table).where('meeting_id', '=', meetingId).execute();
     }
     await transaction.deleteFrom('meetings').where('id', '=', meetingId).execute();

@@ -11,6 +11,7 @@ import * as sendResolver from './migrations/0005-send-resolver.ts';
 import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
 import * as approvalExecutions from './migrations/0010-approval-executions.ts';
 import * as mcpOAuth from './migrations/0007-mcp-oauth.ts';
+import * as meetingTranscripts from './migrations/0009-meeting-transcripts.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-agent-activity-and-provider-keys': agentActivityAndProviderKeys,
   '0010-approval-executions': approvalExecutions,
   '0007-mcp-oauth': mcpOAuth,
+  '0009-meeting-transcripts': meetingTranscripts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

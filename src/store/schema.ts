@@ -4,6 +4,7 @@ export type { AuditSurface, Role };
 
 import type { AgentTables } from './agent-tables.ts';
 import type { McpOAuthTables } from './mcp-oauth-tables.ts';
+import type { TranscriptTables } from './transcript-tables.ts';
 
 /**
  * The service's tables. Portable across SQLite and PostgreSQL: ids are text (sortable,
@@ -139,7 +140,7 @@ export interface AuditEventsTable {
 }
 
 /** The agent connector's tables are declared beside its code (agent/agent-tables.ts). */
-export interface Database extends AgentTables, McpOAuthTables {
+export interface Database extends AgentTables, McpOAuthTables, TranscriptTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -167,7 +168,7 @@ export interface MeetingsTable {
   end_time: string;
   /** Who created it through the API; null for the CLI import and the demo seed. */
   created_by: string | null;
-  source: 'api' | 'import' | 'demo';
+  source: 'api' | 'import' | 'demo' | 'intake';
   created_at: string;
 }
 
@@ -188,6 +189,16 @@ export interface MeetingItemsTable {
   text: string;
   owner_email: string | null;
   due_date: string | null;
+  /** Migration 0009: JSON evidence quotes of a summary item; null for items imported as text. */
+  evidence: string | null;
+  /** Migration 0009: 'summary' for items the summariser made; null otherwise. */
+  origin: string | null;
+  /** Migration 0009: null (open), 'dismissed' or 'done'. */
+  review_status: string | null;
+  /** Migration 0009: why a summary item needs a closer look (some evidence did not verify). */
+  flag: string | null;
+  /** Migration 0009: the owner as the transcript names them, when not a participant with an email. */
+  owner_name: string | null;
 }
 
 export interface MeetingSharesTable {

@@ -22,6 +22,8 @@ const UNAUDITED_WRITES = [
   'POST /api/connections/oauth/start',
   'POST /api/conversations',
   'DELETE /api/conversations/:id',
+  // Parses a transcript for the Import dialog's preview; stores nothing.
+  'POST /api/meetings/transcripts/preview',
 ];
 
 let test: TestService;
