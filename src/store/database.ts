@@ -8,10 +8,10 @@ import * as meetings from './migrations/0002-meetings.ts';
 import * as agents from './migrations/0003-agents.ts';
 import * as agentInstances from './migrations/0004-agent-instances.ts';
 import * as sendResolver from './migrations/0005-send-resolver.ts';
-import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
-import * as approvalExecutions from './migrations/0010-approval-executions.ts';
 import * as mcpOAuth from './migrations/0007-mcp-oauth.ts';
+import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
 import * as meetingTranscripts from './migrations/0009-meeting-transcripts.ts';
+import * as approvalExecutions from './migrations/0010-approval-executions.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite-adapter.ts';
 

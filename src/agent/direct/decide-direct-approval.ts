@@ -2,7 +2,7 @@ import type { AuditAction } from '../../audit/audit-actions.ts';
 import { notFound, ServiceError } from '../../core/errors.ts';
 import type { AgentApprovalsTable } from '../../store/agent-tables.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
-import { runAllowedCall } from '../dispatch/run-allowed-call.ts';
+import { runApprovedCall } from '../dispatch/run-approved-call.ts';
 import { findAgent } from '../store/agent-store.ts';
 import { findApproval, openSealedCall, settleApproval, toApprovalRequest } from '../store/approval-store.ts';
 import { ToolFailure } from '../tools/tool-errors.ts';
@@ -53,7 +53,10 @@ export async function decideDirectApproval(
     await audit('agent.approval.expired', 'failure', 'call_not_available');
     throw new ServiceError(410, 'approval_expired', 'This action is no longer available. Ask again.');
   }
-  if (!(await settleApproval(service.store, row.id, outcome.outcome, now))) {
+  // An approval writes the call's execution record with it (claimed for a lease), as in the chat.
+  const executionLease =
+    outcome.outcome === 'approved' ? new Date(now.getTime() + dependencies.executionLeaseMs) : undefined;
+  if (!(await settleApproval(service.store, row.id, outcome.outcome, now, executionLease))) {
     const current = await findApproval(service.store, row.id);
     await audit('agent.approval.refused', 'denied', 'already_decided');
     throw new ServiceError(
@@ -87,7 +90,13 @@ export async function decideDirectApproval(
     });
     step.status = 'running';
     try {
-      return { kind: 'result', output: await runAllowedCall(context, step, input), step };
+      const output = await runApprovedCall(
+        context,
+        { approvalId: row.id, leaseMs: dependencies.executionLeaseMs, probe: dependencies.executionProbe },
+        step,
+        input,
+      );
+      return { kind: 'result', output, step };
     } catch (error) {
       if (!(error instanceof ToolFailure)) throw error;
       return { kind: 'failure', code: error.code, message: error.message, retryable: error.retryable };

@@ -3,7 +3,6 @@ import type { Actor } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import type { DispatchContext } from '../dispatch/dispatch-context.ts';
 import type { Agent } from '../store/agent-store.ts';
-import { ConversationStore } from '../store/conversation-store.ts';
 import type { AgentSalesforceClient } from '../tools/tool-catalog.ts';
 import type { AgentRuntime } from '../turns/agent-runtime.ts';
 import type { TurnDependencies } from '../turns/turn-dependencies.ts';
@@ -24,15 +23,9 @@ export interface DirectCaller {
   clientName: string;
 }
 
-/** The turn modules' dependencies, over the runtime's memory (what expireApproval and friends take). */
+/** The turn modules' dependencies: the runtime's own (memory, execution lease and probe). */
 export function directDependencies(caller: DirectCaller): TurnDependencies {
-  return {
-    service: caller.service,
-    memory: caller.runtime.memory,
-    conversations: new ConversationStore({ store: caller.service.store, now: caller.service.now }),
-    approvalTtlMs: caller.runtime.approvalTtlMs,
-    modelOverride: undefined,
-  };
+  return caller.runtime.dependencies;
 }
 
 /** The dispatcher's context for one direct call (or the execution of its approval). */

@@ -61,6 +61,11 @@ export class AgentRuntime {
     };
   }
 
+  /** What the turn modules take, for surfaces that run calls without a model turn (MCP). */
+  get dependencies(): TurnDependencies {
+    return this.#dependencies;
+  }
+
   // ------------------------------------------------------------------ interrupted approved calls
 
   /**
