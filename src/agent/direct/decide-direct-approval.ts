@@ -53,21 +53,7 @@ export async function decideDirectApproval(
     await audit('agent.approval.expired', 'failure', 'call_not_available');
     throw new ServiceError(410, 'approval_expired', 'This action is no longer available. Ask again.');
   }
-  // An approval writes the call's execution record with it (claimed for a lease), as in the chat.
-  const executionLease =
-    outcome.outcome === 'approved' ? new Date(now.getTime() + dependencies.executionLeaseMs) : undefined;
-  if (!(await settleApproval(service.store, row.id, outcome.outcome, now, executionLease))) {
-    const current = await findApproval(service.store, row.id);
-    await audit('agent.approval.refused', 'denied', 'already_decided');
-    throw new ServiceError(
-      409,
-      'already_decided',
-      `This action was already ${current?.status ?? 'decided'}.`,
-      {
-        previous: { status: current?.status },
-      },
-    );
-  }
+  await settleOrRefuse(caller, row, outcome.outcome, now, audit);
   state.pending.delete(row.id);
   await audit(
     outcome.outcome === 'approved' ? 'agent.approval.approved' : 'agent.approval.rejected',
@@ -105,6 +91,25 @@ export async function decideDirectApproval(
     const message = await dependencies.conversations.message(row.message_id);
     if (message) await dependencies.conversations.saveMessage(message.id, message.text, [outlineOf(step)]);
   }
+}
+
+/** Makes the decision stick (an approval claims the call's execution record for a lease), or 409. */
+async function settleOrRefuse(
+  caller: DirectCaller,
+  row: AgentApprovalsTable,
+  decision: 'approved' | 'rejected',
+  now: Date,
+  audit: ReturnType<typeof approvalAudit>,
+): Promise<void> {
+  const { store } = caller.service;
+  const leaseMs = caller.runtime.dependencies.executionLeaseMs;
+  const executionLease = decision === 'approved' ? new Date(now.getTime() + leaseMs) : undefined;
+  if (await settleApproval(store, row.id, decision, now, executionLease)) return;
+  const current = await findApproval(store, row.id);
+  await audit('agent.approval.refused', 'denied', 'already_decided');
+  throw new ServiceError(409, 'already_decided', `This action was already ${current?.status ?? 'decided'}.`, {
+    previous: { status: current?.status },
+  });
 }
 
 /** The live step of the approved call (kept with the conversation's steps), or a new one after a restart. */
