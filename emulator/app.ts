@@ -122,6 +122,8 @@ export function createApp(org: Org, options: AppOptions = {}): Hono<EdgeEnvironm
     counters.count(method, path);
     const decision = faults.decide(method, path);
     const kind = decision.fault?.kind;
+    // Parked even if the client goes away meanwhile: once released, the request is processed.
+    if (decision.holdRuleId !== undefined) await faults.park(decision.holdRuleId, method, path);
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     let status: number | null = null;
     let response: Response | undefined;

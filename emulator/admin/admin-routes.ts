@@ -141,7 +141,9 @@ export function adminRoutes(org: Org, options: AdminRouteOptions): Hono {
     return json(200, { capacity: requestLog.capacity, requests: requestLog.recent(query.limit) });
   });
 
-  admin.get('/faults', () => json(200, { seed: faults.seed, rules: faults.list() }));
+  admin.get('/faults', () =>
+    json(200, { seed: faults.seed, rules: faults.list(), held: faults.heldRequests() }),
+  );
   admin.put('/faults', async (context) => {
     const parsed = parseFaultConfiguration(await readJson(context.req.raw));
     if (!parsed.success) throw new AdminRequestError(400, 'invalid_request', parsed.message);
@@ -153,13 +155,28 @@ export function adminRoutes(org: Org, options: AdminRouteOptions): Hono {
     if (!parsed.success) throw new AdminRequestError(400, 'invalid_request', parsed.message);
     return json(201, faults.add(parsed.data));
   });
+  // Clearing the rules lets every parked request go on: nothing stays parked with no rule to release it.
   admin.delete('/faults', () => {
     faults.clear();
+    faults.release();
     return new Response(null, { status: 204 });
+  });
+  admin.post('/faults/release', () => json(200, { released: faults.release() }));
+  admin.post('/faults/:id/release', (context) => {
+    const id = context.req.param('id');
+    const known = faults.list().some((rule) => rule.id === id);
+    const released = faults.release(id);
+    if (!known && released === 0) {
+      throw new AdminRequestError(404, 'not_found', `No fault rule '${id}' and no request it holds`);
+    }
+    return json(200, { released });
   });
   admin.delete('/faults/:id', (context) => {
     const id = context.req.param('id');
-    if (!faults.remove(id)) throw new AdminRequestError(404, 'not_found', `No fault rule '${id}'`);
+    const released = faults.release(id);
+    if (!faults.remove(id) && released === 0) {
+      throw new AdminRequestError(404, 'not_found', `No fault rule '${id}'`);
+    }
     return new Response(null, { status: 204 });
   });
 

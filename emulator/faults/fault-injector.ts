@@ -1,5 +1,6 @@
 import { Random } from '../seed/random.ts';
 import type { FaultConfiguration, FaultKind, ParsedFaultRule } from './fault-rule.ts';
+import { HeldRequests, type HeldRequestView } from './held-requests.ts';
 import { compilePathGlob, matchesPathGlob } from './path-glob.ts';
 
 export const DEFAULT_FAULT_SEED = 1;
@@ -23,6 +24,8 @@ interface ActiveRule {
 /** What to do with one request: wait, then maybe answer with (or drop on) a fault. */
 export interface FaultDecision {
   delayMs: number;
+  /** The first firing `hold` rule: the request is parked until released, before the delay and fault. */
+  holdRuleId?: string;
   fault?: {
     kind: Exclude<FaultKind, 'latency'>;
     ruleId: string;
@@ -49,6 +52,7 @@ export class FaultInjector {
   #seed: number;
   #random: Random;
   #nextId = 1;
+  #held = new HeldRequests();
 
   constructor(configuration: FaultConfiguration = { rules: [] }) {
     this.#seed = configuration.seed ?? DEFAULT_FAULT_SEED;
@@ -108,6 +112,21 @@ export class FaultInjector {
     this.#rules = [];
   }
 
+  /** The requests parked by `hold` rules, oldest first. */
+  heldRequests(): HeldRequestView[] {
+    return this.#held.list();
+  }
+
+  /** Parks a request for a decision's `holdRuleId`; resolves once it is released. */
+  park(ruleId: string, method: string, path: string): Promise<void> {
+    return this.#held.park(ruleId, method, path);
+  }
+
+  /** Lets the requests parked by `ruleId` (every parked request when absent) go on; answers how many. */
+  release(ruleId?: string): number {
+    return this.#held.release(ruleId);
+  }
+
   decide(method: string, path: string): FaultDecision {
     const decision: FaultDecision = { delayMs: 0 };
     const upperMethod = method.toUpperCase();
@@ -120,6 +139,7 @@ export class FaultInjector {
         continue;
       active.fired++;
       if (active.remaining !== undefined && --active.remaining === 0) this.remove(rule.id);
+      if (rule.hold && decision.holdRuleId === undefined) decision.holdRuleId = rule.id;
       decision.delayMs += (rule.latencyMs ?? 0) + (rule.jitterMs ? this.#random.int(0, rule.jitterMs) : 0);
       if (rule.kind !== 'latency') {
         decision.fault = {

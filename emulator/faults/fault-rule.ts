@@ -33,6 +33,11 @@ export const faultRuleSchema = z
     times: z.number().int().min(1).optional(),
     latencyMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
     jitterMs: z.number().int().min(0).max(MAX_LATENCY_MS).optional(),
+    /**
+     * Parks each matching request until it is released through the admin API
+     * (`POST /__emulator/faults/{id}/release`); then the rule's delay and fault apply as usual.
+     */
+    hold: z.boolean().optional(),
     /** `validation-error`: Salesforce's errorCode (default FIELD_CUSTOM_VALIDATION_EXCEPTION). */
     errorCode: z
       .string()
@@ -44,10 +49,17 @@ export const faultRuleSchema = z
     /** `validation-error`: the API names of the fields the error is about. */
     fields: z.array(z.string().min(1).max(100)).max(50).optional(),
   })
-  .refine((rule) => rule.kind !== 'latency' || rule.latencyMs !== undefined || rule.jitterMs !== undefined, {
-    message: 'a latency rule needs latencyMs (and optionally jitterMs)',
-    path: ['latencyMs'],
-  })
+  .refine(
+    (rule) =>
+      rule.kind !== 'latency' ||
+      rule.latencyMs !== undefined ||
+      rule.jitterMs !== undefined ||
+      rule.hold === true,
+    {
+      message: 'a latency rule needs latencyMs (and optionally jitterMs), or hold',
+      path: ['latencyMs'],
+    },
+  )
   .refine(
     (rule) =>
       rule.kind === 'validation-error' ||
