@@ -12,12 +12,11 @@ afterEach(async () => {
   await admin('DELETE', '/faults');
 });
 
+/** Admin API answer; the body is whatever JSON the endpoint returns (the tests assert on its shape). */
 // biome-ignore lint/suspicious/noExplicitAny: test helper: callers assert on the shape
-async function admin(
-  method: string,
-  adminPath: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
+type AdminAnswer = { status: number; body: any };
+
+async function admin(method: string, adminPath: string, body?: unknown): Promise<AdminAnswer> {
   const response = await fetch(`${org.url}/__emulator${adminPath}`, {
     method,
     headers: {
