@@ -1,7 +1,8 @@
 /**
  * A process killed in the middle of a send: `forcefield start` runs as a child process, its
- * Salesforce create is held at the emulator (a latency fault) while the child is killed with
- * SIGKILL, and the emulator then commits the create for a client that no longer exists. The
+ * Salesforce create is parked at the emulator (a `hold` fault rule) while the child is killed with
+ * SIGKILL, and once the test releases it the emulator commits the create (or drops it unprocessed)
+ * for a client that no longer exists. Explicit signals order it all, no latency races the kill. The
  * restarted service resolves the journal entry at startup by the record's marker: no duplicate,
  * and the item shows the true outcome. Also: `forcefield meetings import`.
  */
@@ -50,8 +51,9 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       SALESFORCE_CLIENT_SECRET: 'forcefield-demo-secret',
       SALESFORCE_LOGIN_URL: emulator.url,
       MEETING_SEND_SETTLE_MS: String(SETTLE_MS),
-      // Above the emulator's 1.5 s latency below, so only the kill interrupts a write.
-      MEETING_SEND_WRITE_TIMEOUT_MS: '3000',
+      // The child is killed as soon as its create is parked; this only has to outlast that on a
+      // loaded machine (and it delays the restarted service's resolution: write timeout + settle).
+      MEETING_SEND_WRITE_TIMEOUT_MS: '6000',
       FORCEFIELD_SECRET_KEY: randomBytes(32).toString('base64'),
     };
     if (dialect === 'postgres') {
@@ -201,7 +203,7 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     itemId: string,
     done: (status: string | undefined) => boolean,
   ): Promise<Array<{ status: string; salesforceId: string | null }>> {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     let sends: Array<{ status: string; salesforceId: string | null }> = [];
     while (Date.now() < deadline) {
       const session = await logIn(url, 'rep@example.com', PASSWORD);
@@ -213,12 +215,21 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     return sends;
   }
 
-  /** How many record creates reached the emulator (counted on arrival, before a fault holds them). */
-  async function taskCreates(): Promise<number> {
-    const counters = await emulatorAdmin(emulator, 'GET', '/counters');
-    return Object.entries(counters.routes as Record<string, number>)
-      .filter(([route]) => /^POST \S*\/sobjects\/\{type\}$/.test(route))
-      .reduce((sum, [, count]) => sum + count, 0);
+  /** Whether the emulator has parked a request under the fault rule `ruleId`. */
+  async function parkedBy(ruleId: string): Promise<boolean> {
+    const faults = await emulatorAdmin(emulator, 'GET', '/faults');
+    return (faults.held as Array<{ ruleId: string }>).some((held) => held.ruleId === ruleId);
+  }
+
+  /** Whether the emulator has logged a Task create it dropped unprocessed (its `drop-before` fault). */
+  async function createDropped(): Promise<boolean> {
+    const log = await emulatorAdmin(emulator, 'GET', '/requests?limit=1000');
+    return (log.requests as Array<{ method: string; path: string; fault?: string }>).some(
+      (request) =>
+        request.method === 'POST' &&
+        /\/sobjects\/Task$/.test(request.path) &&
+        request.fault === 'drop-before',
+    );
   }
 
   /** Waits for a condition (an explicit signal), polling; fails after 15 s. */
@@ -242,8 +253,9 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
 
   /**
    * Sends item `itemId` of the first meeting as a task on Pinecrest Software from a child process,
-   * with the emulator holding the create for 1.5 s under `fault`, and kills the child with SIGKILL
-   * while it waits: the send is left pending in the journal.
+   * with the emulator parking the create under a `hold` rule of kind `fault`, and kills the child
+   * with SIGKILL while it waits: the send is left pending in the journal. Then the create is
+   * released: `latency` lets the emulator commit it, `drop-before` drops it unprocessed.
    */
   async function killMidSend(itemId: string, subject: string, fault: 'latency' | 'drop-before') {
     const connectionId = await connectionOfRep();
@@ -260,11 +272,11 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       records: [{ type: 'Account', id: account.Id }],
       idempotencyKey: newKey(),
     };
-    await injectFault(emulator, fault, { latencyMs: 1_500 });
-    const createsBefore = await taskCreates();
+    const ruleId = `park-${itemId}-${dialect}`;
+    await injectFault(emulator, fault, { id: ruleId, hold: true });
     const pending = sendItem(session, meetingId, itemId, body).catch((error: unknown) => error);
-    // The signal: the emulator has the create (and holds it); only then is the child killed.
-    await until(async () => (await taskCreates()) > createsBefore, 'the create to reach the emulator');
+    // The signal: the emulator has parked the create; only then is the child killed.
+    await until(() => parkedBy(ruleId), 'the create to be parked at the emulator');
     first.child.kill('SIGKILL');
     expect(await pending).toBeInstanceOf(Error);
     const store = await openChildStore();
@@ -275,12 +287,16 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('pending');
     await store.dispose();
+    // The child is gone; Salesforce now finishes the create for nobody.
+    await emulatorAdmin(emulator, 'POST', `/faults/${ruleId}/release`);
+    if (fault === 'latency') await until(async () => (await tasksNamed(subject)).length === 1, 'the commit');
+    else await until(createDropped, 'the create to be dropped');
     return { meetingId: meetingId as string, body };
   }
 
   it('after a restart, the send is resolved to its true outcome without a duplicate', async () => {
     const subject = `Killed mid-send ${dialect}`;
-    // The emulator holds the create for 1.5 s before committing it, whatever happens to the client.
+    // The emulator commits the parked create once released, although its client is dead.
     const { meetingId, body } = await killMidSend('n1', subject, 'latency');
 
     const second = await startChild();
@@ -300,12 +316,12 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     } finally {
       second.child.kill('SIGTERM');
     }
-  }, 40_000);
+  }, 60_000);
 
   it('killed before Salesforce committed: after a restart the item shows it was not sent, and a retry creates one record', async () => {
     const subject = `Killed before commit ${dialect}`;
-    // The emulator holds the create for 1.5 s and then drops it unprocessed: Salesforce never
-    // commits it. The child is killed while it waits.
+    // The emulator drops the parked create unprocessed once released: Salesforce never commits
+    // it. The child is killed while it is parked.
     const { meetingId, body } = await killMidSend('n2', subject, 'drop-before');
 
     const second = await startChild();
@@ -338,5 +354,5 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
     } finally {
       second.child.kill('SIGTERM');
     }
-  }, 40_000);
+  }, 60_000);
 });
