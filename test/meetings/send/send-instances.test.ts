@@ -94,24 +94,25 @@ async function harborviewSend(setup: Setup, subject: string) {
   const [account] = await orgReader(setup.emulator).query(
     "SELECT Id FROM Account WHERE Name LIKE 'Harborview%' LIMIT 1",
   );
+  const idempotencyKey = newKey();
   const body: SendBody = {
     connectionId: setup.connectionId,
     kind: 'task',
     values: { subject },
     records: [{ type: 'Account', id: account.Id }],
-    idempotencyKey: newKey(),
+    idempotencyKey,
   };
   const rowOf = () =>
     setup.testStore.store.db
       .selectFrom('meeting_sends')
       .selectAll()
-      .where('idempotency_key', '=', body.idempotencyKey)
+      .where('idempotency_key', '=', idempotencyKey)
       .executeTakeFirst();
   const tasks = () => orgReader(setup.emulator).query(`SELECT Id FROM Task WHERE Subject = '${subject}'`);
   const send = (session: ServiceSession) => sendItem(session, meetingId, 'task-1', body);
   const parked = async () =>
     ((await emulatorAdminCall(setup.emulator, 'GET', '/faults')).held as unknown[]).length === 1;
-  return { body, rowOf, tasks, send, parked };
+  return { rowOf, tasks, send, parked };
 }
 
 describe.each(STORE_DIALECTS)('a slow Salesforce create across two instances (%s)', (dialect) => {
