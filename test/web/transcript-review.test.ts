@@ -212,7 +212,12 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     expect(tasks).toHaveLength(1);
     const { id } = await meetingByTitle();
     expect(tasks[0].Description).toContain(`“${DECISION_QUOTE}” — Dana Lee at 0:12`);
-    expect(tasks[0].Description).toContain(`${harness.baseUrl}/meetings/${id}`);
+    const link = `${harness.baseUrl}/meetings/${id}#utterance-3`;
+    expect(tasks[0].Description).toContain(link);
+
+    // The link lands on that moment of the transcript.
+    await page.goto(link);
+    await page.locator('li.utterance:focus').filter({ hasText: 'Two hotels works for us' }).waitFor();
     expect(harness.takePageErrors()).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { FileText } from 'lucide-react';
+import { useEffect } from 'react';
 import { api } from '../lib/api.ts';
 import { formatOffset, utteranceAnchor } from '../lib/transcripts.ts';
 import type { Utterance } from '../lib/types.ts';
@@ -28,6 +29,12 @@ export function TranscriptView({ meetingId }: { meetingId: string }) {
     select: (answer) => answer.transcript?.utterances ?? [],
     staleTime: Number.POSITIVE_INFINITY,
   });
+  // A link to a moment (`…/meetings/:id#utterance-12`, as a Salesforce Description carries) lands on it.
+  const loaded = transcript.data !== undefined;
+  useEffect(() => {
+    const match = /^#utterance-(\d+)$/.exec(window.location.hash);
+    if (loaded && match) jumpToUtterance(Number(match[1]) - 1);
+  }, [loaded]);
   return (
     <section className="card transcript" aria-labelledby="transcript-title">
       <h2 id="transcript-title">

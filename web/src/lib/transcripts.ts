@@ -43,10 +43,14 @@ export function evidenceSource(evidence: Evidence): string {
   return evidence.start === null ? speaker : `${speaker} at ${formatOffset(evidence.start)}`;
 }
 
-/** The quote block appended to the Salesforce Description: the words, who and when, and the meeting link. */
+/**
+ * The quote block appended to the Salesforce Description: the words, who and when, and a link back
+ * to the meeting at the first quote's moment in its transcript.
+ */
 export function quoteBlock(evidence: readonly Evidence[], meetingUrl: string): string {
   const quotes = evidence.map((entry) => `“${entry.quote}” — ${evidenceSource(entry)}`);
-  return [...quotes, `From the meeting in Forcefield: ${meetingUrl}`].join('\n');
+  const moment = evidence[0] ? `#${utteranceAnchor(evidence[0].utteranceIndex)}` : '';
+  return [...quotes, `From the meeting in Forcefield: ${meetingUrl}${moment}`].join('\n');
 }
 
 /** Appends the quote block to the value the form sends, after a blank line when there is text. */
