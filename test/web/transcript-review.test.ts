@@ -130,9 +130,11 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     await speakers.getByRole('row', { name: /Dana Lee 2 Not matched/ }).waitFor();
     await dialog.getByText('WebVTT · 4 lines · 0:23 long').waitFor();
 
-    await dialog
-      .getByLabel('Participants')
-      .fill('Dana Lee <dana.lee@harborviewhotels.example>\nBob Member <bob@forcefield.demo>');
+    const participants = dialog.getByLabel('Participants');
+    await participants.fill('Dana Lee dana.lee');
+    await participants.blur();
+    await dialog.getByText('Line 1: write “Name <email>” or an email address.').waitFor();
+    await participants.fill('Dana Lee <dana.lee@harborviewhotels.example>\nBob Member <bob@forcefield.demo>');
     await speakers
       .getByRole('row', { name: /Dana Lee 2 Dana Lee \(dana\.lee@harborviewhotels\.example\)/ })
       .waitFor();

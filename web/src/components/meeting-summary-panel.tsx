@@ -38,15 +38,17 @@ export function MeetingSummaryPanel({ meeting }: { meeting: Meeting }) {
     <section className="card meeting-summary" aria-labelledby="summary-title">
       <div className="card-header">
         <h2 id="summary-title">Summary</h2>
-        <button
-          type="button"
-          className={`button${summary ? '' : ' button-primary'}`}
-          disabled={summarise.isPending}
-          onClick={() => summarise.mutate(summary !== null)}
-        >
-          <Sparkles aria-hidden size={16} />
-          {summarise.isPending ? 'Summarising…' : summary ? 'Summarise again' : 'Summarise'}
-        </button>
+        {meeting.canShare ? (
+          <button
+            type="button"
+            className={`button${summary ? '' : ' button-primary'}`}
+            disabled={summarise.isPending}
+            onClick={() => summarise.mutate(summary !== null)}
+          >
+            <Sparkles aria-hidden size={16} />
+            {summarise.isPending ? 'Summarising…' : summary ? 'Summarise again' : 'Summarise'}
+          </button>
+        ) : null}
       </div>
       {summarise.error ? <ErrorBanner title="Nothing was changed" error={summarise.error} /> : null}
       {summary ? (

@@ -73,6 +73,8 @@ export function TranscriptImportForm({
   const [title, setTitle] = useState(() => stem(fileName));
   const [start, setStart] = useState('');
   const [participantsText, setParticipantsText] = useState('');
+  // Line problems show once the person leaves the box, not at every keystroke of a half-typed line.
+  const [participantsLeft, setParticipantsLeft] = useState(false);
   const deferredParticipants = useDeferredValue(participantsText);
   const { participants, problems } = parseParticipants(deferredParticipants, ownDomain);
   const queryClient = useQueryClient();
@@ -150,13 +152,15 @@ export function TranscriptImportForm({
             aria-describedby={ids.hint}
             value={participantsText}
             onChange={(event) => setParticipantsText(event.target.value)}
+            onBlur={() => setParticipantsLeft(true)}
+            aria-invalid={participantsLeft && problems.length > 0 ? true : undefined}
             placeholder={'Dana Lee <dana@pinecrest.example>\nBob Member <bob@forcefield.demo>'}
           />
           <p id={ids.hint} className="muted">
             One “Name &lt;email&gt;” a line; speakers are matched to them. People at @{ownDomain} are your
             team, everyone else external.
           </p>
-          {problems.map((problem) => (
+          {(participantsLeft ? problems : []).map((problem) => (
             <p key={problem} className="field-error">
               {problem}
             </p>
