@@ -74,7 +74,11 @@ beforeAll(async () => {
           owner: null,
           dueDate: null,
           dueDateStatedAs: null,
-          evidence: [{ quote: "I'll send the pilot order form", timestamp: '0:18', speaker: 'Bob Member' }],
+          evidence: [
+            { quote: "I'll send the pilot order form", timestamp: '0:18', speaker: 'Bob Member' },
+            // Never said: the item is kept on its verified quote, and flagged.
+            { quote: 'the order form is already signed', timestamp: '0:20', speaker: 'Dana Lee' },
+          ],
         },
       ],
     },
@@ -157,7 +161,14 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     await decision.waitFor();
     await decision.getByText(`“${DECISION_QUOTE}”`).waitFor();
     await decision.getByText('Dana Lee at 0:12').waitFor();
-    await page.getByText('2 kept · 0 flagged · 0 dropped', { exact: false }).waitFor();
+    await page.getByText('2 kept · 1 flagged · 0 dropped', { exact: false }).waitFor();
+    await meetingItem(page, TASK)
+      .getByText(/Flagged: /)
+      .waitFor();
+    // The flag says why; only verified quotes are shown as evidence.
+    const evidence = meetingItem(page, TASK).getByRole('list', { name: 'Evidence' });
+    await evidence.getByText("I'll send the pilot order form").waitFor();
+    expect(await evidence.getByText('the order form is already signed').count()).toBe(0);
     await expectAccessible(page, 'the summarised meeting');
     expect(model.requests.length).toBe(1);
   });
