@@ -2,9 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
 import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../lib/api.ts';
+import { isTranscriptFile, MAX_TRANSCRIPT_BYTES } from '../lib/transcripts.ts';
 import { Modal } from './modal.tsx';
 import { ErrorBanner } from './status.tsx';
 import { useToast } from './toaster.tsx';
+import { TranscriptImportForm } from './transcript-import-form.tsx';
 
 interface PathError {
   path: string;
@@ -17,7 +19,8 @@ const MAX_FILE_BYTES = 256 * 1024;
 /**
  * Import meetings from the documented JSON format (docs/meeting.schema.json), pasted or
  * uploaded. The service validates the whole file and imports nothing when anything is wrong;
- * its problems are listed by path.
+ * its problems are listed by path. An uploaded transcript (.vtt, .srt, .txt, Fireflies or Google
+ * Meet JSON) is previewed (speakers and who they are) and imported as one meeting instead.
  */
 export function ImportMeetingsDialog({
   open,
@@ -30,6 +33,7 @@ export function ImportMeetingsDialog({
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState<string>();
   const [localError, setLocalError] = useState<string>();
+  const [transcript, setTranscript] = useState<{ fileName: string; content: string }>();
   const queryClient = useQueryClient();
   const toast = useToast();
   const textId = useId();
@@ -52,6 +56,7 @@ export function ImportMeetingsDialog({
   function close() {
     setText('');
     setFileName(undefined);
+    setTranscript(undefined);
     setLocalError(undefined);
     importing.reset();
     onOpenChange(false);
@@ -60,13 +65,23 @@ export function ImportMeetingsDialog({
   async function readFile(file: File | undefined) {
     setLocalError(undefined);
     importing.reset();
+    setTranscript(undefined);
     if (!file) return;
+    if (file.size > MAX_TRANSCRIPT_BYTES) {
+      setLocalError(`${file.name} is larger than 2 MB, the limit for a transcript.`);
+      return;
+    }
+    const content = await file.text();
+    if (isTranscriptFile(file.name, content)) {
+      setTranscript({ fileName: file.name, content });
+      return;
+    }
     if (file.size > MAX_FILE_BYTES) {
       setLocalError(`${file.name} is larger than 256 KB. Split it into smaller files.`);
       return;
     }
     setFileName(file.name);
-    setText(await file.text());
+    setText(content);
   }
 
   function submit(event: FormEvent) {
@@ -93,74 +108,91 @@ export function ImportMeetingsDialog({
       open={open}
       onOpenChange={(next) => (next ? onOpenChange(true) : close())}
       title="Import meetings"
-      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format. Nothing is imported unless the whole file is valid."
+      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format, or a transcript file (.vtt, .srt, .txt, Fireflies or Google Meet JSON). Nothing is imported unless the whole file is valid."
       wide
     >
-      <form onSubmit={submit} className="stack">
-        <Tabs.Root value={mode} onValueChange={setMode}>
-          <Tabs.List className="tabs" aria-label="How to import">
-            <Tabs.Trigger className="tab" value="paste">
-              Paste JSON
-            </Tabs.Trigger>
-            <Tabs.Trigger className="tab" value="upload">
-              Upload a file
-            </Tabs.Trigger>
-          </Tabs.List>
-          <Tabs.Content value="paste" className="field">
-            <label htmlFor={textId}>Meeting JSON</label>
-            <textarea
-              id={textId}
-              rows={12}
-              className="code-input"
-              spellCheck={false}
-              value={text}
-              onChange={(event) => {
-                setText(event.target.value);
-                setFileName(undefined);
-              }}
-              placeholder='{ "title": "…", "startTime": "2027-02-01T15:00:00Z", "endTime": "…", "participants": [], "items": [] }'
-            />
-          </Tabs.Content>
-          <Tabs.Content value="upload" className="field">
-            <label htmlFor={fileId}>JSON file</label>
-            <input
-              id={fileId}
-              type="file"
-              accept="application/json,.json"
-              onChange={(event) => void readFile(event.target.files?.[0])}
-            />
-            {fileName ? (
-              <p className="muted">Read {fileName}. Check it in “Paste JSON” if you like.</p>
-            ) : null}
-          </Tabs.Content>
-        </Tabs.Root>
-        {localError ? <ErrorBanner title="Nothing was imported">{<p>{localError}</p>}</ErrorBanner> : null}
-        {apiError ? (
-          <ErrorBanner title={apiError.message}>
-            {pathErrors.length > 0 ? (
-              <ul className="path-errors">
-                {pathErrors.map((problem) => (
-                  <li key={`${problem.path}:${problem.message}`}>
-                    <code>{problem.path === '' ? '(document)' : problem.path}</code>: {problem.message}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
-          </ErrorBanner>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={importing.isPending || text.trim() === ''}
-          >
-            {importing.isPending ? 'Importing…' : 'Import'}
-          </button>
-        </div>
-      </form>
+      {transcript ? (
+        <>
+          <p>
+            Transcript <strong>{transcript.fileName}</strong>{' '}
+            <button type="button" className="link-button" onClick={() => setTranscript(undefined)}>
+              Choose another file
+            </button>
+          </p>
+          <TranscriptImportForm
+            fileName={transcript.fileName}
+            content={transcript.content}
+            onCancel={close}
+            onImported={close}
+          />
+        </>
+      ) : (
+        <form onSubmit={submit} className="stack">
+          <Tabs.Root value={mode} onValueChange={setMode}>
+            <Tabs.List className="tabs" aria-label="How to import">
+              <Tabs.Trigger className="tab" value="paste">
+                Paste JSON
+              </Tabs.Trigger>
+              <Tabs.Trigger className="tab" value="upload">
+                Upload a file
+              </Tabs.Trigger>
+            </Tabs.List>
+            <Tabs.Content value="paste" className="field">
+              <label htmlFor={textId}>Meeting JSON</label>
+              <textarea
+                id={textId}
+                rows={12}
+                className="code-input"
+                spellCheck={false}
+                value={text}
+                onChange={(event) => {
+                  setText(event.target.value);
+                  setFileName(undefined);
+                }}
+                placeholder='{ "title": "…", "startTime": "2027-02-01T15:00:00Z", "endTime": "…", "participants": [], "items": [] }'
+              />
+            </Tabs.Content>
+            <Tabs.Content value="upload" className="field">
+              <label htmlFor={fileId}>Meeting JSON or transcript file</label>
+              <input
+                id={fileId}
+                type="file"
+                accept="application/json,.json,.vtt,.srt,.txt,text/vtt,text/plain"
+                onChange={(event) => void readFile(event.target.files?.[0])}
+              />
+              {fileName ? (
+                <p className="muted">Read {fileName}. Check it in “Paste JSON” if you like.</p>
+              ) : null}
+            </Tabs.Content>
+          </Tabs.Root>
+          {localError ? <ErrorBanner title="Nothing was imported">{<p>{localError}</p>}</ErrorBanner> : null}
+          {apiError ? (
+            <ErrorBanner title={apiError.message}>
+              {pathErrors.length > 0 ? (
+                <ul className="path-errors">
+                  {pathErrors.map((problem) => (
+                    <li key={`${problem.path}:${problem.message}`}>
+                      <code>{problem.path === '' ? '(document)' : problem.path}</code>: {problem.message}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </ErrorBanner>
+          ) : null}
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={close}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={importing.isPending || text.trim() === ''}
+            >
+              {importing.isPending ? 'Importing…' : 'Import'}
+            </button>
+          </div>
+        </form>
+      )}
     </Modal>
   );
 }

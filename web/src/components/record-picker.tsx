@@ -178,19 +178,20 @@ export function RecordPicker({
               The search failed: {search.error.message}
             </p>
           ) : null}
-          {!search.isFetching &&
-          !search.isError &&
-          debouncedTerm.length >= 2 &&
-          found.length === 0 &&
-          suggested.length === 0 ? (
-            <p className="picker-empty">
-              No {type.toLowerCase()} matches “{debouncedTerm}”.
-            </p>
-          ) : null}
-          {!suggestionsLoading && suggested.length === 0 && debouncedTerm.length < 2 ? (
-            <p className="picker-empty">Type at least 2 characters to search {plural(type)}.</p>
-          ) : null}
         </Command.List>
+        {/* Outside the listbox: a listbox may hold only options (axe aria-required-children). */}
+        {!search.isFetching &&
+        !search.isError &&
+        debouncedTerm.length >= 2 &&
+        found.length === 0 &&
+        suggested.length === 0 ? (
+          <p className="picker-empty">
+            No {type.toLowerCase()} matches “{debouncedTerm}”.
+          </p>
+        ) : null}
+        {!suggestionsLoading && suggested.length === 0 && debouncedTerm.length < 2 ? (
+          <p className="picker-empty">Type at least 2 characters to search {plural(type)}.</p>
+        ) : null}
       </Command>
       {search.data?.notice && debouncedTerm.length >= 2 ? (
         <p className="muted">{search.data.notice}</p>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../lib/api.ts';
 import { fromLocalInput, timeZoneName, toLocalInput } from '../lib/format.ts';
+import { quoteBlock, withQuote } from '../lib/transcripts.ts';
 import type {
   Connection,
   FormField,
@@ -15,6 +16,7 @@ import type {
 } from '../lib/types.ts';
 import { Modal } from './modal.tsx';
 import { RecordPicker, type SelectedRecord } from './record-picker.tsx';
+import { quoteField, SendEvidence } from './send-evidence.tsx';
 import { ErrorBanner, LoadingBlock } from './status.tsx';
 import { useToast } from './toaster.tsx';
 import { UserPicker } from './user-picker.tsx';
@@ -229,6 +231,8 @@ export default function SendFormDialog({
   const [recordTouched, setRecordTouched] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [includeQuote, setIncludeQuote] = useState(false);
+  const evidence = item.review?.evidence ?? [];
 
   // The form starts from the org's defaults and the item's own text.
   useEffect(() => {
@@ -300,11 +304,17 @@ export default function SendFormDialog({
       setFormErrors([]);
       return;
     }
+    const target = includeQuote && evidence.length > 0 ? quoteField(form.data.fields) : undefined;
+    const meetingUrl = `${window.location.origin}/meetings/${encodeURIComponent(meeting.id)}`;
+    const textOf = (field: FormField) =>
+      field === target
+        ? withQuote(values[field.name] ?? '', quoteBlock(evidence, meetingUrl))
+        : (values[field.name] ?? '');
     const body = {
       connectionId: connection.id,
       kind,
       values: Object.fromEntries(
-        form.data.fields.map((field) => [field.name, toApiValue(field, values[field.name] ?? '')]),
+        form.data.fields.map((field) => [field.name, toApiValue(field, textOf(field))]),
       ),
       records: [{ type: record.type, id: record.id }],
       idempotencyKey: idempotencyKey.current,
@@ -357,6 +367,12 @@ export default function SendFormDialog({
               />
             ))}
           </div>
+          <SendEvidence
+            evidence={evidence}
+            field={quoteField(form.data.fields)}
+            include={includeQuote}
+            onIncludeChange={setIncludeQuote}
+          />
           <RecordPicker
             meetingId={meeting.id}
             connectionId={connection.id}

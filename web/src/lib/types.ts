@@ -80,6 +80,65 @@ export interface MeetingItem {
   ownerEmail: string | null;
   dueDate: string | null;
   sends: SendView[];
+  /** Present for meetings read through the review view (evidence, flag, review status). */
+  review?: ItemReview;
+}
+
+export type ReviewStatus = 'open' | 'edited' | 'dismissed' | 'done';
+
+/** One quote behind an item, with the transcript's own time and speaker of its line. */
+export interface Evidence {
+  quote: string;
+  start: number | null;
+  end: number | null;
+  speaker: string | null;
+  utteranceIndex: number;
+}
+
+export interface ItemReview {
+  origin: 'summary' | 'import';
+  status: ReviewStatus;
+  evidence: Evidence[];
+  flag: string | null;
+  ownerName: string | null;
+}
+
+export interface SpeakerMatch {
+  speaker: string;
+  participant: { name: string; email: string } | null;
+}
+
+export interface TranscriptOutline {
+  format: string;
+  fileName: string | null;
+  utteranceCount: number;
+  speakers: SpeakerMatch[];
+}
+
+export interface MeetingSummaryRun {
+  overview: string;
+  model: string;
+  promptVersion: string;
+  createdAt: string;
+  kept: number;
+  flagged: number;
+  dropped: number;
+  droppedItems: Array<{ kind: ItemKind; text: string; reasons: string[] }>;
+}
+
+export interface Utterance {
+  speaker: string | null;
+  start: number | null;
+  end: number | null;
+  text: string;
+}
+
+export interface TranscriptPreview {
+  format: string;
+  utteranceCount: number;
+  durationSeconds: number | null;
+  startedAt: string | null;
+  speakers: Array<SpeakerMatch & { matchedBy: 'email' | 'name' | 'first_name' | null; utterances: number }>;
 }
 
 export interface Meeting {
@@ -91,6 +150,8 @@ export interface Meeting {
   participants: Array<{ name: string; email: string; internal: boolean }>;
   items: MeetingItem[];
   canShare: boolean;
+  transcript?: TranscriptOutline | null;
+  summary?: MeetingSummaryRun | null;
 }
 
 export type FormFieldType =

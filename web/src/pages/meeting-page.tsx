@@ -11,8 +11,11 @@ import {
 import { DropdownMenu } from 'radix-ui';
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ItemEvidence, ItemFlag, ItemReviewActions, ReviewBadge } from '../components/item-review.tsx';
+import { MeetingSummaryPanel } from '../components/meeting-summary-panel.tsx';
 import { Modal } from '../components/modal.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
+import { TranscriptView } from '../components/transcript-view.tsx';
 import { ApiError, api } from '../lib/api.ts';
 import { useConnections } from '../lib/connections.ts';
 import { formatDateTime } from '../lib/format.ts';
@@ -81,21 +84,26 @@ function SentBadge({ sends }: { sends: SendView[] }) {
 }
 
 function ItemRow({
+  meeting,
   item,
   canSend,
   onSend,
 }: {
+  meeting: Meeting;
   item: MeetingItem;
   canSend: boolean;
   onSend: (item: MeetingItem, kind: SendKind) => void;
 }) {
   const textId = useId();
+  const status = item.review?.status ?? 'open';
   return (
-    <li className="item" aria-labelledby={textId}>
+    <li className={`item item-${status}`} aria-labelledby={textId}>
       <div className="item-body">
         <p id={textId} className="item-text">
-          {item.text}
+          {item.text} <ReviewBadge item={item} />
         </p>
+        <ItemFlag item={item} />
+        <ItemEvidence evidence={item.review?.evidence ?? []} hasTranscript={Boolean(meeting.transcript)} />
         {item.ownerEmail || item.dueDate ? (
           <p className="item-meta muted">
             {item.ownerEmail ? <span>Owner {item.ownerEmail}</span> : null}
@@ -103,8 +111,9 @@ function ItemRow({
           </p>
         ) : null}
         <SentBadge sends={item.sends} />
+        {meeting.canShare && item.review ? <ItemReviewActions meeting={meeting} item={item} /> : null}
       </div>
-      {canSend ? (
+      {canSend && status !== 'dismissed' ? (
         <DropdownMenu.Root>
           <DropdownMenu.Trigger className="button button-small send-trigger" aria-describedby={textId}>
             <CloudUpload aria-hidden size={16} />
@@ -243,6 +252,8 @@ export default function MeetingPage() {
         )}
       </section>
 
+      <MeetingSummaryPanel meeting={data} />
+
       {data.items.length === 0 ? (
         <EmptyState icon={<CalendarDays />} title="This meeting has no summary items" />
       ) : null}
@@ -259,6 +270,7 @@ export default function MeetingPage() {
                 {items.map((item) => (
                   <ItemRow
                     key={item.id}
+                    meeting={data}
                     item={item}
                     canSend={!connections.isPending}
                     onSend={(target, kind) => setSending({ item: target, kind })}
@@ -269,6 +281,8 @@ export default function MeetingPage() {
           </section>
         );
       })}
+
+      {data.transcript ? <TranscriptView meetingId={data.id} /> : null}
 
       {sending && !chosen ? (
         <Modal
