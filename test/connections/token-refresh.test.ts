@@ -59,7 +59,7 @@ async function tokenRequests(emulator: RunningEmulator): Promise<number> {
   return counters.routes[TOKEN_ROUTE] ?? 0;
 }
 
-describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
+describe.each(STORE_DIALECTS)('token refresh (%s)', { timeout: 90_000 }, (dialect) => {
   it('refreshes once for 200 concurrent calls after expiry, storing the rotated refresh token', async () => {
     const { emulator, clock, services } = await setUp(dialect);
     const [test] = services;
@@ -151,23 +151,27 @@ describe.each(STORE_DIALECTS)('token refresh (%s)', (dialect) => {
   });
 });
 
-describe.runIf(STORE_DIALECTS.includes('postgres'))('token refresh across instances (postgres)', () => {
-  it('two service instances on one database make one refresh for 200 concurrent calls', async () => {
-    const { emulator, clock, services } = await setUp('postgres', 2);
-    const [first, second] = services;
-    const bob = await first.logIn('bob@forcefield.demo');
-    const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
-    const user = await serviceUser(first, 'bob@forcefield.demo');
-    await emulatorAdmin(emulator, 'POST', '/counters/reset');
-    clock.advance(61_000);
-    const results = await Promise.allSettled(
-      Array.from({ length: 200 }, async (_, index) => {
-        const service = index % 2 === 0 ? first : second;
-        const client = await salesforceClientFor(service.context, user, id);
-        return client.query('SELECT Id FROM Account LIMIT 1');
-      }),
-    );
-    expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
-    expect(await tokenRequests(emulator)).toBe(1);
-  });
-});
+describe.runIf(STORE_DIALECTS.includes('postgres'))(
+  'token refresh across instances (postgres)',
+  { timeout: 90_000 },
+  () => {
+    it('two service instances on one database make one refresh for 200 concurrent calls', async () => {
+      const { emulator, clock, services } = await setUp('postgres', 2);
+      const [first, second] = services;
+      const bob = await first.logIn('bob@forcefield.demo');
+      const id = await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
+      const user = await serviceUser(first, 'bob@forcefield.demo');
+      await emulatorAdmin(emulator, 'POST', '/counters/reset');
+      clock.advance(61_000);
+      const results = await Promise.allSettled(
+        Array.from({ length: 200 }, async (_, index) => {
+          const service = index % 2 === 0 ? first : second;
+          const client = await salesforceClientFor(service.context, user, id);
+          return client.query('SELECT Id FROM Account LIMIT 1');
+        }),
+      );
+      expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+      expect(await tokenRequests(emulator)).toBe(1);
+    });
+  },
+);

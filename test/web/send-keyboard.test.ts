@@ -40,7 +40,7 @@ async function hasFocus(target: Locator): Promise<boolean> {
 }
 
 /** Presses `key` until one of `targets` has the focus; fails after `limit` presses. */
-async function pressUntil(page: Page, key: string, targets: Locator, limit = 80): Promise<void> {
+async function pressUntil(page: Page, key: string, targets: Locator, limit = 200): Promise<void> {
   for (let presses = 0; presses < limit; presses++) {
     for (const target of await targets.all()) if (await hasFocus(target)) return;
     await page.keyboard.press(key);

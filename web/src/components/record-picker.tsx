@@ -53,16 +53,15 @@ export function RecordPicker({
   error?: string;
   errorId: string;
 }) {
-  const [type, setType] = useState<RecordType>(
-    value?.type ?? types.find((entry) => entry === 'Opportunity') ?? types[0],
-  );
+  // The person's choice of type wins; until they choose, the chosen record's (a preselected
+  // suggestion's) type, else Opportunity. Derived, not synced by an effect: an effect that copied
+  // the record's type raced the switch's own update and could flip the type back (seen in a test).
+  const [chosenType, setChosenType] = useState<RecordType | null>(null);
+  const type: RecordType =
+    chosenType ?? value?.type ?? types.find((entry) => entry === 'Opportunity') ?? types[0];
   const [term, setTerm] = useState('');
   const debouncedTerm = useDebounced(term.trim(), 250);
   const noteId = useId();
-
-  useEffect(() => {
-    if (value && value.type !== type) setType(value.type);
-  }, [value, type]);
 
   const search = useQuery({
     queryKey: ['record-search', meetingId, connectionId, debouncedTerm],
@@ -124,7 +123,7 @@ export function RecordPicker({
         value={type}
         onValueChange={(next) => {
           onTouch();
-          setType(next as RecordType);
+          setChosenType(next as RecordType);
           if (value && value.type !== next) onChange(null);
         }}
       >
