@@ -53,7 +53,8 @@ describe('the agent editor in a real browser', { timeout: 180_000 }, () => {
     await expectAccessible(page, 'the new agent form');
 
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.waitForURL(/\/agents\/[^/]+$/);
+    // The new agent's own page (not /agents/new, which the pattern alone would also match).
+    await page.waitForURL((url) => /^\/agents\/[^/]+$/.test(url.pathname) && url.pathname !== '/agents/new');
     agentId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
     const admin = await harness.apiAs(USERS.alice);
     const saved = await admin.call('GET', `/api/agents/${agentId}`);
