@@ -29,19 +29,18 @@ export function toolLabel(event: AuditEvent): string {
   return TOOL_LABELS[tool as keyof typeof TOOL_LABELS] ?? (tool || '—');
 }
 
-/** One page of the agent's events; the server filters by agentId, and so do we (older servers ignored it). */
+/** One page of the agent's events: admins get everyone's, a member their own (the server decides). */
 export async function fetchActivityPage(
   agent: Agent,
   filters: { actorUserId?: string; cursor?: string; limit: number },
 ): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
-  const query: Record<string, string> = { surface: 'agent', agentId: agent.id, limit: String(filters.limit) };
+  const query: Record<string, string> = { surface: 'agent', limit: String(filters.limit) };
   if (filters.actorUserId) query.actorUserId = filters.actorUserId;
   if (filters.cursor) query.cursor = filters.cursor;
-  const answer = await api<{ events: AuditEvent[]; nextCursor: string | null }>('/audit', { query });
-  return {
-    events: answer.events.filter((event) => event.detail.agentId === agent.id),
-    nextCursor: answer.nextCursor,
-  };
+  return api<{ events: AuditEvent[]; nextCursor: string | null }>(
+    `/agents/${encodeURIComponent(agent.id)}/activity`,
+    { query },
+  );
 }
 
 function csvCell(value: string): string {

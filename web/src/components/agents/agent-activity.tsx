@@ -9,7 +9,7 @@ import {
   toolLabel,
 } from '../../lib/agent-activity.ts';
 import type { Agent } from '../../lib/agents.ts';
-import { ApiError, api, errorMessage } from '../../lib/api.ts';
+import { api, errorMessage } from '../../lib/api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useUser } from '../../lib/session.tsx';
 import type { AuditEvent, User } from '../../lib/types.ts';
@@ -76,7 +76,6 @@ export function AgentActivity({ agent }: { agent: Agent }) {
     }
   }
 
-  const forbidden = activity.error instanceof ApiError && activity.error.status === 403;
   return (
     <section className="stack" aria-label="Activity">
       <form className="filters" aria-label="Activity filters" onSubmit={(event) => event.preventDefault()}>
@@ -115,13 +114,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
         never recorded.
       </p>
       {activity.isPending ? <LoadingBlock label="Loading activity" /> : null}
-      {forbidden ? (
-        <ErrorBanner title="Activity is not available to you yet">
-          <p>Ask an admin: this server shows agent activity to admins only.</p>
-        </ErrorBanner>
-      ) : activity.isError ? (
-        <ErrorBanner title="Activity could not be loaded" error={activity.error} />
-      ) : null}
+      {activity.isError ? <ErrorBanner title="Activity could not be loaded" error={activity.error} /> : null}
       {activity.data && rows.length === 0 ? (
         <EmptyState icon={<ScrollText />} title="No activity yet" />
       ) : null}
