@@ -5,6 +5,7 @@ import { RadioGroup } from 'radix-ui';
 import { useEffect, useId, useState } from 'react';
 import { api } from '../lib/api.ts';
 import type { RecordHit, RecordType } from '../lib/types.ts';
+import { RadioGroupRoot } from './radio-group.tsx';
 
 export interface SelectedRecord {
   type: RecordType;
@@ -117,7 +118,7 @@ export function RecordPicker({
       <legend>
         Related record<span aria-hidden> *</span>
       </legend>
-      <RadioGroup.Root
+      <RadioGroupRoot
         className="segmented"
         aria-label="Record type"
         value={type}
@@ -132,7 +133,7 @@ export function RecordPicker({
             {entry}
           </RadioGroup.Item>
         ))}
-      </RadioGroup.Root>
+      </RadioGroupRoot>
       {type === 'Lead' ? (
         <p className="hint" id={noteId}>
           <Info aria-hidden size={14} /> A Lead is linked as the person (Name). Salesforce cannot also link it

@@ -2,6 +2,7 @@ import { Cloud } from 'lucide-react';
 import { RadioGroup } from 'radix-ui';
 import { useId, useState } from 'react';
 import { Modal } from '../modal.tsx';
+import { RadioGroupRoot } from '../radio-group.tsx';
 
 /** Picks the connector to add. Salesforce is the one there is; the list leaves room for more. */
 export function AddConnectorDialog({
@@ -23,7 +24,7 @@ export function AddConnectorDialog({
       description="A connector gives the agent tools for one system, under the permissions you set."
     >
       <div className="stack">
-        <RadioGroup.Root
+        <RadioGroupRoot
           className="app-choices"
           aria-label="Connectors"
           value={choice}
@@ -39,7 +40,7 @@ export function AddConnectorDialog({
               <span className="muted">Search, read, create, update and delete records.</span>
             </label>
           </div>
-        </RadioGroup.Root>
+        </RadioGroupRoot>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={() => onOpenChange(false)}>
             Cancel

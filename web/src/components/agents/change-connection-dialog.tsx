@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { startSalesforceConnection } from '../../lib/connections.ts';
 import type { Connection } from '../../lib/types.ts';
 import { Modal } from '../modal.tsx';
+import { RadioGroupRoot } from '../radio-group.tsx';
 import { ErrorBanner } from '../status.tsx';
 
 /**
@@ -44,7 +45,7 @@ export function ChangeConnectionDialog({
             No organization connection yet. Connect one with a Salesforce service account.
           </p>
         ) : (
-          <RadioGroup.Root
+          <RadioGroupRoot
             className="radio-list"
             aria-label="Organization connections"
             value={selectedId ?? ''}
@@ -66,7 +67,7 @@ export function ChangeConnectionDialog({
                 </label>
               </div>
             ))}
-          </RadioGroup.Root>
+          </RadioGroupRoot>
         )}
         <div className="dialog-actions">
           <button

@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { type ConnectorSettings, DEFAULT_PERMISSIONS, hasConnector } from '../../lib/agents.ts';
 import { useConnections } from '../../lib/connections.ts';
 import type { Connection } from '../../lib/types.ts';
+import { RadioGroupRoot } from '../radio-group.tsx';
 import { ShareDialog } from '../share-dialog.tsx';
 import { AddConnectorDialog } from './add-connector-dialog.tsx';
 import { ChangeConnectionDialog } from './change-connection-dialog.tsx';
@@ -65,7 +66,7 @@ export function ConnectorsSection({
           </div>
           <fieldset className="choice-group" disabled={readOnly}>
             <legend id={`${id}-method`}>Connection method</legend>
-            <RadioGroup.Root
+            <RadioGroupRoot
               className="radio-list"
               aria-labelledby={`${id}-method`}
               value={connector.connectionMethod}
@@ -92,7 +93,7 @@ export function ConnectorsSection({
                   <span className="muted">Everyone acts as one organization connection's user.</span>
                 </label>
               </div>
-            </RadioGroup.Root>
+            </RadioGroupRoot>
           </fieldset>
           {connector.connectionMethod === 'shared' ? (
             <div className="shared-connection">

@@ -9,6 +9,7 @@ import {
   TOOL_DESCRIPTIONS,
   TOOL_LABELS,
 } from '../../lib/agents.ts';
+import { RadioGroupRoot } from '../radio-group.tsx';
 
 /** One radio group per Salesforce tool, named after the tool: Always allow / Needs approval / Disabled. */
 export function ToolPermissions({
@@ -39,7 +40,7 @@ export function ToolPermissions({
                 </span>
                 <span className="muted tool-description">{TOOL_DESCRIPTIONS[tool]}</span>
               </div>
-              <RadioGroup.Root
+              <RadioGroupRoot
                 className="segmented-radio"
                 aria-labelledby={labelId}
                 orientation="horizontal"
@@ -55,7 +56,7 @@ export function ToolPermissions({
                     <label htmlFor={`${labelId}-${level}`}>{LEVEL_LABELS[level]}</label>
                   </div>
                 ))}
-              </RadioGroup.Root>
+              </RadioGroupRoot>
             </li>
           );
         })}
