@@ -103,11 +103,11 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
     const before = await checked.textContent();
     const moved = await page.evaluate(() => {
       // biome-ignore lint/suspicious/noExplicitAny: runs in the page; the test project has no DOM types
-      const doc = (globalThis as any).document;
+      const { document: doc, KeyboardEvent: Key } = globalThis as any;
       const from = doc.activeElement;
       const init = { key: 'ArrowRight', code: 'ArrowRight', bubbles: true, cancelable: true };
-      from.dispatchEvent(new KeyboardEvent('keydown', init));
-      from.dispatchEvent(new KeyboardEvent('keyup', init));
+      from.dispatchEvent(new Key('keydown', init));
+      from.dispatchEvent(new Key('keyup', init));
       return from.textContent as string;
     });
     expect(moved).toBe(before);
@@ -119,9 +119,9 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
       .poll(() => form.getByRole('radio', { name: focused ?? '', exact: true }).getAttribute('aria-checked'))
       .toBe('true');
     expect(await form.getByRole('radio', { checked: true }).count()).toBe(1);
-    expect(await form.getByRole('combobox', { name: 'Related record' }).getAttribute('placeholder')).toContain(
-      `Search ${focused === 'Opportunity' ? 'opportunities' : `${focused?.toLowerCase()}s`}`,
-    );
+    expect(
+      await form.getByRole('combobox', { name: 'Related record' }).getAttribute('placeholder'),
+    ).toContain(`Search ${focused === 'Opportunity' ? 'opportunities' : `${focused?.toLowerCase()}s`}`);
     expect(harness.takePageErrors()).toEqual([]);
   });
 
