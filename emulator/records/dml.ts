@@ -117,10 +117,12 @@ function checkReference(org: Org, access: AccessContext, field: Field, id: strin
  * object, compared case-insensitively as Salesforce does by default.
  */
 function checkUnique(org: Org, object: SObjectType, record: StoredRecord): void {
+  const { unique } = createRules(object);
+  if (unique.length === 0) return;
   const table = org.store.table(object.name);
-  for (const field of object.fields) {
+  for (const field of unique) {
     const value = record[field.name];
-    if (field.unique !== true || value === null || value === undefined) continue;
+    if (value === null || value === undefined) continue;
     for (const id of table.lookup(field.name, value) ?? []) {
       if (id === record.Id || table.records.get(id)?.IsDeleted === true) continue;
       throw dmlError(
@@ -132,24 +134,52 @@ function checkUnique(org: Org, object: SObjectType, record: StoredRecord): void 
   }
 }
 
+/** What a create checks and fills in for one object, worked out once per object (not per record). */
+interface CreateRules {
+  /** Fields a create must give a value (createable, not nillable, not defaulted on create). */
+  required: string[];
+  /** Each field's value when a create leaves it out: its default, false for a checkbox, else null. */
+  defaults: Array<[name: string, value: StoredRecord[string]]>;
+  unique: Field[];
+}
+
+const CREATE_RULES = new WeakMap<SObjectType, CreateRules>();
+
+function createRules(object: SObjectType): CreateRules {
+  let rules = CREATE_RULES.get(object);
+  if (!rules) {
+    rules = {
+      required: object.fields
+        .filter((field) => field.createable && !field.nillable && !field.defaultedOnCreate)
+        .map((field) => field.name),
+      defaults: object.fields.map((field) => [field.name, defaultOf(field)]),
+      unique: object.fields.filter((field) => field.unique === true),
+    };
+    CREATE_RULES.set(object, rules);
+  }
+  return rules;
+}
+
+function defaultOf(field: Field): StoredRecord[string] {
+  const picklistDefault = field.picklistValues?.find((entry) => entry.default)?.value;
+  if (picklistDefault !== undefined && field.type !== 'combobox') return picklistDefault;
+  if (field.defaultValue !== undefined) return field.defaultValue;
+  if (field.type === 'boolean') return false;
+  return null;
+}
+
 export function checkRequired(object: SObjectType, record: StoredRecord): void {
-  const missing = object.fields
-    .filter((field) => field.createable && !field.nillable && !field.defaultedOnCreate)
-    .filter((field) => record[field.name] === null || record[field.name] === undefined)
-    .map((field) => field.name);
+  const missing = createRules(object).required.filter(
+    (name) => record[name] === null || record[name] === undefined,
+  );
   if (missing.length > 0) {
     throw dmlError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
   }
 }
 
 export function applyDefaults(object: SObjectType, record: StoredRecord): void {
-  for (const field of object.fields) {
-    if (record[field.name] !== undefined) continue;
-    const picklistDefault = field.picklistValues?.find((entry) => entry.default)?.value;
-    if (picklistDefault !== undefined && field.type !== 'combobox') record[field.name] = picklistDefault;
-    else if (field.defaultValue !== undefined) record[field.name] = field.defaultValue;
-    else if (field.type === 'boolean') record[field.name] = false;
-    else record[field.name] = null;
+  for (const [name, value] of createRules(object).defaults) {
+    if (record[name] === undefined) record[name] = value;
   }
 }
 
