@@ -27,6 +27,9 @@ export default defineConfig({
           include: PROCESS_TEST_FILES,
           // One at a time, after the others: child processes and Chromium need the whole machine.
           maxWorkers: 1,
+          // Each starts processes (node, Chromium) whose start-up time grows with the machine's load:
+          // a bound for a hang, not a speed check.
+          testTimeout: 60_000,
           sequence: { groupOrder: 1 },
         },
       },
