@@ -1,8 +1,9 @@
+import type { Actor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { UsersTable } from '../store/schema.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.ts';
-import { createSession, type NewSession } from './sessions.ts';
+import { createSession, deleteSession, type NewSession } from './sessions.ts';
 import { findUserByEmail, normalizeEmail } from './users.ts';
 
 export interface LoginAttempt {
@@ -87,4 +88,17 @@ export async function logIn(
     detail: { userId: user.id, clientAddress: attempt.clientAddress },
   });
   return { kind: 'success', user, session };
+}
+
+/** Ends the person's browser session (audited as `auth.logout`); nothing to do without one. */
+export async function logOut(service: Pick<ServiceContext, 'store' | 'audit'>, actor: Actor): Promise<void> {
+  if (!actor.sessionId) return;
+  await deleteSession(service.store, actor.sessionId);
+  await service.audit.record({
+    actorUserId: actor.id,
+    surface: 'web',
+    action: 'auth.logout',
+    outcome: 'success',
+    detail: { userId: actor.id },
+  });
 }

@@ -4,8 +4,8 @@ import { findUserByEmail } from '../accounts/users.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { loadConfig } from '../core/config.ts';
 import { openConfiguredStore } from '../main.ts';
+import { storeImportedMeetings } from '../meetings/import-meetings.ts';
 import { parseMeetingImportFile } from '../meetings/meeting-format.ts';
-import { insertMeetings } from '../meetings/meeting-store.ts';
 import { migrate } from '../store/database.ts';
 import { importTranscriptCommand, isMeetingFormat } from './transcript-import-command.ts';
 
@@ -106,15 +106,11 @@ async function importCommand(args: string[]): Promise<number> {
       }
       createdBy = user.id;
     }
-    const now = Date.now();
-    const ids = await insertMeetings(store, parsed.value, { createdBy, source: 'import', now });
-    await new AuditLog(store).record({
-      actorUserId: createdBy,
-      surface: 'cli',
-      action: 'meeting.imported',
-      outcome: 'success',
-      detail: { meetings: ids.length, meetingIds: ids.join(',').slice(0, 1000) },
-    });
+    const ids = await storeImportedMeetings(
+      { store, audit: new AuditLog(store), now: Date.now },
+      { userId: createdBy, surface: 'cli' },
+      parsed.value,
+    );
     for (const [index, id] of ids.entries()) {
       process.stdout.write(`imported ${id}  ${parsed.value[index].title}\n`);
     }

@@ -133,13 +133,7 @@ function intakeRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingCo
     requireUser,
     requireAdmin,
     async (context) => {
-      const secret = await rotateIntakeSecret(service);
-      await auditSuccess(
-        service.audit,
-        auditActorOf(currentUser(context)),
-        'meetings.intake_secret_rotated',
-        {},
-      );
+      const secret = await rotateIntakeSecret(service, currentUser(context));
       // Shown this once: it is stored encrypted and never returned again.
       return context.json({ secret });
     },

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { audited, noAudit } from '../audit/audit-actions.ts';
-import { auditSuccess } from '../audit/audit-success.ts';
 import { auditActorOf } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import { describeForm } from '../meetings/describe-form.ts';
 import { SEND_KINDS } from '../meetings/form-fields.ts';
 import { importMeetings } from '../meetings/import-meetings.ts';
+import { createMeeting, removeMeeting, shareMeeting } from '../meetings/meeting-commands.ts';
 import { meetingSchema } from '../meetings/meeting-format.ts';
 import type { MeetingContext } from '../meetings/meeting-runtime.ts';
-import { meetingSharesSchema, setMeetingShares } from '../meetings/meeting-shares.ts';
-import { deleteMeeting, insertMeetings, listMeetings, meetingView } from '../meetings/meeting-store.ts';
+import { meetingSharesSchema } from '../meetings/meeting-shares.ts';
+import { listMeetings, meetingView } from '../meetings/meeting-store.ts';
 import { noteFormatOf, setNoteFormat } from '../meetings/note-format.ts';
 import { searchRecords } from '../meetings/search-records.ts';
 import { sendInputSchema } from '../meetings/send/send-input.ts';
@@ -50,12 +50,8 @@ function meetingSettingsRoutes(routes: DeclaredRoutes<AppEnvironment>, service: 
   );
 
   routes.put('/settings', audited('meetings.settings_changed'), requireAdmin, async (context) => {
-    const user = currentUser(context);
     const input = await readJsonBody(context, settingsSchema);
-    await setNoteFormat(service, input.noteFormat);
-    await auditSuccess(service.audit, auditActorOf(user), 'meetings.settings_changed', {
-      noteFormat: input.noteFormat,
-    });
+    await setNoteFormat(service, currentUser(context), input.noteFormat);
     return context.json({ settings: input });
   });
 }
@@ -68,24 +64,14 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
 
   routes.post('/', audited('meeting.created'), async (context) => {
     const user = currentUser(context);
-    const meeting = await readJsonBody(context, meetingSchema);
-    const [id] = await insertMeetings(service.store, [meeting], {
-      createdBy: user.id,
-      source: 'api',
-      now: service.now(),
-    });
-    await auditSuccess(service.audit, auditActorOf(user), 'meeting.created', {
-      meetingId: id,
-      items: meeting.items.length,
-      participants: meeting.participants.length,
-    });
+    const id = await createMeeting(service, user, await readJsonBody(context, meetingSchema));
     return context.json({ meeting: await meetingView(service.store, user, id) }, 201);
   });
 
   routes.post('/import', audited('meeting.imported'), async (context) => {
     const result = await importMeetings(
       service,
-      currentUser(context),
+      auditActorOf(currentUser(context)),
       await readJsonBody(context, z.unknown()),
     );
     return context.json(result, 201);
@@ -102,22 +88,14 @@ function meetingReadAndShareRoutes(routes: DeclaredRoutes<AppEnvironment>, servi
   );
 
   routes.delete('/:id', audited('meeting.deleted'), async (context) => {
-    const user = currentUser(context);
-    const id = context.req.param('id');
-    await deleteMeeting(service.store, user, id);
-    await auditSuccess(service.audit, auditActorOf(user), 'meeting.deleted', { meetingId: id });
+    await removeMeeting(service, currentUser(context), context.req.param('id'));
     return context.json({ deleted: true });
   });
 
   routes.put('/:id/shares', audited('meeting.shared'), async (context) => {
     const user = currentUser(context);
     const id = context.req.param('id');
-    const input = await readJsonBody(context, meetingSharesSchema);
-    await setMeetingShares(service.store, user, id, input, service.now());
-    await auditSuccess(service.audit, auditActorOf(user), 'meeting.shared', {
-      meetingId: id,
-      shares: input.shares.length,
-    });
+    await shareMeeting(service, user, id, await readJsonBody(context, meetingSharesSchema));
     return context.json({ meeting: await meetingView(service.store, user, id) });
   });
 }

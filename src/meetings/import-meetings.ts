@@ -1,7 +1,7 @@
-import type { Actor } from '../core/actor.ts';
+import type { AuditActor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
-import { parseMeetingImportFile } from './meeting-format.ts';
+import { type Meeting, parseMeetingImportFile } from './meeting-format.ts';
 import { insertMeetings } from './meeting-store.ts';
 
 /**
@@ -11,7 +11,7 @@ import { insertMeetings } from './meeting-store.ts';
  */
 export async function importMeetings(
   service: Pick<ServiceContext, 'store' | 'audit' | 'now'>,
-  actor: Actor,
+  by: AuditActor,
   file: unknown,
 ): Promise<{ meetings: Array<{ id: string; title: string }> }> {
   const parsed = parseMeetingImportFile(file);
@@ -24,17 +24,31 @@ export async function importMeetings(
       { errors: parsed.errors },
     );
   }
-  const ids = await insertMeetings(service.store, parsed.value, {
-    createdBy: actor.id,
+  const ids = await storeImportedMeetings(service, by, parsed.value);
+  return { meetings: ids.map((id, index) => ({ id, title: parsed.value[index].title })) };
+}
+
+/**
+ * Stores meetings read from an import file, all or none, and audits `meeting.imported` (the CLI
+ * validates the file first to print each problem by path, then stores through here). A null
+ * `by.userId` is the operator's CLI without `--as`.
+ */
+export async function storeImportedMeetings(
+  service: Pick<ServiceContext, 'store' | 'audit' | 'now'>,
+  by: AuditActor,
+  meetings: Meeting[],
+): Promise<string[]> {
+  const ids = await insertMeetings(service.store, meetings, {
+    createdBy: by.userId,
     source: 'import',
     now: service.now(),
   });
   await service.audit.record({
-    actorUserId: actor.id,
-    surface: actor.surface,
+    actorUserId: by.userId,
+    surface: by.surface,
     action: 'meeting.imported',
     outcome: 'success',
     detail: { meetings: ids.length, meetingIds: ids.join(',').slice(0, 1000) },
   });
-  return { meetings: ids.map((id, index) => ({ id, title: parsed.value[index].title })) };
+  return ids;
 }

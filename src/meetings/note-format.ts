@@ -2,6 +2,8 @@
  * The workspace's note format (Enhanced Notes, or classic Notes as a fallback an admin chooses),
  * stored in the workspace settings and cached briefly per instance.
  */
+import { auditSuccess } from '../audit/audit-success.ts';
+import { type Actor, auditActorOf } from '../core/actor.ts';
 import type { Store } from '../store/database.ts';
 import type { NoteFormat } from './form-fields.ts';
 import type { MeetingContext } from './meeting-runtime.ts';
@@ -35,9 +37,14 @@ export async function noteFormatOf(store: Store): Promise<NoteFormat> {
   return row && JSON.parse(row.value) === 'classic' ? 'classic' : 'enhanced';
 }
 
-export async function setNoteFormat(service: MeetingContext, format: NoteFormat): Promise<void> {
+export async function setNoteFormat(
+  service: MeetingContext,
+  actor: Actor,
+  format: NoteFormat,
+): Promise<void> {
   await writeNoteFormat(service.store, format, service.now());
   service.meetings.noteFormat = { value: format, readAt: service.now() };
+  await auditSuccess(service.audit, auditActorOf(actor), 'meetings.settings_changed', { noteFormat: format });
 }
 
 async function writeNoteFormat(store: Store, format: NoteFormat, now: number): Promise<void> {

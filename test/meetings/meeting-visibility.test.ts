@@ -84,6 +84,24 @@ describe.each(STORE_DIALECTS)('meetings and who sees them (%s)', (dialect) => {
       expect((await world.carol.call('DELETE', `/api/meetings/${id}`)).status).toBe(403);
       expect((await world.bob.call('DELETE', `/api/meetings/${id}`)).status).toBe(200);
       expect((await world.alice.call('GET', `/api/meetings/${id}`)).status).toBe(404);
+
+      // Each change is audited once, by the person who made it; refused changes wrote nothing.
+      const audited = async (action: string) =>
+        (await world.alice.call('GET', `/api/audit?action=${action}`)).body.events.filter(
+          (event: { detail: { meetingId?: string } }) => event.detail.meetingId === id,
+        );
+      const bobId = users.find((user) => user.email === 'bob@forcefield.demo')!.id;
+      const by = { actorUserId: bobId, outcome: 'success' };
+      expect(await audited('meeting.created')).toEqual([
+        expect.objectContaining({ ...by, detail: { meetingId: id, items: 2, participants: 1 } }),
+      ]);
+      expect(await audited('meeting.shared')).toEqual([
+        expect.objectContaining({ ...by, detail: { meetingId: id, shares: 1 } }),
+        expect.objectContaining({ ...by, detail: { meetingId: id, shares: 1 } }),
+      ]);
+      expect(await audited('meeting.deleted')).toEqual([
+        expect.objectContaining({ ...by, detail: { meetingId: id } }),
+      ]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
-import { logIn } from '../../accounts/login.ts';
+import { logIn, logOut } from '../../accounts/login.ts';
 import { LoginThrottle } from '../../accounts/login-throttle.ts';
 import { MAX_PASSWORD_LENGTH, newPasswordSchema } from '../../accounts/passwords.ts';
 import { sha256Hex } from '../../accounts/secrets.ts';
@@ -64,16 +64,7 @@ export function authRoutes(service: ServiceContext): DeclaredRoutes<AppEnvironme
 
   routes.post('/auth/logout', audited('auth.logout'), async (context) => {
     const user = context.get('user') as Actor | undefined;
-    if (user?.sessionId) {
-      await deleteSession(service.store, user.sessionId);
-      await service.audit.record({
-        actorUserId: user.id,
-        surface: 'web',
-        action: 'auth.logout',
-        outcome: 'success',
-        detail: { userId: user.id },
-      });
-    }
+    if (user) await logOut(service, user);
     deleteCookie(context, SESSION_COOKIE, { path: '/' });
     return context.body(null, 204);
   });

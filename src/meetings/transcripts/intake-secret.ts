@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { auditSuccess } from '../../audit/audit-success.ts';
+import { type Actor, auditActorOf } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 
 const INTAKE_SECRET_SETTING = 'meetings.intakeSecret';
@@ -9,7 +11,8 @@ const VAULT_CONTEXT = 'workspace:meetings.intakeSecret';
  * vault. Rotating it replaces the old one at once.
  */
 export async function rotateIntakeSecret(
-  service: Pick<ServiceContext, 'store' | 'vault' | 'now'>,
+  service: Pick<ServiceContext, 'store' | 'vault' | 'audit' | 'now'>,
+  actor: Actor,
 ): Promise<string> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const values = {
@@ -24,6 +27,7 @@ export async function rotateIntakeSecret(
       conflict.column('key').doUpdateSet({ value: values.value, updated_at: values.updated_at }),
     )
     .execute();
+  await auditSuccess(service.audit, auditActorOf(actor), 'meetings.intake_secret_rotated', {});
   return secret;
 }
 

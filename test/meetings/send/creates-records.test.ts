@@ -158,6 +158,9 @@ describe.each(STORE_DIALECTS)('meeting sends create records (%s)', (dialect) => 
       expect(
         (await world.alice.call('PUT', '/api/meetings/settings', { noteFormat: 'classic' })).status,
       ).toBe(200);
+      const changes = (await world.alice.call('GET', '/api/audit?action=meetings.settings_changed')).body
+        .events;
+      expect(changes[0]).toMatchObject({ outcome: 'success', detail: { noteFormat: 'classic' } });
       try {
         const sent = await sendItem(world.alice, world.meetings.Harborview, 'insight-1', {
           connectionId: world.aliceConnection,

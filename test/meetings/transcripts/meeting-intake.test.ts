@@ -53,6 +53,11 @@ describe('meeting intake webhook', () => {
       .where('key', '=', 'meetings.intakeSecret')
       .executeTakeFirstOrThrow();
     expect(stored.value).not.toContain(secret);
+    // Audited once (the admin's rotation; the member's refusal changed nothing), never the secret.
+    const rotations = (await alice.call('GET', '/api/audit?action=meetings.intake_secret_rotated')).body
+      .events;
+    expect(rotations).toEqual([expect.objectContaining({ outcome: 'success', detail: {} })]);
+    expect(JSON.stringify(rotations)).not.toContain(secret);
   });
 
   it('takes a signed transcript once, and refuses a replay, a bad signature and a stale timestamp', async () => {
