@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT as root, sourceFiles } from '../support/source-files.ts';
 
 /**
  * Surfaces declare what a request audits (`audited('…')` / `noAudit('why')` on each route); the
@@ -15,16 +16,6 @@ const SURFACE_WRITES_ALLOWED: Record<string, string> = {
   'src/http/meeting-intake-routes.ts':
     'the summary-model setting is written by a plain setting store the transcripts work is reshaping',
 };
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-function sourceFiles(directory: string): string[] {
-  return readdirSync(path.join(root, directory), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.join(directory, entry.name);
-    if (entry.isDirectory()) return sourceFiles(relative);
-    return /\.tsx?$/.test(entry.name) ? [relative] : [];
-  });
-}
 
 describe('audit writes', () => {
   it('happen in services, not in routes, CLI commands or the MCP server', () => {

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { REPOSITORY_ROOT as root, sourceFiles } from '../support/source-files.ts';
 
 /**
  * Small modules with one job: no file in src/ over MAX_FILE_LINES (declarative catalogs excepted,
@@ -18,16 +19,6 @@ const DECLARATIVE_FUNCTIONS: { file: RegExp; reason: string }[] = [
   },
   { file: /^src\/meetings\/demo-meetings\.ts$/, reason: 'the demo meetings are sample data' },
 ];
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-function sourceFiles(directory: string): string[] {
-  return readdirSync(path.join(root, directory), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.join(directory, entry.name);
-    if (entry.isDirectory()) return sourceFiles(relative);
-    return /\.tsx?$/.test(entry.name) ? [relative] : [];
-  });
-}
 
 /** Every function-like node with its name and line count. */
 function functionLengths(file: string): { name: string; lines: number }[] {
