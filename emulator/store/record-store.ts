@@ -33,7 +33,8 @@ export function indexKey(value: RecordValue | undefined): string {
 export class Table {
   readonly object: SObjectType;
   readonly records = new Map<string, StoredRecord>();
-  readonly #indexes = new Map<string, Map<string, Set<string>>>();
+  /** Field → key → the ids with that key: one id held as itself (most keys are unique), more as a Set. */
+  readonly #indexes = new Map<string, Map<string, string | Set<string>>>();
 
   constructor(object: SObjectType) {
     this.object = object;
@@ -58,7 +59,9 @@ export class Table {
     }
     const index = this.#indexes.get(fieldName);
     if (!index) return undefined;
-    return index.get(indexKey(value)) ?? new Set();
+    const ids = index.get(indexKey(value));
+    if (ids === undefined) return new Set();
+    return typeof ids === 'string' ? new Set([ids]) : ids;
   }
 
   /** Replaces (or removes, with undefined) one record and keeps the indexes in step. */
@@ -70,16 +73,18 @@ export class Table {
       if (oldKey === newKey) continue;
       if (oldKey !== undefined) {
         const ids = index.get(oldKey);
-        ids?.delete(id);
-        if (ids?.size === 0) index.delete(oldKey);
+        if (ids === id) index.delete(oldKey);
+        else if (typeof ids === 'object') {
+          ids.delete(id);
+          if (ids.size === 0) index.delete(oldKey);
+        }
       }
       if (newKey !== undefined) {
-        let ids = index.get(newKey);
-        if (!ids) {
-          ids = new Set();
-          index.set(newKey, ids);
-        }
-        ids.add(id);
+        const ids = index.get(newKey);
+        if (ids === undefined) index.set(newKey, id);
+        else if (typeof ids === 'string') {
+          if (ids !== id) index.set(newKey, new Set([ids, id]));
+        } else ids.add(id);
       }
     }
     if (record) this.records.set(id, record);
