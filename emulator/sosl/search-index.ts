@@ -28,6 +28,15 @@ interface Lookup {
   within: IdSet | undefined;
 }
 
+/** A token of one record only (most name and email tokens): held without a Map of its own. */
+interface SinglePosting {
+  readonly id: string;
+  readonly mask: number;
+}
+
+/** The records a token occurs in, each with the bit mask of the search groups it occurs in. */
+type Posting = Map<string, number> | SinglePosting;
+
 interface SearchableField {
   name: string;
   bit: number;
@@ -92,7 +101,7 @@ export class ObjectSearchIndex {
   readonly object: SObjectType;
   readonly fields: SearchableField[];
   readonly #store: RecordStore;
-  readonly #postings = new Map<string, Map<string, number>>();
+  readonly #postings = new Map<string, Posting>();
   /** What each record contributed, so an update or removal can take exactly that back out. */
   readonly #recordTokens = new Map<string, Map<string, number>>();
   /** Every distinct token as of the last rebuild, sorted (may hold tokens since removed). */
@@ -121,23 +130,35 @@ export class ObjectSearchIndex {
     if (previous) {
       for (const [token, mask] of previous) {
         if (next?.get(token) === mask) continue;
-        const ids = this.#postings.get(token);
-        if (!ids) continue;
-        ids.delete(id);
-        // The sorted list keeps the stale token; lookups check the map, and the next rebuild drops it.
-        if (ids.size === 0) this.#postings.delete(token);
+        const posting = this.#postings.get(token);
+        if (!posting) continue;
+        // The sorted list keeps a stale token; lookups check the map, and the next rebuild drops it.
+        if (!(posting instanceof Map)) {
+          if (posting.id === id) this.#postings.delete(token);
+          continue;
+        }
+        posting.delete(id);
+        if (posting.size === 0) this.#postings.delete(token);
       }
     }
     if (next) {
       for (const [token, mask] of next) {
         if (previous?.get(token) === mask) continue;
-        let ids = this.#postings.get(token);
-        if (!ids) {
-          ids = new Map();
-          this.#postings.set(token, ids);
+        const posting = this.#postings.get(token);
+        if (!posting) {
+          this.#postings.set(token, { id, mask });
           this.#noteNewToken(token);
+        } else if (posting instanceof Map) posting.set(id, mask);
+        else if (posting.id === id) this.#postings.set(token, { id, mask });
+        else {
+          this.#postings.set(
+            token,
+            new Map([
+              [posting.id, posting.mask],
+              [id, mask],
+            ]),
+          );
         }
-        ids.set(id, mask);
       }
       this.#recordTokens.set(id, next);
     } else {
@@ -165,6 +186,9 @@ export class ObjectSearchIndex {
     const ids = this.#postings.get(token);
     if (!ids) return EMPTY;
     const { mask, within } = lookup;
+    if (!(ids instanceof Map)) {
+      return ids.mask & mask && (!within || within.has(ids.id)) ? new Set([ids.id]) : EMPTY;
+    }
     if (within && within.size < ids.size) {
       const result = new Set<string>();
       for (const id of within.keys()) if ((ids.get(id) ?? 0) & mask) result.add(id);
