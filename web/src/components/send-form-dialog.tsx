@@ -38,6 +38,36 @@ interface SendError {
   message: string;
 }
 
+/**
+ * Answers that mean "the same send, a little later": the form tries again by itself with the same
+ * idempotency key (which can only find or make the one record), a few times, when the wait is short.
+ */
+const AUTOMATIC_RETRIES = 3;
+const AUTOMATIC_RETRY_MAX_SECONDS = 30;
+
+function retryNoticeOf(error: ApiError, seconds: number): string | null {
+  const when = seconds === 0 ? 'now' : `in ${seconds} s`;
+  switch (error.code) {
+    case 'send_retryable':
+      return `Salesforce could not take the record just now (${String(error.details?.reason ?? 'busy')}); nothing was created. Trying again ${when}…`;
+    case 'send_in_progress':
+      return `This send is still under way. Checking again ${when}…`;
+    case 'send_outcome_unknown':
+      return `Salesforce has not confirmed the record yet. Checking again ${when}: the check finds the record if it exists and never creates a second one.`;
+    default:
+      return null;
+  }
+}
+
+/** The wait before an automatic retry (seconds), or null when the person should decide. */
+function automaticRetry(error: Error, retriesSoFar: number): { seconds: number; notice: string } | null {
+  if (!(error instanceof ApiError) || retriesSoFar >= AUTOMATIC_RETRIES) return null;
+  const seconds = Number(error.details?.retryAfterSeconds ?? 5);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > AUTOMATIC_RETRY_MAX_SECONDS) return null;
+  const notice = retryNoticeOf(error, Math.ceil(seconds));
+  return notice ? { seconds, notice } : null;
+}
+
 /** Once per form open, and again only after a refusal (nothing was created, so a new try is new). */
 function newIdempotencyKey(): string {
   return `web-${crypto.randomUUID()}`;
@@ -207,6 +237,12 @@ export default function SendFormDialog({
   const idempotencyKey = useRef(newIdempotencyKey());
   // A double click submits before React re-renders the pending state; this sees it at once.
   const submitting = useRef(false);
+  // The last body sent, for an automatic retry of the very same send, and how many retries it had.
+  const lastBody = useRef<unknown>(null);
+  const retries = useRef(0);
+  const retryTimer = useRef<number | undefined>(undefined);
+  const [retryNotice, setRetryNotice] = useState<string | null>(null);
+  useEffect(() => () => window.clearTimeout(retryTimer.current), []);
   const base = `/meetings/${encodeURIComponent(meeting.id)}`;
 
   const form = useQuery({
@@ -259,6 +295,7 @@ export default function SendFormDialog({
         },
       ),
     onSuccess: async (answer) => {
+      setRetryNotice(null);
       await queryClient.invalidateQueries({ queryKey: ['meeting', meeting.id] });
       void queryClient.invalidateQueries({ queryKey: ['meetings'] });
       toast({
@@ -270,6 +307,16 @@ export default function SendFormDialog({
       onClose();
     },
     onError: (error) => {
+      const retry = automaticRetry(error, retries.current);
+      if (retry) {
+        retries.current += 1;
+        setFieldErrors({});
+        setFormErrors([]);
+        setRetryNotice(retry.notice);
+        retryTimer.current = window.setTimeout(() => send.mutate(lastBody.current), retry.seconds * 1000);
+        return; // still submitting: Create stays busy until the retry answers
+      }
+      setRetryNotice(null);
       submitting.current = false;
       const errors =
         error instanceof ApiError && Array.isArray(error.details?.errors)
@@ -320,6 +367,8 @@ export default function SendFormDialog({
       idempotencyKey: idempotencyKey.current,
     };
     submitting.current = true;
+    lastBody.current = body;
+    retries.current = 0;
     send.mutate(body);
   }
 
@@ -345,6 +394,11 @@ export default function SendFormDialog({
                 This item was already sent ({alreadySent.length}{' '}
                 {alreadySent.length === 1 ? 'record' : 'records'}). Create makes another record.
               </div>
+            </div>
+          ) : null}
+          {retryNotice ? (
+            <div className="banner banner-info" role="status">
+              <div>{retryNotice}</div>
             </div>
           ) : null}
           {formErrors.length > 0 ? (
@@ -400,9 +454,9 @@ export default function SendFormDialog({
             <button
               type="submit"
               className="button button-primary"
-              aria-disabled={send.isPending || undefined}
+              aria-disabled={send.isPending || retryNotice !== null || undefined}
             >
-              {send.isPending ? 'Creating…' : 'Create'}
+              {send.isPending || retryNotice !== null ? 'Creating…' : 'Create'}
             </button>
           </div>
         </form>
