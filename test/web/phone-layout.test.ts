@@ -75,4 +75,24 @@ describe('the 390 px layout', { timeout: 180_000 }, () => {
     expect(await harness.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
     expect(harness.takePageErrors()).toEqual([]);
   });
+
+  it('fits every other page on the phone: agents, the agent editor, chat, models, people, audit', async () => {
+    const { page, baseUrl } = harness;
+    const pages: Array<[path: string, ready: () => Promise<void>]> = [
+      ['/agents', () => page.getByRole('heading', { name: 'Agents', exact: true }).first().waitFor()],
+      ['/agents/new', () => page.getByRole('button', { name: 'Save' }).first().waitFor()],
+      ['/chat', () => page.getByRole('heading').first().waitFor()],
+      ['/settings/models', () => page.getByRole('heading').first().waitFor()],
+      ['/people', () => page.getByRole('heading', { name: 'People', exact: true }).first().waitFor()],
+      ['/audit', () => page.getByRole('heading').first().waitFor()],
+    ];
+    for (const [path, ready] of pages) {
+      await page.goto(`${baseUrl}${path}`);
+      await ready();
+      await page.waitForLoadState('networkidle');
+      expect(await horizontalOverflow(), path).toBe(0);
+      await expectAccessible(page, `${path} at ${WIDTH} px`);
+    }
+    expect(harness.takePageErrors()).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
 import { type FormEvent, useId, useState } from 'react';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
+import { TableRegion } from '../components/table-region.tsx';
 import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { AuditEvent, User } from '../lib/types.ts';
@@ -109,7 +110,7 @@ export default function AuditPage() {
       {events.isError ? <ErrorBanner title="The audit log could not be loaded" error={events.error} /> : null}
       {events.data && rows.length === 0 ? <EmptyState icon={<ScrollText />} title="No events match" /> : null}
       {rows.length > 0 ? (
-        <div className="table-wrap">
+        <TableRegion label="Audit events">
           <table className="table">
             <caption className="visually-hidden">Audit events, newest first</caption>
             <thead>
@@ -147,7 +148,7 @@ export default function AuditPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
       {events.hasNextPage ? (
         <button

@@ -3,6 +3,7 @@ import { Trash2, UserPlus, UsersRound, X } from 'lucide-react';
 import { type FormEvent, useId, useState } from 'react';
 import { ConfirmDialog, Modal } from '../components/modal.tsx';
 import { ErrorBanner, LoadingBlock } from '../components/status.tsx';
+import { TableRegion } from '../components/table-region.tsx';
 import { useToast } from '../components/toaster.tsx';
 import { api, errorMessage } from '../lib/api.ts';
 import { useUser } from '../lib/session.tsx';
@@ -125,7 +126,7 @@ function UsersSection({ users }: { users: User[] }) {
           Add person
         </button>
       </div>
-      <div className="table-wrap">
+      <TableRegion label="People">
         <table className="table">
           <thead>
             <tr>
@@ -172,7 +173,7 @@ function UsersSection({ users }: { users: User[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableRegion>
       <AddUserDialog open={adding} onOpenChange={setAdding} />
     </section>
   );

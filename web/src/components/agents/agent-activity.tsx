@@ -14,6 +14,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useUser } from '../../lib/session.tsx';
 import type { AuditEvent, User } from '../../lib/types.ts';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../status.tsx';
+import { TableRegion } from '../table-region.tsx';
 
 /** The Activity tab: tool calls, refusals and decisions (who, when, tool, object, record ids, outcome). */
 export function AgentActivity({ agent }: { agent: Agent }) {
@@ -119,7 +120,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
         <EmptyState icon={<ScrollText />} title="No activity yet" />
       ) : null}
       {rows.length > 0 ? (
-        <div className="table-wrap">
+        <TableRegion label="Activity">
           <table className="table">
             <caption className="visually-hidden">Activity of {agent.name}, newest first</caption>
             <thead>
@@ -154,7 +155,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       ) : null}
       {activity.hasNextPage ? (
         <button
