@@ -127,7 +127,7 @@ export default function AuditPage() {
             <tbody>
               {rows.map((event) => (
                 <tr key={event.id}>
-                  <td>{formatDateTime(event.at)}</td>
+                  <td className="table-time">{formatDateTime(event.at)}</td>
                   <td>{nameOf(event.actorUserId)}</td>
                   <td>
                     <code>{event.action}</code>

@@ -136,7 +136,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
             <tbody>
               {rows.map((event) => (
                 <tr key={event.id}>
-                  <td>{formatDateTime(event.at)}</td>
+                  <td className="table-time">{formatDateTime(event.at)}</td>
                   <td>{nameOf(event.actorUserId)}</td>
                   <td>{toolLabel(event)}</td>
                   <td>{event.objectType ?? ''}</td>

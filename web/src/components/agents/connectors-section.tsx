@@ -1,4 +1,4 @@
-import { Cloud, Plus } from 'lucide-react';
+import { Cloud } from 'lucide-react';
 import { RadioGroup } from 'radix-ui';
 import { useId, useState } from 'react';
 import { type ConnectorSettings, DEFAULT_PERMISSIONS, hasConnector } from '../../lib/agents.ts';
@@ -52,7 +52,7 @@ export function ConnectorsSection({
         <h3 id={`${id}-title`}>Connectors</h3>
         {!present && !readOnly ? (
           <button type="button" className="button" onClick={() => setAdding(true)}>
-            <Plus aria-hidden size={16} />+ Add connector
+            + Add connector
           </button>
         ) : null}
       </div>

@@ -66,7 +66,10 @@ export function ModelFields({
         )}
         {!readOnly ? (
           <span className="hint">
-            Add providers and test them in <Link to="/settings/models">Settings → Models</Link>.
+            {/* One text run: the hint lays out its children as flex items. */}
+            <span>
+              Add providers and test them in <Link to="/settings/models">Settings → Models</Link>.
+            </span>
           </span>
         ) : null}
       </div>
