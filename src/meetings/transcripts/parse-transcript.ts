@@ -35,25 +35,37 @@ function normalise(utterances: Utterance[]): Utterance[] {
     );
   }
   const round = (seconds: number | null) => (seconds === null ? null : Math.round(seconds * 1000) / 1000);
-  const normalised = utterances.map((utterance, index) => {
+  // A meeting has a handful of speakers over thousands of utterances: each name is cleaned once.
+  const speakerNames = new Map<string, string | null>();
+  const cleanSpeaker = (speaker: string) => {
+    let cleaned = speakerNames.get(speaker);
+    if (cleaned === undefined) {
+      cleaned = speaker.replace(/\s+/g, ' ').trim().slice(0, TRANSCRIPT_LIMITS.maxSpeakerChars) || null;
+      speakerNames.set(speaker, cleaned);
+    }
+    return cleaned;
+  };
+  const normalised = new Array<Utterance>(utterances.length);
+  let ordered = true;
+  for (let index = 0; index < utterances.length; index++) {
+    const utterance = utterances[index];
     if (utterance.text.length > TRANSCRIPT_LIMITS.maxUtteranceChars) {
       throw new TranscriptParseError(
         `utterance ${index + 1} is ${utterance.text.length} characters long; the limit is ${TRANSCRIPT_LIMITS.maxUtteranceChars}`,
       );
     }
-    const speaker = utterance.speaker
-      ?.replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, TRANSCRIPT_LIMITS.maxSpeakerChars);
-    return {
-      speaker: speaker || null,
-      start: round(utterance.start),
+    const start = round(utterance.start);
+    normalised[index] = {
+      speaker: utterance.speaker ? cleanSpeaker(utterance.speaker) : null,
+      start,
       end: round(utterance.end),
       text: utterance.text,
     };
-  });
+    const previous = index > 0 ? normalised[index - 1].start : 0;
+    if (start === null || previous === null || start < previous) ordered = false;
+  }
   // Overlapping or out-of-order cues (crosstalk, merged exports) read in time order; a stable sort.
-  if (normalised.every((utterance) => utterance.start !== null)) {
+  if (!ordered && normalised.every((utterance) => utterance.start !== null)) {
     normalised.sort((left, right) => (left.start as number) - (right.start as number));
   }
   return normalised;

@@ -176,6 +176,60 @@ describe('parseTranscript', () => {
     expect(parseError(many).message).toContain(`the limit is ${TRANSCRIPT_LIMITS.maxUtterances}`);
   });
 
+  it('reads one-line voice cues (the fast path) exactly as the general voice-span reading does', () => {
+    const texts = [
+      'Plain words.',
+      'Pricing &amp; terms &lt;draft&gt; &quot;v2&quot; &apos;ok&apos;',
+      'a &lrm; b',
+      '&nbsp;edge&nbsp;',
+      'tab\there',
+      'two  spaces and\u00a0\u00a0nbsp',
+      ' padded ',
+      'unknown &foo; and a bare & sign',
+      'a > b',
+      '&amp;nbsp; stays literal',
+    ];
+    const cues = (tag: string) =>
+      `WEBVTT\n\n${texts.map((text, index) => `${index + 1}\n00:00:0${index}.000 --> 00:00:0${index}.500 align:start\n<${tag} Dana Lee>${text}</v>`).join('\n\n')}\n`;
+    // `<v.loud …>` never takes the one-line path: it is the reference reading.
+    const fast = parseTranscript(cues('v')).utterances;
+    const general = parseTranscript(cues('v.loud')).utterances;
+    expect(fast).toEqual(general);
+    expect(fast.map((utterance) => utterance.text)).toEqual([
+      'Plain words.',
+      'Pricing & terms <draft> "v2" \'ok\'',
+      'a b',
+      'edge',
+      'tab here',
+      'two spaces and nbsp',
+      'padded',
+      'unknown &foo; and a bare & sign',
+      'a > b',
+      '&nbsp; stays literal',
+    ]);
+    expect(fast[3]).toEqual({ speaker: 'Dana Lee', start: 3, end: 3.5, text: 'edge' });
+  });
+
+  it('reads cue timings with settings, commas and short forms; names the line of a bad one', () => {
+    const transcript = parseTranscript(
+      'WEBVTT\n\n00:00:01.250 --> 00:00:02.000 line:0 position:20%\nA: one\n\n00:03.000\t-->\t00:04.5\nA: two\n\n00:00:05,000 --> 00:00:06,000\nA: three\n',
+    );
+    expect(transcript.utterances.map(({ start, end }) => [start, end])).toEqual([
+      [1.25, 2],
+      [3, 4.5],
+      [5, 6],
+    ]);
+    expect(parseError('WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000x\n<v A>hi</v>\n').message).toContain(
+      'line 4: malformed cue timing',
+    );
+    expect(parseError('WEBVTT\n\n00:00:01.000 --> 00:61:02.000\nA: hi\n').message).toContain(
+      'line 3: malformed cue timing',
+    );
+    expect(
+      parseError('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>x --> &amp;</v>\n').message,
+    ).toContain('line 4: a cue timing line inside a cue');
+  });
+
   it('lets the caller force a format', () => {
     expect(() => parseTranscript('Dana: hi', 'webvtt')).toThrow('line 1: a WebVTT file starts with "WEBVTT"');
     expect(() => parseTranscript('\nIntro text\nDana Lee  0:00\nHi', 'otter_text')).toThrow(
