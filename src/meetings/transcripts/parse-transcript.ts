@@ -24,6 +24,8 @@ function parseJson(content: string): unknown {
   }
 }
 
+const TIMED_TURN = /^\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]/;
+
 const JSON_FORMATS: readonly TranscriptFormat[] = ['fireflies_json', 'google_meet_json'];
 
 /** Times to the millisecond, text and names within the limits; order by start (untimed keep theirs). */
@@ -84,7 +86,9 @@ export function parseTranscript(content: string, format?: TranscriptFormat): Par
     );
   }
   const trimmedStart = content.replace(/^\ufeff?\s*/, '');
-  const looksJson = trimmedStart.startsWith('{') || trimmedStart.startsWith('[');
+  // `[00:01:02] Dana: …` is a timed text turn, not a JSON array.
+  const looksJson =
+    trimmedStart.startsWith('{') || (trimmedStart.startsWith('[') && !TIMED_TURN.test(trimmedStart));
   const json = (format ? JSON_FORMATS.includes(format) : looksJson) ? parseJson(content) : undefined;
   const lines = json === undefined ? transcriptLines(content) : [];
   const detected = format ?? detectTranscriptFormat(lines, json);

@@ -87,6 +87,16 @@ describe('parseTranscript', () => {
     ]);
   });
 
+  it('reads text turns that start with a bracketed time as text, not as a JSON array', () => {
+    const transcript = parseTranscript('[00:00:05] Dana Lee: Hello.\n[00:01:10] Sam Patel: Hi,\nDana.\n');
+    expect(transcript.format).toBe('plain_text');
+    expect(transcript.utterances).toEqual([
+      { speaker: 'Dana Lee', start: 5, end: 70, text: 'Hello.' },
+      { speaker: 'Sam Patel', start: 70, end: 70, text: 'Hi, Dana.' },
+    ]);
+    expect(parseError('[1, 2').message).toContain('not valid JSON');
+  });
+
   it('reads an Otter text export: each turn ends where the next starts', () => {
     const transcript = parseTranscript(sample('otter.txt'));
     expect(transcript.format).toBe('otter_text');
