@@ -235,9 +235,9 @@ describe('parseTranscript', () => {
     expect(parseError('WEBVTT\n\n00:00:01.000 --> 00:61:02.000\nA: hi\n').message).toContain(
       'line 3: malformed cue timing',
     );
-    expect(
-      parseError('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>x --> &amp;</v>\n').message,
-    ).toContain('line 4: a cue timing line inside a cue');
+    expect(parseError('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>x --> &amp;</v>\n').message).toContain(
+      'line 4: a cue timing line inside a cue',
+    );
   });
 
   it('lets the caller force a format', () => {

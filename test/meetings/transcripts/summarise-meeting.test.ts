@@ -132,6 +132,29 @@ describe('summarising a meeting transcript', () => {
     );
   });
 
+  it('lets only admins choose the summary model, and only a provider that exists and matches', async () => {
+    const alice = await logIn(world.test.service.url, 'alice@forcefield.demo');
+    const before = await alice.call('GET', '/api/meetings/summary-settings');
+    const chosen = before.body.settings.model;
+    expect(chosen).toEqual(expect.objectContaining({ provider: 'openai_compatible', modelId: 'local-1' }));
+    const byMember = await world.bob.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'openai', modelId: 'gpt-4.1-mini' },
+    });
+    expect(byMember.status).toBe(403);
+    const missing = await alice.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'openai_compatible', modelId: 'local-2', providerId: 'no-such-provider' },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('no such model provider');
+    const wrongKind = await alice.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'anthropic', modelId: 'claude', providerId: chosen.providerId },
+    });
+    expect(wrongKind.status).toBe(400);
+    expect(wrongKind.body.error.message).toContain('that provider is openai_compatible, not anthropic');
+    const after = await world.bob.call('GET', '/api/meetings/summary-settings');
+    expect(after.body.settings.model).toEqual(chosen);
+  });
+
   it('is idempotent per prompt version: a re-run does not call the model', async () => {
     const id = await importTeams('Idempotent summary');
     model.respond = () => ({ status: 200, content: { overview: 'Once.', items: validItems } });
