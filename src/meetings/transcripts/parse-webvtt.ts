@@ -1,7 +1,7 @@
 import { plainCueLine, plainCueText } from './cue-text.ts';
 import { splitSpeakerPrefix } from './transcript-lines.ts';
 import { TranscriptParseError } from './transcript-parse-error.ts';
-import { parseTimestamp, timestampAt } from './transcript-timestamp.ts';
+import { isStandardCueTiming, parseTimestamp, timestampAt } from './transcript-timestamp.ts';
 import type { Utterance } from './utterance.ts';
 
 export { plainCueText } from './cue-text.ts';
@@ -69,17 +69,9 @@ function simpleVoiceCue(line: string, start: number, end: number, into: Utteranc
   return true;
 }
 
-/** `00:00:01.000 --> 00:00:04.000`, then nothing or cue settings after a space or tab. */
-function isFastCueTiming(line: string): boolean {
-  if (line.length < 29 || line.charCodeAt(12) !== 32 || line.charCodeAt(16) !== 32) return false;
-  if (!line.startsWith('-->', 13)) return false;
-  const after = line.length > 29 ? line.charCodeAt(29) : 32;
-  return after === 32 || after === 9;
-}
-
 /** A cue's start and end in seconds, or an error naming the line. */
 function cueTiming(line: string, lineNumber: number): [start: number, end: number] {
-  const fast = isFastCueTiming(line);
+  const fast = isStandardCueTiming(line);
   let start = fast ? timestampAt(line, 0) : null;
   let end = fast ? timestampAt(line, 17) : null;
   if (start === null || end === null) {

@@ -229,6 +229,15 @@ describe('parseTranscript', () => {
       [3, 4.5],
       [5, 6],
     ]);
+    // Three-digit hours and two-digit fractions fit the standard layout's width but not its shape.
+    const long = parseTranscript(
+      '1\n100:00:01,50 --> 100:00:02,00\nDana: late\n\n2\n0:01:02 --> 0:01:03\nDana: short\n',
+    );
+    expect(long.format).toBe('srt');
+    expect(long.utterances.map(({ start, end }) => [start, end])).toEqual([
+      [62, 63],
+      [360001.5, 360002],
+    ]);
     expect(parseError('WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000x\n<v A>hi</v>\n').message).toContain(
       'line 4: malformed cue timing',
     );
