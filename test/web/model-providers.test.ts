@@ -7,7 +7,8 @@ import { USERS } from './support/web-harness.ts';
 
 /**
  * Settings → Models: an admin adds an OpenAI-compatible provider; its key goes to the server once
- * and never comes back (not in the page, not in the API). Members have no Models tab.
+ * and never comes back (not in the page, not in the API). The admin chooses the model that
+ * summarises meetings there. Members have no Models tab.
  */
 
 const harness = useWebHarness();
@@ -76,6 +77,45 @@ describe('Settings → Models in a real browser', { timeout: 180_000 }, () => {
     } finally {
       await model.stop();
     }
+  });
+
+  it('lets an admin choose the model that summarises meetings; the server refuses members', async () => {
+    const { page, baseUrl } = harness;
+    const section = page.getByRole('region', { name: 'Meeting summaries' });
+    await section.getByText('Meeting summaries use: no model chosen yet').waitFor();
+    await section.getByLabel('Model provider').selectOption({ label: 'Scripted server (OpenAI-compatible)' });
+    await section.getByLabel('Model', { exact: true }).fill('scripted-1');
+    await section.getByRole('button', { name: 'Save summary model' }).click();
+    await section
+      .getByText('Meeting summaries use: Scripted server (OpenAI-compatible) / scripted-1')
+      .waitFor();
+    await expectAccessible(page, 'Models with the summary model chosen');
+
+    await page.goto(`${baseUrl}/settings/models`);
+    await section
+      .getByText('Meeting summaries use: Scripted server (OpenAI-compatible) / scripted-1')
+      .waitFor();
+    const admin = await harness.apiAs(USERS.alice);
+    const providers = await admin.call('GET', '/api/model-providers');
+    const scripted = (providers.body.providers as Array<{ id: string; name: string }>).find(
+      (provider) => provider.name === 'Scripted server',
+    );
+    const saved = await admin.call('GET', '/api/meetings/summary-settings');
+    expect(saved.body.settings.model).toEqual({
+      provider: 'openai_compatible',
+      modelId: 'scripted-1',
+      providerId: scripted?.id,
+    });
+    // The page is only the admin's way in: the server checks the role itself.
+    const member = await harness.apiAs(USERS.bob);
+    const refused = await member.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'openai', modelId: 'gpt-4.1-mini' },
+    });
+    expect(refused.status).toBe(403);
+    expect((await admin.call('GET', '/api/meetings/summary-settings')).body.settings.model.modelId).toBe(
+      'scripted-1',
+    );
+    expect(harness.takePageErrors()).toEqual([]);
   });
 
   it('shows the agent editor the provider, and members no Models tab', async () => {

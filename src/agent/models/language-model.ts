@@ -63,6 +63,11 @@ export function buildLanguageModel(credentials: ModelCredentials): LanguageModel
         baseURL: baseUrl ?? '',
         ...(apiKey ? { apiKey } : {}),
         includeUsage: true,
+        // Structured output (meeting summaries) sends the JSON schema as `response_format:
+        // { type: 'json_schema' }`, which vLLM, llama.cpp, Ollama and LM Studio accept. Without it
+        // the SDK sends a bare `json_object` (the schema never reaches the server) and warns
+        // "JSON response format schema is only supported with structuredOutputs".
+        supportsStructuredOutputs: true,
       }).chatModel(modelId);
   }
 }

@@ -9,7 +9,11 @@ import type { TranscriptFormat } from './utterance.ts';
 export function detectTranscriptFormat(lines: readonly string[], json: unknown): TranscriptFormat {
   if (json !== undefined) return isGoogleMeet(json) ? 'google_meet_json' : 'fireflies_json';
   if (/^WEBVTT([ \t]|$)/.test(lines[0] ?? '')) return 'webvtt';
-  const content = lines.filter((line) => line.trim() !== '').slice(0, 6);
+  // The first six lines with something on them (not a trim of every line of a large file).
+  const content: string[] = [];
+  for (let index = 0; index < lines.length && content.length < 6; index++) {
+    if (lines[index].trim() !== '') content.push(lines[index]);
+  }
   if (content.length === 0) return 'plain_text';
   if (content[0].includes('-->') || (/^\d+$/.test(content[0].trim()) && content[1]?.includes('-->'))) {
     return 'srt';

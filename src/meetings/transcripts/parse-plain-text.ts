@@ -16,7 +16,10 @@ export function parsePlainText(lines: readonly string[]): Utterance[] {
   lines.forEach((line, index) => {
     const trimmed = line.trim();
     if (trimmed === '') return;
-    const timed = LEADING_TIME.exec(trimmed);
+    // Only a line starting with `[`, `(` or a digit can start with a time.
+    const first = trimmed.charCodeAt(0);
+    const timed =
+      first === 91 || first === 40 || (first >= 48 && first <= 57) ? LEADING_TIME.exec(trimmed) : null;
     const start = timed ? parseTimestamp(timed[1]) : null;
     const rest = timed && start !== null ? timed[2] : trimmed;
     const turn = splitSpeakerPrefix(rest);

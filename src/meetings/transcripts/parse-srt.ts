@@ -1,7 +1,7 @@
 import { plainCueText } from './parse-webvtt.ts';
 import { splitSpeakerPrefix } from './transcript-lines.ts';
 import { TranscriptParseError } from './transcript-parse-error.ts';
-import { parseTimestamp } from './transcript-timestamp.ts';
+import { isStandardCueTiming, parseTimestamp, timestampAt } from './transcript-timestamp.ts';
 import type { Utterance } from './utterance.ts';
 
 const TIMING = /^\s*(\S+)\s+-->\s+(\S+)/;
@@ -18,14 +18,21 @@ export function parseSrt(lines: readonly string[]): Utterance[] {
     while (index < lines.length && lines[index].trim() === '') index++;
     if (index >= lines.length) break;
     if (/^\d+$/.test(lines[index].trim())) index++;
-    const timing = index < lines.length ? TIMING.exec(lines[index]) : null;
-    if (!timing) {
-      throw new TranscriptParseError('expected a subtitle timing line (00:00:01,000 --> 00:00:04,000)', {
-        line: Math.min(index, lines.length - 1) + 1,
-      });
+    const line = index < lines.length ? lines[index] : '';
+    // The layout every recorder writes is read in place; anything else through the regex.
+    const standard = isStandardCueTiming(line);
+    let start = standard ? timestampAt(line, 0) : null;
+    let end = standard ? timestampAt(line, 17) : null;
+    if (start === null || end === null) {
+      const timing = TIMING.exec(line);
+      if (!timing) {
+        throw new TranscriptParseError('expected a subtitle timing line (00:00:01,000 --> 00:00:04,000)', {
+          line: Math.min(index, lines.length - 1) + 1,
+        });
+      }
+      start = parseTimestamp(timing[1]);
+      end = parseTimestamp(timing[2]);
     }
-    const start = parseTimestamp(timing[1]);
-    const end = parseTimestamp(timing[2]);
     if (start === null || end === null) {
       throw new TranscriptParseError(`malformed timing "${lines[index].trim().slice(0, 80)}"`, {
         line: index + 1,
@@ -38,7 +45,7 @@ export function parseSrt(lines: readonly string[]): Utterance[] {
     while (index < lines.length && lines[index].trim() !== '') payload.push(lines[index++]);
     const text = plainCueText(payload.join('\n'));
     if (text === '') continue;
-    const bracketed = /^\[([^\]]{1,80})\]\s*(.+)$/s.exec(text);
+    const bracketed = text.charCodeAt(0) === 91 ? /^\[([^\]]{1,80})\]\s*(.+)$/s.exec(text) : null;
     const speaker = bracketed
       ? { speaker: bracketed[1].trim(), text: bracketed[2].trim() }
       : splitSpeakerPrefix(text);

@@ -24,6 +24,8 @@ function parseJson(content: string): unknown {
   }
 }
 
+const TIMED_TURN = /^\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]/;
+
 const JSON_FORMATS: readonly TranscriptFormat[] = ['fireflies_json', 'google_meet_json'];
 
 /** Times to the millisecond, text and names within the limits; order by start (untimed keep theirs). */
@@ -35,25 +37,37 @@ function normalise(utterances: Utterance[]): Utterance[] {
     );
   }
   const round = (seconds: number | null) => (seconds === null ? null : Math.round(seconds * 1000) / 1000);
-  const normalised = utterances.map((utterance, index) => {
+  // A meeting has a handful of speakers over thousands of utterances: each name is cleaned once.
+  const speakerNames = new Map<string, string | null>();
+  const cleanSpeaker = (speaker: string) => {
+    let cleaned = speakerNames.get(speaker);
+    if (cleaned === undefined) {
+      cleaned = speaker.replace(/\s+/g, ' ').trim().slice(0, TRANSCRIPT_LIMITS.maxSpeakerChars) || null;
+      speakerNames.set(speaker, cleaned);
+    }
+    return cleaned;
+  };
+  const normalised = new Array<Utterance>(utterances.length);
+  let ordered = true;
+  for (let index = 0; index < utterances.length; index++) {
+    const utterance = utterances[index];
     if (utterance.text.length > TRANSCRIPT_LIMITS.maxUtteranceChars) {
       throw new TranscriptParseError(
         `utterance ${index + 1} is ${utterance.text.length} characters long; the limit is ${TRANSCRIPT_LIMITS.maxUtteranceChars}`,
       );
     }
-    const speaker = utterance.speaker
-      ?.replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, TRANSCRIPT_LIMITS.maxSpeakerChars);
-    return {
-      speaker: speaker || null,
-      start: round(utterance.start),
+    const start = round(utterance.start);
+    normalised[index] = {
+      speaker: utterance.speaker ? cleanSpeaker(utterance.speaker) : null,
+      start,
       end: round(utterance.end),
       text: utterance.text,
     };
-  });
+    const previous = index > 0 ? normalised[index - 1].start : 0;
+    if (start === null || previous === null || start < previous) ordered = false;
+  }
   // Overlapping or out-of-order cues (crosstalk, merged exports) read in time order; a stable sort.
-  if (normalised.every((utterance) => utterance.start !== null)) {
+  if (!ordered && normalised.every((utterance) => utterance.start !== null)) {
     normalised.sort((left, right) => (left.start as number) - (right.start as number));
   }
   return normalised;
@@ -72,7 +86,9 @@ export function parseTranscript(content: string, format?: TranscriptFormat): Par
     );
   }
   const trimmedStart = content.replace(/^\ufeff?\s*/, '');
-  const looksJson = trimmedStart.startsWith('{') || trimmedStart.startsWith('[');
+  // `[00:01:02] Dana: …` is a timed text turn, not a JSON array.
+  const looksJson =
+    trimmedStart.startsWith('{') || (trimmedStart.startsWith('[') && !TIMED_TURN.test(trimmedStart));
   const json = (format ? JSON_FORMATS.includes(format) : looksJson) ? parseJson(content) : undefined;
   const lines = json === undefined ? transcriptLines(content) : [];
   const detected = format ?? detectTranscriptFormat(lines, json);

@@ -179,7 +179,7 @@ async function summaryModel(
     throw new ServiceError(
       409,
       'model_not_configured',
-      'No model is chosen for meeting summaries. An admin chooses one in the meeting settings (PUT /api/meetings/summary-settings).',
+      'No model is chosen for meeting summaries. An admin chooses one in Settings → Models (or PUT /api/meetings/summary-settings).',
     );
   }
   const resolved = await resolveLanguageModel(service, settings, undefined);

@@ -47,46 +47,49 @@ export function normaliseQuoteText(text: string): string {
     .replace(/^["'\s]+|["'\s.,!?;:]+$/g, '');
 }
 
-// Each chunk's answer is verified against the whole transcript: normalise its lines once.
-// All lines joined once (one native search per quote instead of one per line), with where each starts.
+// Each chunk's answer is verified against the whole transcript: normalise its lines once, and index
+// their words once, so a quote is looked for only in the lines that have its words.
 interface SearchableTranscript {
-  joined: string;
-  starts: number[];
+  texts: string[];
+  /** Each word (a line's texts split on its single spaces) → the lines it is in, ascending. */
+  lines: Map<string, number[]>;
 }
 const normalisedCache = new WeakMap<readonly Utterance[], SearchableTranscript>();
 
 function normalisedTexts(utterances: readonly Utterance[]): SearchableTranscript {
   let searchable = normalisedCache.get(utterances);
   if (!searchable) {
-    const starts: number[] = [];
-    let offset = 0;
-    const texts = utterances.map((utterance) => {
-      const text = normaliseQuoteText(utterance.text);
-      starts.push(offset);
-      offset += text.length + 1;
-      return text;
+    const texts = utterances.map((utterance) => normaliseQuoteText(utterance.text));
+    const lines = new Map<string, number[]>();
+    texts.forEach((text, index) => {
+      for (const word of text.split(' ')) {
+        const postings = lines.get(word);
+        if (!postings) lines.set(word, [index]);
+        else if (postings[postings.length - 1] !== index) postings.push(index);
+      }
     });
-    // A newline never occurs in a normalised line, so no match spans two lines.
-    searchable = { joined: texts.join('\n'), starts };
+    searchable = { texts, lines };
     normalisedCache.set(utterances, searchable);
   }
   return searchable;
 }
 
-/** The lines containing `quote`. */
+/**
+ * The lines containing `quote`. A word inside the quote (not its first or last, which may be part
+ * of a word) has spaces on both sides, so it is a whole word of every line that contains the quote:
+ * only the lines of the quote's rarest such word are searched.
+ */
 function linesContaining(searchable: SearchableTranscript, quote: string): number[] {
-  const found: number[] = [];
-  for (let at = searchable.joined.indexOf(quote); at !== -1; at = searchable.joined.indexOf(quote, at + 1)) {
-    let low = 0;
-    let high = searchable.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (searchable.starts[middle] <= at) low = middle;
-      else high = middle - 1;
-    }
-    if (found.at(-1) !== low) found.push(low);
+  const words = quote.split(' ');
+  let candidates: number[] | undefined;
+  for (let index = 1; index < words.length - 1; index++) {
+    const postings = searchable.lines.get(words[index]) ?? [];
+    if (!candidates || postings.length < candidates.length) candidates = postings;
   }
-  return found;
+  if (!candidates) {
+    return searchable.texts.flatMap((text, index) => (text.includes(quote) ? [index] : []));
+  }
+  return candidates.filter((index) => searchable.texts[index].includes(quote));
 }
 
 type QuoteCheck = { ok: true; evidence: VerifiedEvidence } | { ok: false; reason: string };

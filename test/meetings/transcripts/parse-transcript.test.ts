@@ -87,6 +87,16 @@ describe('parseTranscript', () => {
     ]);
   });
 
+  it('reads text turns that start with a bracketed time as text, not as a JSON array', () => {
+    const transcript = parseTranscript('[00:00:05] Dana Lee: Hello.\n[00:01:10] Sam Patel: Hi,\nDana.\n');
+    expect(transcript.format).toBe('plain_text');
+    expect(transcript.utterances).toEqual([
+      { speaker: 'Dana Lee', start: 5, end: 70, text: 'Hello.' },
+      { speaker: 'Sam Patel', start: 70, end: 70, text: 'Hi, Dana.' },
+    ]);
+    expect(parseError('[1, 2').message).toContain('not valid JSON');
+  });
+
   it('reads an Otter text export: each turn ends where the next starts', () => {
     const transcript = parseTranscript(sample('otter.txt'));
     expect(transcript.format).toBe('otter_text');
@@ -174,6 +184,69 @@ describe('parseTranscript', () => {
       (_, index) => `A: ${index}`,
     ).join('\n');
     expect(parseError(many).message).toContain(`the limit is ${TRANSCRIPT_LIMITS.maxUtterances}`);
+  });
+
+  it('reads one-line voice cues (the fast path) exactly as the general voice-span reading does', () => {
+    const texts = [
+      'Plain words.',
+      'Pricing &amp; terms &lt;draft&gt; &quot;v2&quot; &apos;ok&apos;',
+      'a &lrm; b',
+      '&nbsp;edge&nbsp;',
+      'tab\there',
+      'two  spaces and\u00a0\u00a0nbsp',
+      ' padded ',
+      'unknown &foo; and a bare & sign',
+      'a > b',
+      '&amp;nbsp; stays literal',
+    ];
+    const cues = (tag: string) =>
+      `WEBVTT\n\n${texts.map((text, index) => `${index + 1}\n00:00:0${index}.000 --> 00:00:0${index}.500 align:start\n<${tag} Dana Lee>${text}</v>`).join('\n\n')}\n`;
+    // `<v.loud …>` never takes the one-line path: it is the reference reading.
+    const fast = parseTranscript(cues('v')).utterances;
+    const general = parseTranscript(cues('v.loud')).utterances;
+    expect(fast).toEqual(general);
+    expect(fast.map((utterance) => utterance.text)).toEqual([
+      'Plain words.',
+      'Pricing & terms <draft> "v2" \'ok\'',
+      'a b',
+      'edge',
+      'tab here',
+      'two spaces and nbsp',
+      'padded',
+      'unknown &foo; and a bare & sign',
+      'a > b',
+      '&nbsp; stays literal',
+    ]);
+    expect(fast[3]).toEqual({ speaker: 'Dana Lee', start: 3, end: 3.5, text: 'edge' });
+  });
+
+  it('reads cue timings with settings, commas and short forms; names the line of a bad one', () => {
+    const transcript = parseTranscript(
+      'WEBVTT\n\n00:00:01.250 --> 00:00:02.000 line:0 position:20%\nA: one\n\n00:03.000\t-->\t00:04.5\nA: two\n\n00:00:05,000 --> 00:00:06,000\nA: three\n',
+    );
+    expect(transcript.utterances.map(({ start, end }) => [start, end])).toEqual([
+      [1.25, 2],
+      [3, 4.5],
+      [5, 6],
+    ]);
+    // Three-digit hours and two-digit fractions fit the standard layout's width but not its shape.
+    const long = parseTranscript(
+      '1\n100:00:01,50 --> 100:00:02,00\nDana: late\n\n2\n0:01:02 --> 0:01:03\nDana: short\n',
+    );
+    expect(long.format).toBe('srt');
+    expect(long.utterances.map(({ start, end }) => [start, end])).toEqual([
+      [62, 63],
+      [360001.5, 360002],
+    ]);
+    expect(parseError('WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000x\n<v A>hi</v>\n').message).toContain(
+      'line 4: malformed cue timing',
+    );
+    expect(parseError('WEBVTT\n\n00:00:01.000 --> 00:61:02.000\nA: hi\n').message).toContain(
+      'line 3: malformed cue timing',
+    );
+    expect(parseError('WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v A>x --> &amp;</v>\n').message).toContain(
+      'line 4: a cue timing line inside a cue',
+    );
   });
 
   it('lets the caller force a format', () => {

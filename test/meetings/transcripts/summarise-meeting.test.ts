@@ -95,8 +95,19 @@ describe('summarising a meeting transcript', () => {
       status: 200,
       content: { overview: 'Pilot scope agreed.', items: [...validItems, ...rejectedItems] },
     });
-    const answer = await world.bob.call('POST', `/api/meetings/${id}/summarise`);
+    // The AI SDK's own warning hook: every warning of the call comes here instead of the console.
+    const warnings: unknown[] = [];
+    const sdkGlobal = globalThis as { AI_SDK_LOG_WARNINGS?: unknown };
+    const previousLogger = sdkGlobal.AI_SDK_LOG_WARNINGS;
+    sdkGlobal.AI_SDK_LOG_WARNINGS = (options: { warnings: unknown[] }) => warnings.push(...options.warnings);
+    let answer: Awaited<ReturnType<typeof world.bob.call>>;
+    try {
+      answer = await world.bob.call('POST', `/api/meetings/${id}/summarise`);
+    } finally {
+      sdkGlobal.AI_SDK_LOG_WARNINGS = previousLogger;
+    }
     expect(answer.status).toBe(200);
+    expect(warnings).toEqual([]);
     expect(answer.body.outcome).toEqual({ summarised: true, kept: 2, flagged: 1, dropped: 2 });
     const { meeting } = answer.body;
     expect(meeting.summary).toMatchObject({
@@ -126,10 +137,41 @@ describe('summarising a meeting transcript', () => {
     expect(decision.review.flag).toContain('1 of 2 quotes did not verify');
     // The model was asked for structured output, with the transcript's lines and times.
     const request = model.requests.at(-1);
-    expect(request.response_format.type).toMatch(/json/);
+    // The schema itself reaches the server (json_schema, strict), not a bare json_object.
+    expect(request.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: {
+        name: 'response',
+        strict: true,
+        schema: { type: 'object', required: ['overview', 'items'] },
+      },
+    });
     expect(JSON.stringify(request.messages)).toContain(
       "[0:14] Sofia Ibrahim: I'll send the signed order form",
     );
+  });
+
+  it('lets only admins choose the summary model, and only a provider that exists and matches', async () => {
+    const alice = await logIn(world.test.service.url, 'alice@forcefield.demo');
+    const before = await alice.call('GET', '/api/meetings/summary-settings');
+    const chosen = before.body.settings.model;
+    expect(chosen).toEqual(expect.objectContaining({ provider: 'openai_compatible', modelId: 'local-1' }));
+    const byMember = await world.bob.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'openai', modelId: 'gpt-4.1-mini' },
+    });
+    expect(byMember.status).toBe(403);
+    const missing = await alice.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'openai_compatible', modelId: 'local-2', providerId: 'no-such-provider' },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('no such model provider');
+    const wrongKind = await alice.call('PUT', '/api/meetings/summary-settings', {
+      model: { provider: 'anthropic', modelId: 'claude', providerId: chosen.providerId },
+    });
+    expect(wrongKind.status).toBe(400);
+    expect(wrongKind.body.error.message).toContain('that provider is openai_compatible, not anthropic');
+    const after = await world.bob.call('GET', '/api/meetings/summary-settings');
+    expect(after.body.settings.model).toEqual(chosen);
   });
 
   it('is idempotent per prompt version: a re-run does not call the model', async () => {

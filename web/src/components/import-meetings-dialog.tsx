@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Tabs } from 'radix-ui';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useId, useMemo, useState } from 'react';
 import { ApiError, api } from '../lib/api.ts';
-import { isTranscriptFile, MAX_TRANSCRIPT_BYTES } from '../lib/transcripts.ts';
+import { isTranscriptFile, isTranscriptText, MAX_TRANSCRIPT_BYTES } from '../lib/transcripts.ts';
 import { Modal } from './modal.tsx';
 import { ErrorBanner } from './status.tsx';
 import { useToast } from './toaster.tsx';
@@ -16,11 +16,18 @@ interface PathError {
 /** The request body limit of the API (256 KiB), checked here to say so before uploading. */
 const MAX_FILE_BYTES = 256 * 1024;
 
+/** A transcript on its way in: an uploaded file (with its name) or pasted text. */
+interface PendingTranscript {
+  fileName?: string;
+  content: string;
+}
+
 /**
  * Import meetings from the documented JSON format (docs/meeting.schema.json), pasted or
  * uploaded. The service validates the whole file and imports nothing when anything is wrong;
- * its problems are listed by path. An uploaded transcript (.vtt, .srt, .txt, Fireflies or Google
- * Meet JSON) is previewed (speakers and who they are) and imported as one meeting instead.
+ * its problems are listed by path. A transcript (.vtt, .srt, .txt, Fireflies or Google Meet
+ * JSON), uploaded or pasted, is previewed (speakers and who they are) and imported as one
+ * meeting instead.
  */
 export function ImportMeetingsDialog({
   open,
@@ -33,11 +40,13 @@ export function ImportMeetingsDialog({
   const [text, setText] = useState('');
   const [fileName, setFileName] = useState<string>();
   const [localError, setLocalError] = useState<string>();
-  const [transcript, setTranscript] = useState<{ fileName: string; content: string }>();
+  const [transcript, setTranscript] = useState<PendingTranscript>();
   const queryClient = useQueryClient();
   const toast = useToast();
   const textId = useId();
+  const textHintId = useId();
   const fileId = useId();
+  const pastedTranscript = useMemo(() => isTranscriptText(text), [text]);
 
   const importing = useMutation({
     mutationFn: (document: unknown) =>
@@ -87,6 +96,15 @@ export function ImportMeetingsDialog({
   function submit(event: FormEvent) {
     event.preventDefault();
     setLocalError(undefined);
+    if (pastedTranscript) {
+      if (new Blob([text]).size > MAX_TRANSCRIPT_BYTES) {
+        setLocalError('The pasted transcript is larger than 2 MB, the limit for a transcript.');
+        return;
+      }
+      importing.reset();
+      setTranscript({ content: text });
+      return;
+    }
     let document: unknown;
     try {
       document = JSON.parse(text);
@@ -108,17 +126,33 @@ export function ImportMeetingsDialog({
       open={open}
       onOpenChange={(next) => (next ? onOpenChange(true) : close())}
       title="Import meetings"
-      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format, or a transcript file (.vtt, .srt, .txt, Fireflies or Google Meet JSON). Nothing is imported unless the whole file is valid."
+      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format, or a transcript (WebVTT, SRT, text, Fireflies or Google Meet JSON), pasted or as a file. Nothing is imported unless the whole file is valid."
       wide
     >
       {transcript ? (
         <>
-          <p>
-            Transcript <strong>{transcript.fileName}</strong>{' '}
-            <button type="button" className="link-button" onClick={() => setTranscript(undefined)}>
-              Choose another file
-            </button>
-          </p>
+          {transcript.fileName ? (
+            <p>
+              Transcript <strong>{transcript.fileName}</strong>{' '}
+              <button type="button" className="link-button" onClick={() => setTranscript(undefined)}>
+                Choose another file
+              </button>
+            </p>
+          ) : (
+            <p>
+              Pasted transcript{' '}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  setTranscript(undefined);
+                  setMode('paste');
+                }}
+              >
+                Edit the pasted text
+              </button>
+            </p>
+          )}
           <TranscriptImportForm
             fileName={transcript.fileName}
             content={transcript.content}
@@ -131,26 +165,34 @@ export function ImportMeetingsDialog({
           <Tabs.Root value={mode} onValueChange={setMode}>
             <Tabs.List className="tabs" aria-label="How to import">
               <Tabs.Trigger className="tab" value="paste">
-                Paste JSON
+                Paste
               </Tabs.Trigger>
               <Tabs.Trigger className="tab" value="upload">
                 Upload a file
               </Tabs.Trigger>
             </Tabs.List>
             <Tabs.Content value="paste" className="field">
-              <label htmlFor={textId}>Meeting JSON</label>
+              <label htmlFor={textId}>Meeting JSON or transcript</label>
               <textarea
                 id={textId}
                 rows={12}
                 className="code-input"
                 spellCheck={false}
+                aria-describedby={textHintId}
                 value={text}
                 onChange={(event) => {
                   setText(event.target.value);
                   setFileName(undefined);
                 }}
-                placeholder='{ "title": "…", "startTime": "2027-02-01T15:00:00Z", "endTime": "…", "participants": [], "items": [] }'
+                placeholder={
+                  '{ "title": "…", "startTime": "2027-02-01T15:00:00Z", "endTime": "…", "participants": [], "items": [] }\n\nor a transcript:\n\nWEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Dana Lee>Thanks for joining.</v>'
+                }
               />
+              <p id={textHintId} className="muted" aria-live="polite">
+                {pastedTranscript
+                  ? 'This reads as a transcript: its speakers are shown before anything is imported.'
+                  : 'Meeting JSON, or a transcript (WebVTT, SRT, “Name: text” turns, Otter text, Fireflies or Google Meet JSON).'}
+              </p>
             </Tabs.Content>
             <Tabs.Content value="upload" className="field">
               <label htmlFor={fileId}>Meeting JSON or transcript file</label>
@@ -160,9 +202,7 @@ export function ImportMeetingsDialog({
                 accept="application/json,.json,.vtt,.srt,.txt,text/vtt,text/plain"
                 onChange={(event) => void readFile(event.target.files?.[0])}
               />
-              {fileName ? (
-                <p className="muted">Read {fileName}. Check it in “Paste JSON” if you like.</p>
-              ) : null}
+              {fileName ? <p className="muted">Read {fileName}. Check it in “Paste” if you like.</p> : null}
             </Tabs.Content>
           </Tabs.Root>
           {localError ? <ErrorBanner title="Nothing was imported">{<p>{localError}</p>}</ErrorBanner> : null}
@@ -188,7 +228,7 @@ export function ImportMeetingsDialog({
               className="button button-primary"
               disabled={importing.isPending || text.trim() === ''}
             >
-              {importing.isPending ? 'Importing…' : 'Import'}
+              {importing.isPending ? 'Importing…' : pastedTranscript ? 'Preview transcript' : 'Import'}
             </button>
           </div>
         </form>

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useDeferredValue, useId, useState } from 'react';
+import { type FormEvent, useDeferredValue, useId, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../lib/api.ts';
 import { fromLocalInput } from '../lib/format.ts';
 import { useUser } from '../lib/session.tsx';
-import { formatOffset } from '../lib/transcripts.ts';
+import { contentFingerprint, formatOffset } from '../lib/transcripts.ts';
 import type { TranscriptPreview } from '../lib/types.ts';
 import { ErrorBanner, LoadingBlock } from './status.tsx';
 import { useToast } from './toaster.tsx';
@@ -54,8 +54,9 @@ function stem(fileName: string): string {
 }
 
 /**
- * A transcript file in the Import dialog: the detected format and speakers (and which participant
- * each is) before anything is stored, then Import makes the meeting and opens it.
+ * A transcript in the Import dialog (a file, or pasted text without a file name): the detected
+ * format and speakers (and which participant each is) before anything is stored, then Import makes
+ * the meeting and opens it.
  */
 export function TranscriptImportForm({
   fileName,
@@ -63,14 +64,15 @@ export function TranscriptImportForm({
   onCancel,
   onImported,
 }: {
-  fileName: string;
+  fileName?: string;
   content: string;
   onCancel: () => void;
   onImported: () => void;
 }) {
   const user = useUser();
   const ownDomain = user.email.split('@')[1] ?? '';
-  const [title, setTitle] = useState(() => stem(fileName));
+  const [title, setTitle] = useState(() => (fileName ? stem(fileName) : ''));
+  const fingerprint = useMemo(() => contentFingerprint(content), [content]);
   const [start, setStart] = useState('');
   const [participantsText, setParticipantsText] = useState('');
   // Line problems show once the person leaves the box, not at every keystroke of a half-typed line.
@@ -83,7 +85,7 @@ export function TranscriptImportForm({
   const ids = { title: useId(), start: useId(), participants: useId(), hint: useId() };
 
   const preview = useQuery({
-    queryKey: ['transcript-preview', fileName, content.length, participants],
+    queryKey: ['transcript-preview', fileName, fingerprint, participants],
     queryFn: () =>
       api<{ preview: TranscriptPreview }>('/meetings/transcripts/preview', {
         method: 'POST',
@@ -128,7 +130,13 @@ export function TranscriptImportForm({
       <div className="form-grid">
         <div className="field field-wide">
           <label htmlFor={ids.title}>Title</label>
-          <input id={ids.title} value={title} maxLength={255} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            id={ids.title}
+            value={title}
+            maxLength={255}
+            placeholder={fileName ? undefined : 'Imported transcript'}
+            onChange={(e) => setTitle(e.target.value)}
+          />
         </div>
         {needsStart ? (
           <div className="field">

@@ -22,6 +22,33 @@ export function isTranscriptFile(fileName: string, content: string): boolean {
   }
 }
 
+/** `[00:01:02] Dana: …`: a timed text turn, not a JSON array (as the service reads it). */
+const TIMED_TURN = /^\[\d{1,2}(?::\d{2}){1,2}(?:[.,]\d{1,3})?\]/;
+
+/**
+ * Whether pasted text is a transcript rather than Forcefield's meeting JSON: the same test as for
+ * a file, where text that starts like JSON is JSON (so a broken meeting file says "not valid JSON"
+ * rather than being read as a transcript), and anything else is for the transcript parsers.
+ */
+export function isTranscriptText(content: string): boolean {
+  const start = content.replace(/^\uFEFF/, '').trimStart();
+  if (start === '') return false;
+  const looksJson = start.startsWith('{') || (start.startsWith('[') && !TIMED_TURN.test(start));
+  return looksJson ? isTranscriptFile('pasted.json', content) : true;
+}
+
+/**
+ * A short fingerprint of a transcript's text (32-bit FNV-1a), so a cached preview is never shown
+ * for different text of the same length (a pasted transcript edited and previewed again).
+ */
+export function contentFingerprint(content: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < content.length; index++) {
+    hash = Math.imul(hash ^ content.charCodeAt(index), 0x01000193);
+  }
+  return `${content.length}:${(hash >>> 0).toString(36)}`;
+}
+
 /** Seconds from the start → `m:ss` or `h:mm:ss`, as transcripts write times. */
 export function formatOffset(seconds: number | null): string {
   if (seconds === null) return '';

@@ -5,6 +5,7 @@ import { AddModelProviderForm } from '../components/add-model-provider-form.tsx'
 import { ConfirmDialog } from '../components/modal.tsx';
 import { SettingsNav } from '../components/settings-nav.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
+import { SummaryModelSection } from '../components/summary-model-section.tsx';
 import { useToast } from '../components/toaster.tsx';
 import {
   MODEL_PROVIDER_KINDS,
@@ -138,7 +139,7 @@ function ProviderCard({ provider }: { provider: ModelProvider }) {
   );
 }
 
-/** Settings → Models (admins): the model providers agents can use. */
+/** Settings → Models (admins): the model providers agents can use, and the meeting summary model. */
 export default function ModelsPage() {
   const providers = useModelProviders();
   const environment = providers.data?.environment ?? [];
@@ -180,6 +181,7 @@ export default function ModelsPage() {
         </section>
       ) : null}
       <AddModelProviderForm />
+      <SummaryModelSection />
     </div>
   );
 }
