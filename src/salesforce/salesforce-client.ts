@@ -15,6 +15,7 @@ import {
   limitsSchema,
   type QueryResult,
   queryResultSchema,
+  type RecordVersion,
   type SalesforceRecord,
   type SaveResult,
   saveResultSchema,
@@ -30,6 +31,7 @@ export type {
   CompositeSubrequest,
   ConditionalDescribe,
   QueryResult,
+  RecordVersion,
   SalesforceRecord,
   SaveResult,
   WriteTarget,
@@ -141,23 +143,37 @@ export class SalesforceClient {
    * HTTP request is aborted and the call fails as unreachable (the outcome of a write is unknown).
    */
   async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
+    return (await this.#send(method, url, { body, timeoutMs })).body;
+  }
+
+  /** One request, with extra headers, answering the body and the answer's headers. */
+  async #send(
+    method: string,
+    url: string,
+    options: { body?: unknown; timeoutMs?: number; headers?: Record<string, string> },
+  ): Promise<{ body: unknown; headers: Record<string, string> }> {
+    const { body, timeoutMs } = options;
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     return this.#call(callRouteOf(method, url), async (connection) => {
       const observed = observedTransport(connection);
+      const headers = {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...options.headers,
+      };
       try {
-        return await connection.request(
+        const answer = await connection.request(
           {
             method: method as 'GET',
             url,
-            ...(body === undefined
-              ? {}
-              : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            ...(Object.keys(headers).length > 0 ? { headers } : {}),
           },
           {
             transport: observed.transport,
             ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
           },
         );
+        return { body: answer, headers: observed.headers ?? {} };
       } catch (error) {
         // jsforce's error keeps Salesforce's errorCode but not the HTTP status; note it on the error.
         if (error instanceof Error && observed.status !== undefined) {
@@ -185,15 +201,35 @@ export class SalesforceClient {
   }
 
   async retrieve(objectType: string, id: string, fields?: string[]): Promise<SalesforceRecord> {
+    return (await this.retrieveWithVersion(objectType, id, fields)).record;
+  }
+
+  /**
+   * A record and its version (ETag and Last-Modified, from the answer's headers; Last-Modified
+   * from its LastModifiedDate when the header is missing), for a later conditional write.
+   */
+  async retrieveWithVersion(
+    objectType: string,
+    id: string,
+    fields?: string[],
+  ): Promise<{ record: SalesforceRecord; version: RecordVersion }> {
     const query = fields && fields.length > 0 ? `?fields=${encodeURIComponent(fields.join(','))}` : '';
-    return z
-      .record(z.string(), z.unknown())
-      .parse(
-        await this.#request(
-          'GET',
-          `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`,
-        ),
-      );
+    const answer = await this.#send(
+      'GET',
+      `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`,
+      {},
+    );
+    const record = z.record(z.string(), z.unknown()).parse(answer.body);
+    const etag = headerOf(answer.headers, 'etag');
+    const stamp =
+      typeof record.LastModifiedDate === 'string' ? Date.parse(record.LastModifiedDate) : Number.NaN;
+    const lastModified =
+      headerOf(answer.headers, 'last-modified') ??
+      (Number.isNaN(stamp) ? undefined : new Date(stamp).toUTCString());
+    return {
+      record,
+      version: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
+    };
   }
 
   async describe(objectType: string): Promise<Record<string, unknown>> {
@@ -238,25 +274,37 @@ export class SalesforceClient {
     });
   }
 
+  /**
+   * `precondition`: the version a read saw; the write then happens only if the record is still
+   * that version (If-Match, else If-Unmodified-Since), otherwise Salesforce answers 412
+   * PRECONDITION_FAILED and writes nothing.
+   */
   async update(
     objectType: string,
     id: string,
     fields: SalesforceRecord,
     decision: AuditDecision,
+    options: { precondition?: RecordVersion } = {},
   ): Promise<void> {
     await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#request(
-        'PATCH',
-        `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`,
-        fields,
-      );
+      await this.#send('PATCH', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`, {
+        body: fields,
+        headers: preconditionHeaders(options.precondition),
+      });
       return { result: undefined, recordIds: [id] };
     });
   }
 
-  async delete(objectType: string, id: string, decision: AuditDecision): Promise<void> {
+  async delete(
+    objectType: string,
+    id: string,
+    decision: AuditDecision,
+    options: { precondition?: RecordVersion } = {},
+  ): Promise<void> {
     await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#request('DELETE', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`);
+      await this.#send('DELETE', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`, {
+        headers: preconditionHeaders(options.precondition),
+      });
       return { result: undefined, recordIds: [id] };
     });
   }
@@ -388,4 +436,16 @@ export class SalesforceClient {
       errorCode,
     });
   }
+}
+
+function headerOf(headers: Record<string, string>, name: string): string | undefined {
+  const value = headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The conditional header of a write: the ETag when the read had one (exact), else Last-Modified (to the second). */
+function preconditionHeaders(version: RecordVersion | undefined): Record<string, string> {
+  if (version?.etag) return { 'If-Match': version.etag };
+  if (version?.lastModified) return { 'If-Unmodified-Since': version.lastModified };
+  return {};
 }
