@@ -76,6 +76,14 @@ describe.each(STORE_DIALECTS)('an approved write whose record changed meanwhile 
     const view = await bob.call('GET', `/api/conversations/${conversation}`);
     const pendingIds = view.body.pendingApprovals.map((entry: { approvalId: string }) => entry.approvalId);
     expect(pendingIds).toEqual([again.approvalId]);
+    expect(view.body.decidedApprovals).toEqual([
+      expect.objectContaining({
+        approvalId: first.approvalId,
+        status: 'approved',
+        execution: 'failed',
+        code: 'record_changed',
+      }),
+    ]);
 
     // The first approval stays single-use.
     const replay = await decide(bob, conversation, first, 'approve');
