@@ -81,25 +81,41 @@ export class ConversationStore {
     kind: MessageKind,
     text: string,
   ): Promise<ConversationMessagesTable> {
+    const [row] = await this.insertMessages(conversationId, [{ role, kind, text }]);
+    return row as ConversationMessagesTable;
+  }
+
+  /**
+   * Stores messages in this order, and the conversation's activity, in one transaction: a turn's
+   * start writes the person's message and the answer's row with one commit (one disk sync), which
+   * is most of what the first token waits for on the embedded store.
+   */
+  async insertMessages(
+    conversationId: string,
+    messages: Array<{ role: 'user' | 'assistant'; kind: MessageKind; text: string }>,
+  ): Promise<ConversationMessagesTable[]> {
     const now = this.#now();
     const at = new Date(now).toISOString();
-    const row: ConversationMessagesTable = {
+    // newId is monotonic within a process: the ids keep the messages' order.
+    const rows: ConversationMessagesTable[] = messages.map((message) => ({
       id: newId(now),
       conversation_id: conversationId,
-      role,
-      kind,
-      text,
+      role: message.role,
+      kind: message.kind,
+      text: message.text,
       steps: '[]',
       created_at: at,
       updated_at: at,
-    };
-    await this.#store.db.insertInto('conversation_messages').values(row).execute();
-    await this.#store.db
-      .updateTable('conversations')
-      .set({ updated_at: at })
-      .where('id', '=', conversationId)
-      .execute();
-    return row;
+    }));
+    await this.#store.db.transaction().execute(async (transaction) => {
+      await transaction.insertInto('conversation_messages').values(rows).execute();
+      await transaction
+        .updateTable('conversations')
+        .set({ updated_at: at })
+        .where('id', '=', conversationId)
+        .execute();
+    });
+    return rows;
   }
 
   /**

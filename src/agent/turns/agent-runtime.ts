@@ -194,23 +194,17 @@ export class AgentRuntime {
         await settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state);
         await advanceHeldTurn(dependencies, hold);
       },
-      async (emit) => {
-        const userMessage = await dependencies.conversations.insertMessage(
-          conversationId,
-          'user',
-          'message',
-          text,
-        );
-        return startTurn(dependencies, {
+      (emit) =>
+        // The message is stored with the answer's first row, in one commit (start-turn.ts).
+        startTurn(dependencies, {
           user,
           conversation,
           agent,
-          userMessageId: userMessage.id,
+          userMessage: { new: true },
           text,
           emit,
           lease: hold.lease,
-        });
-      },
+        }),
     );
   }
 
@@ -240,7 +234,7 @@ export class AgentRuntime {
           user,
           conversation,
           agent,
-          userMessageId: lastUser.id,
+          userMessage: { stored: lastUser.id },
           text: lastUser.text,
           emit,
           lease: hold.lease,
