@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts';
 import type { ConversationMessagesTable, ConversationsTable, MessageKind } from '../../store/agent-tables.ts';
 import type { Store } from '../../store/database.ts';
 import type { StepOutline, StepStatus } from '../turns/steps.ts';
+import { advanceTurn, type TurnLease } from '../turns/turn-lock.ts';
 
 /**
  * Conversations and their messages in the database. What is stored: the conversation, the text of
@@ -93,6 +94,7 @@ export class ConversationStore {
   async insertMessages(
     conversationId: string,
     messages: Array<{ role: 'user' | 'assistant'; kind: MessageKind; text: string }>,
+    options: { advance?: TurnLease } = {},
   ): Promise<ConversationMessagesTable[]> {
     const now = this.#now();
     const at = new Date(now).toISOString();
@@ -114,6 +116,8 @@ export class ConversationStore {
         .set({ updated_at: at })
         .where('id', '=', conversationId)
         .execute();
+      // The turn that writes them is counted in the same commit (turn-gate.ts advanceHeldTurn).
+      if (options.advance) await advanceTurn({ db: transaction }, options.advance);
     });
     return rows;
   }

@@ -190,17 +190,16 @@ export class AgentRuntime {
     return runnerHoldingTurn(
       dependencies,
       hold,
-      async () => {
-        await settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state);
-        await advanceHeldTurn(dependencies, hold);
-      },
+      () => settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state),
       (emit) =>
-        // The message is stored with the answer's first row, in one commit (start-turn.ts).
+        // The message is stored with the answer's first row and the turn counted, in one commit
+        // (start-turn.ts): nothing can refuse the turn after the checks above.
         startTurn(dependencies, {
           user,
           conversation,
           agent,
           userMessage: { new: true },
+          advance: hold,
           text,
           emit,
           lease: hold.lease,

@@ -8,6 +8,7 @@ import { connectPrompt } from './connect-prompt.ts';
 import { runModel } from './run-model.ts';
 import { finishTurn } from './turn.ts';
 import type { TurnDependencies } from './turn-dependencies.ts';
+import type { TurnHold } from './turn-gate.ts';
 import type { TurnLease } from './turn-lock.ts';
 
 /** A turn that answers a person's message: asks to connect, says no model is set, or runs the model. */
@@ -22,6 +23,8 @@ export async function startTurn(
      * `new`: stored with the answer's first row, in one commit.
      */
     userMessage: { stored: string } | { new: true };
+    /** Counts the turn (advanceHeldTurn) in the same commit as the new message, when not done yet. */
+    advance?: TurnHold;
     text: string;
     emit: Emit;
     lease: TurnLease;
@@ -37,7 +40,9 @@ export async function startTurn(
       'new' in options.userMessage
         ? [{ role: 'user', kind: 'message', text: options.text }, answer]
         : [answer],
+      options.advance ? { advance: options.advance.lease } : {},
     );
+    if (options.advance?.state) options.advance.state.turnSequence = options.advance.lease.sequence;
     return rows.at(-1) as ConversationMessagesTable;
   };
   const connection = await connectionFor(service, user, agent);
@@ -56,7 +61,6 @@ export async function startTurn(
     return finishTurn('model_not_configured', row, undefined, emit);
   }
   const state = memory.touch(conversation.id);
-  state.turnSequence = lease.sequence;
   if (state.messages === null) {
     // Before a new message is stored, the stored context cannot hold it; a resumed one is left out.
     const stored = 'stored' in options.userMessage ? options.userMessage.stored : '';
@@ -64,6 +68,8 @@ export async function startTurn(
   }
   state.messages.push({ role: 'user', content: options.text });
   const row = await insertAnswer('message', '');
+  // After the insert: the turn may have been counted with it.
+  state.turnSequence = lease.sequence;
   emit({ type: 'turn', conversationId: conversation.id, messageId: row.id });
   return runModel(dependencies, {
     user,
