@@ -5,8 +5,8 @@ import { callRouteOf } from './call-route.ts';
 import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
 import { limitedCall } from './limited-call.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
-import { observedTransport } from './observed-transport.ts';
 import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
+import { preconditionHeaders, recordVersionOf } from './record-version.ts';
 import {
   type CompositeResponse,
   type CompositeSubrequest,
@@ -23,6 +23,7 @@ import {
   versionsSchema,
   type WriteTarget,
 } from './salesforce-types.ts';
+import { sendRequest } from './send-request.ts';
 import type { RefreshTrigger, SalesforceSessions, SessionTokens } from './sessions.ts';
 import { InvalidSessionSignal, isInvalidSession, translateError } from './translate-error.ts';
 
@@ -141,46 +142,20 @@ export class SalesforceClient {
   /**
    * `timeoutMs`: the whole call (a session renewal's retry included) gives up after this long; the
    * HTTP request is aborted and the call fails as unreachable (the outcome of a write is unknown).
+   * `extra.headers` go with the request; `extra.seen` receives the answer's headers.
    */
-  async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
-    return (await this.#send(method, url, { body, timeoutMs })).body;
-  }
-
-  /** One request, with extra headers, answering the body and the answer's headers. */
-  async #send(
+  async #request(
     method: string,
     url: string,
-    options: { body?: unknown; timeoutMs?: number; headers?: Record<string, string> },
-  ): Promise<{ body: unknown; headers: Record<string, string> }> {
-    const { body, timeoutMs } = options;
+    body?: unknown,
+    timeoutMs?: number,
+    extra: { headers?: Record<string, string>; seen?: (headers: Record<string, string>) => void } = {},
+  ): Promise<unknown> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     return this.#call(callRouteOf(method, url), async (connection) => {
-      const observed = observedTransport(connection);
-      const headers = {
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        ...options.headers,
-      };
-      try {
-        const answer = await connection.request(
-          {
-            method: method as 'GET',
-            url,
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-            ...(Object.keys(headers).length > 0 ? { headers } : {}),
-          },
-          {
-            transport: observed.transport,
-            ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
-          },
-        );
-        return { body: answer, headers: observed.headers ?? {} };
-      } catch (error) {
-        // jsforce's error keeps Salesforce's errorCode but not the HTTP status; note it on the error.
-        if (error instanceof Error && observed.status !== undefined) {
-          Object.assign(error, { httpStatus: observed.status });
-        }
-        throw error;
-      }
+      const answer = await sendRequest(connection, { method, url, body, deadline, headers: extra.headers });
+      extra.seen?.(answer.headers);
+      return answer.body;
     });
   }
 
@@ -204,32 +179,14 @@ export class SalesforceClient {
     return (await this.retrieveWithVersion(objectType, id, fields)).record;
   }
 
-  /**
-   * A record and its version (ETag and Last-Modified, from the answer's headers; Last-Modified
-   * from its LastModifiedDate when the header is missing), for a later conditional write.
-   */
-  async retrieveWithVersion(
-    objectType: string,
-    id: string,
-    fields?: string[],
-  ): Promise<{ record: SalesforceRecord; version: RecordVersion }> {
+  /** A record and its version (record-version.ts), for a later conditional write. */
+  async retrieveWithVersion(objectType: string, id: string, fields?: string[]) {
     const query = fields && fields.length > 0 ? `?fields=${encodeURIComponent(fields.join(','))}` : '';
-    const answer = await this.#send(
-      'GET',
-      `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`,
-      {},
-    );
-    const record = z.record(z.string(), z.unknown()).parse(answer.body);
-    const etag = headerOf(answer.headers, 'etag');
-    const stamp =
-      typeof record.LastModifiedDate === 'string' ? Date.parse(record.LastModifiedDate) : Number.NaN;
-    const lastModified =
-      headerOf(answer.headers, 'last-modified') ??
-      (Number.isNaN(stamp) ? undefined : new Date(stamp).toUTCString());
-    return {
-      record,
-      version: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
-    };
+    let headers: Record<string, string> = {};
+    const path = `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`;
+    const body = await this.#request('GET', path, undefined, undefined, { seen: (seen) => (headers = seen) });
+    const record = z.record(z.string(), z.unknown()).parse(body);
+    return { record, version: recordVersionOf(headers, record) };
   }
 
   async describe(objectType: string): Promise<Record<string, unknown>> {
@@ -274,11 +231,7 @@ export class SalesforceClient {
     });
   }
 
-  /**
-   * `precondition`: the version a read saw; the write then happens only if the record is still
-   * that version (If-Match, else If-Unmodified-Since), otherwise Salesforce answers 412
-   * PRECONDITION_FAILED and writes nothing.
-   */
+  /** With `precondition` (RecordVersion), written only if the record is still that version; else 412. */
   async update(
     objectType: string,
     id: string,
@@ -286,13 +239,7 @@ export class SalesforceClient {
     decision: AuditDecision,
     options: { precondition?: RecordVersion } = {},
   ): Promise<void> {
-    await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#send('PATCH', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`, {
-        body: fields,
-        headers: preconditionHeaders(options.precondition),
-      });
-      return { result: undefined, recordIds: [id] };
-    });
+    await this.#writeRecord('PATCH', { objectType, id, fields, ...options }, decision);
   }
 
   async delete(
@@ -301,10 +248,19 @@ export class SalesforceClient {
     decision: AuditDecision,
     options: { precondition?: RecordVersion } = {},
   ): Promise<void> {
+    await this.#writeRecord('DELETE', { objectType, id, ...options }, decision);
+  }
+
+  async #writeRecord(
+    method: 'PATCH' | 'DELETE',
+    target: { objectType: string; id: string; fields?: SalesforceRecord; precondition?: RecordVersion },
+    decision: AuditDecision,
+  ): Promise<void> {
+    const { objectType, id } = target;
     await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#send('DELETE', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`, {
-        headers: preconditionHeaders(options.precondition),
-      });
+      const path = `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`;
+      const headers = preconditionHeaders(target.precondition);
+      await this.#request(method, path, target.fields, undefined, { headers });
       return { result: undefined, recordIds: [id] };
     });
   }
@@ -436,16 +392,4 @@ export class SalesforceClient {
       errorCode,
     });
   }
-}
-
-function headerOf(headers: Record<string, string>, name: string): string | undefined {
-  const value = headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** The conditional header of a write: the ETag when the read had one (exact), else Last-Modified (to the second). */
-function preconditionHeaders(version: RecordVersion | undefined): Record<string, string> {
-  if (version?.etag) return { 'If-Match': version.etag };
-  if (version?.lastModified) return { 'If-Unmodified-Since': version.lastModified };
-  return {};
 }

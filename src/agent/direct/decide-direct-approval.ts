@@ -2,9 +2,17 @@ import type { AuditAction } from '../../audit/audit-actions.ts';
 import { notFound, ServiceError } from '../../core/errors.ts';
 import type { AgentApprovalsTable } from '../../store/agent-tables.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
+import type { TokenVault } from '../../vault/token-vault.ts';
 import { runApprovedCall } from '../dispatch/run-approved-call.ts';
 import { findAgent } from '../store/agent-store.ts';
-import { findApproval, openSealedCall, settleApproval, toApprovalRequest } from '../store/approval-store.ts';
+import {
+  findApproval,
+  openSealedCall,
+  type SealedCall,
+  settleApproval,
+  toApprovalRequest,
+} from '../store/approval-store.ts';
+import type { PendingCall } from '../store/conversation-memory.ts';
 import { ToolFailure } from '../tools/tool-errors.ts';
 import { decideApproval, rejectionToolResult } from '../turns/decide-approval.ts';
 import { decisionRefusal } from '../turns/decision-flow.ts';
@@ -47,8 +55,7 @@ export async function decideDirectApproval(
     throw new ServiceError(refusal.status, refusal.code, refusal.message, refusal.details);
   }
   const state = caller.runtime.memory.touch(row.conversation_id);
-  const remembered = state.pending.get(row.id);
-  const call = remembered?.inputHash === row.input_hash ? remembered : openSealedCall(service.vault, row);
+  const call = rememberedOrSealed(state.pending.get(row.id), row, service.vault);
   const input = call?.input;
   if (input === undefined) {
     await expireApproval(dependencies, row.id, row.conversation_id, row.tool_call_id, now);
@@ -161,4 +168,13 @@ function approvalAudit(caller: DirectCaller, row: AgentApprovalsTable) {
         client: caller.clientName.slice(0, 100),
       },
     });
+}
+
+/** The call to run: from this process's memory when it paused it (same input), else the row's sealed copy. */
+function rememberedOrSealed(
+  remembered: PendingCall | undefined,
+  row: AgentApprovalsTable,
+  vault: TokenVault,
+): Pick<SealedCall, 'input' | 'precondition' | 'continuedTool'> | undefined {
+  return remembered?.inputHash === row.input_hash ? remembered : openSealedCall(vault, row);
 }
