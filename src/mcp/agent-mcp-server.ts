@@ -15,6 +15,7 @@ import type { Agent } from '../agent/store/agent-store.ts';
 import { findApproval } from '../agent/store/approval-store.ts';
 import { toolDescriptions, toolInputSchemas } from '../agent/tools/tool-catalog.ts';
 import { type ToolName, toolsOfferedToModel } from '../agent/tools/tool-permissions.ts';
+import type { ApprovalView } from '../agent/turns/chat-events.ts';
 import { hashToolInput } from '../agent/turns/decide-approval.ts';
 import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
@@ -105,23 +106,33 @@ async function callTool(
   return guarded(async () => {
     const approvalId = context.mcpReq.requestState<string>();
     if (typeof approvalId === 'string')
-      return continueApproval(caller, direct, name, input, approvalId, context);
+      return continueApproval(caller, { direct, server, context }, name, input, approvalId);
     // The agent as it is now: an admin may have changed a level since the session began.
     const agent = await agentForCaller(direct, caller.agent.row.id);
     const outcome = await callToolDirectly(direct, { agent, toolName: name, input });
     if (outcome.kind !== 'pending') return callToolResult(outcome);
-    if (!supportsFormElicitation(server, context)) {
-      return pendingResult(outcome.approval, approvalUrl(caller, outcome.approval.approvalId));
-    }
-    return inputRequired({
-      inputRequests: {
-        [ELICITATION_KEY]: inputRequired.elicit({
-          message: approvalQuestion(outcome.approval),
-          requestedSchema: { type: 'object', properties: {} },
-        }),
-      },
-      requestState: outcome.approval.approvalId,
-    });
+    return askForApproval(caller, server, context, outcome.approval);
+  });
+}
+
+/** A pending approval, asked through a form the client shows (elicitation), else as a link. */
+function askForApproval(
+  caller: AgentMcpCaller,
+  server: McpServer,
+  context: ServerContext,
+  approval: ApprovalView,
+) {
+  if (!supportsFormElicitation(server, context)) {
+    return pendingResult(approval, approvalUrl(caller, approval.approvalId));
+  }
+  return inputRequired({
+    inputRequests: {
+      [ELICITATION_KEY]: inputRequired.elicit({
+        message: approvalQuestion(approval),
+        requestedSchema: { type: 'object', properties: {} },
+      }),
+    },
+    requestState: approval.approvalId,
   });
 }
 
@@ -132,12 +143,12 @@ async function callTool(
  */
 async function continueApproval(
   caller: AgentMcpCaller,
-  direct: DirectCaller,
+  request: { direct: DirectCaller; server: McpServer; context: ServerContext },
   name: ToolName,
   input: unknown,
   approvalId: string,
-  context: ServerContext,
-): Promise<CallToolResult> {
+): Promise<CallToolResult | ReturnType<typeof inputRequired>> {
+  const { direct, server, context } = request;
   const row = await findApproval(caller.services.context.store, approvalId);
   if (
     !row ||
@@ -165,7 +176,10 @@ async function continueApproval(
     };
   }
   const decision = answer.action === 'accept' ? 'approve' : 'reject';
-  return callToolResult(await decideDirectApproval(direct, { approvalId, decision }));
+  const outcome = await decideDirectApproval(direct, { approvalId, decision });
+  // The record changed after the person saw it (nothing written): asked again with its values now.
+  if (outcome.kind === 'pending') return askForApproval(caller, server, context, outcome.approval);
+  return callToolResult(outcome);
 }
 
 /** A refusal from the services (not yours, expired, already decided, no access) as a result the model reads. */

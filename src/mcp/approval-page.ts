@@ -48,10 +48,13 @@ for (const button of document.querySelectorAll('button[data-decision]')) {
       body: JSON.stringify({ decision: button.dataset.decision }),
     });
     const body = await response.json();
-    document.getElementById('status').textContent = response.ok
-      ? 'Done: ' + body.status + '. Go back to your AI client.'
-      : body.error.message;
+    document.getElementById('status').textContent = !response.ok
+      ? body.error.message
+      : body.status === 'record_changed'
+        ? 'The record changed after you saw it, so nothing was written. Decide again with its values now.'
+        : 'Done: ' + body.status + '. Go back to your AI client.';
     for (const other of document.querySelectorAll('button[data-decision]')) other.disabled = true;
+    if (body.nextApprovalPath) location.assign(body.nextApprovalPath);
   });
 }
 </script></body></html>`);
@@ -66,6 +69,16 @@ for (const button of document.querySelectorAll('button[data-decision]')) {
       { service, runtime: services.agent, user: { ...user, surface: 'web' }, clientName: 'approval page' },
       { approvalId, decision: body.decision },
     );
+    if (outcome.kind === 'pending') {
+      // The record changed after the person saw it: nothing was written; a new approval asks again.
+      const next = outcome.approval.approvalId;
+      return context.json({
+        approvalId,
+        status: 'record_changed',
+        nextApprovalId: next,
+        nextApprovalPath: `/mcp/approvals/${encodeURIComponent(next)}`,
+      });
+    }
     const status =
       body.decision === 'approve' ? (outcome.kind === 'failure' ? 'failed' : 'approved') : 'rejected';
     return context.json({ approvalId, status });

@@ -5,8 +5,8 @@ import { callRouteOf } from './call-route.ts';
 import { SalesforceApiError, SalesforceConnectionError } from './errors.ts';
 import { limitedCall } from './limited-call.ts';
 import { fetchUserInfo, type UserInfo } from './oauth.ts';
-import { observedTransport } from './observed-transport.ts';
 import { rawSalesforceGet, readBlobBody, readConditionalDescribe } from './raw-request.ts';
+import { preconditionHeaders, recordVersionOf } from './record-version.ts';
 import {
   type CompositeResponse,
   type CompositeSubrequest,
@@ -15,6 +15,7 @@ import {
   limitsSchema,
   type QueryResult,
   queryResultSchema,
+  type RecordVersion,
   type SalesforceRecord,
   type SaveResult,
   saveResultSchema,
@@ -22,6 +23,7 @@ import {
   versionsSchema,
   type WriteTarget,
 } from './salesforce-types.ts';
+import { sendRequest } from './send-request.ts';
 import type { RefreshTrigger, SalesforceSessions, SessionTokens } from './sessions.ts';
 import { InvalidSessionSignal, isInvalidSession, translateError } from './translate-error.ts';
 
@@ -30,6 +32,7 @@ export type {
   CompositeSubrequest,
   ConditionalDescribe,
   QueryResult,
+  RecordVersion,
   SalesforceRecord,
   SaveResult,
   WriteTarget,
@@ -139,32 +142,20 @@ export class SalesforceClient {
   /**
    * `timeoutMs`: the whole call (a session renewal's retry included) gives up after this long; the
    * HTTP request is aborted and the call fails as unreachable (the outcome of a write is unknown).
+   * `extra.headers` go with the request; `extra.seen` receives the answer's headers.
    */
-  async #request(method: string, url: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
+  async #request(
+    method: string,
+    url: string,
+    body?: unknown,
+    timeoutMs?: number,
+    extra: { headers?: Record<string, string>; seen?: (headers: Record<string, string>) => void } = {},
+  ): Promise<unknown> {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     return this.#call(callRouteOf(method, url), async (connection) => {
-      const observed = observedTransport(connection);
-      try {
-        return await connection.request(
-          {
-            method: method as 'GET',
-            url,
-            ...(body === undefined
-              ? {}
-              : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-          },
-          {
-            transport: observed.transport,
-            ...(deadline === undefined ? {} : { timeout: Math.max(1, deadline - Date.now()) }),
-          },
-        );
-      } catch (error) {
-        // jsforce's error keeps Salesforce's errorCode but not the HTTP status; note it on the error.
-        if (error instanceof Error && observed.status !== undefined) {
-          Object.assign(error, { httpStatus: observed.status });
-        }
-        throw error;
-      }
+      const answer = await sendRequest(connection, { method, url, body, deadline, headers: extra.headers });
+      extra.seen?.(answer.headers);
+      return answer.body;
     });
   }
 
@@ -185,15 +176,17 @@ export class SalesforceClient {
   }
 
   async retrieve(objectType: string, id: string, fields?: string[]): Promise<SalesforceRecord> {
+    return (await this.retrieveWithVersion(objectType, id, fields)).record;
+  }
+
+  /** A record and its version (record-version.ts), for a later conditional write. */
+  async retrieveWithVersion(objectType: string, id: string, fields?: string[]) {
     const query = fields && fields.length > 0 ? `?fields=${encodeURIComponent(fields.join(','))}` : '';
-    return z
-      .record(z.string(), z.unknown())
-      .parse(
-        await this.#request(
-          'GET',
-          `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`,
-        ),
-      );
+    let headers: Record<string, string> = {};
+    const path = `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`;
+    const body = await this.#request('GET', path, undefined, undefined, { seen: (seen) => (headers = seen) });
+    const record = z.record(z.string(), z.unknown()).parse(body);
+    return { record, version: recordVersionOf(headers, record) };
   }
 
   async describe(objectType: string): Promise<Record<string, unknown>> {
@@ -238,25 +231,36 @@ export class SalesforceClient {
     });
   }
 
+  /** With `precondition` (RecordVersion), written only if the record is still that version; else 412. */
   async update(
     objectType: string,
     id: string,
     fields: SalesforceRecord,
     decision: AuditDecision,
+    options: { precondition?: RecordVersion } = {},
   ): Promise<void> {
-    await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#request(
-        'PATCH',
-        `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`,
-        fields,
-      );
-      return { result: undefined, recordIds: [id] };
-    });
+    await this.#writeRecord('PATCH', { objectType, id, fields, ...options }, decision);
   }
 
-  async delete(objectType: string, id: string, decision: AuditDecision): Promise<void> {
+  async delete(
+    objectType: string,
+    id: string,
+    decision: AuditDecision,
+    options: { precondition?: RecordVersion } = {},
+  ): Promise<void> {
+    await this.#writeRecord('DELETE', { objectType, id, ...options }, decision);
+  }
+
+  async #writeRecord(
+    method: 'PATCH' | 'DELETE',
+    target: { objectType: string; id: string; fields?: SalesforceRecord; precondition?: RecordVersion },
+    decision: AuditDecision,
+  ): Promise<void> {
+    const { objectType, id } = target;
     await this.#write(decision, { objectType, recordIds: [id] }, async () => {
-      await this.#request('DELETE', `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`);
+      const path = `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}`;
+      const headers = preconditionHeaders(target.precondition);
+      await this.#request(method, path, target.fields, undefined, { headers });
       return { result: undefined, recordIds: [id] };
     });
   }

@@ -33,6 +33,16 @@ export interface CompositeResponse {
 }
 
 /** What a write tells the audit log about itself (never field values). */
+/**
+ * A record's version as a read saw it: its ETag and Last-Modified. A conditional update or delete
+ * sends them back (`If-Match`, else `If-Unmodified-Since`) and Salesforce answers 412
+ * PRECONDITION_FAILED, writing nothing, when the record changed since.
+ */
+export interface RecordVersion {
+  etag?: string;
+  lastModified?: string;
+}
+
 export interface WriteTarget {
   objectType: string;
   recordIds?: string[];

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
-import { orgCreate, orgQuery } from '../agent/org-calls.ts';
+import { orgCall, orgCreate, orgQuery } from '../agent/org-calls.ts';
 import { createAgent } from '../agent/support.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
@@ -169,6 +169,47 @@ describe.each(CASES)('MCP server, protocol $name', ({ dialect, generation }) => 
       arguments: { approvalId: body.approvalId },
     });
     expect(done.structuredContent).toMatchObject({ ok: true });
+  });
+
+  it('an approved update whose record changed meanwhile writes nothing and is asked again with a new approval', async () => {
+    const agentId = await agentWith({});
+    const taskId = await orgCreate(chat.emulator, 'Task', {
+      Subject: `MCP changed ${generation.name}`,
+      Priority: 'Normal',
+    });
+    const { client } = await connectAs('bob', agentId);
+    const pending = await client.callTool({
+      name: 'update_record',
+      arguments: { objectType: 'Task', id: taskId, fields: { Priority: 'High' } },
+    });
+    const body = pending.structuredContent as { status: string; approvalId: string };
+    expect(body.status).toBe('pending_approval');
+    expect(
+      (await orgCall(chat.emulator, 'PATCH', `/sobjects/Task/${taskId}`, { Priority: 'Low' })).status,
+    ).toBe(204);
+
+    const decided = await chat.bob.call('POST', `/mcp/approvals/${body.approvalId}/decision`, {
+      decision: 'approve',
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('record_changed');
+    const next = decided.body.nextApprovalId as string;
+    expect(next).not.toBe(body.approvalId);
+    const priority = async () =>
+      (await orgQuery(chat.emulator, `SELECT Priority FROM Task WHERE Id = '${taskId}'`)).records[0]
+        ?.Priority;
+    expect(await priority()).toBe('Low');
+    // The used approval stays used; the new one is pending for the same call.
+    expect(
+      (await chat.bob.call('POST', `/mcp/approvals/${body.approvalId}/decision`, { decision: 'approve' }))
+        .status,
+    ).toBe(409);
+    const waiting = await client.callTool({ name: 'approval_status', arguments: { approvalId: next } });
+    expect(waiting.structuredContent).toMatchObject({ status: 'pending' });
+
+    const approved = await chat.bob.call('POST', `/mcp/approvals/${next}/decision`, { decision: 'approve' });
+    expect(approved.body.status).toBe('approved');
+    expect(await priority()).toBe('High');
   });
 
   it('a person without a Salesforce connection is asked to connect', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orgCall } from '../agent/org-calls.ts';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
 import { approveOnSalesforce } from './support/salesforce-login.ts';
@@ -115,11 +116,24 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     await page.getByRole('log', { name: 'Conversation' }).getByText('Created Zeta Approved Co.').waitFor();
     expect(await accounts('Zeta Approved Co')).toHaveLength(1);
 
-    // After a reload the approval is shown decided, never pending again.
+    // After a reload the approval is shown decided (who and when), never pending again.
     await page.reload();
-    await page.getByText('Create records on Account: approved by you').waitFor();
+    const decided = page
+      .getByRole('note')
+      .filter({ hasText: 'Create records on Account: approved by Bob Member on' });
+    await decided.waitFor();
+    expect(await decided.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await accounts('Zeta Approved Co')).toHaveLength(1);
+    // A second tab shows it decided too.
+    const second = await page.context().newPage();
+    await second.goto(page.url());
+    await second
+      .getByRole('note')
+      .filter({ hasText: 'Create records on Account: approved by Bob Member on' })
+      .waitFor();
+    expect(await second.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await second.close();
   });
 
   it('creates nothing on Reject, and the model hears the reason', async () => {
@@ -146,7 +160,61 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(await accounts('Omega Rejected Co')).toHaveLength(0);
     const told = JSON.stringify(model.requests.at(-1)?.messages ?? []);
     expect(told).toContain('Wrong company name');
-    await page.getByText('Create records on Account: rejected by you').waitFor();
+    await page.getByText('Create records on Account: rejected by Bob Member on').waitFor();
+  });
+
+  it('asks again with the new values when the record changed between the card and Approve', async () => {
+    const { page, emulator } = harness;
+    const [account] = await harness.query<{ Id: string }>(
+      "SELECT Id FROM Account WHERE Name = 'Zeta Approved Co'",
+    );
+    const accountId = account?.Id as string;
+    model.enqueue(
+      {
+        toolCall: {
+          name: 'update_record',
+          input: { objectType: 'Account', id: accountId, fields: { Industry: 'Banking' } },
+        },
+      },
+      { text: 'Zeta is in Banking now.' },
+    );
+    await page.getByLabel('Message').fill('Zeta moved to Banking');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: 'Approve update records on Account?' });
+    await card
+      .getByRole('table')
+      .getByRole('row', { name: /Industry\s+Energy\s+Banking/ })
+      .waitFor();
+
+    // Someone else edits the record in Salesforce before the person approves.
+    const edited = await orgCall(emulator, 'PATCH', `/sobjects/Account/${accountId}`, { Industry: 'Retail' });
+    expect(edited.status).toBe(204);
+    await card.getByRole('button', { name: 'Approve' }).click();
+    // Nothing is overwritten: the card comes back with the record's values now.
+    const again = page.getByRole('region', { name: 'Approve update records on Account?' });
+    await again.getByText('The record changed after you saw it, so nothing was written.').waitFor();
+    await again
+      .getByRole('table')
+      .getByRole('row', { name: /Industry\s+Retail\s+Banking/ })
+      .waitFor();
+    expect(await page.getByRole('region', { name: 'Approve update records on Account?' }).count()).toBe(1);
+    const [kept] = await harness.query<{ Industry: string }>(
+      `SELECT Industry FROM Account WHERE Id = '${accountId}'`,
+    );
+    expect(kept?.Industry).toBe('Retail');
+    await expectAccessible(page, 'the approval card asked again');
+
+    await again.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Zeta is in Banking now.').waitFor();
+    const [written] = await harness.query<{ Industry: string }>(
+      `SELECT Industry FROM Account WHERE Id = '${accountId}'`,
+    );
+    expect(written?.Industry).toBe('Banking');
+    await page
+      .getByRole('note')
+      .filter({ hasText: 'The record had changed meanwhile, so nothing was written; asked again.' })
+      .waitFor();
+    expect(harness.takePageErrors()).toEqual([]);
   });
 
   it('refuses a disabled tool the model calls anyway, and shows it', async () => {

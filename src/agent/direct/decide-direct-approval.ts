@@ -2,9 +2,17 @@ import type { AuditAction } from '../../audit/audit-actions.ts';
 import { notFound, ServiceError } from '../../core/errors.ts';
 import type { AgentApprovalsTable } from '../../store/agent-tables.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
+import type { TokenVault } from '../../vault/token-vault.ts';
 import { runApprovedCall } from '../dispatch/run-approved-call.ts';
 import { findAgent } from '../store/agent-store.ts';
-import { findApproval, openSealedCall, settleApproval, toApprovalRequest } from '../store/approval-store.ts';
+import {
+  findApproval,
+  openSealedCall,
+  type SealedCall,
+  settleApproval,
+  toApprovalRequest,
+} from '../store/approval-store.ts';
+import type { PendingCall } from '../store/conversation-memory.ts';
 import { ToolFailure } from '../tools/tool-errors.ts';
 import { decideApproval, rejectionToolResult } from '../turns/decide-approval.ts';
 import { decisionRefusal } from '../turns/decision-flow.ts';
@@ -17,12 +25,14 @@ import { type DirectCaller, directDependencies, directDispatchContext } from './
  * A person's Approve or Reject of a direct call (from an MCP elicitation or the approval page),
  * under the chat's rules: decideApproval decides (only the person who made the call, bound to the
  * call and its input, before expiry), settleApproval makes it stick exactly once, and only the
- * winner runs the call — once. There is no model turn to continue: the outcome is the answer.
+ * winner runs the call — once. There is no model turn to continue: the outcome is the answer —
+ * or, when an approved update or delete found the record changed since the person saw it (412,
+ * nothing written), a new approval for the same call with the values read now (`pending`).
  */
 export async function decideDirectApproval(
   caller: DirectCaller,
   options: { approvalId: string; decision: 'approve' | 'reject'; inputHash?: string; reason?: string },
-): Promise<Exclude<DirectCallOutcome, { kind: 'pending' | 'connect' }>> {
+): Promise<Exclude<DirectCallOutcome, { kind: 'connect' }>> {
   const { service, user } = caller;
   const dependencies = directDependencies(caller);
   const row = await findApproval(service.store, options.approvalId);
@@ -45,9 +55,8 @@ export async function decideDirectApproval(
     throw new ServiceError(refusal.status, refusal.code, refusal.message, refusal.details);
   }
   const state = caller.runtime.memory.touch(row.conversation_id);
-  const remembered = state.pending.get(row.id);
-  const input =
-    remembered?.inputHash === row.input_hash ? remembered.input : openSealedCall(service.vault, row)?.input;
+  const call = rememberedOrSealed(state.pending.get(row.id), row, service.vault);
+  const input = call?.input;
   if (input === undefined) {
     await expireApproval(dependencies, row.id, row.conversation_id, row.tool_call_id, now);
     await audit('agent.approval.expired', 'failure', 'call_not_available');
@@ -76,13 +85,21 @@ export async function decideDirectApproval(
     });
     step.status = 'running';
     try {
-      const output = await runApprovedCall(
+      const ran = await runApprovedCall(
         context,
-        { approvalId: row.id, leaseMs: dependencies.executionLeaseMs, probe: dependencies.executionProbe },
+        {
+          approvalId: row.id,
+          leaseMs: dependencies.executionLeaseMs,
+          probe: dependencies.executionProbe,
+          precondition: call?.precondition,
+          continuedTool: call?.continuedTool,
+        },
         step,
         input,
       );
-      return { kind: 'result', output, step };
+      // The record changed after the person saw it: nothing was written; a new approval asks again.
+      if (ran.kind === 'asked-again') return { kind: 'pending', approval: ran.approval };
+      return { kind: 'result', output: ran.output, step };
     } catch (error) {
       if (!(error instanceof ToolFailure)) throw error;
       return { kind: 'failure', code: error.code, message: error.message, retryable: error.retryable };
@@ -151,4 +168,13 @@ function approvalAudit(caller: DirectCaller, row: AgentApprovalsTable) {
         client: caller.clientName.slice(0, 100),
       },
     });
+}
+
+/** The call to run: from this process's memory when it paused it (same input), else the row's sealed copy. */
+function rememberedOrSealed(
+  remembered: PendingCall | undefined,
+  row: AgentApprovalsTable,
+  vault: TokenVault,
+): Pick<SealedCall, 'input' | 'precondition' | 'continuedTool'> | undefined {
+  return remembered?.inputHash === row.input_hash ? remembered : openSealedCall(vault, row);
 }

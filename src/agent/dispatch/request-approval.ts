@@ -1,4 +1,5 @@
 import { newId } from '../../core/ids.ts';
+import type { RecordVersion } from '../../salesforce/salesforce-types.ts';
 import { insertApproval, sealCall } from '../store/approval-store.ts';
 import type { PendingCall } from '../store/conversation-memory.ts';
 import { compactRecord } from '../tools/compact/record-text.ts';
@@ -19,7 +20,11 @@ import {
  * The pause of a "Needs approval" call: the approval row (bound to the call's input hash, with the
  * call sealed in it so any instance can run it once approved), the pending call in memory, the
  * audit event, and the approval the person sees — with the record's current values for an update
- * or a delete.
+ * or a delete, and the version they were read at: the approved write is conditional on it.
+ *
+ * `recordChanged`: this asks again for a call that was approved, whose conditional write
+ * Salesforce refused because the record changed since (run-approved-call.ts). A new approval,
+ * for the same call, with the values read now: the first one stays used up.
  */
 export async function requestApproval(
   context: DispatchContext,
@@ -27,8 +32,10 @@ export async function requestApproval(
   call: ModelToolCall,
   continuedTool: PaginatedToolName | undefined,
   started: number,
-): Promise<DispatchOutcome> {
-  const pending = await storePendingCall(context, step, call, continuedTool);
+  options: { recordChanged?: boolean } = {},
+): Promise<Extract<DispatchOutcome, { kind: 'pending' }>> {
+  const current = await currentValuesFor(context, call);
+  const pending = await storePendingCall(context, step, call, continuedTool, current.version);
   const recordId = recordIdOf(call.input);
   const approval: ApprovalView = {
     approvalId: pending.approvalId,
@@ -40,7 +47,8 @@ export async function requestApproval(
     recordId,
     input: call.input,
     inputHash: pending.inputHash,
-    ...(await currentValuesFor(context, call)),
+    ...current.view,
+    ...(options.recordChanged ? { recordChanged: true as const } : {}),
     expiresAt: new Date(pending.expiresAt).toISOString(),
     status: 'pending',
   };
@@ -75,6 +83,7 @@ async function storePendingCall(
   step: LiveStep,
   call: ModelToolCall,
   continuedTool: PaginatedToolName | undefined,
+  precondition: RecordVersion | undefined,
 ): Promise<PendingCall> {
   const now = context.now();
   const request = createApprovalRequest({
@@ -108,6 +117,7 @@ async function storePendingCall(
       toolName: call.toolName,
       input: call.input,
       ...(continuedTool ? { continuedTool } : {}),
+      ...(precondition ? { precondition } : {}),
     }),
   });
   const pending: PendingCall = {
@@ -119,32 +129,48 @@ async function storePendingCall(
     inputHash: request.inputHash,
     expiresAt: request.expiresAt.getTime(),
     ...(continuedTool ? { continuedTool } : {}),
+    ...(precondition ? { precondition } : {}),
   };
   context.state.pending.set(approvalId, pending);
   return pending;
 }
 
-/** What the person sees before approving an update or delete: the values that would change, read now. */
-async function currentValuesFor(
-  context: DispatchContext,
-  call: ModelToolCall,
-): Promise<{ currentValues?: Record<string, unknown>; currentValuesUnavailable?: string }> {
-  if (call.toolName !== 'update_record' && call.toolName !== 'delete_record') return {};
+/** The current values of an approval card, as the card and the API show them. */
+export interface CurrentValues {
+  currentValues?: Record<string, unknown>;
+  currentValuesUnavailable?: string;
+}
+
+/**
+ * What the person sees before approving an update or delete: the values that would change, read
+ * now, and the record's version at that read (an approved write is sent conditional on it). Also
+ * used to show a pending card again when its values are no longer in memory (read live again).
+ */
+export async function currentValuesFor(
+  context: Pick<DispatchContext, 'client'>,
+  call: Pick<ModelToolCall, 'toolName' | 'input'>,
+): Promise<{ view: CurrentValues; version?: RecordVersion }> {
+  if (call.toolName !== 'update_record' && call.toolName !== 'delete_record') return { view: {} };
   const input = call.input as { objectType: string; id: string; fields?: Record<string, unknown> };
   try {
     const client = await context.client();
     const fields = call.toolName === 'update_record' ? Object.keys(input.fields ?? {}) : [];
-    const raw = await client.retrieve(input.objectType, input.id, fields);
+    const { record: raw, version } = await client.retrieveWithVersion(input.objectType, input.id, fields);
     const record = compactRecord(raw);
     if (call.toolName === 'update_record') {
       // Every field that would change, null when it is empty today.
-      return { currentValues: Object.fromEntries(fields.map((field) => [field, record[field] ?? null])) };
+      return {
+        view: { currentValues: Object.fromEntries(fields.map((field) => [field, record[field] ?? null])) },
+        version,
+      };
     }
-    return { currentValues: record };
+    return { view: { currentValues: record }, version };
   } catch {
     return {
-      currentValuesUnavailable:
-        'The current values could not be read: the record may not exist, or the connected Salesforce user cannot see it.',
+      view: {
+        currentValuesUnavailable:
+          'The current values could not be read: the record may not exist, or the connected Salesforce user cannot see it.',
+      },
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { RecordVersion } from '../../salesforce/salesforce-types.ts';
 import type { CompactRemainder } from '../tools/compact/compact-pages.ts';
 import { executeTool } from '../tools/execute-tool.ts';
 import { ToolFailure } from '../tools/tool-errors.ts';
@@ -21,6 +22,7 @@ export async function runAllowedCall(
   input: unknown,
   started: number = performance.now(),
   recorder?: ExecutionRecorder,
+  precondition?: RecordVersion,
 ): Promise<unknown> {
   const { state } = context;
   const environment = {
@@ -34,6 +36,7 @@ export async function runAllowedCall(
       state.cursors.delete(cursor);
       return { remainder: entry.remainder, tool: entry.tool };
     },
+    ...(precondition ? { precondition } : {}),
   };
   let execution: ToolExecution;
   try {

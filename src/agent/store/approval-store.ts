@@ -1,3 +1,4 @@
+import type { RecordVersion } from '../../salesforce/salesforce-types.ts';
 import type {
   AgentApprovalsTable,
   ApprovalExecutionState,
@@ -28,6 +29,11 @@ export interface SealedCall {
   input: unknown;
   /** For next_page: the tool whose cursor it continues. */
   continuedTool?: PaginatedToolName;
+  /**
+   * For update and delete: the record's version (ETag, Last-Modified) read with the current values
+   * the person is shown; the approved write is conditional on it. Record metadata, not field values.
+   */
+  precondition?: RecordVersion;
 }
 
 /** Binds a sealed call to its approval row: a ciphertext copied to another row does not open. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ModelMessage } from 'ai';
+import type { RecordVersion } from '../../salesforce/salesforce-types.ts';
 import type { CompactRemainder } from '../tools/compact/compact-pages.ts';
 import type { PaginatedToolName } from '../tools/tool-permissions.ts';
 import type { LiveStep } from '../turns/steps.ts';
@@ -31,6 +32,8 @@ export interface PendingCall {
   expiresAt: number;
   /** The tool whose cursor a next_page call continues. */
   continuedTool?: PaginatedToolName;
+  /** For update and delete: the record's version the person was shown (the write is conditional on it). */
+  precondition?: RecordVersion;
 }
 
 export interface CursorEntry {

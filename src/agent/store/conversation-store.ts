@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts';
 import type { ConversationMessagesTable, ConversationsTable, MessageKind } from '../../store/agent-tables.ts';
 import type { Store } from '../../store/database.ts';
 import type { StepOutline, StepStatus } from '../turns/steps.ts';
+import { advanceTurn, type TurnLease } from '../turns/turn-lock.ts';
 
 /**
  * Conversations and their messages in the database. What is stored: the conversation, the text of
@@ -81,25 +82,44 @@ export class ConversationStore {
     kind: MessageKind,
     text: string,
   ): Promise<ConversationMessagesTable> {
+    const [row] = await this.insertMessages(conversationId, [{ role, kind, text }]);
+    return row as ConversationMessagesTable;
+  }
+
+  /**
+   * Stores messages in this order, and the conversation's activity, in one transaction: a turn's
+   * start writes the person's message and the answer's row with one commit (one disk sync), which
+   * is most of what the first token waits for on the embedded store.
+   */
+  async insertMessages(
+    conversationId: string,
+    messages: Array<{ role: 'user' | 'assistant'; kind: MessageKind; text: string }>,
+    options: { advance?: TurnLease } = {},
+  ): Promise<ConversationMessagesTable[]> {
     const now = this.#now();
     const at = new Date(now).toISOString();
-    const row: ConversationMessagesTable = {
+    // newId is monotonic within a process: the ids keep the messages' order.
+    const rows: ConversationMessagesTable[] = messages.map((message) => ({
       id: newId(now),
       conversation_id: conversationId,
-      role,
-      kind,
-      text,
+      role: message.role,
+      kind: message.kind,
+      text: message.text,
       steps: '[]',
       created_at: at,
       updated_at: at,
-    };
-    await this.#store.db.insertInto('conversation_messages').values(row).execute();
-    await this.#store.db
-      .updateTable('conversations')
-      .set({ updated_at: at })
-      .where('id', '=', conversationId)
-      .execute();
-    return row;
+    }));
+    await this.#store.db.transaction().execute(async (transaction) => {
+      await transaction.insertInto('conversation_messages').values(rows).execute();
+      await transaction
+        .updateTable('conversations')
+        .set({ updated_at: at })
+        .where('id', '=', conversationId)
+        .execute();
+      // The turn that writes them is counted in the same commit (turn-gate.ts advanceHeldTurn).
+      if (options.advance) await advanceTurn({ db: transaction }, options.advance);
+    });
+    return rows;
   }
 
   /**

@@ -13,7 +13,15 @@ import type { ToolName } from './tool-permissions.ts';
 /** The client calls the tools use (the real SalesforceClient, or a stand-in in the benchmark). */
 export type AgentSalesforceClient = Pick<
   SalesforceClient,
-  'query' | 'queryMore' | 'search' | 'retrieve' | 'describe' | 'create' | 'update' | 'delete'
+  | 'query'
+  | 'queryMore'
+  | 'search'
+  | 'retrieve'
+  | 'retrieveWithVersion'
+  | 'describe'
+  | 'create'
+  | 'update'
+  | 'delete'
 >;
 
 /** Objects the read tools accept: the standard sales objects and what they reference. */

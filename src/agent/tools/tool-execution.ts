@@ -1,4 +1,5 @@
 import { isValidObjectName } from '../../salesforce/query-syntax.ts';
+import type { RecordVersion } from '../../salesforce/salesforce-types.ts';
 import type { CompactRemainder } from './compact/compact-pages.ts';
 import { measureCompaction } from './compact/compact-pages.ts';
 import type { AgentSalesforceClient } from './tool-catalog.ts';
@@ -16,6 +17,11 @@ export interface ToolEnvironment {
   keepRemainder(remainder: CompactRemainder, tool: PaginatedToolName): string;
   /** The remainder under a cursor of this conversation and connection, taken out of memory. */
   takeRemainder(cursor: string): { remainder: CompactRemainder; tool: PaginatedToolName } | undefined;
+  /**
+   * For an approved update or delete: the record's version when the person was shown it. The write
+   * is conditional on it, so a record changed since is not overwritten (412, nothing written).
+   */
+  precondition?: RecordVersion;
 }
 
 export type ToolExecution =

@@ -21,7 +21,9 @@ const updateRecord: ToolHandler = async (rawInput, environment, scope) => {
   const input = toolInputSchemas.update_record.parse(rawInput);
   const objectType = canonicalObject(input.objectType, WRITABLE_OBJECTS, 'write');
   scope.objectType = objectType;
-  await environment.client.update(objectType, input.id, input.fields, AUDITED_BY_DISPATCHER);
+  await environment.client.update(objectType, input.id, input.fields, AUDITED_BY_DISPATCHER, {
+    ...(environment.precondition ? { precondition: environment.precondition } : {}),
+  });
   return okExecution({ ok: true, id: input.id, updatedFields: Object.keys(input.fields) }, objectType, [
     input.id,
   ]);
@@ -31,7 +33,9 @@ const deleteRecord: ToolHandler = async (rawInput, environment, scope) => {
   const input = toolInputSchemas.delete_record.parse(rawInput);
   const objectType = canonicalObject(input.objectType, WRITABLE_OBJECTS, 'write');
   scope.objectType = objectType;
-  await environment.client.delete(objectType, input.id, AUDITED_BY_DISPATCHER);
+  await environment.client.delete(objectType, input.id, AUDITED_BY_DISPATCHER, {
+    ...(environment.precondition ? { precondition: environment.precondition } : {}),
+  });
   return okExecution({ ok: true, id: input.id, deleted: true }, objectType, [input.id]);
 };
 

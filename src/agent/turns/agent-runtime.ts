@@ -12,6 +12,7 @@ import { pendingApprovals } from '../store/approval-store.ts';
 import { ConversationMemory } from '../store/conversation-memory.ts';
 import { ConversationStore } from '../store/conversation-store.ts';
 import { checkSharedAccess } from './agent-connection.ts';
+import { decidedApprovalViews, pendingApprovalView } from './approval-views.ts';
 import type { TurnRunner } from './chat-events.ts';
 import type { createConversationSchema, decisionSchema } from './chat-schemas.ts';
 import { beginDecision } from './decision-flow.ts';
@@ -143,25 +144,16 @@ export class AgentRuntime {
     const rows = await conversations.messages(conversationId);
     const state = this.memory.get(conversationId);
     const pending = await pendingApprovals(this.#service.store, conversationId);
+    const decided = await decidedApprovalViews(this.#service, conversationId);
     return {
       conversation: conversationView(conversation),
       live: state !== undefined,
       resultRetentionSeconds: this.memory.retentionMs / 1000,
       messages: rows.map((row) => messageView(row, state)),
-      pendingApprovals: pending.map((row) => {
-        const live = state?.steps.get(row.tool_call_id)?.result as { approval?: unknown } | undefined;
-        return (
-          live?.approval ?? {
-            approvalId: row.id,
-            tool: row.tool_name,
-            objectType: row.object_type,
-            recordId: row.record_id,
-            inputHash: row.input_hash,
-            expiresAt: row.expires_at,
-            status: row.status,
-          }
-        );
-      }),
+      pendingApprovals: await Promise.all(
+        pending.map((row) => pendingApprovalView(this.#service, user, row, state, decided)),
+      ),
+      decidedApprovals: decided,
     };
   }
 
@@ -198,27 +190,20 @@ export class AgentRuntime {
     return runnerHoldingTurn(
       dependencies,
       hold,
-      async () => {
-        await settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state);
-        await advanceHeldTurn(dependencies, hold);
-      },
-      async (emit) => {
-        const userMessage = await dependencies.conversations.insertMessage(
-          conversationId,
-          'user',
-          'message',
-          text,
-        );
-        return startTurn(dependencies, {
+      () => settleExpiredApprovals(dependencies, user, agent, conversationId, hold.state),
+      (emit) =>
+        // The message is stored with the answer's first row and the turn counted, in one commit
+        // (start-turn.ts): nothing can refuse the turn after the checks above.
+        startTurn(dependencies, {
           user,
           conversation,
           agent,
-          userMessageId: userMessage.id,
+          userMessage: { new: true },
+          advance: hold,
           text,
           emit,
           lease: hold.lease,
-        });
-      },
+        }),
     );
   }
 
@@ -248,7 +233,7 @@ export class AgentRuntime {
           user,
           conversation,
           agent,
-          userMessageId: lastUser.id,
+          userMessage: { stored: lastUser.id },
           text: lastUser.text,
           emit,
           lease: hold.lease,

@@ -20,6 +20,11 @@ export interface ApprovalView {
   currentValues?: Record<string, unknown>;
   /** Why the current values could not be shown (our wording). */
   currentValuesUnavailable?: string;
+  /**
+   * Set when this asks again for a call already approved: the record changed after the person was
+   * shown it, so the conditional write was refused (412, nothing written); these are the new values.
+   */
+  recordChanged?: true;
   expiresAt: string;
   status: 'pending';
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../../core/actor.ts';
 import { notFound, ServiceError } from '../../core/errors.ts';
 import type { AgentApprovalsTable as ApprovalRow, ConversationsTable } from '../../store/agent-tables.ts';
 import type { AuditOutcome } from '../../store/schema.ts';
-import { runApprovedCall } from '../dispatch/run-approved-call.ts';
+import { type ApprovedCallResult, runApprovedCall } from '../dispatch/run-approved-call.ts';
 import { resolveLanguageModel } from '../models/language-model.ts';
 import { type Agent, findAgent } from '../store/agent-store.ts';
 import {
@@ -253,7 +253,10 @@ async function continueAfterDecision(
   let output: unknown;
   if (outcome.outcome === 'approved') {
     try {
-      output = await runDecidedCall(dependencies, turn, pending, step, options.row.object_type);
+      const ran = await runDecidedCall(dependencies, turn, pending, step, options.row.object_type);
+      // The record changed after the person saw it: nothing was written, and they are asked again.
+      if (ran.kind === 'asked-again') return await endTurn(dependencies, turn, 'awaiting_approval');
+      output = ran.output;
     } catch (error) {
       return await failTurn(dependencies, turn, error);
     }
@@ -282,7 +285,7 @@ async function runDecidedCall(
   pending: PendingCall,
   step: LiveStep | undefined,
   objectType: string | null,
-): Promise<unknown> {
+): Promise<ApprovedCallResult> {
   const liveStep: LiveStep = step ?? {
     id: pending.toolCallId,
     messageId: turn.messageId,
@@ -301,6 +304,8 @@ async function runDecidedCall(
       approvalId: pending.approvalId,
       leaseMs: dependencies.executionLeaseMs,
       probe: dependencies.executionProbe,
+      precondition: pending.precondition,
+      continuedTool: pending.continuedTool,
     },
     liveStep,
     pending.input,

@@ -42,6 +42,7 @@ export async function restorePausedTurn(
       inputHash: entry.row.input_hash,
       expiresAt: Date.parse(entry.row.expires_at),
       ...(entry.call.continuedTool ? { continuedTool: entry.call.continuedTool } : {}),
+      ...(entry.call.precondition ? { precondition: entry.call.precondition } : {}),
     });
   }
   state.paused.messageId = approval.message_id;

@@ -60,7 +60,7 @@ export async function acquireTurnLock(
 }
 
 /** Counts this turn: it goes ahead and will change the conversation. */
-export async function advanceTurn(store: Store, lease: TurnLease): Promise<void> {
+export async function advanceTurn(store: Pick<Store, 'db'>, lease: TurnLease): Promise<void> {
   const result = await store.db
     .updateTable('conversations')
     .set((expression) => ({ turn_sequence: expression('turn_sequence', '+', 1) }))

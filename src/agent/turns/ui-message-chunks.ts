@@ -134,6 +134,9 @@ export class UIMessageChunkTranslator {
 /** The tool part's final state for a step that ended; undefined while it runs or waits. */
 function settledChunk(step: LiveStep): ChatUIMessageChunk | undefined {
   const toolCallId = step.id;
+  // An approved conditional write refused because the record changed (412): not the end of the
+  // call, which is asked again at once (run-approved-call.ts) — its part goes back to approval.
+  if (step.status === 'error' && step.code === 'PRECONDITION_FAILED') return undefined;
   switch (step.status) {
     case 'running':
     case 'awaiting_approval':

@@ -4,7 +4,7 @@ import type { ChatUIMessage, ChatUIMessageChunk } from '../../../src/agent/turns
 import { logIn, type ServiceSession } from '../../support/connections.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
-import { orgQuery } from '../org-calls.ts';
+import { orgCall, orgCreate, orgQuery } from '../org-calls.ts';
 import { callThenAnswer, createAgent, lastToolResults, startConversation } from '../support.ts';
 
 /**
@@ -21,19 +21,24 @@ async function chat(session: ServiceSession, conversationId: string, body: unkno
     headers: { 'X-CSRF-Token': session.csrfToken, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: error bodies are checked field by field
-  if (response.status !== 200) return { response, message: undefined, error: (await response.json()) as any };
+  if (response.status !== 200) {
+    // biome-ignore lint/suspicious/noExplicitAny: error bodies are checked field by field
+    const error = (await response.json()) as any;
+    return { response, message: undefined, chunks: [], error };
+  }
+  const received: ChatUIMessageChunk[] = [];
   const chunks = parseJsonEventStream({ stream: response.body!, schema: uiMessageChunkSchema }).pipeThrough(
     new TransformStream<{ success: boolean; value?: unknown; error?: unknown }, ChatUIMessageChunk>({
       transform(parsed, controller) {
         if (!parsed.success) throw parsed.error;
+        received.push(parsed.value as ChatUIMessageChunk);
         controller.enqueue(parsed.value as ChatUIMessageChunk);
       },
     }),
   );
   let message: ChatUIMessage | undefined;
   for await (const snapshot of readUIMessageStream<ChatUIMessage>({ stream: chunks })) message = snapshot;
-  return { response, message, error: undefined };
+  return { response, message, chunks: received, error: undefined };
 }
 
 function userMessage(text: string) {
@@ -147,6 +152,57 @@ describe.each(STORE_DIALECTS)('the useChat endpoint (%s)', (dialect) => {
     expect(replay.response.status).toBe(409);
     const created = await orgQuery(harness.emulator, `SELECT Id FROM Task WHERE Subject = '${subject}'`);
     expect(created.totalSize).toBe(1);
+  });
+
+  it('an approved update whose record changed meanwhile comes back as a new approval request on the same part', async () => {
+    const taskId = await orgCreate(harness.emulator, 'Task', {
+      Subject: `UI changed ${dialect}`,
+      Priority: 'Normal',
+    });
+    harness.board.set(
+      'mock-ui-changed',
+      callThenAnswer([
+        {
+          toolName: 'update_record',
+          input: { objectType: 'Task', id: taskId, fields: { Priority: 'High' } },
+        },
+      ]),
+    );
+    const agentId = await createAgent(harness.alice, {
+      model: { provider: 'openai', modelId: 'mock-ui-changed' },
+    });
+    const conversation = await startConversation(bob, agentId);
+    const first = await chat(bob, conversation, { messages: [userMessage('Raise it')] });
+    const [tool] = partsOf(first.message, 'dynamic-tool');
+    expect(tool.state).toBe('approval-requested');
+    expect(
+      (await orgCall(harness.emulator, 'PATCH', `/sobjects/Task/${taskId}`, { Priority: 'Low' })).status,
+    ).toBe(204);
+    const approved = await chat(bob, conversation, {
+      messages: [
+        userMessage('Raise it'),
+        {
+          ...first.message,
+          parts: [
+            { ...tool, state: 'approval-responded', approval: { id: tool.approval.id, approved: true } },
+          ],
+        },
+      ],
+    });
+    expect(approved.message?.metadata?.status).toBe('awaiting_approval');
+    const [again] = partsOf(approved.message, 'dynamic-tool');
+    // Never settled as an error: the same call waits for a new approval.
+    expect(approved.chunks.map((chunk) => chunk.type)).not.toContain('tool-output-error');
+    expect(again).toMatchObject({ toolCallId: tool.toolCallId, state: 'approval-requested' });
+    expect(again.approval.id).not.toBe(tool.approval.id);
+    const cards = partsOf(approved.message, 'data-approval');
+    expect(cards.at(-1).data).toMatchObject({
+      approvalId: again.approval.id,
+      recordChanged: true,
+      currentValues: { Priority: 'Low' },
+    });
+    const kept = await orgQuery(harness.emulator, `SELECT Priority FROM Task WHERE Id = '${taskId}'`);
+    expect(kept.records[0].Priority).toBe('Low');
   });
 
   it('two requests answered at once: each resend decides the next one, until the turn completes', async () => {

@@ -46,8 +46,25 @@ export interface ApprovalRequest {
   inputHash: string;
   currentValues?: Record<string, unknown>;
   currentValuesUnavailable?: string;
+  /** Asked again: the record changed after an earlier Approve, so nothing was written. */
+  recordChanged?: true;
   expiresAt: string;
   status: string;
+}
+
+/** A decided approval, as every later view shows it: who decided and when (never pending again). */
+export interface DecidedApproval {
+  approvalId: string;
+  messageId: string;
+  toolCallId: string;
+  tool: string;
+  objectType: string | null;
+  recordId: string | null;
+  status: 'approved' | 'rejected' | 'expired';
+  decidedAt: string | null;
+  decidedBy: { id: string; name: string } | null;
+  execution: string | null;
+  code: string | null;
 }
 
 export interface ConnectPrompt {
@@ -72,6 +89,7 @@ export interface ConversationDetail {
   resultRetentionSeconds: number;
   messages: ChatMessage[];
   pendingApprovals: ApprovalRequest[];
+  decidedApprovals?: DecidedApproval[];
 }
 
 export type ChatEvent =

@@ -1,6 +1,6 @@
 import { ShieldQuestion } from 'lucide-react';
 import { useId, useState } from 'react';
-import type { ApprovalRequest } from '../../lib/chat-types.ts';
+import type { ApprovalRequest, DecidedApproval as Decided } from '../../lib/chat-types.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { toolName } from '../../lib/tool-names.ts';
 
@@ -104,6 +104,11 @@ export function ApprovalCard({
           <dd>{formatDateTime(approval.expiresAt)}</dd>
         </div>
       </dl>
+      {approval.recordChanged ? (
+        <p className="banner banner-info" role="note">
+          The record changed after you saw it, so nothing was written. These are its values now: decide again.
+        </p>
+      ) : null}
       {approval.currentValuesUnavailable ? (
         <p className="muted">{approval.currentValuesUnavailable}</p>
       ) : null}
@@ -147,26 +152,30 @@ export function ApprovalCard({
   );
 }
 
-/** A decided approval, as every later view shows it: never pending again. */
-export function DecidedApproval({
-  tool,
-  objectType,
-  status,
-}: {
-  tool: string;
-  objectType: string | null;
-  status: string;
-}) {
-  const approved = status !== 'rejected' && status !== 'expired';
+/** A decided approval, as every later view shows it: who decided and when, never pending again. */
+export function DecidedApproval({ decided }: { decided: Decided }) {
+  const approved = decided.status === 'approved';
+  const what = `${toolName(decided.tool)}${decided.objectType ? ` on ${decided.objectType}` : ''}`;
+  const who = decided.decidedBy?.name ?? 'someone';
+  const when = decided.decidedAt ? (
+    <>
+      {' on '}
+      <time dateTime={decided.decidedAt}>{formatDateTime(decided.decidedAt)}</time>
+    </>
+  ) : null;
+  const changed = decided.code === 'record_changed';
   return (
-    <p className={`decided ${approved ? 'check-ok' : 'check-bad'}`} role="note">
-      {toolName(tool)}
-      {objectType ? ` on ${objectType}` : ''}:{' '}
-      {status === 'expired'
-        ? 'expired, nobody decided in time'
-        : approved
-          ? 'approved by you'
-          : 'rejected by you'}
+    <p className={`decided ${approved && !changed ? 'check-ok' : 'check-bad'}`} role="note">
+      {what}:{' '}
+      {decided.status === 'expired' ? (
+        <>expired, nobody decided in time{when}</>
+      ) : (
+        <>
+          {approved ? 'approved' : 'rejected'} by {who}
+          {when}
+        </>
+      )}
+      {changed ? '. The record had changed meanwhile, so nothing was written; asked again.' : null}
     </p>
   );
 }

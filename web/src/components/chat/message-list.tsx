@@ -1,5 +1,10 @@
 import { Bot, CircleAlert } from 'lucide-react';
-import type { ApprovalRequest, ChatMessage, ConversationDetail } from '../../lib/chat-types.ts';
+import type {
+  ApprovalRequest,
+  ChatMessage,
+  ConversationDetail,
+  DecidedApproval as Decided,
+} from '../../lib/chat-types.ts';
 import type { LiveTurn } from '../../lib/use-chat-turn.ts';
 import { AnalyzedSources } from './analyzed-sources.tsx';
 import { ApprovalCard, DecidedApproval } from './approval-card.tsx';
@@ -13,11 +18,13 @@ function AssistantMessage({
   conversationId,
   retentionSeconds,
   waitingForConnection,
+  decided,
 }: {
   message: ChatMessage;
   conversationId: string;
   retentionSeconds: number;
   waitingForConnection: boolean;
+  decided: Decided[];
 }) {
   if (message.kind === 'connect_prompt') {
     return waitingForConnection ? (
@@ -34,9 +41,6 @@ function AssistantMessage({
       </div>
     );
   }
-  const decided = message.steps.filter(
-    (step) => step.approvalId && step.status !== 'awaiting_approval' && step.status !== 'running',
-  );
   return (
     <div className="chat-message assistant">
       <Bot aria-hidden className="chat-avatar" size={18} />
@@ -46,8 +50,8 @@ function AssistantMessage({
           steps={message.steps}
           retentionSeconds={retentionSeconds}
         />
-        {decided.map((step) => (
-          <DecidedApproval key={step.id} tool={step.tool} objectType={step.objectType} status={step.status} />
+        {decided.map((entry) => (
+          <DecidedApproval key={entry.approvalId} decided={entry} />
         ))}
         {message.text ? <MarkdownText text={message.text} /> : null}
       </div>
@@ -92,6 +96,7 @@ export function MessageList({
             conversationId={conversationId}
             retentionSeconds={detail.resultRetentionSeconds}
             waitingForConnection={!running && message === last}
+            decided={(detail.decidedApprovals ?? []).filter((entry) => entry.messageId === message.id)}
           />
         ),
       )}
