@@ -56,6 +56,7 @@ export class AgentRuntime {
       conversations: new ConversationStore({ store: service.store, now: service.now }),
       approvalTtlMs: this.approvalTtlMs,
       modelOverride: options.modelOverride,
+      turnLeaseMs: service.config.AGENT_TURN_LEASE_SECONDS * 1000,
       executionLeaseMs: service.config.AGENT_EXECUTION_LEASE_SECONDS * 1000,
       executionProbe: options.executionProbe,
     };
