@@ -4,13 +4,7 @@ import type { ConversationState } from '../store/conversation-memory.ts';
 import type { Emit, TurnResult, TurnRunner } from './chat-events.ts';
 import type { Turn } from './turn.ts';
 import type { TurnDependencies } from './turn-dependencies.ts';
-import {
-  acquireTurnLock,
-  advanceTurn,
-  releaseTurnLock,
-  renewTurnLock,
-  type TurnLease,
-} from './turn-lock.ts';
+import { acquireTurnLock, advanceTurn, releaseTurnLock, renewTurnLock, type TurnLease } from './turn-lock.ts';
 
 /**
  * A turn's hold on its conversation, on top of the database lease (turn-lock.ts): which memory of

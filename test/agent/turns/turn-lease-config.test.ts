@@ -78,7 +78,10 @@ describe.each(STORE_DIALECTS)('a turn lease set by configuration (%s)', (dialect
     emulator = await startEmulator({ port: 0, seed: 'demo' });
     testStore = await openTestStore(dialect);
     secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY, AGENT_TURN_LEASE_SECONDS: String(LEASE_SECONDS) };
+    const environment = {
+      FORCEFIELD_SECRET_KEY: SECRET_KEY,
+      AGENT_TURN_LEASE_SECONDS: String(LEASE_SECONDS),
+    };
     first = await startAgentService(emulator, { board, store: testStore.store, environment });
     second = await startAgentService(emulator, { board, store: secondStore, environment });
     ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
@@ -98,7 +101,9 @@ describe.each(STORE_DIALECTS)('a turn lease set by configuration (%s)', (dialect
   it('a stalled turn keeps the conversation for the configured lease, then another instance takes it', async () => {
     const stalled = stalledModel();
     board.use('mock-lease-stalled', stalled.model);
-    const agentId = await createAgent(alice, { model: { provider: 'openai', modelId: 'mock-lease-stalled' } });
+    const agentId = await createAgent(alice, {
+      model: { provider: 'openai', modelId: 'mock-lease-stalled' },
+    });
     const conversation = await startConversation(bob, agentId);
     second.clock.now = first.clock.now;
     const running = send(first, conversation, 'Think hard');
