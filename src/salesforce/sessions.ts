@@ -188,7 +188,8 @@ export class SalesforceSessions {
       .selectFrom('connections')
       .select(['status', 'access_token', 'refresh_token', 'instance_url', 'login_host', 'token_version'])
       .where('id', '=', connectionId);
-    // SQLite has no row locks (and needs none: one writer, and this process's flights are joined).
+    // SQLite has no row locks: its transactions begin immediate (store/sqlite-adapter.ts), so a
+    // second process waits here for the first one's refresh and then reads its new tokens.
     if (store.dialect === 'postgres') select = select.forUpdate();
     const row = await select.executeTakeFirst();
     if (!row || row.status === 'revoked') return { kind: 'missing' };

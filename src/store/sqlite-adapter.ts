@@ -45,7 +45,13 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
-    return new StatementAdapter(this.#database.prepare(sql));
+    // Kysely opens transactions with a plain (deferred) `begin`. Across processes on one file, a
+    // deferred transaction that reads and then writes fails at once with "database is locked" when
+    // another process wrote in between (the busy timeout cannot help it: its snapshot is stale).
+    // An immediate one takes the write lock first, waits for another writer (busy_timeout), and
+    // then reads what that writer committed — e.g. the tokens another process just refreshed.
+    const statement = /^\s*begin\s*;?\s*$/i.test(sql) ? 'begin immediate' : sql;
+    return new StatementAdapter(this.#database.prepare(statement));
   }
 
   close(): void {

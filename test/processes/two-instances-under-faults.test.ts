@@ -22,9 +22,16 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, type ServiceSession } from '../support/connections.ts';
-import { authorizeWithBrowser, DEMO_PASSWORD } from '../support/oauth-browser.ts';
+import { DEMO_PASSWORD } from '../support/oauth-browser.ts';
 import { emulatorReady } from '../support/process-output.ts';
 import { type ScriptedChatServer, startScriptedChatServer } from './support/scripted-chat-server.ts';
+import {
+  connectPersonal,
+  neutralEnvironment,
+  type ServiceProcess,
+  startServiceProcess,
+  stopChildren,
+} from './support/service-process.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dialect = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -49,13 +56,6 @@ const RANDOM_FAULTS = FAULT_KINDS.map((kind, index) => ({
   probability: 0.04 / (1 - 0.04 * index),
 }));
 
-interface Instance {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers
 type Json = any;
 
@@ -67,8 +67,8 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
   let emulatorUrl: string;
   let databaseName: string | undefined;
   let environment: Record<string, string>;
-  let first: Instance;
-  let second: Instance;
+  let first: ServiceProcess;
+  let second: ServiceProcess;
 
   async function emulatorAdmin(method: string, adminPath: string, body?: unknown): Promise<Json> {
     const response = await fetch(`${emulatorUrl}/__emulator${adminPath}`, {
@@ -106,26 +106,8 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
     return body.records;
   }
 
-  function startInstance(name: string): Promise<Instance> {
-    const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'start'], {
-      cwd: workDir,
-      env: environment,
-    });
-    children.push(child);
-    let printed = '';
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return new Promise((resolve, reject) => {
-      const collect = (chunk: Buffer) => {
-        printed += chunk;
-        output.push(`[${name}] ${chunk}`);
-        const match = /Forcefield is running at (\S+)/.exec(printed);
-        if (match) resolve({ name, child, url: match[1], exited });
-      };
-      child.stdout.on('data', collect);
-      child.stderr.on('data', collect);
-      exited.then((code) => reject(new Error(`${name} exited (${code}) before it listened:\n${printed}`)));
-    });
-  }
+  const startInstance = (name: string) =>
+    startServiceProcess({ name, cwd: workDir, environment, output, children });
 
   beforeAll(async () => {
     model = await startScriptedChatServer();
@@ -137,15 +119,8 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
     children.push(emulator);
     emulatorUrl = (await emulatorReady(emulator)).url;
 
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([variable, value]) =>
-          value !== undefined &&
-          !/^(DATABASE_URL|PG|FORCEFIELD_|DATA_DIR|SALESFORCE_|OPENAI|AGENT_|MEETING_)/.test(variable),
-      ),
-    ) as Record<string, string>;
     environment = {
-      ...inherited,
+      ...neutralEnvironment(),
       PORT: '0',
       HOST: '127.0.0.1',
       // One data directory: with SQLite, both instances open the same database file.
@@ -183,15 +158,7 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
   }, 60_000);
 
   afterAll(async () => {
-    for (const child of children)
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode === null && child.signalCode === null
-          ? new Promise((resolve) => child.once('exit', resolve))
-          : undefined,
-      ),
-    );
+    await stopChildren(children);
     await model?.stop();
     if (databaseName) {
       const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -201,24 +168,6 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
     }
     rmSync(workDir, { recursive: true, force: true });
   });
-
-  /** Connects the admin's own Salesforce login (alice@acme.demo) through `session`'s instance. */
-  async function connectPersonal(session: ServiceSession): Promise<string> {
-    const started = await session.call('POST', '/api/connections/oauth/start', {
-      kind: 'personal',
-      loginHost: 'production',
-    });
-    if (started.status !== 200) throw new Error(`start: ${JSON.stringify(started.body)}`);
-    const outcome = await authorizeWithBrowser(emulatorUrl, started.body.authorizationUrl, {
-      username: 'alice@acme.demo',
-    });
-    if (!outcome.callback) throw new Error(`no callback: ${outcome.response.status}`);
-    const finished = await session.call('GET', outcome.callback.toString());
-    if (finished.status !== 201 && finished.status !== 200) {
-      throw new Error(`callback: ${finished.status} ${JSON.stringify(finished.body)}`);
-    }
-    return finished.body.connection.id;
-  }
 
   /** Waits for a condition (an explicit signal), polling; fails after `ms`. */
   async function until(
@@ -263,7 +212,7 @@ describe(`two instances, 20% faults, one killed with SIGKILL (${dialect})`, () =
       first: await logIn(first.url, ADMIN.email, ADMIN.password),
       second: await logIn(second.url, ADMIN.email, ADMIN.password),
     };
-    const connectionId = await connectPersonal(sessions.first);
+    const connectionId = await connectPersonal(sessions.first, emulatorUrl);
     const [account] = await orgQuery("SELECT Id FROM Account WHERE Name = 'Pinecrest Software'");
     const run = randomUUID().slice(0, 8);
     // One send per item: the item's sends list is that send's journal row.
