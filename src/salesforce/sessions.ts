@@ -23,6 +23,9 @@ export interface RefreshTrigger {
   surface: AuditSurface;
 }
 
+/** Connections whose decrypted access token an instance keeps (see SalesforceSessions). */
+const DECRYPTED_TOKENS_KEPT = 10_000;
+
 /** How often last_used_at and API usage are written per connection (they change on every call). */
 export const USAGE_WRITE_INTERVAL_MS = 30_000;
 
@@ -65,6 +68,12 @@ export class SalesforceSessions {
   readonly #options: SalesforceSessionsOptions;
   readonly #inFlight = new Map<string, Promise<SessionTokens>>();
   readonly #usageWrittenAt = new Map<string, number>();
+  /**
+   * The last access token decrypted per connection, with the ciphertext it came from: the same
+   * stored ciphertext (same row, same version) is not decrypted again on every call. A refreshed
+   * or re-encrypted token has another ciphertext and is decrypted afresh.
+   */
+  readonly #decrypted = new Map<string, { ciphertext: string; accessToken: string }>();
 
   constructor(options: SalesforceSessionsOptions) {
     this.#options = options;
@@ -90,13 +99,26 @@ export class SalesforceSessions {
     }
     if (row.status !== 'active' || row.access_token === null) throw needsReconnect(connectionId, row.name);
     return {
-      accessToken: this.#options.vault.decrypt(
-        row.access_token,
-        connectionTokenContext(connectionId, 'access_token'),
-      ),
+      accessToken: this.#accessTokenOf(connectionId, row.access_token),
       instanceUrl: row.instance_url,
       tokenVersion: row.token_version,
     };
+  }
+
+  #accessTokenOf(connectionId: string, ciphertext: string): string {
+    const known = this.#decrypted.get(connectionId);
+    if (known?.ciphertext === ciphertext) return known.accessToken;
+    const accessToken = this.#options.vault.decrypt(
+      ciphertext,
+      connectionTokenContext(connectionId, 'access_token'),
+    );
+    // Bounded: the oldest connection's entry goes first (it is only a saved decryption).
+    if (this.#decrypted.size >= DECRYPTED_TOKENS_KEPT) {
+      this.#decrypted.delete(this.#decrypted.keys().next().value as string);
+    }
+    this.#decrypted.delete(connectionId);
+    this.#decrypted.set(connectionId, { ciphertext, accessToken });
+    return accessToken;
   }
 
   /**
