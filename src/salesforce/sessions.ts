@@ -17,6 +17,15 @@ export interface SessionTokens {
   tokenVersion: number;
 }
 
+/** What a client needs of a stored connection row. */
+export interface StoredConnectionTokens {
+  name: string;
+  status: string;
+  access_token: string | null;
+  instance_url: string;
+  token_version: number;
+}
+
 /** Who caused a refresh, for the audit trail. */
 export interface RefreshTrigger {
   actorUserId: string | null;
@@ -90,6 +99,14 @@ export class SalesforceSessions {
       .select(['name', 'status', 'access_token', 'instance_url', 'token_version'])
       .where('id', '=', connectionId)
       .executeTakeFirst();
+    return this.tokensOf(connectionId, row);
+  }
+
+  /**
+   * The tokens of a connection row the caller has just read (e.g. with its access check), with
+   * the same checks as currentTokens: no second read of the row.
+   */
+  tokensOf(connectionId: string, row: StoredConnectionTokens | undefined): SessionTokens {
     if (!row || row.status === 'revoked') {
       throw new SalesforceConnectionError(
         'needs_reconnect',
