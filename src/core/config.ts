@@ -47,6 +47,12 @@ export const configSchema = z.object({
   AGENT_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** How long an instance holds an approved call it executes before resolvers may take it over. */
   AGENT_EXECUTION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /**
+   * How long an agent turn holds its conversation without renewing the lease (a running turn renews
+   * it every quarter of this): after an instance dies mid-turn, the conversation takes new messages
+   * again (on any instance) once this has passed.
+   */
+  AGENT_TURN_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   /** How often each instance resolves approved calls whose instance died; 0 = only at start. */
   AGENT_RESOLVER_PERIOD_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /**

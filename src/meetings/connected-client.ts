@@ -28,6 +28,8 @@ export async function connectedClient(
     service,
     connectionId: connection.id,
     trigger: { actorUserId: user.id, surface: user.surface },
+    // The access check read the row with its tokens: no second read on every send.
+    connection,
   });
   return {
     client,

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { AuditSurface } from '../store/schema.ts';
 import { SalesforceClient } from './salesforce-client.ts';
+import type { StoredConnectionTokens } from './sessions.ts';
 
 /** The platform services a Salesforce client needs. */
 export type SalesforceClientDependencies = Pick<
@@ -17,12 +18,17 @@ export async function createSalesforceClient({
   service,
   connectionId,
   trigger,
+  connection,
 }: {
   service: SalesforceClientDependencies;
   connectionId: string;
   trigger: { actorUserId: string | null; surface: AuditSurface };
+  /** The connection's row, when the caller has just read it: its tokens are used as they are. */
+  connection?: StoredConnectionTokens;
 }): Promise<SalesforceClient> {
-  const tokens = await service.salesforceSessions.currentTokens(connectionId);
+  const tokens = connection
+    ? service.salesforceSessions.tokensOf(connectionId, connection)
+    : await service.salesforceSessions.currentTokens(connectionId);
   return new SalesforceClient({
     connectionId,
     apiVersion: service.salesforce.apiVersion,

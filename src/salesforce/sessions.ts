@@ -17,11 +17,23 @@ export interface SessionTokens {
   tokenVersion: number;
 }
 
+/** What a client needs of a stored connection row. */
+export interface StoredConnectionTokens {
+  name: string;
+  status: string;
+  access_token: string | null;
+  instance_url: string;
+  token_version: number;
+}
+
 /** Who caused a refresh, for the audit trail. */
 export interface RefreshTrigger {
   actorUserId: string | null;
   surface: AuditSurface;
 }
+
+/** Connections whose decrypted access token an instance keeps (see SalesforceSessions). */
+const DECRYPTED_TOKENS_KEPT = 10_000;
 
 /** How often last_used_at and API usage are written per connection (they change on every call). */
 export const USAGE_WRITE_INTERVAL_MS = 30_000;
@@ -65,6 +77,12 @@ export class SalesforceSessions {
   readonly #options: SalesforceSessionsOptions;
   readonly #inFlight = new Map<string, Promise<SessionTokens>>();
   readonly #usageWrittenAt = new Map<string, number>();
+  /**
+   * The last access token decrypted per connection, with the ciphertext it came from: the same
+   * stored ciphertext (same row, same version) is not decrypted again on every call. A refreshed
+   * or re-encrypted token has another ciphertext and is decrypted afresh.
+   */
+  readonly #decrypted = new Map<string, { ciphertext: string; accessToken: string }>();
 
   constructor(options: SalesforceSessionsOptions) {
     this.#options = options;
@@ -81,6 +99,14 @@ export class SalesforceSessions {
       .select(['name', 'status', 'access_token', 'instance_url', 'token_version'])
       .where('id', '=', connectionId)
       .executeTakeFirst();
+    return this.tokensOf(connectionId, row);
+  }
+
+  /**
+   * The tokens of a connection row the caller has just read (e.g. with its access check), with
+   * the same checks as currentTokens: no second read of the row.
+   */
+  tokensOf(connectionId: string, row: StoredConnectionTokens | undefined): SessionTokens {
     if (!row || row.status === 'revoked') {
       throw new SalesforceConnectionError(
         'needs_reconnect',
@@ -90,13 +116,26 @@ export class SalesforceSessions {
     }
     if (row.status !== 'active' || row.access_token === null) throw needsReconnect(connectionId, row.name);
     return {
-      accessToken: this.#options.vault.decrypt(
-        row.access_token,
-        connectionTokenContext(connectionId, 'access_token'),
-      ),
+      accessToken: this.#accessTokenOf(connectionId, row.access_token),
       instanceUrl: row.instance_url,
       tokenVersion: row.token_version,
     };
+  }
+
+  #accessTokenOf(connectionId: string, ciphertext: string): string {
+    const known = this.#decrypted.get(connectionId);
+    if (known?.ciphertext === ciphertext) return known.accessToken;
+    const accessToken = this.#options.vault.decrypt(
+      ciphertext,
+      connectionTokenContext(connectionId, 'access_token'),
+    );
+    // Bounded: the oldest connection's entry goes first (it is only a saved decryption).
+    if (this.#decrypted.size >= DECRYPTED_TOKENS_KEPT) {
+      this.#decrypted.delete(this.#decrypted.keys().next().value as string);
+    }
+    this.#decrypted.delete(connectionId);
+    this.#decrypted.set(connectionId, { ciphertext, accessToken });
+    return accessToken;
   }
 
   /**
@@ -188,7 +227,8 @@ export class SalesforceSessions {
       .selectFrom('connections')
       .select(['status', 'access_token', 'refresh_token', 'instance_url', 'login_host', 'token_version'])
       .where('id', '=', connectionId);
-    // SQLite has no row locks (and needs none: one writer, and this process's flights are joined).
+    // SQLite has no row locks: its transactions begin immediate (store/sqlite-adapter.ts), so a
+    // second process waits here for the first one's refresh and then reads its new tokens.
     if (store.dialect === 'postgres') select = select.forUpdate();
     const row = await select.executeTakeFirst();
     if (!row || row.status === 'revoked') return { kind: 'missing' };

@@ -36,8 +36,12 @@ class StatementAdapter implements SqliteStatement {
   }
 }
 
+/** Prepared statements kept per SQL text: Kysely prepares every query anew, and preparing costs. */
+const STATEMENT_CACHE_SIZE = 500;
+
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync;
+  readonly #statements = new Map<string, StatementAdapter>();
 
   constructor(path: string) {
     this.#database = new DatabaseSync(path);
@@ -45,10 +49,29 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
-    return new StatementAdapter(this.#database.prepare(sql));
+    // Kysely opens transactions with a plain (deferred) `begin`. Across processes on one file, a
+    // deferred transaction that reads and then writes fails at once with "database is locked" when
+    // another process wrote in between (the busy timeout cannot help it: its snapshot is stale).
+    // An immediate one takes the write lock first, waits for another writer (busy_timeout), and
+    // then reads what that writer committed — e.g. the tokens another process just refreshed.
+    const text = /^\s*begin\s*;?\s*$/i.test(sql) ? 'begin immediate' : sql;
+    const cached = this.#statements.get(text);
+    if (cached) {
+      // Most recently used last: the first entry is the one to evict.
+      this.#statements.delete(text);
+      this.#statements.set(text, cached);
+      return cached;
+    }
+    const statement = new StatementAdapter(this.#database.prepare(text));
+    this.#statements.set(text, statement);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      this.#statements.delete(this.#statements.keys().next().value as string);
+    }
+    return statement;
   }
 
   close(): void {
+    this.#statements.clear();
     this.#database.close();
   }
 }

@@ -57,6 +57,7 @@ export class AgentRuntime {
       conversations: new ConversationStore({ store: service.store, now: service.now }),
       approvalTtlMs: this.approvalTtlMs,
       modelOverride: options.modelOverride,
+      turnLeaseMs: service.config.AGENT_TURN_LEASE_SECONDS * 1000,
       executionLeaseMs: service.config.AGENT_EXECUTION_LEASE_SECONDS * 1000,
       executionProbe: options.executionProbe,
     };
@@ -142,7 +143,10 @@ export class AgentRuntime {
     const { conversations } = this.#dependencies;
     const conversation = await conversations.ownConversation(user.id, conversationId);
     const rows = await conversations.messages(conversationId);
-    const state = this.memory.get(conversationId);
+    // Another instance took a turn since this one's last (a decision, a message): this process's
+    // memory of the conversation is stale, and its steps would show an outdated state.
+    const remembered = this.memory.get(conversationId);
+    const state = remembered?.turnSequence === Number(conversation.turn_sequence) ? remembered : undefined;
     const pending = await pendingApprovals(this.#service.store, conversationId);
     const decided = await decidedApprovalViews(this.#service, conversationId);
     return {

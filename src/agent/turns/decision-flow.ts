@@ -294,6 +294,8 @@ async function runDecidedCall(
     status: 'running',
     durationMs: null,
     recordIds: [],
+    // Rebuilt on an instance that did not pause the turn: the audit still names the approval.
+    approvalId: pending.approvalId,
     input: pending.input,
   };
   if (!step) dependencies.memory.addStep(turn.state, liveStep);

@@ -12,6 +12,8 @@ export interface TurnDependencies {
   /** How long a "Needs approval" call waits for a decision. */
   approvalTtlMs: number;
   modelOverride: ModelOverride | undefined;
+  /** How long a turn holds its conversation without renewing (AGENT_TURN_LEASE_SECONDS). */
+  turnLeaseMs: number;
   /** How long the instance executing an approved call holds it before resolvers may take it over. */
   executionLeaseMs: number;
   /** Tests stop an instance at a point of an approved call's execution (run-approved-call.ts). */

@@ -4,14 +4,7 @@ import type { ConversationState } from '../store/conversation-memory.ts';
 import type { Emit, TurnResult, TurnRunner } from './chat-events.ts';
 import type { Turn } from './turn.ts';
 import type { TurnDependencies } from './turn-dependencies.ts';
-import {
-  acquireTurnLock,
-  advanceTurn,
-  releaseTurnLock,
-  renewTurnLock,
-  TURN_LEASE_MS,
-  type TurnLease,
-} from './turn-lock.ts';
+import { acquireTurnLock, advanceTurn, releaseTurnLock, renewTurnLock, type TurnLease } from './turn-lock.ts';
 
 /**
  * A turn's hold on its conversation, on top of the database lease (turn-lock.ts): which memory of
@@ -34,7 +27,7 @@ export async function acquireTurn(dependencies: TurnDependencies, conversationId
   const now = service.now();
   // Sealed calls of approvals that expired since, in any conversation: erased at the next turn.
   await eraseExpiredSealedCalls(service.store, new Date(now));
-  const lease = await acquireTurnLock(service.store, conversationId, now);
+  const lease = await acquireTurnLock(service.store, conversationId, now, dependencies.turnLeaseMs);
   if (!lease) {
     throw new ServiceError(
       409,
@@ -97,9 +90,9 @@ export async function runnerHoldingTurn(
 export async function keepTurn(dependencies: TurnDependencies, turn: Turn): Promise<void> {
   const { service } = dependencies;
   const now = service.now();
-  if (now - turn.leaseRenewedAt < TURN_LEASE_MS / 4) return;
+  if (now - turn.leaseRenewedAt < dependencies.turnLeaseMs / 4) return;
   turn.leaseRenewedAt = now;
-  if (!(await renewTurnLock(service.store, turn.lease, now))) {
+  if (!(await renewTurnLock(service.store, turn.lease, now, dependencies.turnLeaseMs))) {
     service.logger.warn(
       { conversationId: turn.conversation.id },
       'agent turn lease ran out before the turn ended',

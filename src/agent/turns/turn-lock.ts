@@ -17,7 +17,7 @@ import type { Store } from '../../store/database.ts';
  * make other instances' memory stale.
  */
 
-/** How long a turn holds the lock without renewing it. */
+/** How long a turn holds the lock without renewing it: the default of AGENT_TURN_LEASE_SECONDS. */
 export const TURN_LEASE_MS = 2 * 60 * 1000;
 
 export interface TurnLease {

@@ -202,6 +202,15 @@ describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
     expect(await orgTask(emulator, taskId)).toMatchObject({ Priority: 'High', Description: description });
     // Decided: the sealed call is gone.
     expect((await findApproval(first.service.store, approval.approvalId))?.sealed_call).toBeNull();
+    // The first instance's memory still holds the paused step; its view shows the stored outcome.
+    const seenOnFirst = await bob.call('GET', on(first, `/api/conversations/${conversation}`));
+    const steps = seenOnFirst.body.messages.flatMap((message: { steps: unknown[] }) => message.steps);
+    expect(steps).toEqual([
+      expect.objectContaining({ tool: 'update_record', status: 'ok', recordIds: [taskId] }),
+    ]);
+    // The call's audit, written by the instance that did not pause the turn, names its approval.
+    const { events } = await second.service.context.audit.query({ action: 'agent.tool_call', limit: 500 });
+    expect(events.filter((event) => event.detail.approvalId === approval.approvalId)).toHaveLength(1);
 
     // The first instance's memory of the conversation is stale now: it notices, and goes on.
     board.set('mock-instances-approve', () => ({ text: 'Anything else?' }));
