@@ -9,7 +9,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { resolveApiKey } from '../accounts/api-keys.ts';
-import { resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { findClient, resolveAccessToken } from '../accounts/mcp-oauth.ts';
 import { getUserRow } from '../accounts/users.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import type { Actor } from '../core/actor.ts';
@@ -107,9 +107,26 @@ export async function authenticateMcp(
   if (match[1].startsWith('ff_')) {
     user = (await resolveApiKey(store, match[1], now()))?.user;
   } else if (resource !== undefined) {
-    const grant = await resolveAccessToken(store, match[1], resource, now());
-    const row = grant ? await getUserRow(store, grant.userId).catch(() => undefined) : undefined;
+    const check = await resolveAccessToken(store, match[1], resource, now());
+    const row = check.ok ? await getUserRow(store, check.userId).catch(() => undefined) : undefined;
     user = row && row.disabled_at === null ? row : undefined;
+    if (!user) {
+      // A token that is not (or no longer) good here: audited with whose it was, never its value.
+      const subject = check.ok ? { userId: check.userId, clientId: check.clientId } : check.subject;
+      const client = subject ? await findClient(store, subject.clientId) : undefined;
+      await services.context.audit.record({
+        actorUserId: subject?.userId ?? null,
+        surface: 'mcp',
+        action: 'mcp.token.refused',
+        outcome: 'denied',
+        errorCode: check.ok ? 'user_disabled' : check.reason,
+        detail: {
+          client: client?.name ?? 'unknown client',
+          clientId: subject?.clientId.slice(0, 300) ?? null,
+          where: 'mcp_endpoint',
+        },
+      });
+    }
   }
   if (!user) return null;
   return {
