@@ -42,6 +42,9 @@ export interface AgentMcpCaller {
 export const toolOutputSchema = z.looseObject({ ok: z.boolean() });
 
 const ELICITATION_KEY = 'approval';
+/** What a retry carries back (no authority: the approval row is checked again). */
+const APPROVAL_STATE = 'approval:';
+const CONNECT_STATE = 'connect';
 const APPROVAL_STATUS = 'approval_status';
 
 /**
@@ -103,32 +106,70 @@ async function callTool(
 ) {
   const direct = directCaller(caller, server, context);
   return guarded(async () => {
-    const approvalId = context.mcpReq.requestState<string>();
-    if (typeof approvalId === 'string')
-      return continueApproval(caller, direct, name, input, approvalId, context);
+    const state = context.mcpReq.requestState<string>();
+    const modes = elicitationModes(server, context);
+    if (typeof state === 'string' && state.startsWith(APPROVAL_STATE)) {
+      const approvalId = state.slice(APPROVAL_STATE.length);
+      return continueApproval(caller, direct, name, input, approvalId, context, modes);
+    }
+    const retriedAfterConnect = state === CONNECT_STATE;
+    if (retriedAfterConnect) {
+      const answer = inputResponse(context.mcpReq.inputResponses, ELICITATION_KEY);
+      if (answer.kind === 'elicit' && answer.action !== 'accept') {
+        return notConnectedResult('The person did not connect Salesforce. The action did not run.');
+      }
+    }
     // The agent as it is now: an admin may have changed a level since the session began.
     const agent = await agentForCaller(direct, caller.agent.row.id);
     const outcome = await callToolDirectly(direct, { agent, toolName: name, input });
-    if (outcome.kind !== 'pending') return callToolResult(outcome);
-    if (!supportsFormElicitation(server, context)) {
-      return pendingResult(outcome.approval, approvalUrl(caller, outcome.approval.approvalId));
+    if (outcome.kind === 'connect' && modes.url && !retriedAfterConnect) {
+      // URL mode: the client sends the person to connect; the call runs again once they did.
+      return inputRequired({
+        inputRequests: {
+          [ELICITATION_KEY]: inputRequired.elicitUrl({
+            message: outcome.prompt.message,
+            url: absoluteUrl(caller, outcome.prompt.connectUrl),
+          }),
+        },
+        requestState: CONNECT_STATE,
+      });
     }
-    return inputRequired({
-      inputRequests: {
-        [ELICITATION_KEY]: inputRequired.elicit({
-          message: approvalQuestion(outcome.approval),
-          requestedSchema: { type: 'object', properties: {} },
-        }),
-      },
-      requestState: outcome.approval.approvalId,
-    });
+    if (outcome.kind !== 'pending') return callToolResult(outcome);
+    const url = approvalUrl(caller, outcome.approval.approvalId);
+    if (modes.form) {
+      return inputRequired({
+        inputRequests: {
+          [ELICITATION_KEY]: inputRequired.elicit({
+            message: approvalQuestion(outcome.approval),
+            requestedSchema: { type: 'object', properties: {} },
+          }),
+        },
+        requestState: `${APPROVAL_STATE}${outcome.approval.approvalId}`,
+      });
+    }
+    if (modes.url) {
+      // URL mode: the person decides on the approval page (which runs the action once, if
+      // approved); the retry then reads the outcome.
+      return inputRequired({
+        inputRequests: {
+          [ELICITATION_KEY]: inputRequired.elicitUrl({
+            message: `${approvalQuestion(outcome.approval).split('\n')[0]} Open the approval page to approve or reject it.`,
+            url,
+          }),
+        },
+        requestState: `${APPROVAL_STATE}${outcome.approval.approvalId}`,
+      });
+    }
+    return pendingResult(outcome.approval, url);
   });
 }
 
 /**
- * The retry after the person answered the approval form: accept approves, decline rejects,
- * cancel leaves it pending. The echoed state is only an approval id and carries no authority:
- * the row must be this person's, for this agent, this tool and exactly this input.
+ * The retry after the person was asked. Form mode: accept approves, decline rejects, cancel leaves
+ * it pending. URL mode: the decision was made on the approval page; accept means the person is
+ * done there, so the retry answers what happened (the action's result once approved and run);
+ * decline rejects a still-pending approval. The echoed state is only an approval id and carries
+ * no authority: the row must be this person's, for this agent, this tool and exactly this input.
  */
 async function continueApproval(
   caller: AgentMcpCaller,
@@ -137,10 +178,12 @@ async function continueApproval(
   input: unknown,
   approvalId: string,
   context: ServerContext,
+  modes: { form: boolean; url: boolean },
 ): Promise<CallToolResult> {
   const row = await findApproval(caller.services.context.store, approvalId);
   if (
     !row ||
+    row.user_id !== caller.user.id ||
     row.agent_id !== caller.agent.row.id ||
     row.tool_name !== name ||
     row.input_hash !== hashToolInput(input)
@@ -152,20 +195,32 @@ async function continueApproval(
     );
   }
   const answer = inputResponse(context.mcpReq.inputResponses, ELICITATION_KEY);
-  if (answer.kind !== 'elicit' || answer.action === 'cancel') {
-    const url = approvalUrl(caller, approvalId);
-    return {
-      content: [
-        {
-          type: 'text',
-          text: `The person did not decide yet. The action did not run. They can decide at ${url}; then call ${APPROVAL_STATUS} with approvalId "${approvalId}".`,
-        },
-      ],
-      structuredContent: { ok: false, status: 'pending_approval', approvalId, approvalUrl: url },
-    };
+  const url = approvalUrl(caller, approvalId);
+  if (!modes.form && answer.kind === 'elicit' && answer.action === 'accept') {
+    const status = await approvalStatusResult(direct, caller.agent, approvalId);
+    const pending = (status.structuredContent as { status?: unknown } | undefined)?.status === 'pending';
+    return pending ? stillPending(url, approvalId) : status;
   }
-  const decision = answer.action === 'accept' ? 'approve' : 'reject';
+  if (answer.kind !== 'elicit' || answer.action === 'cancel') return stillPending(url, approvalId);
+  const decision = modes.form && answer.action === 'accept' ? 'approve' : 'reject';
   return callToolResult(await decideDirectApproval(direct, { approvalId, decision }));
+}
+
+function stillPending(url: string, approvalId: string): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `The person did not decide yet. The action did not run. They can decide at ${url}; then call ${APPROVAL_STATUS} with approvalId "${approvalId}".`,
+      },
+    ],
+    structuredContent: { ok: false, status: 'pending_approval', approvalId, approvalUrl: url },
+  };
+}
+
+function notConnectedResult(message: string): CallToolResult {
+  const body = { ok: false, errorCode: 'CONNECT_SALESFORCE', message };
+  return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body, isError: true };
 }
 
 /** A refusal from the services (not yours, expired, already decided, no access) as a result the model reads. */
@@ -200,15 +255,24 @@ function clientNameOf(caller: AgentMcpCaller, server: McpServer, context: Server
   return typeof named === 'string' && named.trim() ? named.trim().slice(0, 100) : 'MCP client';
 }
 
-function supportsFormElicitation(server: McpServer, context: ServerContext): boolean {
+/**
+ * Which elicitation modes the client declared: from the request envelope (2026) or its initialize
+ * (2025). An empty elicitation capability means form mode (the 2025-06-18 shape).
+ */
+function elicitationModes(server: McpServer, context: ServerContext): { form: boolean; url: boolean } {
   const envelope = context.mcpReq.envelope as
     | Record<string, { elicitation?: unknown } | undefined>
     | undefined;
   const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities();
   const elicitation = capabilities?.elicitation as { form?: unknown; url?: unknown } | undefined;
-  if (!elicitation) return false;
-  // An empty elicitation capability means form mode (the 2025-06-18 shape).
-  return elicitation.form !== undefined || elicitation.url === undefined;
+  if (!elicitation) return { form: false, url: false };
+  const url = elicitation.url !== undefined;
+  return { form: elicitation.form !== undefined || !url, url };
+}
+
+/** A link as the person's browser needs it: absolute, on the service's public URL. */
+function absoluteUrl(caller: Pick<AgentMcpCaller, 'publicUrl'>, link: string): string {
+  return new URL(link, `${caller.publicUrl.replace(/\/$/, '')}/`).toString();
 }
 
 export function approvalUrl(caller: Pick<AgentMcpCaller, 'publicUrl'>, approvalId: string): string {
