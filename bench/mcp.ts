@@ -136,6 +136,12 @@ export async function runMcpBenchmark(args: string[]): Promise<void> {
     const overLegacy = await timed(iterations, warmup, () =>
       legacy.callTool({ name: 'get_record', arguments: input }),
     );
+    // The floor any remote server pays and the in-process dispatcher does not: one HTTP round trip
+    // to this service (the health endpoint, no work behind it), with the same client-side fetch.
+    const httpFloor = await timed(iterations, warmup, async () => {
+      const response = await fetch(`${service.url}/healthz`);
+      await response.arrayBuffer();
+    });
 
     console.log(
       `get_record, ${iterations} calls each after ${warmup} warm-up (emulator over HTTP in every row)\n`,
@@ -150,6 +156,14 @@ export async function runMcpBenchmark(args: string[]): Promise<void> {
     row('callToolDirectly (no MCP: + step message, client per call)', bookkept);
     row('MCP tools/call, 2026-07-28 (stateless)', overModern);
     row('MCP tools/call, 2025 (session)', overLegacy);
+    console.log(
+      `| HTTP round trip floor (GET /healthz) | ${percentile(httpFloor, 0.5).toFixed(2)} | ${percentile(httpFloor, 0.99).toFixed(2)} | — |`,
+    );
+    const beyond = (sorted: number[]) =>
+      (percentile(sorted, 0.5) - percentile(direct, 0.5) - percentile(httpFloor, 0.5)).toFixed(2);
+    console.log(
+      `\nMCP overhead beyond the HTTP round trip (p50): 2026-07-28 ${beyond(overModern)} ms, 2025 ${beyond(overLegacy)} ms`,
+    );
     console.log(
       `\ntools/list for every tool enabled: ${listed.tools.length} tools, ${listBytes} bytes (target ≤ 8192)`,
     );

@@ -20,6 +20,7 @@ import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
 import { approvalStatusResult } from './approval-status.ts';
+import type { SalesforceClientCache } from './salesforce-client-cache.ts';
 import { TOOL_ANNOTATIONS } from './tool-annotations.ts';
 import { approvalQuestion, callToolResult, pendingResult } from './tool-results.ts';
 
@@ -32,6 +33,13 @@ export interface AgentMcpCaller {
   publicUrl: string;
   /** The client's name when the transport knows it (stdio: from its initialize). */
   clientName?: string;
+  /** Salesforce clients kept between calls (access still checked on every call). */
+  salesforceClients?: SalesforceClientCache;
+  /**
+   * True when `agent` was read for this very request (the stateless 2026 revision): a tool call
+   * then need not read it again. A 2025 session's server outlives the request it was built for.
+   */
+  agentReadForThisRequest?: boolean;
 }
 
 /**
@@ -120,7 +128,9 @@ async function callTool(
       }
     }
     // The agent as it is now: an admin may have changed a level since the session began.
-    const agent = await agentForCaller(direct, caller.agent.row.id);
+    const agent = caller.agentReadForThisRequest
+      ? caller.agent
+      : await agentForCaller(direct, caller.agent.row.id);
     const outcome = await callToolDirectly(direct, { agent, toolName: name, input });
     if (outcome.kind === 'connect' && modes.url && !retriedAfterConnect) {
       // URL mode: the client sends the person to connect; the call runs again once they did.
@@ -239,11 +249,19 @@ async function guarded(run: () => Promise<CallToolResult | ReturnType<typeof inp
 }
 
 function directCaller(caller: AgentMcpCaller, server: McpServer, context: ServerContext): DirectCaller {
+  const { salesforceClients } = caller;
+  const service = caller.services.context;
   return {
-    service: caller.services.context,
+    service,
     runtime: caller.services.agent,
     user: caller.user,
     clientName: clientNameOf(caller, server, context),
+    ...(salesforceClients
+      ? {
+          salesforceClient: (connectionId: string) =>
+            salesforceClients.clientFor(service, caller.user, connectionId),
+        }
+      : {}),
   };
 }
 
