@@ -20,6 +20,7 @@ import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
 import { approvalStatusResult } from './approval-status.ts';
+import { cachedJsonSchema } from './cached-json-schema.ts';
 import type { SalesforceClientCache } from './salesforce-client-cache.ts';
 import { TOOL_ANNOTATIONS } from './tool-annotations.ts';
 import { approvalQuestion, callToolResult, pendingResult } from './tool-results.ts';
@@ -49,6 +50,13 @@ export interface AgentMcpCaller {
  */
 export const toolOutputSchema = z.looseObject({ ok: z.boolean() });
 
+/** Every schema the server registers, each converted to JSON Schema once per process. */
+const OUTPUT_SCHEMA = cachedJsonSchema(toolOutputSchema);
+const INPUT_SCHEMAS = Object.fromEntries(
+  Object.entries(toolInputSchemas).map(([name, schema]) => [name, cachedJsonSchema(schema)]),
+) as typeof toolInputSchemas;
+const APPROVAL_STATUS_INPUT = cachedJsonSchema(z.object({ approvalId: z.string().min(1).max(100) }));
+
 const ELICITATION_KEY = 'approval';
 /** What a retry carries back (no authority: the approval row is checked again). */
 const APPROVAL_STATE = 'approval:';
@@ -76,8 +84,8 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
       {
         title: TOOL_ANNOTATIONS[name].title,
         description: toolDescriptions[name],
-        inputSchema: toolInputSchemas[name],
-        outputSchema: toolOutputSchema,
+        inputSchema: INPUT_SCHEMAS[name],
+        outputSchema: OUTPUT_SCHEMA,
         annotations: hintsOf(name),
       },
       (input: unknown, context: ServerContext) => callTool(caller, server, name, input, context),
@@ -94,8 +102,8 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
         title: TOOL_ANNOTATIONS.approval_status.title,
         description:
           'Whether a pending approval was decided, and the result of the action once the person approved it.',
-        inputSchema: z.object({ approvalId: z.string().min(1).max(100) }),
-        outputSchema: toolOutputSchema,
+        inputSchema: APPROVAL_STATUS_INPUT,
+        outputSchema: OUTPUT_SCHEMA,
         annotations: hintsOf(APPROVAL_STATUS),
       },
       ({ approvalId }: { approvalId: string }, context: ServerContext) =>
