@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { generateSelfSignedCertificate } from '../../emulator/tls/tls-certificat
 import { BlockedAddressError, createGuardedFetch } from '../../src/mcp/guarded-fetch.ts';
 import { type AgentTestService, createAgent, logInAliceAndBob, startAgentService } from '../agent/support.ts';
 import { type ServiceSession, serviceUser } from '../support/connections.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 import { connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 
 /**
@@ -35,14 +36,16 @@ interface Served {
   status?: number;
 }
 
-describe('MCP OAuth with Client ID Metadata Documents', () => {
+describe.each(STORE_DIALECTS)('MCP OAuth with Client ID Metadata Documents (%s)', (dialect) => {
   let emulator: RunningEmulator;
   let test: AgentTestService;
+  let testStore: TestStore | undefined;
   let bob: ServiceSession;
   let alice: ServiceSession;
   let documents: Server;
   let documentsUrl: string;
   let ca: string;
+  let caFile: string;
   const served = new Map<string, Served>();
   const hits = new Map<string, number>();
   const clients: Client[] = [];
@@ -64,9 +67,11 @@ describe('MCP OAuth with Client ID Metadata Documents', () => {
     await new Promise<void>((resolve) => documents.listen(0, '127.0.0.1', resolve));
     documentsUrl = `https://127.0.0.1:${(documents.address() as AddressInfo).port}`;
     emulator = await startEmulator({ port: 0, seed: 'demo' });
-    const caFile = path.join(tmpdir(), `ff-cimd-ca-${process.pid}.pem`);
+    caFile = path.join(tmpdir(), `ff-cimd-ca-${process.pid}-${dialect}.pem`);
     writeFileSync(caFile, ca);
+    testStore = await openTestStore(dialect);
     test = await startAgentService(emulator, {
+      store: testStore.store,
       environment: {
         MCP_CLIENT_METADATA_ALLOW_PRIVATE_HOSTS: 'true',
         MCP_CLIENT_METADATA_CA_FILE: caFile,
@@ -78,6 +83,8 @@ describe('MCP OAuth with Client ID Metadata Documents', () => {
   afterAll(async () => {
     for (const client of clients) await client.close();
     await test?.stop();
+    await testStore?.dispose();
+    if (caFile) rmSync(caFile, { force: true });
     await emulator?.stop();
     await new Promise((resolve) => documents?.close(resolve));
   });
