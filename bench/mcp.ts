@@ -9,7 +9,7 @@
  * 2. tools/list bytes: the JSON of the tool list for an agent with every tool enabled (target ≤ 8 KB).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -27,14 +27,43 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
 }
 
-async function timed(iterations: number, warmup: number, call: () => Promise<unknown>): Promise<number[]> {
-  const durations: number[] = [];
-  for (let index = 0; index < warmup + iterations; index++) {
-    const started = performance.now();
-    await call();
-    if (index >= warmup) durations.push(performance.now() - started);
+/** Wall-clock and CPU milliseconds of each call, each list sorted. */
+interface Timings {
+  wall: number[];
+  cpu: number[];
+}
+
+/**
+ * Each call of `calls` once per round, in turn (not one block after another), so a change in the
+ * machine's load during the run weighs on every path alike. CPU time (this process: client,
+ * service and emulator all run in it) is taken too: on a shared, loaded machine wall-clock p50s
+ * swing by several milliseconds between runs, CPU time much less. It leaves out waiting for the
+ * disk (SQLite's commits), which the wall-clock figures include.
+ */
+async function interleaved(
+  iterations: number,
+  warmup: number,
+  calls: Array<() => Promise<unknown>>,
+): Promise<Timings[]> {
+  const timings = calls.map((): Timings => ({ wall: [], cpu: [] }));
+  for (let round = 0; round < warmup + iterations; round++) {
+    for (const [index, call] of calls.entries()) {
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      await call();
+      const wall = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      if (round >= warmup) {
+        timings[index].wall.push(wall);
+        timings[index].cpu.push((cpu.user + cpu.system) / 1000);
+      }
+    }
   }
-  return durations.sort((left, right) => left - right);
+  for (const timing of timings) {
+    timing.wall.sort((left, right) => left - right);
+    timing.cpu.sort((left, right) => left - right);
+  }
+  return timings;
 }
 
 export async function runMcpBenchmark(args: string[]): Promise<void> {
@@ -124,32 +153,45 @@ export async function runMcpBenchmark(args: string[]): Promise<void> {
       messageId: 'bench-message',
     });
     let counter = 0;
-    const direct = await timed(iterations, warmup, () =>
-      dispatchToolCall(context, { toolCallId: `bench_${counter++}`, toolName: 'get_record', input }),
-    );
-    const bookkept = await timed(iterations, warmup, () =>
-      callToolDirectly(caller, { agent, toolName: 'get_record', input }),
-    );
-    const overModern = await timed(iterations, warmup, () =>
-      modern.callTool({ name: 'get_record', arguments: input }),
-    );
-    const overLegacy = await timed(iterations, warmup, () =>
-      legacy.callTool({ name: 'get_record', arguments: input }),
-    );
+    // The paths take turns call by call (not one block after another), so a change in the
+    // machine's load during the run weighs on every path alike.
+    const [direct, bookkept, overModern, overLegacy, httpFloor] = await interleaved(iterations, warmup, [
+      () => dispatchToolCall(context, { toolCallId: `bench_${counter++}`, toolName: 'get_record', input }),
+      () => callToolDirectly(caller, { agent, toolName: 'get_record', input }),
+      () => modern.callTool({ name: 'get_record', arguments: input }),
+      () => legacy.callTool({ name: 'get_record', arguments: input }),
+      // The floor any remote server pays and the in-process dispatcher does not: one HTTP round
+      // trip to this service (the health endpoint, no work behind it), with the same fetch.
+      async () => {
+        const response = await fetch(`${service.url}/healthz`);
+        await response.arrayBuffer();
+      },
+    ]);
 
     console.log(
       `get_record, ${iterations} calls each after ${warmup} warm-up (emulator over HTTP in every row)\n`,
     );
-    console.log('| path | p50 ms | p99 ms | overhead p50 ms (vs direct) |');
-    console.log('| --- | --- | --- | --- |');
-    const row = (label: string, sorted: number[]) =>
+    console.log(
+      '| path | p50 ms | p99 ms | overhead p50 ms (vs direct) | CPU p50 ms | CPU overhead p50 ms |',
+    );
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    const p50 = (sorted: number[]) => percentile(sorted, 0.5);
+    const row = (label: string, timing: Timings) =>
       console.log(
-        `| ${label} | ${percentile(sorted, 0.5).toFixed(2)} | ${percentile(sorted, 0.99).toFixed(2)} | ${(percentile(sorted, 0.5) - percentile(direct, 0.5)).toFixed(2)} |`,
+        `| ${label} | ${p50(timing.wall).toFixed(2)} | ${percentile(timing.wall, 0.99).toFixed(2)} | ${(p50(timing.wall) - p50(direct.wall)).toFixed(2)} | ${p50(timing.cpu).toFixed(2)} | ${(p50(timing.cpu) - p50(direct.cpu)).toFixed(2)} |`,
       );
     row('direct dispatch (dispatchToolCall)', direct);
     row('callToolDirectly (no MCP: + step message, client per call)', bookkept);
     row('MCP tools/call, 2026-07-28 (stateless)', overModern);
     row('MCP tools/call, 2025 (session)', overLegacy);
+    row('HTTP round trip floor (GET /healthz)', httpFloor);
+    const beyond = (timing: Timings) =>
+      (p50(timing.wall) - p50(direct.wall) - p50(httpFloor.wall)).toFixed(2);
+    console.log(
+      `\nMCP overhead beyond the HTTP round trip (wall p50): 2026-07-28 ${beyond(overModern)} ms, 2025 ${beyond(overLegacy)} ms; load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
+    );
     console.log(
       `\ntools/list for every tool enabled: ${listed.tools.length} tools, ${listBytes} bytes (target ≤ 8192)`,
     );

@@ -26,12 +26,22 @@ export class OAuthFailure extends Error {
     | 'invalid_grant'
     | 'unsupported_grant_type'
     | 'invalid_target';
+  /** Whose grant was refused, when the presented code or token was one of ours (for the audit log). */
+  readonly subject: { userId: string; clientId: string } | undefined;
 
-  constructor(code: OAuthFailure['code'], message: string) {
+  constructor(code: OAuthFailure['code'], message: string, subject?: { userId: string; clientId: string }) {
     super(message);
     this.name = 'OAuthFailure';
     this.code = code;
+    this.subject = subject;
   }
+}
+
+/** Tokens issued, with whose grant they continue (for the audit log; never the token values). */
+export interface IssuedTokens {
+  tokens: TokenPair;
+  userId: string;
+  clientId: string;
 }
 
 export interface TokenPair {
@@ -78,6 +88,39 @@ export async function registerClient(
 
 export async function findClient(store: Store, clientId: string): Promise<McpOAuthClientsTable | undefined> {
   return store.db.selectFrom('mcp_oauth_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+}
+
+/**
+ * A client described by its metadata document (its client_id is the document's URL): stored, or
+ * refreshed with the document's current name and redirect URIs, so grants can refer to it.
+ * `created` says whether this server saw it for the first time.
+ */
+export async function upsertMetadataDocumentClient(
+  store: Store,
+  input: { clientId: string; name: string; redirectUris: string[]; now: number },
+): Promise<{ client: McpOAuthClientsTable; created: boolean }> {
+  const existing = await findClient(store, input.clientId);
+  const row: McpOAuthClientsTable = {
+    id: input.clientId,
+    name: input.name.trim().slice(0, 100) || 'MCP client',
+    redirect_uris: JSON.stringify(input.redirectUris),
+    registration: 'metadata_document',
+    created_at: existing?.created_at ?? new Date(input.now).toISOString(),
+  };
+  if (existing && existing.registration !== 'metadata_document') {
+    throw new OAuthFailure('invalid_client', 'This client_id belongs to another registration.');
+  }
+  if (existing?.name === row.name && existing.redirect_uris === row.redirect_uris) {
+    return { client: existing, created: false };
+  }
+  await store.db
+    .insertInto('mcp_oauth_clients')
+    .values(row)
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet({ name: row.name, redirect_uris: row.redirect_uris }),
+    )
+    .execute();
+  return { client: row, created: !existing };
 }
 
 export function redirectUrisOf(client: McpOAuthClientsTable): string[] {
@@ -149,7 +192,7 @@ async function consume(store: Store, kind: McpOAuthGrantsTable['kind'], secret: 
   return Number(result.numUpdatedRows) === 1 ? row : undefined;
 }
 
-async function issueTokens(store: Store, from: McpOAuthGrantsTable, now: number): Promise<TokenPair> {
+async function issueTokens(store: Store, from: McpOAuthGrantsTable, now: number): Promise<IssuedTokens> {
   const access = `${ACCESS_PREFIX}${randomToken(32)}`;
   const refresh = `${REFRESH_PREFIX}${randomToken(32)}`;
   const bound = {
@@ -172,11 +215,26 @@ async function issueTokens(store: Store, from: McpOAuthGrantsTable, now: number)
     now,
   );
   return {
-    access_token: access,
-    token_type: 'Bearer',
-    expires_in: ACCESS_TTL_MS / 1000,
-    refresh_token: refresh,
+    tokens: {
+      access_token: access,
+      token_type: 'Bearer',
+      expires_in: ACCESS_TTL_MS / 1000,
+      refresh_token: refresh,
+    },
+    userId: from.user_id,
+    clientId: from.client_id,
   };
+}
+
+/** Whose grant a presented code or token is, if it is one of ours (expired or used included). */
+async function subjectOf(store: Store, kind: McpOAuthGrantsTable['kind'], secret: string) {
+  const row = await store.db
+    .selectFrom('mcp_oauth_grants')
+    .select(['user_id', 'client_id'])
+    .where('token_hash', '=', sha256Hex(secret))
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row ? { userId: row.user_id, clientId: row.client_id } : undefined;
 }
 
 /** The authorization code grant with PKCE S256: the code once, for its client, redirect URI and resource. */
@@ -190,7 +248,7 @@ export async function exchangeCode(
     resource?: string;
     now: number;
   },
-): Promise<TokenPair> {
+): Promise<IssuedTokens> {
   const row = await consume(store, 'code', input.code, input.now);
   const challenge = createHash('sha256').update(input.codeVerifier).digest('base64url');
   if (
@@ -200,7 +258,11 @@ export async function exchangeCode(
     row.code_challenge !== challenge ||
     (input.resource !== undefined && input.resource !== row.resource)
   ) {
-    throw new OAuthFailure('invalid_grant', 'The code is not valid, was used, expired, or does not match.');
+    throw new OAuthFailure(
+      'invalid_grant',
+      'The code is not valid, was used, expired, or does not match.',
+      row ? { userId: row.user_id, clientId: row.client_id } : await subjectOf(store, 'code', input.code),
+    );
   }
   return issueTokens(store, row, input.now);
 }
@@ -209,7 +271,7 @@ export async function exchangeCode(
 export async function refreshTokens(
   store: Store,
   input: { refreshToken: string; clientId: string; resource?: string; now: number },
-): Promise<TokenPair> {
+): Promise<IssuedTokens> {
   const row = await consume(store, 'refresh', input.refreshToken, input.now);
   if (
     !row ||
@@ -219,37 +281,69 @@ export async function refreshTokens(
     throw new OAuthFailure(
       'invalid_grant',
       'The refresh token is not valid, was used, expired, or does not match.',
+      row
+        ? { userId: row.user_id, clientId: row.client_id }
+        : await subjectOf(store, 'refresh', input.refreshToken),
     );
   }
   return issueTokens(store, row, input.now);
 }
 
-/** Revokes an access or refresh token (RFC 7009): unknown tokens are ignored, as the RFC asks. */
-export async function revokeToken(store: Store, token: string, now: number): Promise<void> {
-  await store.db
-    .updateTable('mcp_oauth_grants')
-    .set({ consumed_at: new Date(now).toISOString() })
+/**
+ * Revokes an access or refresh token (RFC 7009): unknown tokens are ignored, as the RFC asks.
+ * Answers whose token it was and its kind when a live one was revoked.
+ */
+export async function revokeToken(
+  store: Store,
+  token: string,
+  now: number,
+): Promise<{ userId: string; clientId: string; kind: McpOAuthGrantsTable['kind'] } | undefined> {
+  const row = await store.db
+    .selectFrom('mcp_oauth_grants')
+    .select(['id', 'user_id', 'client_id', 'kind'])
     .where('token_hash', '=', sha256Hex(token))
     .where('kind', 'in', ['access', 'refresh'])
     .where('consumed_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const result = await store.db
+    .updateTable('mcp_oauth_grants')
+    .set({ consumed_at: new Date(now).toISOString() })
+    .where('id', '=', row.id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return undefined;
+  return { userId: row.user_id, clientId: row.client_id, kind: row.kind };
 }
 
-/** The person an access token was issued to, when it is live and for exactly this resource. */
+export type AccessTokenCheck =
+  | { ok: true; userId: string; clientId: string; expiresAt: number }
+  | {
+      ok: false;
+      reason: 'unknown' | 'revoked' | 'expired' | 'other_resource';
+      /** Whose token it was, when it is one of ours. */
+      subject?: { userId: string; clientId: string };
+    };
+
+/** The person an access token was issued to, when it is live and for exactly this resource; else why not. */
 export async function resolveAccessToken(
   store: Store,
   token: string,
   resource: string,
   now: number,
-): Promise<{ userId: string; clientId: string } | null> {
-  if (!token.startsWith(ACCESS_PREFIX)) return null;
+): Promise<AccessTokenCheck> {
+  if (!token.startsWith(ACCESS_PREFIX)) return { ok: false, reason: 'unknown' };
   const row = await store.db
     .selectFrom('mcp_oauth_grants')
     .selectAll()
     .where('token_hash', '=', sha256Hex(token))
     .where('kind', '=', 'access')
     .executeTakeFirst();
-  if (!row || row.consumed_at !== null || Date.parse(row.expires_at) <= now || row.resource !== resource)
-    return null;
-  return { userId: row.user_id, clientId: row.client_id };
+  if (!row) return { ok: false, reason: 'unknown' };
+  const subject = { userId: row.user_id, clientId: row.client_id };
+  if (row.consumed_at !== null) return { ok: false, reason: 'revoked', subject };
+  const expiresAt = Date.parse(row.expires_at);
+  if (expiresAt <= now) return { ok: false, reason: 'expired', subject };
+  if (row.resource !== resource) return { ok: false, reason: 'other_resource', subject };
+  return { ok: true, ...subject, expiresAt };
 }

@@ -57,6 +57,14 @@ export const AUDIT_ACTIONS = [
   'agent.approval.rejected',
   'agent.approval.refused',
   'agent.approval.expired',
+  // The MCP authorization server (src/mcp/oauth-routes.ts; pre-registration: `forcefield mcp register-client`).
+  'mcp.client.registered',
+  'mcp.consent.granted',
+  'mcp.consent.denied',
+  'mcp.token.issued',
+  'mcp.token.refreshed',
+  'mcp.token.revoked',
+  'mcp.token.refused',
   // Recorded by the Salesforce adapter itself for writes declared `{ kind: 'audit' }`.
   'salesforce.record.created',
   'salesforce.record.updated',

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { OAuthFailure, registerClient } from '../accounts/mcp-oauth.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { type Config, loadConfig, usesEmbeddedSalesforce } from '../core/config.ts';
 import { ServiceError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
@@ -106,6 +107,13 @@ async function registerClientCommand(argv: string[]): Promise<number> {
       redirectUris: values['redirect-uri'],
       registration: 'preregistered',
       now: Date.now(),
+    });
+    await new AuditLog(store).record({
+      actorUserId: null,
+      surface: 'cli',
+      action: 'mcp.client.registered',
+      outcome: 'success',
+      detail: { client: client.name, clientId: client.id, registration: 'preregistered' },
     });
     process.stdout.write(`${client.id}\n`);
     return 0;

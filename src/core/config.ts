@@ -45,6 +45,14 @@ export const configSchema = z.object({
   OPENAI_COMPATIBLE_API_KEY: optionalText,
   AGENT_RESULT_RETENTION_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
   AGENT_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
+  /**
+   * MCP OAuth clients described by a Client ID Metadata Document are fetched from the internet
+   * only: loopback and private addresses are refused (SSRF). `true` allows them — for tests and
+   * local development with a metadata server on this machine, never in production.
+   */
+  MCP_CLIENT_METADATA_ALLOW_PRIVATE_HOSTS: z.stringbool().default(false),
+  /** A PEM file of extra CA certificates trusted when fetching client metadata documents. */
+  MCP_CLIENT_METADATA_CA_FILE: optionalText,
   /** How long an instance holds an approved call it executes before resolvers may take it over. */
   AGENT_EXECUTION_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   /**

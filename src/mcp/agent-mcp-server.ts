@@ -21,6 +21,8 @@ import type { Actor } from '../core/actor.ts';
 import { ServiceError } from '../core/errors.ts';
 import type { Services } from '../services.ts';
 import { approvalStatusResult } from './approval-status.ts';
+import { cachedJsonSchema } from './cached-json-schema.ts';
+import type { SalesforceClientCache } from './salesforce-client-cache.ts';
 import { TOOL_ANNOTATIONS } from './tool-annotations.ts';
 import { approvalQuestion, callToolResult, pendingResult } from './tool-results.ts';
 
@@ -33,6 +35,13 @@ export interface AgentMcpCaller {
   publicUrl: string;
   /** The client's name when the transport knows it (stdio: from its initialize). */
   clientName?: string;
+  /** Salesforce clients kept between calls (access still checked on every call). */
+  salesforceClients?: SalesforceClientCache;
+  /**
+   * True when `agent` was read for this very request (the stateless 2026 revision): a tool call
+   * then need not read it again. A 2025 session's server outlives the request it was built for.
+   */
+  agentReadForThisRequest?: boolean;
 }
 
 /**
@@ -42,7 +51,17 @@ export interface AgentMcpCaller {
  */
 export const toolOutputSchema = z.looseObject({ ok: z.boolean() });
 
+/** Every schema the server registers, each converted to JSON Schema once per process. */
+const OUTPUT_SCHEMA = cachedJsonSchema(toolOutputSchema);
+const INPUT_SCHEMAS = Object.fromEntries(
+  Object.entries(toolInputSchemas).map(([name, schema]) => [name, cachedJsonSchema(schema)]),
+) as typeof toolInputSchemas;
+const APPROVAL_STATUS_INPUT = cachedJsonSchema(z.object({ approvalId: z.string().min(1).max(100) }));
+
 const ELICITATION_KEY = 'approval';
+/** What a retry carries back (no authority: the approval row is checked again). */
+const APPROVAL_STATE = 'approval:';
+const CONNECT_STATE = 'connect';
 const APPROVAL_STATUS = 'approval_status';
 
 /**
@@ -66,8 +85,8 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
       {
         title: TOOL_ANNOTATIONS[name].title,
         description: toolDescriptions[name],
-        inputSchema: toolInputSchemas[name],
-        outputSchema: toolOutputSchema,
+        inputSchema: INPUT_SCHEMAS[name],
+        outputSchema: OUTPUT_SCHEMA,
         annotations: hintsOf(name),
       },
       (input: unknown, context: ServerContext) => callTool(caller, server, name, input, context),
@@ -84,8 +103,8 @@ export function createAgentMcpServer(caller: AgentMcpCaller): McpServer {
         title: TOOL_ANNOTATIONS.approval_status.title,
         description:
           'Whether a pending approval was decided, and the result of the action once the person approved it.',
-        inputSchema: z.object({ approvalId: z.string().min(1).max(100) }),
-        outputSchema: toolOutputSchema,
+        inputSchema: APPROVAL_STATUS_INPUT,
+        outputSchema: OUTPUT_SCHEMA,
         annotations: hintsOf(APPROVAL_STATUS),
       },
       ({ approvalId }: { approvalId: string }, context: ServerContext) =>
@@ -104,54 +123,98 @@ async function callTool(
 ) {
   const direct = directCaller(caller, server, context);
   return guarded(async () => {
-    const approvalId = context.mcpReq.requestState<string>();
-    if (typeof approvalId === 'string')
-      return continueApproval(caller, { direct, server, context }, name, input, approvalId);
+    const state = context.mcpReq.requestState<string>();
+    const modes = elicitationModes(server, context);
+    if (typeof state === 'string' && state.startsWith(APPROVAL_STATE)) {
+      const approvalId = state.slice(APPROVAL_STATE.length);
+      return continueApproval(caller, { direct, context, modes }, name, input, approvalId);
+    }
+    const retriedAfterConnect = state === CONNECT_STATE;
+    if (retriedAfterConnect) {
+      const answer = inputResponse(context.mcpReq.inputResponses, ELICITATION_KEY);
+      if (answer.kind === 'elicit' && answer.action !== 'accept') {
+        return notConnectedResult('The person did not connect Salesforce. The action did not run.');
+      }
+    }
     // The agent as it is now: an admin may have changed a level since the session began.
-    const agent = await agentForCaller(direct, caller.agent.row.id);
+    const agent = caller.agentReadForThisRequest
+      ? caller.agent
+      : await agentForCaller(direct, caller.agent.row.id);
     const outcome = await callToolDirectly(direct, { agent, toolName: name, input });
+    if (outcome.kind === 'connect' && modes.url && !retriedAfterConnect) {
+      // URL mode: the client sends the person to connect; the call runs again once they did.
+      return inputRequired({
+        inputRequests: {
+          [ELICITATION_KEY]: inputRequired.elicitUrl({
+            message: outcome.prompt.message,
+            url: absoluteUrl(caller, outcome.prompt.connectUrl),
+          }),
+        },
+        requestState: CONNECT_STATE,
+      });
+    }
     if (outcome.kind !== 'pending') return callToolResult(outcome);
-    return askForApproval(caller, server, context, outcome.approval);
-  });
-}
-
-/** A pending approval, asked through a form the client shows (elicitation), else as a link. */
-function askForApproval(
-  caller: AgentMcpCaller,
-  server: McpServer,
-  context: ServerContext,
-  approval: ApprovalView,
-) {
-  if (!supportsFormElicitation(server, context)) {
-    return pendingResult(approval, approvalUrl(caller, approval.approvalId));
-  }
-  return inputRequired({
-    inputRequests: {
-      [ELICITATION_KEY]: inputRequired.elicit({
-        message: approvalQuestion(approval),
-        requestedSchema: { type: 'object', properties: {} },
-      }),
-    },
-    requestState: approval.approvalId,
+    return askForApproval(caller, modes, outcome.approval);
   });
 }
 
 /**
- * The retry after the person answered the approval form: accept approves, decline rejects,
- * cancel leaves it pending. The echoed state is only an approval id and carries no authority:
- * the row must be this person's, for this agent, this tool and exactly this input.
+ * A pending approval, asked through a form the client shows (form elicitation), or on the approval
+ * page the client opens (URL mode), else answered as pending with the page's link.
+ */
+function askForApproval(
+  caller: AgentMcpCaller,
+  modes: { form: boolean; url: boolean },
+  approval: ApprovalView,
+) {
+  const url = approvalUrl(caller, approval.approvalId);
+  const requestState = `${APPROVAL_STATE}${approval.approvalId}`;
+  if (modes.form) {
+    return inputRequired({
+      inputRequests: {
+        [ELICITATION_KEY]: inputRequired.elicit({
+          message: approvalQuestion(approval),
+          requestedSchema: { type: 'object', properties: {} },
+        }),
+      },
+      requestState,
+    });
+  }
+  if (modes.url) {
+    // URL mode: the person decides on the approval page (which runs the action once, if
+    // approved); the retry then reads the outcome.
+    return inputRequired({
+      inputRequests: {
+        [ELICITATION_KEY]: inputRequired.elicitUrl({
+          message: `${approvalQuestion(approval).split('\n')[0]} Open the approval page to approve or reject it.`,
+          url,
+        }),
+      },
+      requestState,
+    });
+  }
+  return pendingResult(approval, url);
+}
+
+/**
+ * The retry after the person was asked. Form mode: accept approves, decline rejects, cancel leaves
+ * it pending. URL mode: the decision was made on the approval page; accept means the person is
+ * done there, so the retry answers what happened (the action's result once approved and run);
+ * decline rejects a still-pending approval. The echoed state is only an approval id and carries
+ * no authority: the row must be this person's, for this agent, this tool and exactly this input.
  */
 async function continueApproval(
   caller: AgentMcpCaller,
-  request: { direct: DirectCaller; server: McpServer; context: ServerContext },
+  request: { direct: DirectCaller; context: ServerContext; modes: { form: boolean; url: boolean } },
   name: ToolName,
   input: unknown,
   approvalId: string,
 ): Promise<CallToolResult | ReturnType<typeof inputRequired>> {
-  const { direct, server, context } = request;
+  const { direct, context, modes } = request;
   const row = await findApproval(caller.services.context.store, approvalId);
   if (
     !row ||
+    row.user_id !== caller.user.id ||
     row.agent_id !== caller.agent.row.id ||
     row.tool_name !== name ||
     row.input_hash !== hashToolInput(input)
@@ -163,23 +226,35 @@ async function continueApproval(
     );
   }
   const answer = inputResponse(context.mcpReq.inputResponses, ELICITATION_KEY);
-  if (answer.kind !== 'elicit' || answer.action === 'cancel') {
-    const url = approvalUrl(caller, approvalId);
-    return {
-      content: [
-        {
-          type: 'text',
-          text: `The person did not decide yet. The action did not run. They can decide at ${url}; then call ${APPROVAL_STATUS} with approvalId "${approvalId}".`,
-        },
-      ],
-      structuredContent: { ok: false, status: 'pending_approval', approvalId, approvalUrl: url },
-    };
+  const url = approvalUrl(caller, approvalId);
+  if (!modes.form && answer.kind === 'elicit' && answer.action === 'accept') {
+    const status = await approvalStatusResult(direct, caller.agent, approvalId);
+    const pending = (status.structuredContent as { status?: unknown } | undefined)?.status === 'pending';
+    return pending ? stillPending(url, approvalId) : status;
   }
-  const decision = answer.action === 'accept' ? 'approve' : 'reject';
+  if (answer.kind !== 'elicit' || answer.action === 'cancel') return stillPending(url, approvalId);
+  const decision = modes.form && answer.action === 'accept' ? 'approve' : 'reject';
   const outcome = await decideDirectApproval(direct, { approvalId, decision });
   // The record changed after the person saw it (nothing written): asked again with its values now.
-  if (outcome.kind === 'pending') return askForApproval(caller, server, context, outcome.approval);
+  if (outcome.kind === 'pending') return askForApproval(caller, modes, outcome.approval);
   return callToolResult(outcome);
+}
+
+function stillPending(url: string, approvalId: string): CallToolResult {
+  return {
+    content: [
+      {
+        type: 'text',
+        text: `The person did not decide yet. The action did not run. They can decide at ${url}; then call ${APPROVAL_STATUS} with approvalId "${approvalId}".`,
+      },
+    ],
+    structuredContent: { ok: false, status: 'pending_approval', approvalId, approvalUrl: url },
+  };
+}
+
+function notConnectedResult(message: string): CallToolResult {
+  const body = { ok: false, errorCode: 'CONNECT_SALESFORCE', message };
+  return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body, isError: true };
 }
 
 /** A refusal from the services (not yours, expired, already decided, no access) as a result the model reads. */
@@ -198,11 +273,19 @@ async function guarded(run: () => Promise<CallToolResult | ReturnType<typeof inp
 }
 
 function directCaller(caller: AgentMcpCaller, server: McpServer, context: ServerContext): DirectCaller {
+  const { salesforceClients } = caller;
+  const service = caller.services.context;
   return {
-    service: caller.services.context,
+    service,
     runtime: caller.services.agent,
     user: caller.user,
     clientName: clientNameOf(caller, server, context),
+    ...(salesforceClients
+      ? {
+          salesforceClient: (connectionId: string) =>
+            salesforceClients.clientFor(service, caller.user, connectionId),
+        }
+      : {}),
   };
 }
 
@@ -214,15 +297,24 @@ function clientNameOf(caller: AgentMcpCaller, server: McpServer, context: Server
   return typeof named === 'string' && named.trim() ? named.trim().slice(0, 100) : 'MCP client';
 }
 
-function supportsFormElicitation(server: McpServer, context: ServerContext): boolean {
+/**
+ * Which elicitation modes the client declared: from the request envelope (2026) or its initialize
+ * (2025). An empty elicitation capability means form mode (the 2025-06-18 shape).
+ */
+function elicitationModes(server: McpServer, context: ServerContext): { form: boolean; url: boolean } {
   const envelope = context.mcpReq.envelope as
     | Record<string, { elicitation?: unknown } | undefined>
     | undefined;
   const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] ?? server.server.getClientCapabilities();
   const elicitation = capabilities?.elicitation as { form?: unknown; url?: unknown } | undefined;
-  if (!elicitation) return false;
-  // An empty elicitation capability means form mode (the 2025-06-18 shape).
-  return elicitation.form !== undefined || elicitation.url === undefined;
+  if (!elicitation) return { form: false, url: false };
+  const url = elicitation.url !== undefined;
+  return { form: elicitation.form !== undefined || !url, url };
+}
+
+/** A link as the person's browser needs it: absolute, on the service's public URL. */
+function absoluteUrl(caller: Pick<AgentMcpCaller, 'publicUrl'>, link: string): string {
+  return new URL(link, `${caller.publicUrl.replace(/\/$/, '')}/`).toString();
 }
 
 export function approvalUrl(caller: Pick<AgentMcpCaller, 'publicUrl'>, approvalId: string): string {

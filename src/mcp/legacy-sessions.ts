@@ -26,6 +26,7 @@ export class LegacySessions {
     caller: AgentMcpCaller,
     authInfo: AuthInfo,
     maxBodyBytes: number,
+    parsed: { parsedBody?: unknown } = {},
   ): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId !== null) {
@@ -33,7 +34,7 @@ export class LegacySessions {
       if (!session || session.userId !== caller.user.id || session.agentId !== caller.agent.row.id) {
         return jsonRpcError(404, 'Session not found: start a new one.');
       }
-      return session.transport.handleRequest(request, { authInfo });
+      return session.transport.handleRequest(request, { authInfo, ...parsed });
     }
     const userId = caller.user.id;
     const agentId = caller.agent.row.id;
@@ -49,7 +50,7 @@ export class LegacySessions {
       },
     });
     await createAgentMcpServer(caller).connect(transport);
-    return transport.handleRequest(request, { authInfo });
+    return transport.handleRequest(request, { authInfo, ...parsed });
   }
 
   async closeAll(): Promise<void> {

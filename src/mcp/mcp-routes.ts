@@ -2,14 +2,16 @@ import {
   type AuthInfo,
   createMcpHandler,
   hostHeaderValidationResponse,
+  isJsonContentType,
   isLegacyRequest,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
+  readRequestBody,
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { resolveApiKey } from '../accounts/api-keys.ts';
-import { resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { findClient, resolveAccessToken } from '../accounts/mcp-oauth.ts';
 import { getUserRow } from '../accounts/users.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import type { Actor } from '../core/actor.ts';
@@ -20,6 +22,7 @@ import { type AgentMcpCaller, createAgentMcpServer } from './agent-mcp-server.ts
 import { approvalPageRoutes } from './approval-page.ts';
 import { LegacySessions } from './legacy-sessions.ts';
 import { oauthRoutes } from './oauth-routes.ts';
+import { SalesforceClientCache } from './salesforce-client-cache.ts';
 
 /** The largest MCP request body we read (tool inputs are small; the SDK's default is 4 MiB). */
 const MAX_MCP_BODY_BYTES = 256 * 1024;
@@ -35,6 +38,7 @@ export function mcpRoutes(services: Services): Hono {
   const service = services.context;
   const app = new Hono();
   const legacy = new LegacySessions();
+  const salesforceClients = new SalesforceClientCache();
   const handler = createMcpHandler((context) => createAgentMcpServer(callerOf(context.authInfo)), {
     legacy: 'reject',
     maxRequestBodySize: MAX_MCP_BODY_BYTES,
@@ -72,16 +76,46 @@ export function mcpRoutes(services: Services): Hono {
       { service, runtime: services.agent, user, clientName: 'MCP client' },
       agentId,
     );
-    const caller: AgentMcpCaller = { services, user, agent, publicUrl };
+    const caller: AgentMcpCaller = { services, user, agent, publicUrl, salesforceClients };
     const authInfo: AuthInfo = { token: 'forcefield', clientId: 'api-key', scopes: [], extra: { caller } };
-    if (await isLegacyRequest(request, undefined, { maxRequestBodySize: MAX_MCP_BODY_BYTES })) {
-      return legacy.handle(request, caller, authInfo, MAX_MCP_BODY_BYTES);
+    // The body is read and parsed once, here, and handed to the era check and the transport
+    // (each would otherwise read and parse its own copy).
+    const body = await jsonBodyOf(request);
+    if (body.kind === 'refused') return body.response;
+    const parsed = body.kind === 'parsed' ? { parsedBody: body.value } : {};
+    if (await isLegacyRequest(request, parsed.parsedBody, { maxRequestBodySize: MAX_MCP_BODY_BYTES })) {
+      return legacy.handle(request, caller, authInfo, MAX_MCP_BODY_BYTES, parsed);
     }
-    return handler.fetch(request, { authInfo });
+    const fresh: AgentMcpCaller = { ...caller, agentReadForThisRequest: true };
+    return handler.fetch(request, { authInfo: { ...authInfo, extra: { caller: fresh } }, ...parsed });
   });
   app.route('/', approvalPageRoutes(services));
   app.route('/', oauthRoutes(services));
   return app;
+}
+
+/**
+ * A JSON POST body, read once within the size limit. Other requests (GET streams, DELETE, other
+ * content types) are left for the SDK to answer as it does.
+ */
+async function jsonBodyOf(
+  request: Request,
+): Promise<{ kind: 'none' } | { kind: 'parsed'; value: unknown } | { kind: 'refused'; response: Response }> {
+  if (request.method !== 'POST' || !isJsonContentType(request.headers.get('content-type') ?? '')) {
+    return { kind: 'none' };
+  }
+  const read = await readRequestBody(request, MAX_MCP_BODY_BYTES);
+  if (read.tooLarge)
+    return { kind: 'refused', response: jsonRpcError(413, -32600, 'Request body too large.') };
+  try {
+    return { kind: 'parsed', value: JSON.parse(read.text) };
+  } catch {
+    return { kind: 'refused', response: jsonRpcError(400, -32700, 'Parse error: the body is not JSON.') };
+  }
+}
+
+function jsonRpcError(status: number, code: number, message: string): Response {
+  return Response.json({ jsonrpc: '2.0', error: { code, message }, id: null }, { status });
 }
 
 function callerOf(authInfo: AuthInfo | undefined): AgentMcpCaller {
@@ -107,9 +141,26 @@ export async function authenticateMcp(
   if (match[1].startsWith('ff_')) {
     user = (await resolveApiKey(store, match[1], now()))?.user;
   } else if (resource !== undefined) {
-    const grant = await resolveAccessToken(store, match[1], resource, now());
-    const row = grant ? await getUserRow(store, grant.userId).catch(() => undefined) : undefined;
+    const check = await resolveAccessToken(store, match[1], resource, now());
+    const row = check.ok ? await getUserRow(store, check.userId).catch(() => undefined) : undefined;
     user = row && row.disabled_at === null ? row : undefined;
+    if (!user) {
+      // A token that is not (or no longer) good here: audited with whose it was, never its value.
+      const subject = check.ok ? { userId: check.userId, clientId: check.clientId } : check.subject;
+      const client = subject ? await findClient(store, subject.clientId) : undefined;
+      await services.context.audit.record({
+        actorUserId: subject?.userId ?? null,
+        surface: 'mcp',
+        action: 'mcp.token.refused',
+        outcome: 'denied',
+        errorCode: check.ok ? 'user_disabled' : check.reason,
+        detail: {
+          client: client?.name ?? 'unknown client',
+          clientId: subject?.clientId.slice(0, 300) ?? null,
+          where: 'mcp_endpoint',
+        },
+      });
+    }
   }
   if (!user) return null;
   return {

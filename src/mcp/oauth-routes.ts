@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
@@ -10,23 +11,32 @@ import {
   refreshTokens,
   registerClient,
   revokeToken,
+  upsertMetadataDocumentClient,
 } from '../accounts/mcp-oauth.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
+import type { AuditAction } from '../audit/audit-actions.ts';
 import { authenticate } from '../http/auth-middleware.ts';
 import type { AppEnvironment } from '../http/auth-types.ts';
 import type { Services } from '../services.ts';
+import type { McpOAuthClientsTable } from '../store/mcp-oauth-tables.ts';
+import type { AuditOutcome } from '../store/schema.ts';
+import { ClientMetadataDocuments, isMetadataDocumentClientId } from './client-metadata-documents.ts';
+import { createGuardedFetch } from './guarded-fetch.ts';
 
 /**
  * The OAuth 2.1 authorization server for the MCP endpoints: Protected Resource Metadata (RFC 9728)
  * per agent, authorization server metadata (RFC 8414), Dynamic Client Registration (RFC 7591),
  * the authorization code flow with PKCE S256 on the existing login with a consent page naming the
  * client and the agent, the token endpoint (code and refresh grants, tokens bound to the person and
- * the `resource`), and revocation (RFC 7009). The token mechanics are in accounts/mcp-oauth.ts.
+ * the `resource`), and revocation (RFC 7009). Clients are pre-registered, dynamically registered,
+ * or described by a Client ID Metadata Document (an https `client_id`, client-metadata-documents.ts).
+ * Each step is audited (surface `mcp`, the client's name, the person when known; never a token).
+ * The token mechanics are in accounts/mcp-oauth.ts.
  */
 
 const authorizeSchema = z.object({
   response_type: z.literal('code'),
-  client_id: z.string().min(1).max(200),
+  client_id: z.string().min(1).max(2000),
   redirect_uri: z.string().min(1).max(2000),
   code_challenge: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url SHA-256 (S256) challenge'),
   code_challenge_method: z.literal('S256'),
@@ -40,14 +50,97 @@ export function oauthRoutes(services: Services): Hono<AppEnvironment> {
   const app = new Hono<AppEnvironment>();
   const base = (url: string) =>
     (services.context.config.PUBLIC_URL ?? new URL(url).origin).replace(/\/$/, '');
+  const clients = clientDirectory(services);
   discoveryRoutes(app, base);
-  registrationRoutes(app, services);
-  authorizeRoutes(app, services, base);
-  tokenRoutes(app, services);
+  registrationRoutes(app, clients);
+  authorizeRoutes(app, services, clients, base);
+  tokenRoutes(app, services, clients);
   return app;
 }
 
 type Base = (url: string) => string;
+
+/** What a step of the flow records: whose, which client, how it went; detail never holds a token. */
+interface OAuthAuditEvent {
+  action: AuditAction;
+  userId: string | null;
+  clientId: string;
+  clientName?: string;
+  outcome?: AuditOutcome;
+  errorCode?: string;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** The clients this server knows, however they came, and the audit of the flow's steps. */
+interface ClientDirectory {
+  /** The client by its id: a stored one, or the metadata document at an https client_id. */
+  find(clientId: string, userId: string | null): Promise<McpOAuthClientsTable | undefined>;
+  register(input: { name: string; redirectUris: string[] }): Promise<McpOAuthClientsTable>;
+  audit(event: OAuthAuditEvent): Promise<void>;
+}
+
+function clientDirectory(services: Services): ClientDirectory {
+  const service = services.context;
+  const config = service.config;
+  const documents = new ClientMetadataDocuments({
+    fetch: createGuardedFetch({
+      allowPrivateHosts: config.MCP_CLIENT_METADATA_ALLOW_PRIVATE_HOSTS,
+      ...(config.MCP_CLIENT_METADATA_CA_FILE
+        ? { extraCa: readFileSync(config.MCP_CLIENT_METADATA_CA_FILE, 'utf8') }
+        : {}),
+      timeoutMs: 5_000,
+    }),
+    now: service.now,
+  });
+  const audit = async (event: OAuthAuditEvent) => {
+    const clientName =
+      event.clientName ?? (await findClient(service.store, event.clientId))?.name ?? 'unknown client';
+    await service.audit.record({
+      actorUserId: event.userId,
+      surface: 'mcp',
+      action: event.action,
+      outcome: event.outcome ?? 'success',
+      errorCode: event.errorCode ?? null,
+      detail: { client: clientName, clientId: event.clientId.slice(0, 300), ...event.detail },
+    });
+  };
+  return {
+    audit,
+    async find(clientId, userId) {
+      if (!isMetadataDocumentClientId(clientId)) return findClient(service.store, clientId);
+      const metadata = await documents.resolve(clientId);
+      const { client, created } = await upsertMetadataDocumentClient(service.store, {
+        ...metadata,
+        now: service.now(),
+      });
+      if (created) {
+        await audit({
+          action: 'mcp.client.registered',
+          userId,
+          clientId,
+          clientName: client.name,
+          detail: { registration: 'metadata_document' },
+        });
+      }
+      return client;
+    },
+    async register(input) {
+      const client = await registerClient(service.store, {
+        ...input,
+        registration: 'dynamic',
+        now: service.now(),
+      });
+      await audit({
+        action: 'mcp.client.registered',
+        userId: null,
+        clientId: client.id,
+        clientName: client.name,
+        detail: { registration: 'dynamic' },
+      });
+      return client;
+    },
+  };
+}
 
 /** Protected Resource Metadata (RFC 9728) per agent, and the authorization server's metadata (RFC 8414). */
 function discoveryRoutes(app: Hono<AppEnvironment>, base: Base): void {
@@ -76,13 +169,13 @@ function discoveryRoutes(app: Hono<AppEnvironment>, base: Base): void {
       token_endpoint_auth_methods_supported: ['none'],
       revocation_endpoint_auth_methods_supported: ['none'],
       scopes_supported: ['mcp'],
+      client_id_metadata_document_supported: true,
     });
   });
 }
 
 /** Dynamic Client Registration (RFC 7591): public clients with exact https or loopback redirect URIs. */
-function registrationRoutes(app: Hono<AppEnvironment>, services: Services): void {
-  const service = services.context;
+function registrationRoutes(app: Hono<AppEnvironment>, clients: ClientDirectory): void {
   app.post('/oauth/register', async (context) => {
     const body = (await context.req.json().catch(() => ({}))) as {
       redirect_uris?: unknown;
@@ -92,11 +185,9 @@ function registrationRoutes(app: Hono<AppEnvironment>, services: Services): void
       ? body.redirect_uris.filter((uri) => typeof uri === 'string')
       : [];
     try {
-      const client = await registerClient(service.store, {
+      const client = await clients.register({
         name: typeof body.client_name === 'string' ? body.client_name : 'MCP client',
         redirectUris,
-        registration: 'dynamic',
-        now: service.now(),
       });
       return context.json(
         {
@@ -116,14 +207,24 @@ function registrationRoutes(app: Hono<AppEnvironment>, services: Services): void
 }
 
 /** The consent page on the existing login, and the person's decision (a code, or access_denied). */
-function authorizeRoutes(app: Hono<AppEnvironment>, services: Services, base: Base): void {
+function authorizeRoutes(
+  app: Hono<AppEnvironment>,
+  services: Services,
+  clients: ClientDirectory,
+  base: Base,
+): void {
   const service = services.context;
   app.use('/oauth/authorize', authenticate(service));
   app.use('/oauth/authorize/*', authenticate(service));
   app.get('/oauth/authorize', async (context) => {
-    const checked = await checkAuthorize(services, context.req.query(), base(context.req.url));
-    if (!checked.ok) return context.html(html`<!doctype html><p>${checked.message}</p>`, 400);
     const user = context.get('user');
+    const checked = await checkAuthorize(
+      clients,
+      context.req.query(),
+      base(context.req.url),
+      user?.id ?? null,
+    );
+    if (!checked.ok) return context.html(html`<!doctype html><p>${checked.message}</p>`, 400);
     if (!user)
       return context.redirect(
         `/login?next=${encodeURIComponent(context.req.url.slice(base(context.req.url).length))}`,
@@ -141,7 +242,7 @@ function authorizeRoutes(app: Hono<AppEnvironment>, services: Services, base: Ba
     const body = (await context.req.json().catch(() => ({}))) as Record<string, string> & {
       decision?: string;
     };
-    const checked = await checkAuthorize(services, body, base(context.req.url));
+    const checked = await checkAuthorize(clients, body, base(context.req.url), user.id);
     if (!checked.ok)
       return context.json({ error: 'invalid_request', error_description: checked.message }, 400);
     await agentForCaller(
@@ -151,10 +252,18 @@ function authorizeRoutes(app: Hono<AppEnvironment>, services: Services, base: Ba
     const target = new URL(checked.request.redirect_uri);
     if (checked.request.state !== undefined) target.searchParams.set('state', checked.request.state);
     target.searchParams.set('iss', base(context.req.url));
+    const consent = {
+      userId: user.id,
+      clientId: checked.request.client_id,
+      clientName: checked.clientName,
+      detail: { agentId: checked.agentId },
+    };
     if (body.decision !== 'approve') {
+      await clients.audit({ ...consent, action: 'mcp.consent.denied', outcome: 'denied' });
       target.searchParams.set('error', 'access_denied');
       return context.json({ redirectTo: target.toString() });
     }
+    await clients.audit({ ...consent, action: 'mcp.consent.granted' });
     const code = await issueCode(service.store, {
       clientId: checked.request.client_id,
       userId: user.id,
@@ -169,19 +278,19 @@ function authorizeRoutes(app: Hono<AppEnvironment>, services: Services, base: Ba
 }
 
 /** The token endpoint (code + PKCE, refresh rotation) and revocation. */
-function tokenRoutes(app: Hono<AppEnvironment>, services: Services): void {
+function tokenRoutes(app: Hono<AppEnvironment>, services: Services, clients: ClientDirectory): void {
   const service = services.context;
   app.post('/oauth/token', async (context) => {
     const form = await context.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
+    const clientId = field('client_id') ?? '';
+    const grantType = field('grant_type');
     try {
-      const clientId = field('client_id') ?? '';
-      if (!(await findClient(service.store, clientId)))
+      if (!(await clients.find(clientId, null)))
         throw new OAuthFailure('invalid_client', 'Unknown client_id.');
       const resource = field('resource');
       const now = service.now();
-      const grantType = field('grant_type');
-      const tokens =
+      const issued =
         grantType === 'authorization_code'
           ? await exchangeCode(service.store, {
               code: field('code') ?? '',
@@ -201,15 +310,42 @@ function tokenRoutes(app: Hono<AppEnvironment>, services: Services): void {
             : (() => {
                 throw new OAuthFailure('unsupported_grant_type', 'Use authorization_code or refresh_token.');
               })();
-      return context.json(tokens, 200, { 'Cache-Control': 'no-store' });
+      await clients.audit({
+        action: grantType === 'refresh_token' ? 'mcp.token.refreshed' : 'mcp.token.issued',
+        userId: issued.userId,
+        clientId: issued.clientId,
+        detail: { grantType: grantType ?? null },
+      });
+      return context.json(issued.tokens, 200, { 'Cache-Control': 'no-store' });
     } catch (error) {
+      if (error instanceof OAuthFailure) {
+        await clients.audit({
+          action: 'mcp.token.refused',
+          userId: error.subject?.userId ?? null,
+          clientId: error.subject?.clientId ?? clientId,
+          outcome: 'denied',
+          errorCode: error.code,
+          detail: { grantType: grantType?.slice(0, 50) ?? null, where: 'token_endpoint' },
+        });
+      }
       return oauthError(context, error);
     }
   });
 
   app.post('/oauth/revoke', async (context) => {
     const form = await context.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (typeof form.token === 'string') await revokeToken(service.store, form.token, service.now());
+    const revoked =
+      typeof form.token === 'string'
+        ? await revokeToken(service.store, form.token, service.now())
+        : undefined;
+    if (revoked) {
+      await clients.audit({
+        action: 'mcp.token.revoked',
+        userId: revoked.userId,
+        clientId: revoked.clientId,
+        detail: { kind: revoked.kind },
+      });
+    }
     return context.body(null, 200);
   });
 }
@@ -220,9 +356,10 @@ type Checked =
 
 /** The authorization request checked before anyone is redirected anywhere: client, redirect URI, PKCE, resource. */
 async function checkAuthorize(
-  services: Services,
+  clients: ClientDirectory,
   query: Record<string, unknown>,
   origin: string,
+  userId: string | null,
 ): Promise<Checked> {
   const parsed = authorizeSchema.safeParse(query);
   if (!parsed.success) {
@@ -232,7 +369,13 @@ async function checkAuthorize(
     };
   }
   const request = parsed.data;
-  const client = await findClient(services.context.store, request.client_id);
+  let client: McpOAuthClientsTable | undefined;
+  try {
+    client = await clients.find(request.client_id, userId);
+  } catch (error) {
+    if (!(error instanceof OAuthFailure)) throw error;
+    return { ok: false, message: error.message };
+  }
   if (!client || !redirectUrisOf(client).includes(request.redirect_uri)) {
     return { ok: false, message: 'Unknown client, or a redirect URI it did not register.' };
   }

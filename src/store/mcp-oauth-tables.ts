@@ -6,8 +6,11 @@ export interface McpOAuthClientsTable {
   name: string;
   /** JSON array of the exact redirect URIs allowed. */
   redirect_uris: string;
-  /** How it came: dynamic registration or an operator's pre-registration. */
-  registration: 'dynamic' | 'preregistered';
+  /**
+   * How it came: dynamic registration, an operator's pre-registration, or a Client ID Metadata
+   * Document (then the id is the document's https URL, and name and redirect URIs follow it).
+   */
+  registration: 'dynamic' | 'preregistered' | 'metadata_document';
   created_at: string;
 }
 

@@ -98,6 +98,15 @@ describe('forcefield mcp (stdio)', { timeout: 90_000 }, () => {
       .where('id', '=', clientId)
       .executeTakeFirst();
     expect(row).toMatchObject({ name: 'Team Desktop', registration: 'preregistered' });
+    const audited = (
+      await test.service.context.audit.query({ action: 'mcp.client.registered', limit: 50 })
+    ).events.filter((event) => event.detail.clientId === clientId);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        surface: 'cli',
+        detail: expect.objectContaining({ client: 'Team Desktop', registration: 'preregistered' }),
+      }),
+    ]);
     const refused = await run(['--name', 'Bad', '--redirect-uri', 'http://evil.example/cb']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('redirect_uris');

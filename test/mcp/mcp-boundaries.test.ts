@@ -69,6 +69,27 @@ describe('MCP boundaries', () => {
     expect(hijack.status).toBe(404);
   });
 
+  it('input that does not match the tool schema is refused before anything runs', async () => {
+    const agentId = await createAgent(chat.alice, {});
+    for (const generation of PROTOCOL_GENERATIONS) {
+      const bob = await open('bob', agentId, generation);
+      const outcome = await bob
+        .callTool({ name: 'create_record', arguments: { objectType: 'Task', fields: 'not an object' } })
+        .then(
+          (result) => ({ isError: result.isError, text: JSON.stringify(result.content) }),
+          (error: Error) => ({ isError: true, text: error.message }),
+        );
+      expect(outcome.isError).toBe(true);
+      expect(outcome.text).toMatch(/fields/);
+    }
+    const approvals = await chat.test.service.store.db
+      .selectFrom('agent_approvals')
+      .select('id')
+      .where('agent_id', '=', agentId)
+      .execute();
+    expect(approvals).toHaveLength(0);
+  });
+
   it('a tool an admin disables during a session is refused at once', async () => {
     const agentId = await createAgent(chat.alice, {});
     const bob = await open('bob', agentId, PROTOCOL_GENERATIONS[1]);

@@ -21,6 +21,12 @@ export interface DirectCaller {
   user: Actor;
   /** The client's self-reported name (MCP `clientInfo.name`), for the audit log. */
   clientName: string;
+  /**
+   * The Salesforce client for a call, when the surface keeps clients between calls (the MCP
+   * server does, so a call does not build a client and a connection to Salesforce each time).
+   * It must check the person's access to the connection on every call. Default: one per call.
+   */
+  salesforceClient?: (connectionId: string) => Promise<AgentSalesforceClient>;
 }
 
 /** The turn modules' dependencies: the runtime's own (memory, execution lease and probe). */
@@ -50,7 +56,9 @@ export function directDispatchContext(
     vault: service.vault,
     // Access to the connection is checked on every call (sharing may have changed).
     client: () => {
-      client ??= salesforceClientFor(service, user, target.connectionId, 'mcp');
+      client ??= caller.salesforceClient
+        ? caller.salesforceClient(target.connectionId)
+        : salesforceClientFor(service, user, target.connectionId, 'mcp');
       return client;
     },
     // Nobody streams a direct call: the caller reads the outcome.
