@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { OAuthFailure, registerClient } from '../accounts/mcp-oauth.ts';
+import { OAuthFailure } from '../accounts/mcp-oauth.ts';
+import { preregisterClient } from '../accounts/mcp-oauth-audit.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { type Config, loadConfig, usesEmbeddedSalesforce } from '../core/config.ts';
@@ -102,19 +103,10 @@ async function registerClientCommand(argv: string[]): Promise<number> {
   const store = openConfiguredStore(loadConfig());
   try {
     await migrate(store);
-    const client = await registerClient(store, {
-      name: values.name,
-      redirectUris: values['redirect-uri'],
-      registration: 'preregistered',
-      now: Date.now(),
-    });
-    await new AuditLog(store).record({
-      actorUserId: null,
-      surface: 'cli',
-      action: 'mcp.client.registered',
-      outcome: 'success',
-      detail: { client: client.name, clientId: client.id, registration: 'preregistered' },
-    });
+    const client = await preregisterClient(
+      { store, audit: new AuditLog(store), now: Date.now },
+      { name: values.name, redirectUris: values['redirect-uri'] },
+    );
     process.stdout.write(`${client.id}\n`);
     return 0;
   } catch (error) {

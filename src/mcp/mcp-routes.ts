@@ -11,7 +11,8 @@ import {
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { resolveApiKey } from '../accounts/api-keys.ts';
-import { findClient, resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { resolveAccessToken } from '../accounts/mcp-oauth.ts';
+import { recordRefusedToken } from '../accounts/mcp-oauth-audit.ts';
 import { getUserRow } from '../accounts/users.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
 import type { Actor } from '../core/actor.ts';
@@ -146,20 +147,7 @@ export async function authenticateMcp(
     user = row && row.disabled_at === null ? row : undefined;
     if (!user) {
       // A token that is not (or no longer) good here: audited with whose it was, never its value.
-      const subject = check.ok ? { userId: check.userId, clientId: check.clientId } : check.subject;
-      const client = subject ? await findClient(store, subject.clientId) : undefined;
-      await services.context.audit.record({
-        actorUserId: subject?.userId ?? null,
-        surface: 'mcp',
-        action: 'mcp.token.refused',
-        outcome: 'denied',
-        errorCode: check.ok ? 'user_disabled' : check.reason,
-        detail: {
-          client: client?.name ?? 'unknown client',
-          clientId: subject?.clientId.slice(0, 300) ?? null,
-          where: 'mcp_endpoint',
-        },
-      });
+      await recordRefusedToken(services.context, check);
     }
   }
   if (!user) return null;

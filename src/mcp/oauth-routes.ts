@@ -1,27 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
 import { z } from 'zod';
 import {
   exchangeCode,
-  findClient,
   issueCode,
   OAuthFailure,
   redirectUrisOf,
   refreshTokens,
-  registerClient,
   revokeToken,
-  upsertMetadataDocumentClient,
 } from '../accounts/mcp-oauth.ts';
 import { agentForCaller } from '../agent/direct/call-tool-directly.ts';
-import type { AuditAction } from '../audit/audit-actions.ts';
 import { authenticate } from '../http/auth-middleware.ts';
 import type { AppEnvironment } from '../http/auth-types.ts';
 import type { Services } from '../services.ts';
 import type { McpOAuthClientsTable } from '../store/mcp-oauth-tables.ts';
-import type { AuditOutcome } from '../store/schema.ts';
-import { ClientMetadataDocuments, isMetadataDocumentClientId } from './client-metadata-documents.ts';
-import { createGuardedFetch } from './guarded-fetch.ts';
+import { type ClientDirectory, clientDirectory } from './client-directory.ts';
 
 /**
  * The OAuth 2.1 authorization server for the MCP endpoints: Protected Resource Metadata (RFC 9728)
@@ -59,88 +52,6 @@ export function oauthRoutes(services: Services): Hono<AppEnvironment> {
 }
 
 type Base = (url: string) => string;
-
-/** What a step of the flow records: whose, which client, how it went; detail never holds a token. */
-interface OAuthAuditEvent {
-  action: AuditAction;
-  userId: string | null;
-  clientId: string;
-  clientName?: string;
-  outcome?: AuditOutcome;
-  errorCode?: string;
-  detail?: Record<string, string | number | boolean | null>;
-}
-
-/** The clients this server knows, however they came, and the audit of the flow's steps. */
-interface ClientDirectory {
-  /** The client by its id: a stored one, or the metadata document at an https client_id. */
-  find(clientId: string, userId: string | null): Promise<McpOAuthClientsTable | undefined>;
-  register(input: { name: string; redirectUris: string[] }): Promise<McpOAuthClientsTable>;
-  audit(event: OAuthAuditEvent): Promise<void>;
-}
-
-function clientDirectory(services: Services): ClientDirectory {
-  const service = services.context;
-  const config = service.config;
-  const documents = new ClientMetadataDocuments({
-    fetch: createGuardedFetch({
-      allowPrivateHosts: config.MCP_CLIENT_METADATA_ALLOW_PRIVATE_HOSTS,
-      ...(config.MCP_CLIENT_METADATA_CA_FILE
-        ? { extraCa: readFileSync(config.MCP_CLIENT_METADATA_CA_FILE, 'utf8') }
-        : {}),
-      timeoutMs: 5_000,
-    }),
-    now: service.now,
-  });
-  const audit = async (event: OAuthAuditEvent) => {
-    const clientName =
-      event.clientName ?? (await findClient(service.store, event.clientId))?.name ?? 'unknown client';
-    await service.audit.record({
-      actorUserId: event.userId,
-      surface: 'mcp',
-      action: event.action,
-      outcome: event.outcome ?? 'success',
-      errorCode: event.errorCode ?? null,
-      detail: { client: clientName, clientId: event.clientId.slice(0, 300), ...event.detail },
-    });
-  };
-  return {
-    audit,
-    async find(clientId, userId) {
-      if (!isMetadataDocumentClientId(clientId)) return findClient(service.store, clientId);
-      const metadata = await documents.resolve(clientId);
-      const { client, created } = await upsertMetadataDocumentClient(service.store, {
-        ...metadata,
-        now: service.now(),
-      });
-      if (created) {
-        await audit({
-          action: 'mcp.client.registered',
-          userId,
-          clientId,
-          clientName: client.name,
-          detail: { registration: 'metadata_document' },
-        });
-      }
-      return client;
-    },
-    async register(input) {
-      const client = await registerClient(service.store, {
-        ...input,
-        registration: 'dynamic',
-        now: service.now(),
-      });
-      await audit({
-        action: 'mcp.client.registered',
-        userId: null,
-        clientId: client.id,
-        clientName: client.name,
-        detail: { registration: 'dynamic' },
-      });
-      return client;
-    },
-  };
-}
 
 /** Protected Resource Metadata (RFC 9728) per agent, and the authorization server's metadata (RFC 8414). */
 function discoveryRoutes(app: Hono<AppEnvironment>, base: Base): void {
