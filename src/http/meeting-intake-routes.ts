@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { agentModelSchema } from '../agent/models/language-model.ts';
 import { audited, noAudit } from '../audit/audit-actions.ts';
-import { auditSuccess } from '../audit/audit-success.ts';
-import { auditActorOf } from '../core/actor.ts';
 import type { MeetingContext } from '../meetings/meeting-runtime.ts';
 import { findVisibleMeeting, meetingView } from '../meetings/meeting-store.ts';
 import { importTranscript } from '../meetings/transcripts/import-transcript.ts';
@@ -73,16 +71,7 @@ function summaryRoutes(routes: DeclaredRoutes<AppEnvironment>, service: MeetingC
     requireAdmin,
     async (context) => {
       const input = await readJsonBody(context, summarySettingsSchema);
-      await setSummaryModel(service.store, input.model, service.now());
-      await auditSuccess(
-        service.audit,
-        auditActorOf(currentUser(context)),
-        'meetings.summary_model_changed',
-        {
-          provider: input.model.provider,
-          modelId: input.model.modelId,
-        },
-      );
+      await setSummaryModel(service, currentUser(context), input.model);
       return context.json({ settings: input });
     },
   );

@@ -5,6 +5,7 @@
 import { auditSuccess } from '../audit/audit-success.ts';
 import { type Actor, auditActorOf } from '../core/actor.ts';
 import type { Store } from '../store/database.ts';
+import { readWorkspaceSetting, writeWorkspaceSetting } from '../store/workspace-settings.ts';
 import type { NoteFormat } from './form-fields.ts';
 import type { MeetingContext } from './meeting-runtime.ts';
 
@@ -29,12 +30,7 @@ export async function cachedNoteFormat(service: MeetingContext): Promise<NoteFor
 
 /** Enhanced Notes unless an admin switched the workspace to classic Notes. */
 export async function noteFormatOf(store: Store): Promise<NoteFormat> {
-  const row = await store.db
-    .selectFrom('workspace_settings')
-    .select('value')
-    .where('key', '=', NOTE_FORMAT_SETTING)
-    .executeTakeFirst();
-  return row && JSON.parse(row.value) === 'classic' ? 'classic' : 'enhanced';
+  return (await readWorkspaceSetting(store, NOTE_FORMAT_SETTING)) === 'classic' ? 'classic' : 'enhanced';
 }
 
 export async function setNoteFormat(
@@ -42,22 +38,7 @@ export async function setNoteFormat(
   actor: Actor,
   format: NoteFormat,
 ): Promise<void> {
-  await writeNoteFormat(service.store, format, service.now());
+  await writeWorkspaceSetting(service.store, NOTE_FORMAT_SETTING, format, service.now());
   service.meetings.noteFormat = { value: format, readAt: service.now() };
   await auditSuccess(service.audit, auditActorOf(actor), 'meetings.settings_changed', { noteFormat: format });
-}
-
-async function writeNoteFormat(store: Store, format: NoteFormat, now: number): Promise<void> {
-  const values = {
-    key: NOTE_FORMAT_SETTING,
-    value: JSON.stringify(format),
-    updated_at: new Date(now).toISOString(),
-  };
-  await store.db
-    .insertInto('workspace_settings')
-    .values(values)
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet({ value: values.value, updated_at: values.updated_at }),
-    )
-    .execute();
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { auditSuccess } from '../../audit/audit-success.ts';
 import { type Actor, auditActorOf } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
+import { readWorkspaceSetting, writeWorkspaceSetting } from '../../store/workspace-settings.ts';
 
 const INTAKE_SECRET_SETTING = 'meetings.intakeSecret';
 const VAULT_CONTEXT = 'workspace:meetings.intakeSecret';
@@ -15,18 +16,8 @@ export async function rotateIntakeSecret(
   actor: Actor,
 ): Promise<string> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-  const values = {
-    key: INTAKE_SECRET_SETTING,
-    value: JSON.stringify(service.vault.encrypt(secret, VAULT_CONTEXT)),
-    updated_at: new Date(service.now()).toISOString(),
-  };
-  await service.store.db
-    .insertInto('workspace_settings')
-    .values(values)
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet({ value: values.value, updated_at: values.updated_at }),
-    )
-    .execute();
+  const sealed = service.vault.encrypt(secret, VAULT_CONTEXT);
+  await writeWorkspaceSetting(service.store, INTAKE_SECRET_SETTING, sealed, service.now());
   await auditSuccess(service.audit, auditActorOf(actor), 'meetings.intake_secret_rotated', {});
   return secret;
 }
@@ -34,10 +25,6 @@ export async function rotateIntakeSecret(
 export async function intakeSecretOf(
   service: Pick<ServiceContext, 'store' | 'vault'>,
 ): Promise<string | null> {
-  const row = await service.store.db
-    .selectFrom('workspace_settings')
-    .select('value')
-    .where('key', '=', INTAKE_SECRET_SETTING)
-    .executeTakeFirst();
-  return row ? service.vault.decrypt(JSON.parse(row.value), VAULT_CONTEXT) : null;
+  const sealed = await readWorkspaceSetting(service.store, INTAKE_SECRET_SETTING);
+  return typeof sealed === 'string' ? service.vault.decrypt(sealed, VAULT_CONTEXT) : null;
 }

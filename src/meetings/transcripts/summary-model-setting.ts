@@ -1,27 +1,32 @@
 import { type AgentModelSettings, agentModelSchema } from '../../agent/models/language-model.ts';
+import { auditSuccess } from '../../audit/audit-success.ts';
+import { type Actor, auditActorOf } from '../../core/actor.ts';
 import { badRequest } from '../../core/errors.ts';
+import type { ServiceContext } from '../../platform/service-context.ts';
 import type { Store } from '../../store/database.ts';
+import { readWorkspaceSetting, writeWorkspaceSetting } from '../../store/workspace-settings.ts';
 
 const SUMMARY_MODEL_SETTING = 'meetings.summaryModel';
 
 /** The model the workspace summarises meetings with (an admin chooses it), or null when none is chosen. */
 export async function summaryModelOf(store: Store): Promise<AgentModelSettings | null> {
-  const row = await store.db
-    .selectFrom('workspace_settings')
-    .select('value')
-    .where('key', '=', SUMMARY_MODEL_SETTING)
-    .executeTakeFirst();
-  if (!row) return null;
-  const parsed = agentModelSchema.safeParse(JSON.parse(row.value));
+  const stored = await readWorkspaceSetting(store, SUMMARY_MODEL_SETTING);
+  if (stored === undefined) return null;
+  const parsed = agentModelSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
 }
 
 /**
- * Stores the summary model an admin chose (the route checks the admin). A provider added through
+ * Stores the summary model an admin chose (the route checks the admin), audited. A provider added through
  * the API must exist and be of the kind named: a wrong choice is refused now, not at the first
  * summary.
  */
-export async function setSummaryModel(store: Store, model: AgentModelSettings, now: number): Promise<void> {
+export async function setSummaryModel(
+  service: Pick<ServiceContext, 'store' | 'audit' | 'now'>,
+  actor: Actor,
+  model: AgentModelSettings,
+): Promise<void> {
+  const { store } = service;
   if (model.providerId) {
     const provider = await store.db
       .selectFrom('model_providers')
@@ -33,16 +38,9 @@ export async function setSummaryModel(store: Store, model: AgentModelSettings, n
       throw badRequest(`model.providerId: that provider is ${provider.kind}, not ${model.provider}.`);
     }
   }
-  const values = {
-    key: SUMMARY_MODEL_SETTING,
-    value: JSON.stringify(model),
-    updated_at: new Date(now).toISOString(),
-  };
-  await store.db
-    .insertInto('workspace_settings')
-    .values(values)
-    .onConflict((conflict) =>
-      conflict.column('key').doUpdateSet({ value: values.value, updated_at: values.updated_at }),
-    )
-    .execute();
+  await writeWorkspaceSetting(store, SUMMARY_MODEL_SETTING, model, service.now());
+  await auditSuccess(service.audit, auditActorOf(actor), 'meetings.summary_model_changed', {
+    provider: model.provider,
+    modelId: model.modelId,
+  });
 }
