@@ -49,6 +49,13 @@ export interface TestService extends BuiltService {
   logIn(email: string, password?: string): Promise<ServiceSession>;
 }
 
+/**
+ * The scrypt cost test services hash new passwords with (PASSWORD_HASH_COST, N = 2^10 instead of
+ * production's 2^15): the suite creates and logs in thousands of accounts. A test that is about the
+ * production cost passes `PASSWORD_HASH_COST` in its environment (test/accounts/login-unknown-email).
+ */
+export const TEST_PASSWORD_HASH_COST = '10';
+
 /** A fresh data directory (vault key file, SQLite file) for one service. */
 export function temporaryDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
@@ -85,7 +92,12 @@ export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
  */
 export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const dataDir = temporaryDataDir();
-  const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...options.environment });
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
+    ...options.environment,
+  });
   const { logs, logger } = capturedLogger();
   const salesforce: SalesforceSettings = {
     // Port 9 (discard) refuses connections: a Salesforce that cannot be reached.
