@@ -29,8 +29,12 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESS_TEST_FILES,
-          // One at a time, after the others: child processes and Chromium need the whole machine.
-          maxWorkers: 1,
+          // After the others. Two at a time: every file listens on port 0 and works on its own data
+          // directory, database or schema. Files follow one another in a worker without isolation,
+          // so each worker launches Chromium once (test/web/support/chromium.ts); every browser
+          // test file still gets a fresh browser context.
+          maxWorkers: 2,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
