@@ -29,11 +29,11 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESS_TEST_FILES,
-          // After the others. Two at a time: every file listens on port 0 and works on its own data
-          // directory, database or schema. Files follow one another in a worker without isolation,
-          // so each worker launches Chromium once (test/web/support/chromium.ts); every browser
-          // test file still gets a fresh browser context.
-          maxWorkers: 2,
+          // One at a time, after the others: child processes and Chromium need the whole machine
+          // (two at a time, the emulator CLI's children missed their 20 s timeouts on a loaded
+          // machine). Files follow one another in the worker without isolation, so Chromium is
+          // launched once (test/web/support/chromium.ts); each browser file gets a fresh context.
+          maxWorkers: 1,
           isolate: false,
           sequence: { groupOrder: 1 },
         },
