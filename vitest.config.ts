@@ -31,8 +31,8 @@ export default defineConfig({
           include: PROCESS_TEST_FILES,
           // One at a time, after the others: child processes and Chromium need the whole machine
           // (two at a time, the emulator CLI's children missed their 20 s timeouts on a loaded
-          // machine). Files follow one another in the worker without isolation, so Chromium is
-          // launched once (test/web/support/chromium.ts); each browser file gets a fresh context.
+          // machine). Files follow one another in the worker without isolation: the service's
+          // modules are imported once.
           maxWorkers: 1,
           isolate: false,
           sequence: { groupOrder: 1 },

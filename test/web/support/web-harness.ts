@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../../support/service.ts';
-import { type LaunchedChromium, openChromiumPage } from './chromium.ts';
+import { type LaunchedChromium, launchChromium } from './chromium.ts';
 
 /** The demo workspace's logins (seeded in demo mode) and the demo org's Salesforce users. */
 export const USERS = {
@@ -54,7 +54,7 @@ export async function startWebHarness(
       undefined,
       () => Date.now() + clockOffset,
     );
-    launched = await openChromiumPage({ width: options.width, height: options.height });
+    launched = await launchChromium({ width: options.width, height: options.height });
   } catch (error) {
     await test?.stop();
     await emulator.stop();
