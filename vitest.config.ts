@@ -17,6 +17,10 @@ export default defineConfig({
           exclude: PROCESS_TEST_FILES,
           // Two files at a time: each works on its own SQLite database or PostgreSQL schema.
           maxWorkers: 2,
+          // Each worker imports the service's modules once and runs file after file on them:
+          // re-importing them per file was a third of the suite's time. The files share no state
+          // but what they build themselves (their own store, emulator, service).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
@@ -25,7 +29,11 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESS_TEST_FILES,
-          // One at a time, after the others: child processes and Chromium need the whole machine.
+          // One at a time, after the others: child processes and Chromium need the whole machine
+          // (two at a time, the emulator CLI's children missed their 20 s timeouts on a loaded
+          // machine). Isolated: importing is a small part of these files' time, and without
+          // isolation module state carried from file to file (send-validation-error failed after
+          // other browser files, never alone).
           maxWorkers: 1,
           // Each starts processes (node, Chromium) whose start-up time grows with the machine's load:
           // a bound for a hang, not a speed check.

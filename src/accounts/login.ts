@@ -2,7 +2,7 @@ import type { Actor } from '../core/actor.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { UsersTable } from '../store/schema.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.ts';
+import { dummyPasswordHash, verifyPassword } from './passwords.ts';
 import { createSession, deleteSession, type NewSession } from './sessions.ts';
 import { findUserByEmail, normalizeEmail } from './users.ts';
 
@@ -29,7 +29,7 @@ export async function logIn(
   throttle: LoginThrottle,
   attempt: LoginAttempt,
 ): Promise<LoginOutcome> {
-  const { store, audit, logger, now } = service;
+  const { store, audit, logger, now, config } = service;
   const email = normalizeEmail(attempt.email);
   const subject = { email, address: attempt.clientAddress };
   const verdict = await throttle.reserve(subject, now());
@@ -37,7 +37,10 @@ export async function logIn(
     return { kind: 'throttled', reason: verdict.reason, retryAfterSeconds: verdict.retryAfterSeconds };
 
   const user = await findUserByEmail(store, email);
-  const matches = await verifyPassword(attempt.password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+  const matches = await verifyPassword(
+    attempt.password,
+    user?.password_hash ?? dummyPasswordHash(config.PASSWORD_HASH_COST),
+  );
   if (!user || !matches) {
     await audit.record({
       actorUserId: null,

@@ -14,9 +14,10 @@ export const newPasswordSchema = z
 /**
  * scrypt parameters for new hashes: N=2^15, r=8, p=1 (32 MiB, the interactive-login setting
  * recommended with scrypt). They are stored in every hash, so raising them later only affects new
- * hashes and old ones still verify.
+ * hashes and old ones still verify. N is 2^PASSWORD_HASH_COST (configuration, default 15: test
+ * suites lower it to spend less time hashing; core/config.ts keeps the same default).
  */
-const COST = 2 ** 15;
+export const DEFAULT_PASSWORD_HASH_COST = 15;
 const BLOCK_SIZE = 8;
 const PARALLELIZATION = 1;
 const KEY_LENGTH = 64;
@@ -33,10 +34,10 @@ function derive(password: string, salt: Buffer, options: ScryptOptions, keyLengt
   });
 }
 
-/** `scrypt$N$r$p$salt$hash` (salt and hash base64url). */
-export async function hashPassword(password: string): Promise<string> {
+/** `scrypt$N$r$p$salt$hash` (salt and hash base64url), with N = 2^cost. */
+export async function hashPassword(password: string, cost = DEFAULT_PASSWORD_HASH_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const options = { N: COST, r: BLOCK_SIZE, p: PARALLELIZATION };
+  const options = { N: 2 ** cost, r: BLOCK_SIZE, p: PARALLELIZATION };
   const key = await derive(password, salt, options, KEY_LENGTH);
   return formatHash(options, salt, key);
 }
@@ -85,12 +86,21 @@ export async function verifyPassword(password: string, storedHash: string): Prom
   }
 }
 
+const dummyHashes = new Map<number, string>();
+
 /**
- * A hash nobody knows the password of, with the current parameters. Logins for unknown emails
- * verify against it so they take as long as a wrong password for a real account.
+ * A hash nobody knows the password of, with the parameters of new hashes (N = 2^cost). Logins for
+ * unknown emails verify against it so they take as long as a wrong password for a real account.
  */
-export const DUMMY_PASSWORD_HASH = formatHash(
-  { N: COST, r: BLOCK_SIZE, p: PARALLELIZATION },
-  randomBytes(SALT_BYTES),
-  randomBytes(KEY_LENGTH),
-);
+export function dummyPasswordHash(cost = DEFAULT_PASSWORD_HASH_COST): string {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = formatHash(
+      { N: 2 ** cost, r: BLOCK_SIZE, p: PARALLELIZATION },
+      randomBytes(SALT_BYTES),
+      randomBytes(KEY_LENGTH),
+    );
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}

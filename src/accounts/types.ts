@@ -1,8 +1,12 @@
+import type { Config } from '../core/config.ts';
 import type { ServiceContext } from '../platform/service-context.ts';
 import type { Role, UsersTable } from '../store/schema.ts';
 
 /** What account operations need; the CLI builds one without the HTTP server's other parts. */
-export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'>;
+export type AccountDependencies = Pick<ServiceContext, 'store' | 'audit' | 'now'> & {
+  /** PASSWORD_HASH_COST for new password hashes; without it, the production default. */
+  config?: Pick<Config, 'PASSWORD_HASH_COST'>;
+};
 
 /** A user as the API shows it: never the password hash. */
 export interface PublicUser {

@@ -40,10 +40,10 @@ export async function createUser(
   input: NewUser,
   actor: AuditActor,
 ): Promise<PublicUser> {
-  const { store, audit, now } = dependencies;
+  const { store, audit, now, config } = dependencies;
   const email = normalizeEmail(input.email);
   if (await findUserByEmail(store, email)) throw conflict(`A user with the email ${email} already exists.`);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, config?.PASSWORD_HASH_COST);
   const at = now();
   const row: UsersTable = {
     id: newId(at),
@@ -112,7 +112,7 @@ export async function updateUser(
   changes: UserChanges,
   actor: AuditActor,
 ): Promise<PublicUser> {
-  const { store, audit, now } = dependencies;
+  const { store, audit, now, config } = dependencies;
   const current = await getUserRow(store, userId);
   const at = new Date(now()).toISOString();
   const update: Partial<UsersTable> = {};
@@ -120,7 +120,8 @@ export async function updateUser(
   if (changes.role !== undefined && changes.role !== current.role) update.role = changes.role;
   if (changes.disabled === true && current.disabled_at === null) update.disabled_at = at;
   if (changes.disabled === false && current.disabled_at !== null) update.disabled_at = null;
-  if (changes.password !== undefined) update.password_hash = await hashPassword(changes.password);
+  if (changes.password !== undefined)
+    update.password_hash = await hashPassword(changes.password, config?.PASSWORD_HASH_COST);
 
   const losesAdmin =
     current.role === 'admin' &&
@@ -174,7 +175,7 @@ export async function changeOwnPassword(
   change: { currentPassword: string; newPassword: string; keepSessionId: string | null },
   actor: AuditActor,
 ): Promise<boolean> {
-  const { store, audit } = dependencies;
+  const { store, audit, config } = dependencies;
   const current = await getUserRow(store, userId);
   if (!(await verifyPassword(change.currentPassword, current.password_hash))) {
     await audit.record({
@@ -187,7 +188,7 @@ export async function changeOwnPassword(
     });
     return false;
   }
-  const passwordHash = await hashPassword(change.newPassword);
+  const passwordHash = await hashPassword(change.newPassword, config?.PASSWORD_HASH_COST);
   await store.db.transaction().execute(async (transaction) => {
     await transaction
       .updateTable('users')

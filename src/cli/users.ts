@@ -83,7 +83,7 @@ async function withAccounts<T>(work: (dependencies: AccountDependencies) => Prom
   const store = openConfiguredStore(config);
   try {
     await migrate(store);
-    return await work({ store, audit: new AuditLog(store), now: Date.now });
+    return await work({ store, audit: new AuditLog(store), now: Date.now, config });
   } finally {
     await store.close();
   }

@@ -106,6 +106,12 @@ export const configSchema = z.object({
   SALESFORCE_CALLS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
   /** Share of an org's daily API limit left to others: calls are refused once usage reaches the rest. */
   SALESFORCE_API_RESERVE_PERCENT: z.coerce.number().min(0).max(100).default(10),
+  /**
+   * scrypt's cost for new password hashes: N = 2^PASSWORD_HASH_COST (32 MiB at 15, the interactive
+   * login setting). Hashes keep their own cost, so changing it affects only new ones. Lower it only
+   * for test suites, which hash and verify thousands of passwords.
+   */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(10).max(20).default(15),
   FORCEFIELD_ADMIN_EMAIL: optionalText.pipe(z.email().optional()),
   FORCEFIELD_ADMIN_PASSWORD: optionalText,
 });

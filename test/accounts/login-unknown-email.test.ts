@@ -1,6 +1,12 @@
 import { createHook } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../src/accounts/passwords.ts';
+import {
+  DEFAULT_PASSWORD_HASH_COST,
+  dummyPasswordHash,
+  hashPassword,
+  verifyPassword,
+} from '../../src/accounts/passwords.ts';
+import { parseConfig } from '../../src/core/config.ts';
 import { createTestService, type TestService } from '../support/test-service.ts';
 
 const ADMIN_EMAIL = 'admin@example.com';
@@ -38,15 +44,23 @@ function hashShape(hash: string) {
   };
 }
 
+/** PASSWORD_HASH_COST when nothing sets it: what production runs with. */
+const PRODUCTION_COST = parseConfig({}).PASSWORD_HASH_COST;
+
 // Replaces a timing-ratio check: an unknown email must cost the same work as a wrong password,
 // which is shown by what runs (one scrypt of the same shape), not by a stopwatch.
 describe('a login for an unknown email', () => {
   let test: TestService;
 
   beforeAll(async () => {
+    // The production cost, not the test harness's lower one: this suite is about that cost.
     test = await createTestService({
       salesforce: { embedded: false },
-      environment: { FORCEFIELD_ADMIN_EMAIL: ADMIN_EMAIL, FORCEFIELD_ADMIN_PASSWORD: ADMIN_PASSWORD },
+      environment: {
+        FORCEFIELD_ADMIN_EMAIL: ADMIN_EMAIL,
+        FORCEFIELD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        PASSWORD_HASH_COST: String(PRODUCTION_COST),
+      },
     });
   });
 
@@ -83,9 +97,33 @@ describe('a login for an unknown email', () => {
       .select('password_hash')
       .where('email', '=', ADMIN_EMAIL)
       .executeTakeFirstOrThrow();
-    expect(hashShape(DUMMY_PASSWORD_HASH)).toEqual(hashShape(admin.password_hash));
-    expect(hashShape(DUMMY_PASSWORD_HASH).cost).toBe('32768');
-    expect(await verifyPassword('', DUMMY_PASSWORD_HASH)).toBe(false);
-    expect(await verifyPassword(ADMIN_PASSWORD, DUMMY_PASSWORD_HASH)).toBe(false);
+    const dummy = dummyPasswordHash(test.context.config.PASSWORD_HASH_COST);
+    expect(hashShape(dummy)).toEqual(hashShape(admin.password_hash));
+    expect(hashShape(dummy).cost).toBe('32768');
+    expect(await verifyPassword('', dummy)).toBe(false);
+    expect(await verifyPassword(ADMIN_PASSWORD, dummy)).toBe(false);
+  });
+});
+
+describe('the password hash cost', () => {
+  it('is N = 2^15 unless PASSWORD_HASH_COST says otherwise, in the configuration and in the hasher', async () => {
+    expect(PRODUCTION_COST).toBe(15);
+    expect(DEFAULT_PASSWORD_HASH_COST).toBe(15);
+    expect(hashShape(await hashPassword('correct horse battery')).cost).toBe('32768');
+    expect(hashShape(dummyPasswordHash()).cost).toBe('32768');
+  });
+
+  it('follows PASSWORD_HASH_COST for new hashes and the dummy one, which still verify by their own cost', async () => {
+    const cost = parseConfig({ PASSWORD_HASH_COST: '10' }).PASSWORD_HASH_COST;
+    const cheap = await hashPassword('correct horse battery', cost);
+    expect(hashShape(cheap).cost).toBe('1024');
+    expect(hashShape(dummyPasswordHash(cost))).toEqual(hashShape(cheap));
+    expect(await verifyPassword('correct horse battery', cheap)).toBe(true);
+    expect(await verifyPassword('wrong horse battery', cheap)).toBe(false);
+  });
+
+  it('refuses a cost below 2^10 or above 2^20 with the variable named', () => {
+    expect(() => parseConfig({ PASSWORD_HASH_COST: '9' })).toThrow(/PASSWORD_HASH_COST/);
+    expect(() => parseConfig({ PASSWORD_HASH_COST: '21' })).toThrow(/PASSWORD_HASH_COST/);
   });
 });

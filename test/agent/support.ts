@@ -17,6 +17,7 @@ import { type RunningService, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
 import { emulatorSalesforce } from '../support/service.ts';
+import { TEST_PASSWORD_HASH_COST } from '../support/test-service.ts';
 
 /** What a scripted model does on one call: write text, call tools, or both. */
 export interface ScriptedStep {
@@ -130,6 +131,7 @@ export async function startAgentService(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...options.environment,
   });
   const logs: string[] = [];

@@ -2,7 +2,12 @@ import { rmSync } from 'node:fs';
 import { parseConfig } from '../../src/core/config.ts';
 import { type RunningService, type SalesforceSettings, startService } from '../../src/main.ts';
 import type { Store } from '../../src/store/database.ts';
-import { capturedLogger, temporaryDataDir } from './test-service.ts';
+import {
+  capturedLogger,
+  provideMigratedDatabase,
+  TEST_PASSWORD_HASH_COST,
+  temporaryDataDir,
+} from './test-service.ts';
 
 export { emulatorSalesforce } from './test-service.ts';
 
@@ -31,9 +36,11 @@ export async function startTestService(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...environment,
   });
   const { logs, logger } = capturedLogger();
+  await provideMigratedDatabase(config, store);
   const service = await startService({ config, salesforce, logger, store, now });
   return {
     service,

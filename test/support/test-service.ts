@@ -1,14 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { RunningEmulator } from '../../emulator/index.ts';
 import type { ModelOverride } from '../../src/agent/models/language-model.ts';
-import { parseConfig } from '../../src/core/config.ts';
+import { type Config, parseConfig } from '../../src/core/config.ts';
 import { createLogger, type Logger } from '../../src/core/logger.ts';
 import { type BuiltService, buildService } from '../../src/main.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from '../../src/salesforce/salesforce-settings.ts';
-import type { Store } from '../../src/store/database.ts';
+import { migrate, openStore, type Store } from '../../src/store/database.ts';
 import { logIn, type ServiceSession } from './connections.ts';
 import type { Fetcher } from './oauth-browser.ts';
 
@@ -49,9 +49,52 @@ export interface TestService extends BuiltService {
   logIn(email: string, password?: string): Promise<ServiceSession>;
 }
 
+/**
+ * The scrypt cost test services hash new passwords with (PASSWORD_HASH_COST, N = 2^10 instead of
+ * production's 2^15): the suite creates and logs in thousands of accounts. A test that is about the
+ * production cost passes `PASSWORD_HASH_COST` in its environment (test/accounts/login-unknown-email).
+ */
+export const TEST_PASSWORD_HASH_COST = '10';
+
 /** A fresh data directory (vault key file, SQLite file) for one service. */
 export function temporaryDataDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'forcefield-test-'));
+}
+
+let migratedTemplate: Promise<string> | undefined;
+
+/**
+ * A SQLite file with every migration applied, made once per test worker. Migrating a SQLite file
+ * takes a few hundred milliseconds (each migration is written to disk); copying a migrated one takes
+ * none, and the service then finds nothing pending. The migrations themselves are tested in
+ * test/store/ and by every PostgreSQL schema and in-memory test store.
+ */
+function migratedSqliteTemplate(): Promise<string> {
+  migratedTemplate ??= (async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'forcefield-template-'));
+    process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+    const file = path.join(directory, 'forcefield.db');
+    const store = openStore({ sqlitePath: file });
+    try {
+      await migrate(store);
+    } finally {
+      await store.close();
+    }
+    return file;
+  })();
+  return migratedTemplate;
+}
+
+/**
+ * Gives a service that will open its own SQLite store in `config.DATA_DIR` (no store passed in, no
+ * DATABASE_URL, migrating on start) an already migrated database file, unless one is there already
+ * (a restarted service keeps its data).
+ */
+export async function provideMigratedDatabase(config: Config, store: Store | undefined): Promise<void> {
+  if (store || config.DATABASE_URL || !config.MIGRATE_ON_START) return;
+  const file = path.join(config.DATA_DIR, 'forcefield.db');
+  if (!existsSync(config.DATA_DIR) || existsSync(file)) return;
+  copyFileSync(await migratedSqliteTemplate(), file);
 }
 
 /** A debug-level logger whose every line lands in `logs`, not on the console. */
@@ -85,7 +128,12 @@ export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
  */
 export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const dataDir = temporaryDataDir();
-  const config = parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...options.environment });
+  const config = parseConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
+    ...options.environment,
+  });
   const { logs, logger } = capturedLogger();
   const salesforce: SalesforceSettings = {
     // Port 9 (discard) refuses connections: a Salesforce that cannot be reached.
@@ -94,6 +142,7 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     ...options.salesforce,
   };
   const { clock } = options;
+  await provideMigratedDatabase(config, options.store);
   const built = await buildService({
     config,
     salesforce,
