@@ -54,18 +54,23 @@ describe('passing Salesforce refusals in the send form', { timeout: 180_000 }, (
       if (++sends > 1) await held;
       await route.continue();
     });
-    await createButton(form).click();
+    try {
+      await createButton(form).click();
 
-    const notice = form.getByRole('status').filter({ hasText: 'UNABLE_TO_LOCK_ROW' });
-    await notice.waitFor();
-    expect(await notice.textContent()).toMatch(/nothing was created\. Trying again in \d+ s/);
-    const busy = form.getByRole('button', { name: 'Creating…' });
-    expect(await busy.getAttribute('aria-disabled')).toBe('true');
-    await expectAccessible(page, 'the send form waiting to retry');
-    release();
+      const notice = form.getByRole('status').filter({ hasText: 'UNABLE_TO_LOCK_ROW' });
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/nothing was created\. Trying again in \d+ s/);
+      const busy = form.getByRole('button', { name: 'Creating…' });
+      expect(await busy.getAttribute('aria-disabled')).toBe('true');
+      await expectAccessible(page, 'the send form waiting to retry');
+      release();
 
-    await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor({ timeout: 30_000 });
-    await page.unroute('**/api/meetings/*/items/*/sends');
+      await page.getByRole('link', { name: 'Open in Salesforce' }).first().waitFor({ timeout: 30_000 });
+    } finally {
+      // Never left holding: a failed check must not hold the next test's sends.
+      release();
+      await page.unroute('**/api/meetings/*/items/*/sends');
+    }
     expect(sends).toBe(2);
     expect(await harness.query(`SELECT Id FROM Task WHERE Subject = '${subject}'`)).toHaveLength(1);
     expect(harness.takePageErrors()).toEqual([]);

@@ -171,15 +171,19 @@ export function RecordPicker({
           {found.length > 0 ? (
             <Command.Group heading="Search results">{found.map(renderItem)}</Command.Group>
           ) : null}
-          {suggestionsLoading ? <Command.Loading>Finding suggestions…</Command.Loading> : null}
-          {search.isFetching ? <Command.Loading>Searching…</Command.Loading> : null}
-          {search.isError && !search.isFetching ? (
-            <p className="field-error" role="alert">
-              The search failed: {search.error.message}
-            </p>
-          ) : null}
         </Command.List>
-        {/* Outside the listbox: a listbox may hold only options (axe aria-required-children). */}
+        {/* Outside the listbox, like every message here: a listbox may hold only options and
+            groups (axe aria-required-children, which failed whenever a check ran mid-search). */}
+        {suggestionsLoading || search.isFetching ? (
+          <p className="picker-loading muted" role="status">
+            {suggestionsLoading ? 'Finding suggestions…' : 'Searching…'}
+          </p>
+        ) : null}
+        {search.isError && !search.isFetching ? (
+          <p className="field-error" role="alert">
+            The search failed: {search.error.message}
+          </p>
+        ) : null}
         {!search.isFetching &&
         !search.isError &&
         debouncedTerm.length >= 2 &&
