@@ -67,6 +67,11 @@ export async function sendItem(
   const { settleMs, writeTimeoutMs } = service.meetings;
   const timing: SendTiming = { settleMs, writeTimeoutMs, maxWaitMs: MAX_WAIT_MS };
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    // Whether this process runs the attempt is asked before the read as well as after it: an
+    // attempt that finished during the read leaves a stale `pending` row behind it and is no
+    // longer in flight, which read alone answered 409 `send_in_progress` (1 of 20 concurrent
+    // duplicates on a loaded PostgreSQL run). Awaiting a finished holder just reads again.
+    const heldBeforeRead = service.meetings.inFlight.has(draft.key);
     const journalRow = await readSendRow(service, draft.key);
     const next = nextSendAction({
       journalRow,
@@ -75,7 +80,7 @@ export async function sendItem(
         meetingId,
         itemId,
         requestHash: draft.requestHash,
-        heldHere: service.meetings.inFlight.has(draft.key),
+        heldHere: heldBeforeRead || service.meetings.inFlight.has(draft.key),
         waitedMs: 0,
       },
       now: service.now(),
