@@ -67,12 +67,7 @@ export async function sendItem(
   const { settleMs, writeTimeoutMs } = service.meetings;
   const timing: SendTiming = { settleMs, writeTimeoutMs, maxWaitMs: MAX_WAIT_MS };
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    // Whether this process runs the attempt is asked before the read as well as after it: an
-    // attempt that finished during the read leaves a stale `pending` row behind it and is no
-    // longer in flight, which read alone answered 409 `send_in_progress` (1 of 20 concurrent
-    // duplicates on a loaded PostgreSQL run). Awaiting a finished holder just reads again.
-    const heldBeforeRead = service.meetings.inFlight.has(draft.key);
-    const journalRow = await readSendRow(service, draft.key);
+    const { journalRow, heldHere } = await readRound(draft);
     const next = nextSendAction({
       journalRow,
       request: {
@@ -80,7 +75,7 @@ export async function sendItem(
         meetingId,
         itemId,
         requestHash: draft.requestHash,
-        heldHere: heldBeforeRead || service.meetings.inFlight.has(draft.key),
+        heldHere,
         waitedMs: 0,
       },
       now: service.now(),
@@ -130,6 +125,19 @@ export async function sendItem(
     }
   }
   throw sendInProgress();
+}
+
+/**
+ * The journal row, and whether this process runs the key's attempt — asked before the read as
+ * well as after it: an attempt that finished during the read leaves a stale `pending` row and is
+ * no longer in flight, which the after-read answer alone sent to 409 `send_in_progress` (1 of 20
+ * concurrent duplicates on a loaded PostgreSQL run). Awaiting a finished holder just reads again.
+ */
+async function readRound(draft: SendDraft): Promise<{ journalRow: SendRow | undefined; heldHere: boolean }> {
+  const { inFlight } = draft.service.meetings;
+  const heldBeforeRead = inFlight.has(draft.key);
+  const journalRow = await readSendRow(draft.service, draft.key);
+  return { journalRow, heldHere: heldBeforeRead || inFlight.has(draft.key) };
 }
 
 /** Runs the holder's work, registered in this process and renewing its lease. */
