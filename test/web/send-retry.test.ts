@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { injectFault } from '../meetings/support.ts';
 import { expectAccessible } from './support/accessibility.ts';
 import { logInAs } from './support/log-in.ts';
 import {
@@ -23,20 +24,15 @@ import { USERS } from './support/web-harness.ts';
 
 const harness = useWebHarness({ connectAs: USERS.alice });
 
-async function injectFault(kind: string): Promise<void> {
-  const { emulator } = harness;
-  const fault = await fetch(`${emulator.url}/__emulator/faults`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${emulator.adminSecret}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ method: 'POST', path: '/services/data/*/sobjects/Task', kind, times: 1 }),
-  });
-  expect(fault.status).toBe(201);
+/** One fault on the next Task create, checked to be in place (the rule comes back with its kind). */
+async function injectTaskFault(kind: string): Promise<void> {
+  expect(await injectFault(harness.emulator, kind)).toMatchObject({ kind, times: 1 });
 }
 
 describe('passing Salesforce refusals in the send form', { timeout: 180_000 }, () => {
   it('retries a locked record by itself, says so while it waits, and creates one task', async () => {
     const { page, baseUrl } = harness;
-    await injectFault('unable-to-lock-row');
+    await injectTaskFault('unable-to-lock-row');
     await logInAs(page, baseUrl, USERS.alice);
     await openMeeting(page, baseUrl, HARBORVIEW_MEETING);
     const form = await openSendForm(page, HARBORVIEW_INSIGHT, 'task');
@@ -78,7 +74,7 @@ describe('passing Salesforce refusals in the send form', { timeout: 180_000 }, (
 
   it('leaves a long wait (the API limit) to the person, and their retry creates one task', async () => {
     const { page, baseUrl } = harness;
-    await injectFault('request-limit-exceeded');
+    await injectTaskFault('request-limit-exceeded');
     await openMeeting(page, baseUrl, HARBORVIEW_MEETING);
     const form = await openSendForm(page, HARBORVIEW_DECISION, 'task');
     const subject = 'Harborview rollout: retried after the API limit (task)';

@@ -79,7 +79,13 @@ export function SummaryModelSection() {
           <p>
             Meeting summaries use: <strong>{saved ? modelLabel(saved, added) : 'no model chosen yet'}</strong>
           </p>
-          <ModelFields id={`${id}-model`} model={model} onChange={setDraft} readOnly={false} />
+          <ModelFields
+            id={`${id}-model`}
+            model={model}
+            onChange={setDraft}
+            readOnly={false}
+            linkToModels={false}
+          />
           {save.error ? <ErrorBanner title="Not saved" error={save.error} /> : null}
           <div className="dialog-actions">
             <button

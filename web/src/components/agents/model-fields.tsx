@@ -17,11 +17,14 @@ export function ModelFields({
   model,
   onChange,
   readOnly,
+  linkToModels = true,
 }: {
   id: string;
   model: AgentModel;
   onChange: (model: AgentModel) => void;
   readOnly: boolean;
+  /** The hint that links to Settings → Models: off where the fields are on that page already. */
+  linkToModels?: boolean;
 }) {
   const providers = useModelProviders(!readOnly);
   const added = providers.data?.providers ?? [];
@@ -64,7 +67,7 @@ export function ModelFields({
             ))}
           </select>
         )}
-        {!readOnly ? (
+        {!readOnly && linkToModels ? (
           <span className="hint">
             {/* One text run: the hint lays out its children as flex items. */}
             <span>
