@@ -45,6 +45,7 @@ export function ImportMeetingsDialog({
   const toast = useToast();
   const textId = useId();
   const textHintId = useId();
+  const fileHintId = useId();
   const fileId = useId();
   const pastedTranscript = useMemo(() => isTranscriptText(text), [text]);
 
@@ -126,7 +127,7 @@ export function ImportMeetingsDialog({
       open={open}
       onOpenChange={(next) => (next ? onOpenChange(true) : close())}
       title="Import meetings"
-      description="One meeting, or { &quot;meetings&quot;: [...] }, in Forcefield's meeting JSON format, or a transcript (WebVTT, SRT, text, Fireflies or Google Meet JSON), pasted or as a file. Nothing is imported unless the whole file is valid."
+      description="Paste or upload meetings or a transcript. Nothing is imported unless the whole file is valid."
       wide
     >
       {transcript ? (
@@ -191,7 +192,7 @@ export function ImportMeetingsDialog({
               <p id={textHintId} className="muted" aria-live="polite">
                 {pastedTranscript
                   ? 'This reads as a transcript: its speakers are shown before anything is imported.'
-                  : 'Meeting JSON, or a transcript (WebVTT, SRT, “Name: text” turns, Otter text, Fireflies or Google Meet JSON).'}
+                  : 'One meeting or { "meetings": [...] } in Forcefield’s meeting JSON, or a transcript (WebVTT, SRT, “Name: text” turns, Otter text, Fireflies or Google Meet JSON).'}
               </p>
             </Tabs.Content>
             <Tabs.Content value="upload" className="field">
@@ -200,9 +201,14 @@ export function ImportMeetingsDialog({
                 id={fileId}
                 type="file"
                 accept="application/json,.json,.vtt,.srt,.txt,text/vtt,text/plain"
+                aria-describedby={fileHintId}
                 onChange={(event) => void readFile(event.target.files?.[0])}
               />
-              {fileName ? <p className="muted">Read {fileName}. Check it in “Paste” if you like.</p> : null}
+              <p id={fileHintId} className="muted">
+                {fileName
+                  ? `Read ${fileName}. Check it in “Paste” if you like.`
+                  : 'A meeting JSON file (.json) or a transcript (.vtt, .srt, .txt, or a Fireflies or Google Meet .json export).'}
+              </p>
             </Tabs.Content>
           </Tabs.Root>
           {localError ? <ErrorBanner title="Nothing was imported">{<p>{localError}</p>}</ErrorBanner> : null}

@@ -12,3 +12,27 @@ export function TableRegion({ label, children }: { label: string; children: Reac
     </section>
   );
 }
+
+/** A success / failure badge for an audit outcome, with the words to show in it. */
+export function OutcomeBadge({ outcome, children }: { outcome: string; children: ReactNode }) {
+  return (
+    <span className={`badge ${outcome === 'success' ? 'badge-success' : 'badge-warning'}`}>{children}</span>
+  );
+}
+
+type PagedQuery = { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
+
+/** **Load more** under a paged table, while the server has more pages. */
+export function LoadMoreButton({ query }: { query: PagedQuery }) {
+  if (!query.hasNextPage) return null;
+  return (
+    <button
+      type="button"
+      className="button"
+      disabled={query.isFetchingNextPage}
+      onClick={() => query.fetchNextPage()}
+    >
+      {query.isFetchingNextPage ? 'Loading…' : 'Load more'}
+    </button>
+  );
+}

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
 import { type FormEvent, useId, useState } from 'react';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
-import { TableRegion } from '../components/table-region.tsx';
+import { LoadMoreButton, OutcomeBadge, TableRegion } from '../components/table-region.tsx';
 import { api } from '../lib/api.ts';
 import { formatDateTime } from '../lib/format.ts';
 import type { AuditEvent, User } from '../lib/types.ts';
@@ -133,11 +133,7 @@ export default function AuditPage() {
                     <code>{event.action}</code>
                   </td>
                   <td>
-                    <span
-                      className={`badge ${event.outcome === 'success' ? 'badge-success' : 'badge-warning'}`}
-                    >
-                      {event.outcome}
-                    </span>
+                    <OutcomeBadge outcome={event.outcome}>{event.outcome}</OutcomeBadge>
                   </td>
                   <td>{event.surface}</td>
                   <td>
@@ -150,16 +146,7 @@ export default function AuditPage() {
           </table>
         </TableRegion>
       ) : null}
-      {events.hasNextPage ? (
-        <button
-          type="button"
-          className="button"
-          disabled={events.isFetchingNextPage}
-          onClick={() => events.fetchNextPage()}
-        >
-          {events.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
-      ) : null}
+      <LoadMoreButton query={events} />
     </div>
   );
 }

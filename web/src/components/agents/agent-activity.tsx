@@ -14,7 +14,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useUser } from '../../lib/session.tsx';
 import type { AuditEvent, User } from '../../lib/types.ts';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../status.tsx';
-import { TableRegion } from '../table-region.tsx';
+import { LoadMoreButton, OutcomeBadge, TableRegion } from '../table-region.tsx';
 
 /** The Activity tab: tool calls, refusals and decisions (who, when, tool, object, record ids, outcome). */
 export function AgentActivity({ agent }: { agent: Agent }) {
@@ -144,11 +144,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
                     <code>{event.recordIds.join(', ')}</code>
                   </td>
                   <td>
-                    <span
-                      className={`badge ${event.outcome === 'success' ? 'badge-success' : 'badge-warning'}`}
-                    >
-                      {activityOutcome(event)}
-                    </span>
+                    <OutcomeBadge outcome={event.outcome}>{activityOutcome(event)}</OutcomeBadge>
                     {event.errorCode ? <span className="muted"> {event.errorCode}</span> : null}
                   </td>
                 </tr>
@@ -157,16 +153,7 @@ export function AgentActivity({ agent }: { agent: Agent }) {
           </table>
         </TableRegion>
       ) : null}
-      {activity.hasNextPage ? (
-        <button
-          type="button"
-          className="button"
-          disabled={activity.isFetchingNextPage}
-          onClick={() => activity.fetchNextPage()}
-        >
-          {activity.isFetchingNextPage ? 'Loading…' : 'Load more'}
-        </button>
-      ) : null}
+      <LoadMoreButton query={activity} />
     </section>
   );
 }
