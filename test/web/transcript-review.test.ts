@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ScriptedModelServer,
@@ -182,10 +183,17 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     expect(new URL(page.url()).hash).toBe('#utterance-3');
   });
 
-  it('edits, dismisses and marks items done, and reopens them', async () => {
+  it("edits, dismisses and marks items done, and reopens them, from the item's More actions menu", async () => {
     const { page } = harness;
+    const chooseAction = async (item: Locator, action: string) => {
+      await item.getByRole('button', { name: 'More actions' }).click();
+      await page.getByRole('menuitem', { name: action }).click();
+    };
     const task = meetingItem(page, TASK);
-    await task.getByRole('button', { name: 'Edit' }).click();
+    await task.getByRole('button', { name: 'More actions' }).click();
+    const menu = page.getByRole('menu');
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Edit', 'Dismiss', 'Mark done']);
+    await menu.getByRole('menuitem', { name: 'Edit' }).click();
     const edit = page.getByRole('form', { name: 'Edit the item' });
     await edit.getByLabel('Text').fill('Bob sends the pilot order form to Dana.');
     await expectAccessible(page, 'editing an item');
@@ -193,14 +201,17 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     const edited = meetingItem(page, 'Bob sends the pilot order form to Dana.');
     await edited.getByText('Edited').waitFor();
 
-    await edited.getByRole('button', { name: 'Dismiss' }).click();
+    await chooseAction(edited, 'Dismiss');
     await edited.getByText('Dismissed').waitFor();
     expect(await edited.getByRole('button', { name: 'Send to Salesforce' }).count()).toBe(0);
     const stored = await meetingByTitle();
     expect(stored.items.find((item) => item.text.startsWith('Bob sends'))?.review.status).toBe('dismissed');
 
-    await edited.getByRole('button', { name: 'Reopen' }).click();
-    await edited.getByRole('button', { name: 'Mark done' }).click();
+    await edited.getByRole('button', { name: 'More actions' }).click();
+    expect(await page.getByRole('menu').getByRole('menuitem').allInnerTexts()).toEqual(['Reopen']);
+    await page.getByRole('menuitem', { name: 'Reopen' }).click();
+    await edited.getByText('Dismissed').waitFor({ state: 'detached' });
+    await chooseAction(edited, 'Mark done');
     await edited.getByText('Done', { exact: true }).waitFor();
     expect(
       (await meetingByTitle()).items.find((item) => item.text.startsWith('Bob sends'))?.review.status,

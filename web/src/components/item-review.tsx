@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Check, Pencil, Quote, RotateCcw, TriangleAlert, X } from 'lucide-react';
+import { Check, Ellipsis, Pencil, Quote, RotateCcw, TriangleAlert, X } from 'lucide-react';
+import { DropdownMenu } from 'radix-ui';
 import { type FormEvent, useId, useState } from 'react';
 import { api } from '../lib/api.ts';
 import { evidenceSource, utteranceAnchor } from '../lib/transcripts.ts';
@@ -63,7 +64,8 @@ export function ItemFlag({ item }: { item: MeetingItem }) {
 
 type ReviewChange = { text?: string; ownerEmail?: string | null; dueDate?: string | null; status?: string };
 
-function useReviewItem(meeting: Meeting, item: MeetingItem) {
+/** The item's review change (edit, dismiss, mark done, reopen), saved on the server. */
+export function useReviewItem(meeting: Meeting, item: MeetingItem) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (change: ReviewChange) =>
@@ -75,53 +77,54 @@ function useReviewItem(meeting: Meeting, item: MeetingItem) {
   });
 }
 
-/** Edit, Dismiss, Mark done (and Reopen) for one item, before anything is sent. */
-export function ItemReviewActions({ meeting, item }: { meeting: Meeting; item: MeetingItem }) {
-  const review = useReviewItem(meeting, item);
-  const [editing, setEditing] = useState(false);
+/**
+ * **More actions** beside Send: Edit, Dismiss and Mark done for an open item, Reopen for a dismissed
+ * or done one. `describedBy` names the item, so a screen reader hears which item the menu is for.
+ */
+export function ItemMoreActions({
+  item,
+  review,
+  describedBy,
+  onEdit,
+}: {
+  item: MeetingItem;
+  review: ReturnType<typeof useReviewItem>;
+  describedBy: string;
+  onEdit: () => void;
+}) {
   const status = item.review?.status ?? 'open';
   const closed = status === 'dismissed' || status === 'done';
-  if (editing) return <ItemEditForm meeting={meeting} item={item} onDone={() => setEditing(false)} />;
+  const actions = closed
+    ? [{ label: 'Reopen', icon: RotateCcw, run: () => review.mutate({ status: 'open' }) }]
+    : [
+        { label: 'Edit', icon: Pencil, run: onEdit },
+        { label: 'Dismiss', icon: X, run: () => review.mutate({ status: 'dismissed' }) },
+        { label: 'Mark done', icon: Check, run: () => review.mutate({ status: 'done' }) },
+      ];
   return (
-    <div className="review-actions">
-      {review.error ? <ErrorBanner title="The item was not changed" error={review.error} /> : null}
-      {closed ? (
-        <button
-          type="button"
-          className="button button-small"
-          disabled={review.isPending}
-          onClick={() => review.mutate({ status: 'open' })}
-        >
-          <RotateCcw aria-hidden size={14} /> Reopen
-        </button>
-      ) : (
-        <>
-          <button type="button" className="button button-small" onClick={() => setEditing(true)}>
-            <Pencil aria-hidden size={14} /> Edit
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={review.isPending}
-            onClick={() => review.mutate({ status: 'dismissed' })}
-          >
-            <X aria-hidden size={14} /> Dismiss
-          </button>
-          <button
-            type="button"
-            className="button button-small"
-            disabled={review.isPending}
-            onClick={() => review.mutate({ status: 'done' })}
-          >
-            <Check aria-hidden size={14} /> Mark done
-          </button>
-        </>
-      )}
-    </div>
+    <DropdownMenu.Root>
+      <DropdownMenu.Trigger
+        className="button button-small item-trigger"
+        aria-label="More actions"
+        aria-describedby={describedBy}
+        disabled={review.isPending}
+      >
+        <Ellipsis aria-hidden size={16} />
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content className="menu" align="end" sideOffset={4}>
+          {actions.map(({ label, icon: Icon, run }) => (
+            <DropdownMenu.Item key={label} className="menu-item menu-item-icon" onSelect={run}>
+              <Icon aria-hidden size={14} /> {label}
+            </DropdownMenu.Item>
+          ))}
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
   );
 }
 
-function ItemEditForm({
+export function ItemEditForm({
   meeting,
   item,
   onDone,

@@ -11,7 +11,14 @@ import {
 import { DropdownMenu } from 'radix-ui';
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ItemEvidence, ItemFlag, ItemReviewActions, ReviewBadge } from '../components/item-review.tsx';
+import {
+  ItemEditForm,
+  ItemEvidence,
+  ItemFlag,
+  ItemMoreActions,
+  ReviewBadge,
+  useReviewItem,
+} from '../components/item-review.tsx';
 import { MeetingSummaryPanel } from '../components/meeting-summary-panel.tsx';
 import { Modal } from '../components/modal.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
@@ -96,6 +103,9 @@ function ItemRow({
 }) {
   const textId = useId();
   const status = item.review?.status ?? 'open';
+  const review = useReviewItem(meeting, item);
+  const [editing, setEditing] = useState(false);
+  const reviewable = meeting.canShare && Boolean(item.review);
   return (
     <li className={`item item-${status}`} aria-labelledby={textId}>
       <div className="item-body">
@@ -111,30 +121,36 @@ function ItemRow({
           </p>
         ) : null}
         <SentBadge sends={item.sends} />
-        {meeting.canShare && item.review ? <ItemReviewActions meeting={meeting} item={item} /> : null}
+        {review.error ? <ErrorBanner title="The item was not changed" error={review.error} /> : null}
+        {editing ? <ItemEditForm meeting={meeting} item={item} onDone={() => setEditing(false)} /> : null}
       </div>
-      {canSend && status !== 'dismissed' ? (
-        <DropdownMenu.Root>
-          <DropdownMenu.Trigger className="button button-small send-trigger" aria-describedby={textId}>
-            <CloudUpload aria-hidden size={16} />
-            Send to Salesforce
-            <ChevronDown aria-hidden size={14} />
-          </DropdownMenu.Trigger>
-          <DropdownMenu.Portal>
-            <DropdownMenu.Content className="menu" align="end" sideOffset={4}>
-              {SEND_ACTIONS.map((action) => (
-                <DropdownMenu.Item
-                  key={action.kind}
-                  className="menu-item"
-                  onSelect={() => onSend(item, action.kind)}
-                >
-                  {action.label}
-                </DropdownMenu.Item>
-              ))}
-            </DropdownMenu.Content>
-          </DropdownMenu.Portal>
-        </DropdownMenu.Root>
-      ) : null}
+      <div className="item-actions">
+        {canSend && status !== 'dismissed' ? (
+          <DropdownMenu.Root>
+            <DropdownMenu.Trigger className="button button-small send-trigger" aria-describedby={textId}>
+              <CloudUpload aria-hidden size={16} />
+              Send to Salesforce
+              <ChevronDown aria-hidden size={14} />
+            </DropdownMenu.Trigger>
+            <DropdownMenu.Portal>
+              <DropdownMenu.Content className="menu" align="end" sideOffset={4}>
+                {SEND_ACTIONS.map((action) => (
+                  <DropdownMenu.Item
+                    key={action.kind}
+                    className="menu-item"
+                    onSelect={() => onSend(item, action.kind)}
+                  >
+                    {action.label}
+                  </DropdownMenu.Item>
+                ))}
+              </DropdownMenu.Content>
+            </DropdownMenu.Portal>
+          </DropdownMenu.Root>
+        ) : null}
+        {reviewable && !editing ? (
+          <ItemMoreActions item={item} review={review} describedBy={textId} onEdit={() => setEditing(true)} />
+        ) : null}
+      </div>
     </li>
   );
 }
