@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import type { AuditOutcome, AuditSurface } from '../store/schema.ts';
+import type { AuditEventsTable, AuditOutcome, AuditSurface } from '../store/schema.ts';
 import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
@@ -142,19 +142,7 @@ export const auditQuerySchema = z.object({
 
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-function toEvent(row: {
-  id: string;
-  at: string;
-  actor_user_id: string | null;
-  connection_id: string | null;
-  surface: AuditSurface;
-  action: string;
-  object_type: string | null;
-  record_ids: string;
-  outcome: AuditOutcome;
-  error_code: string | null;
-  detail: string;
-}): AuditEvent {
+function toEvent(row: Omit<AuditEventsTable, 'agent_id'>): AuditEvent {
   return {
     id: row.id,
     at: row.at,
