@@ -285,6 +285,36 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(harness.takePageErrors()).toEqual([]);
   });
 
+  it("shows the model's failure in words, and Retry sends the message again", async () => {
+    const { page } = harness;
+    model.enqueue({ refuse: 400 });
+    await page.getByLabel('Message').fill('Summarise my pipeline');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'The agent could not answer' });
+    await failure.getByRole('button', { name: 'Retry' }).waitFor();
+    // Our own sentence (a data-error part of the stream, then the stored answer), said once, never
+    // the provider's text.
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('The AI provider refused the request').waitFor();
+    expect(await page.getByText('The AI provider refused the request').count()).toBe(1);
+    expect(await page.locator('main').innerText()).not.toContain('Refused by the script');
+    await expectAccessible(page, 'a failed answer');
+
+    model.enqueue({ text: 'Your pipeline holds two deals.' });
+    const again = page.waitForRequest(isChatRequest);
+    await failure.getByRole('button', { name: 'Retry' }).click();
+    expect((await again).postDataJSON().messages[0]).toMatchObject({
+      role: 'user',
+      parts: [{ type: 'text', text: 'Summarise my pipeline' }],
+    });
+    await page
+      .getByRole('log', { name: 'Conversation' })
+      .getByText('Your pipeline holds two deals.')
+      .waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'The agent could not answer' }).count()).toBe(0);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
   it('stops reading a streaming answer with Stop, and offers Retry', async () => {
     const { page } = harness;
     model.enqueue({ text: 'The first half of a long answer, then the rest.', hold: true });

@@ -6,6 +6,7 @@ import {
   type ChatUIMessage,
   chatFailureMessage,
   chatRequestBody,
+  says,
   stepsOf,
   toUIMessages,
 } from '../../../web/src/lib/chat-ui-messages.ts';
@@ -266,5 +267,25 @@ describe('chatFailureMessage', () => {
       'Something went wrong on our side. Try again.',
     );
     expect(chatFailureMessage('nope')).toBe('Something went wrong.');
+  });
+});
+
+describe('says', () => {
+  it('finds a failure already in the answer: a streamed data-error or the stored text', () => {
+    const streamed: ChatUIMessage = {
+      id: 'm',
+      role: 'assistant',
+      parts: [{ type: 'data-error', data: { code: 'model_error', message: 'The model failed.' } }],
+    };
+    const stored: ChatUIMessage = {
+      id: 'm',
+      role: 'assistant',
+      parts: [{ type: 'text', text: 'The model failed.' }],
+    };
+    expect(says(streamed, 'The model failed.')).toBe(true);
+    expect(says(stored, 'The model failed.')).toBe(true);
+    expect(says(stored, 'Stopped. A step already running finishes on the server.')).toBe(false);
+    expect(says(stored, '')).toBe(false);
+    expect(says(undefined, 'The model failed.')).toBe(false);
   });
 });

@@ -192,6 +192,15 @@ export function streamErrorsOf(message: ChatUIMessage | undefined): string[] {
   return (message?.parts ?? []).flatMap((part) => (part.type === 'data-error' ? [part.data.message] : []));
 }
 
+/** Whether a message already says `words` (a streamed `data-error`, or the stored answer's text). */
+export function says(message: ChatUIMessage | undefined, words: string): boolean {
+  return (message?.parts ?? []).some(
+    (part) =>
+      (part.type === 'data-error' && part.data.message === words) ||
+      (part.type === 'text' && words.length > 0 && part.text.includes(words)),
+  );
+}
+
 /**
  * What a refused chat request says: the server answers refusals as JSON
  * (`{ error: { code, message } }`), which the transport hands over as the error's text.

@@ -68,8 +68,11 @@ export function useConversationChat(detail: ConversationDetail) {
   const helpers = useChat({ chat });
   const running = helpers.status === 'submitted' || helpers.status === 'streaming';
 
-  /** The stored conversation replaces the streamed one, unless another request started meanwhile. */
-  async function reload() {
+  /**
+   * The stored conversation replaces the streamed one, unless another request started meanwhile
+   * (or `keepStreamed`: after Stop, what was read stays on screen while the server finishes).
+   */
+  async function reload({ keepStreamed = false } = {}) {
     const fresh = await queryClient
       .fetchQuery({
         queryKey: ['conversation', conversationId],
@@ -78,7 +81,7 @@ export function useConversationChat(detail: ConversationDetail) {
       })
       .catch(() => undefined);
     void queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    if (fresh && chat.status !== 'submitted' && chat.status !== 'streaming') {
+    if (fresh && !keepStreamed && chat.status !== 'submitted' && chat.status !== 'streaming') {
       chat.messages = toUIMessages(fresh);
     }
   }
@@ -111,14 +114,14 @@ export function useConversationChat(detail: ConversationDetail) {
     else if (isError) setFailure({ message: chatFailureMessage(chat.error), retry });
     // An error inside the stream (the model or Salesforce failed) keeps its words after the turn ends.
     else if (errors.length > 0) setFailure({ message: errors.join(' '), retry });
-    void reload();
+    void reload({ keepStreamed: isAbort });
   };
 
   return {
     messages: helpers.messages,
     running,
     failure,
-    reload,
+    reload: () => reload(),
     send: (text: string) => run({ kind: 'send', text }),
     decide: (approvalId: string, decision: 'approve' | 'reject', reason: string) =>
       run({ kind: 'decide', approvalId, approved: decision === 'approve', reason }),

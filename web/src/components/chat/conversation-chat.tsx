@@ -1,6 +1,7 @@
 import { RotateCcw } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { ConversationDetail } from '../../lib/chat-types.ts';
+import { says } from '../../lib/chat-ui-messages.ts';
 import { useConversationChat } from '../../lib/use-conversation-chat.ts';
 import { ErrorBanner } from '../status.tsx';
 import { Composer } from './composer.tsx';
@@ -60,7 +61,6 @@ export function ConversationChat({
       <MessageList
         messages={chat.messages}
         decided={detail.decidedApprovals ?? []}
-        failureShown={chat.failure !== null}
         conversationId={conversationId}
         retentionSeconds={detail.resultRetentionSeconds}
         running={chat.running}
@@ -69,7 +69,8 @@ export function ConversationChat({
       />
       {chat.failure ? (
         <ErrorBanner title="The agent could not answer">
-          <p>{chat.failure.message}</p>
+          {/* The answer above already says what failed (the stream's error, then the stored text). */}
+          {says(chat.messages.at(-1), chat.failure.message) ? null : <p>{chat.failure.message}</p>}
           <button type="button" className="button" onClick={chat.failure.retry}>
             <RotateCcw aria-hidden size={16} />
             Retry

@@ -39,14 +39,12 @@ function AssistantMessage({
   decided,
   streaming,
   last,
-  hideErrors,
 }: {
   message: ChatUIMessage;
   shared: Shared;
   decided: Decided[];
   streaming: boolean;
   last: boolean;
-  hideErrors: boolean;
 }) {
   const steps = stepsOf(message);
   const texts = message.parts.flatMap((part) => (part.type === 'text' && part.text ? [part.text] : []));
@@ -94,7 +92,7 @@ function AssistantMessage({
             </div>
           );
         }
-        if (part.type === 'data-error' && !hideErrors) {
+        if (part.type === 'data-error') {
           return (
             <div key={key} className="banner banner-error" role="alert">
               <CircleAlert aria-hidden className="banner-icon" />
@@ -121,13 +119,10 @@ function AssistantMessage({
 export function MessageList({
   messages,
   decided,
-  failureShown,
   ...shared
 }: Shared & {
   messages: ChatUIMessage[];
   decided: Decided[];
-  /** The failure banner below already says what the last answer's errors say. */
-  failureShown: boolean;
 }) {
   const last = messages.at(-1);
   return (
@@ -147,7 +142,6 @@ export function MessageList({
             decided={decided.filter((entry) => entry.messageId === message.id)}
             streaming={shared.running && message === last}
             last={message === last}
-            hideErrors={failureShown && message === last}
           />
         ),
       )}
