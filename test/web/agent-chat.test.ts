@@ -1,3 +1,4 @@
+import type { Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgCall } from '../agent/org-calls.ts';
 import { expectAccessible } from './support/accessibility.ts';
@@ -46,6 +47,13 @@ afterAll(async () => {
   await model?.stop();
 });
 
+/** The chat requests the page makes: `useChat` posting to the chat protocol, never the event-stream calls. */
+const chatCalls: string[] = [];
+
+function isChatRequest(request: Request): boolean {
+  return request.method() === 'POST' && /\/api\/conversations\/[^/]+\/chat$/.test(request.url());
+}
+
 async function accounts(name: string): Promise<unknown[]> {
   return harness.query(`SELECT Id FROM Account WHERE Name = '${name}'`);
 }
@@ -53,6 +61,11 @@ async function accounts(name: string): Promise<unknown[]> {
 describe('chatting with an agent in a real browser', { timeout: 240_000 }, () => {
   it('asks a member to connect, and the conversation continues after connecting', async () => {
     const { page, baseUrl } = harness;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/api/conversations/')) {
+        chatCalls.push(new URL(request.url()).pathname.replace(/^\/api\/conversations\/[^/]+/, ''));
+      }
+    });
     await logInAs(page, baseUrl, USERS.bob);
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByLabel('Agent').waitFor();
@@ -64,7 +77,22 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
       { text: 'I found **Acme** records.' },
     );
     await page.getByLabel('Message').fill('Find Acme');
+    const sent = page.waitForRequest(isChatRequest);
+    const answered = page.waitForResponse((response) => isChatRequest(response.request()));
     await page.getByRole('button', { name: 'Send' }).click();
+    // useChat's DefaultChatTransport: the body { id, messages, trigger }, answered as a UI message stream.
+    const request = await sent;
+    const body = request.postDataJSON();
+    expect(Object.keys(body).sort()).toEqual(['id', 'messages', 'trigger']);
+    expect(body.trigger).toBe('submit-message');
+    expect(body.messages.at(-1)).toMatchObject({
+      role: 'user',
+      parts: [{ type: 'text', text: 'Find Acme' }],
+    });
+    expect(request.headers()['x-csrf-token']).toBeTruthy();
+    const response = await answered;
+    expect(response.headers()['x-vercel-ai-ui-message-stream']).toBe('v1');
+    expect(response.headers()['content-type']).toContain('text/event-stream');
     const connect = page.getByRole('region', { name: 'Connect Salesforce' });
     await connect.waitFor();
     await expectAccessible(page, 'the connect card');
@@ -72,7 +100,10 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(conversationPath).toMatch(/^\/chat\/.+/);
 
     await connect.getByRole('button', { name: 'Connect Salesforce' }).click();
+    const resumed = page.waitForRequest(isChatRequest);
     await approveOnSalesforce(page, { serviceUrl: baseUrl, username: USERS.bob.salesforce });
+    // Back from connecting, the waiting message is answered with useChat's regenerate().
+    expect((await resumed).postDataJSON().trigger).toBe('regenerate-message');
     expect(new URL(page.url()).pathname).toBe(conversationPath);
     // It continues by itself: the search runs and the answer streams in, as Markdown.
     const log = page.getByRole('log', { name: 'Conversation' });
@@ -112,7 +143,16 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     await expectAccessible(page, 'the approval card');
     expect(await accounts('Zeta Approved Co')).toHaveLength(0);
 
+    const decision = page.waitForRequest(isChatRequest);
     await card.getByRole('button', { name: 'Approve' }).click();
+    // addToolApprovalResponse: the answered approval request goes back on the assistant message.
+    const answer = (await decision).postDataJSON();
+    expect(answer.trigger).toBe('submit-message');
+    expect(answer.messages).toHaveLength(1);
+    expect(answer.messages[0]).toMatchObject({
+      role: 'assistant',
+      parts: [{ type: 'dynamic-tool', state: 'approval-responded', approval: { approved: true } }],
+    });
     await page.getByRole('log', { name: 'Conversation' }).getByText('Created Zeta Approved Co.').waitFor();
     expect(await accounts('Zeta Approved Co')).toHaveLength(1);
 
@@ -152,7 +192,12 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     const card = page.getByRole('region', { name: 'Approve create records on Account?' });
     await card.getByRole('button', { name: 'Reject' }).click();
     await card.getByLabel(/Reason/).fill('Wrong company name');
+    const decision = page.waitForRequest(isChatRequest);
     await card.getByRole('button', { name: 'Reject' }).click();
+    expect((await decision).postDataJSON().messages[0].parts[0].approval).toMatchObject({
+      approved: false,
+      reason: 'Wrong company name',
+    });
     await page
       .getByRole('log', { name: 'Conversation' })
       .getByText('Understood, nothing was created.')
@@ -240,6 +285,36 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(harness.takePageErrors()).toEqual([]);
   });
 
+  it("shows the model's failure in words, and Retry sends the message again", async () => {
+    const { page } = harness;
+    model.enqueue({ refuse: 400 });
+    await page.getByLabel('Message').fill('Summarise my pipeline');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const failure = page.getByRole('alert').filter({ hasText: 'The agent could not answer' });
+    await failure.getByRole('button', { name: 'Retry' }).waitFor();
+    // Our own sentence (a data-error part of the stream, then the stored answer), said once, never
+    // the provider's text.
+    const log = page.getByRole('log', { name: 'Conversation' });
+    await log.getByText('The AI provider refused the request').waitFor();
+    expect(await page.getByText('The AI provider refused the request').count()).toBe(1);
+    expect(await page.locator('main').innerText()).not.toContain('Refused by the script');
+    await expectAccessible(page, 'a failed answer');
+
+    model.enqueue({ text: 'Your pipeline holds two deals.' });
+    const again = page.waitForRequest(isChatRequest);
+    await failure.getByRole('button', { name: 'Retry' }).click();
+    expect((await again).postDataJSON().messages[0]).toMatchObject({
+      role: 'user',
+      parts: [{ type: 'text', text: 'Summarise my pipeline' }],
+    });
+    await page
+      .getByRole('log', { name: 'Conversation' })
+      .getByText('Your pipeline holds two deals.')
+      .waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'The agent could not answer' }).count()).toBe(0);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
   it('stops reading a streaming answer with Stop, and offers Retry', async () => {
     const { page } = harness;
     model.enqueue({ text: 'The first half of a long answer, then the rest.', hold: true });
@@ -254,6 +329,9 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     await page.getByRole('button', { name: 'Send' }).waitFor();
     model.release();
     expect(harness.takePageErrors()).toEqual([]);
+    // Every turn went through the chat protocol; the page never used the event-stream calls.
+    expect(chatCalls.length).toBeGreaterThan(5);
+    expect(chatCalls.filter((path) => path !== '/chat')).toEqual([]);
   });
 
   it("lists the agent's tool calls, refusals and decisions in its Activity tab", async () => {

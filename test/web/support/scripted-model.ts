@@ -8,8 +8,14 @@ import type { AddressInfo } from 'node:net';
  * was told (a rejection reason, a tool result).
  */
 
-/** `hold`: the reply streams its first half, then waits until the test calls `release()`. */
-export type ScriptedReply = { text: string; hold?: boolean } | { toolCall: { name: string; input: unknown } };
+/**
+ * `hold`: the reply streams its first half, then waits until the test calls `release()`.
+ * `refuse`: the provider answers that HTTP status with an OpenAI-style error instead.
+ */
+export type ScriptedReply =
+  | { text: string; hold?: boolean }
+  | { toolCall: { name: string; input: unknown } }
+  | { refuse: number };
 
 export interface ScriptedModel {
   /** The base URL to give the provider (`…/v1`). */
@@ -35,7 +41,7 @@ function chunk(delta: unknown, finishReason: string | null = null) {
 
 let callNumber = 0;
 
-function chunksOf(reply: ScriptedReply): unknown[] {
+function chunksOf(reply: Exclude<ScriptedReply, { refuse: number }>): unknown[] {
   if ('text' in reply) {
     const middle = Math.ceil(reply.text.length / 2);
     return [
@@ -100,6 +106,13 @@ export async function startScriptedModel(): Promise<ScriptedModel> {
       return;
     }
     const reply = queue.shift() ?? { text: 'Done.' };
+    if ('refuse' in reply) {
+      response.writeHead(reply.refuse, { 'Content-Type': 'application/json' });
+      response.end(
+        JSON.stringify({ error: { message: 'Refused by the script', type: 'invalid_request_error' } }),
+      );
+      return;
+    }
     response.writeHead(200, { 'Content-Type': 'text/event-stream' });
     const lines = chunksOf(reply).map((part) => `data: ${JSON.stringify(part)}\n\n`);
     if ('text' in reply && reply.hold) {

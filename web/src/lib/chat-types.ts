@@ -91,13 +91,3 @@ export interface ConversationDetail {
   pendingApprovals: ApprovalRequest[];
   decidedApprovals?: DecidedApproval[];
 }
-
-export type ChatEvent =
-  | { type: 'turn'; conversationId: string; messageId: string }
-  | { type: 'text'; delta: string }
-  | { type: 'step'; step: ChatStep }
-  | { type: 'approval'; approval: ApprovalRequest }
-  | { type: 'connect'; connect: ConnectPrompt }
-  | { type: 'notice'; code: string; message: string }
-  | { type: 'error'; code: string; message: string }
-  | { type: 'done'; message: unknown };

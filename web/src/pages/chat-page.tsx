@@ -1,17 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { MessageSquarePlus, MessagesSquare, RotateCcw, Send, Square } from 'lucide-react';
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { MessageSquarePlus, MessagesSquare } from 'lucide-react';
+import { useId, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { MessageList } from '../components/chat/message-list.tsx';
+import { Composer } from '../components/chat/composer.tsx';
+import { ConversationChat } from '../components/chat/conversation-chat.tsx';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
 import { useAgents } from '../lib/agents.ts';
 import { api } from '../lib/api.ts';
 import type { Conversation, ConversationDetail } from '../lib/chat-types.ts';
 import { useConnections } from '../lib/connections.ts';
 import { formatRelative } from '../lib/format.ts';
-import { useChatTurn } from '../lib/use-chat-turn.ts';
 
-/** Chat: pick an agent, keep conversations, stream answers; approvals and connecting happen inline. */
+/**
+ * Chat: pick an agent, keep conversations, stream answers (`useChat` over the chat protocol);
+ * approvals and connecting happen inline.
+ */
 export default function ChatPage() {
   const id = useId();
   const { conversationId } = useParams();
@@ -30,11 +33,8 @@ export default function ChatPage() {
     queryFn: () => api<ConversationDetail>(`/conversations/${encodeURIComponent(conversationId ?? '')}`),
     enabled: conversationId !== undefined,
   });
-  const turn = useChatTurn(conversationId);
-  const [text, setText] = useState('');
-  // Resumed at most once per conversation and page load, so a failing connection never loops.
-  const resumed = useRef(new Set<string>());
-  const composer = useRef<HTMLTextAreaElement>(null);
+  // The first message of a new conversation, kept while the page moves to the conversation's address.
+  const [outbox, setOutbox] = useState<{ conversationId: string; text: string } | null>(null);
 
   const agentId =
     detail.data?.conversation.agentId ?? searchParams.get('agent') ?? agents.data?.[0]?.id ?? '';
@@ -45,56 +45,30 @@ export default function ChatPage() {
   const shared = connections.data?.find(
     (connection) => connection.id === agent?.connector.sharedConnectionId,
   );
-
-  // Back from connecting Salesforce: a message waiting for the connection is answered by itself.
   const connected = agent?.connector.connectionMethod === 'shared' ? shared : personal;
-  useEffect(() => {
-    const waiting = detail.data?.messages.at(-1)?.kind === 'connect_prompt';
-    if (!waiting || !conversationId || !connected || turn.running || resumed.current.has(conversationId))
-      return;
-    resumed.current.add(conversationId);
-    void turn.resume();
-  }, [detail.data, conversationId, connected, turn]);
 
   const start = useMutation({
     mutationFn: (input: { agentId: string; title: string }) =>
       api<{ conversation: Conversation }>('/conversations', { method: 'POST', body: input }),
   });
 
-  async function submit(event?: FormEvent) {
-    event?.preventDefault();
-    const message = text.trim();
-    if (!message || turn.running || !agentId) return;
-    setText('');
-    let target = conversationId;
-    if (!target) {
-      const created = await start
-        .mutateAsync({ agentId, title: message.slice(0, 80) })
-        .catch(() => undefined);
-      if (!created) {
-        setText(message);
-        return;
-      }
-      target = created.conversation.id;
-      queryClient.setQueryData(['conversation', target], {
-        conversation: created.conversation,
-        live: true,
-        resultRetentionSeconds: 1800,
-        messages: [],
-        pendingApprovals: [],
-      } satisfies ConversationDetail);
-      navigate(`/chat/${encodeURIComponent(target)}`);
-    }
-    await turn.send(message, target);
-    composer.current?.focus();
-  }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    // Enter sends, Shift+Enter starts a new line, as in every chat.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      void submit();
-    }
+  /** A new conversation: created first, then its page sends the message. */
+  async function startConversation(message: string): Promise<boolean> {
+    if (!agentId) return false;
+    const created = await start.mutateAsync({ agentId, title: message.slice(0, 80) }).catch(() => undefined);
+    if (!created) return false;
+    const target = created.conversation.id;
+    queryClient.setQueryData(['conversation', target], {
+      conversation: created.conversation,
+      live: true,
+      resultRetentionSeconds: 1800,
+      messages: [],
+      pendingApprovals: [],
+      decidedApprovals: [],
+    } satisfies ConversationDetail);
+    setOutbox({ conversationId: target, text: message });
+    navigate(`/chat/${encodeURIComponent(target)}`);
+    return true;
   }
 
   const own = (conversations.data ?? []).filter((conversation) => conversation.agentId === agentId);
@@ -151,62 +125,35 @@ export default function ChatPage() {
             {detail.isError ? (
               <ErrorBanner title="This conversation could not be loaded" error={detail.error} />
             ) : null}
-            {detail.data ? (
-              <MessageList
+            {conversationId && detail.data ? (
+              <ConversationChat
+                key={conversationId}
                 detail={detail.data}
-                live={turn.live}
-                running={turn.running}
+                fresh={detail.isFetchedAfterMount}
+                agentName={agent?.name}
+                connected={connected !== undefined}
                 instanceUrl={connected?.salesforce.instanceUrl}
-                onDecide={(approval, decision, reason) => void turn.decide(approval, decision, reason)}
+                firstMessage={outbox?.conversationId === conversationId ? outbox.text : undefined}
+                onFirstMessageSent={() => setOutbox(null)}
               />
-            ) : !conversationId ? (
-              <p className="muted chat-empty">
-                Ask {agent?.name ?? 'the agent'} about your accounts, contacts, leads, opportunities and
-                cases.
-              </p>
             ) : null}
-            {start.isError ? (
-              <ErrorBanner title="The conversation could not start" error={start.error} />
+            {!conversationId ? (
+              <>
+                <p className="muted chat-empty">
+                  Ask {agent?.name ?? 'the agent'} about your accounts, contacts, leads, opportunities and
+                  cases.
+                </p>
+                {start.isError ? (
+                  <ErrorBanner title="The conversation could not start" error={start.error} />
+                ) : null}
+                <Composer
+                  agentName={agent?.name}
+                  running={false}
+                  busy={start.isPending || !agentId}
+                  onSend={startConversation}
+                />
+              </>
             ) : null}
-            {turn.failure ? (
-              <ErrorBanner title="The agent could not answer">
-                <p>{turn.failure.message}</p>
-                <button type="button" className="button" onClick={turn.failure.retry}>
-                  <RotateCcw aria-hidden size={16} />
-                  Retry
-                </button>
-              </ErrorBanner>
-            ) : null}
-            <form className="composer" onSubmit={submit}>
-              <label htmlFor={`${id}-message`} className="visually-hidden">
-                Message
-              </label>
-              <textarea
-                id={`${id}-message`}
-                ref={composer}
-                rows={2}
-                maxLength={20_000}
-                value={text}
-                placeholder={`Message ${agent?.name ?? ''}`}
-                onChange={(event) => setText(event.target.value)}
-                onKeyDown={onKeyDown}
-              />
-              {turn.running ? (
-                <button type="button" className="button" onClick={turn.stop}>
-                  <Square aria-hidden size={16} />
-                  Stop
-                </button>
-              ) : (
-                <button
-                  type="submit"
-                  className="button button-primary"
-                  disabled={!text.trim() || start.isPending}
-                >
-                  <Send aria-hidden size={16} />
-                  Send
-                </button>
-              )}
-            </form>
           </section>
         </div>
       ) : null}

@@ -17,7 +17,8 @@ export const STEP_STATUS_TEXT: Record<StepStatus, string> = {
 
 function duration(milliseconds: number | null): string {
   if (milliseconds === null) return '';
-  return milliseconds < 1000 ? `${milliseconds} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
+  // Durations are measured to fractions of a millisecond; a person reads whole ones.
+  return milliseconds < 1000 ? `${Math.round(milliseconds)} ms` : `${(milliseconds / 1000).toFixed(1)} s`;
 }
 
 /** What the step asked: the query or search text first, else the input as readable lines. */

@@ -1,143 +1,151 @@
 import { Bot, CircleAlert } from 'lucide-react';
-import type {
-  ApprovalRequest,
-  ChatMessage,
-  ConversationDetail,
-  DecidedApproval as Decided,
-} from '../../lib/chat-types.ts';
-import type { LiveTurn } from '../../lib/use-chat-turn.ts';
+import type { DecidedApproval as Decided } from '../../lib/chat-types.ts';
+import { approvalCardsOf, type ChatUIMessage, stepsOf } from '../../lib/chat-ui-messages.ts';
 import { AnalyzedSources } from './analyzed-sources.tsx';
 import { ApprovalCard, DecidedApproval } from './approval-card.tsx';
 import { ConnectCard } from './connect-card.tsx';
 import { MarkdownText } from './markdown-text.tsx';
 
-type Decide = (approval: ApprovalRequest, decision: 'approve' | 'reject', reason: string) => void;
+type Decide = (approvalId: string, decision: 'approve' | 'reject', reason: string) => void;
 
-function AssistantMessage({
-  message,
-  conversationId,
-  retentionSeconds,
-  waitingForConnection,
-  decided,
-}: {
-  message: ChatMessage;
+interface Shared {
   conversationId: string;
   retentionSeconds: number;
-  waitingForConnection: boolean;
-  decided: Decided[];
-}) {
-  if (message.kind === 'connect_prompt') {
-    return waitingForConnection ? (
-      <ConnectCard conversationId={conversationId} message={message.text} />
-    ) : (
-      <p className="muted chat-note">{message.text}</p>
-    );
-  }
-  if (message.kind === 'notice') {
-    return (
-      <div className="banner banner-info chat-note" role="note">
-        <CircleAlert aria-hidden className="banner-icon" />
-        <p>{message.text}</p>
-      </div>
-    );
-  }
+  running: boolean;
+  instanceUrl: string | undefined;
+  onDecide: Decide;
+}
+
+function Thinking() {
   return (
     <div className="chat-message assistant">
       <Bot aria-hidden className="chat-avatar" size={18} />
       <div className="chat-bubble">
-        <AnalyzedSources
-          conversationId={conversationId}
-          steps={message.steps}
-          retentionSeconds={retentionSeconds}
-        />
-        {decided.map((entry) => (
-          <DecidedApproval key={entry.approvalId} decided={entry} />
-        ))}
-        {message.text ? <MarkdownText text={message.text} /> : null}
+        <p className="muted">Thinking…</p>
       </div>
     </div>
   );
 }
 
-/** The stored conversation, then what the turn in progress has streamed, then open approvals. */
-export function MessageList({
-  detail,
-  live,
-  running,
-  instanceUrl,
-  onDecide,
+/**
+ * One answer, from its UI message parts: `data-step` → Analyzed sources, the decided approvals
+ * (who and when, from the stored conversation), `text` → Markdown, `data-connect` → Connect
+ * Salesforce, `data-notice` / `data-error` → readable banners, `data-approval` → the approval card
+ * while its tool part asks for it.
+ */
+function AssistantMessage({
+  message,
+  shared,
+  decided,
+  streaming,
+  last,
 }: {
-  detail: ConversationDetail;
-  live: LiveTurn;
-  running: boolean;
-  instanceUrl: string | undefined;
-  onDecide: Decide;
+  message: ChatUIMessage;
+  shared: Shared;
+  decided: Decided[];
+  streaming: boolean;
+  last: boolean;
 }) {
-  const conversationId = detail.conversation.id;
-  const last = detail.messages.at(-1);
-  const approvals = [
-    ...detail.pendingApprovals,
-    ...live.approvals.filter(
-      (approval) => !detail.pendingApprovals.some((entry) => entry.approvalId === approval.approvalId),
-    ),
-  ];
+  const steps = stepsOf(message);
+  const texts = message.parts.flatMap((part) => (part.type === 'text' && part.text ? [part.text] : []));
+  const bubble = steps.length > 0 || decided.length > 0 || texts.length > 0 || streaming;
+  return (
+    <>
+      {bubble ? (
+        <div className="chat-message assistant">
+          <Bot aria-hidden className="chat-avatar" size={18} />
+          <div className="chat-bubble">
+            <AnalyzedSources
+              conversationId={shared.conversationId}
+              steps={steps}
+              retentionSeconds={shared.retentionSeconds}
+            />
+            {decided.map((entry) => (
+              <DecidedApproval key={entry.approvalId} decided={entry} />
+            ))}
+            {texts.map((text, index) => (
+              // Text parts only grow or are appended while streaming: their position is their identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above
+              <MarkdownText key={index} text={text} />
+            ))}
+            {streaming && texts.length === 0 ? <p className="muted">Thinking…</p> : null}
+          </div>
+        </div>
+      ) : null}
+      {message.parts.map((part, index) => {
+        const key = `${part.type}-${index}`;
+        if (part.type === 'data-connect') {
+          // Only the last answer waits for the connection; earlier prompts are history.
+          return last && !shared.running ? (
+            <ConnectCard key={key} conversationId={shared.conversationId} message={part.data.message} />
+          ) : (
+            <p key={key} className="muted chat-note">
+              {part.data.message}
+            </p>
+          );
+        }
+        if (part.type === 'data-notice') {
+          return (
+            <div key={key} className="banner banner-info chat-note" role="note">
+              <CircleAlert aria-hidden className="banner-icon" />
+              <p>{part.data.message}</p>
+            </div>
+          );
+        }
+        if (part.type === 'data-error') {
+          return (
+            <div key={key} className="banner banner-error" role="alert">
+              <CircleAlert aria-hidden className="banner-icon" />
+              <p>{part.data.message}</p>
+            </div>
+          );
+        }
+        return null;
+      })}
+      {approvalCardsOf(message).map(({ approval, answered }) => (
+        <ApprovalCard
+          key={approval.approvalId}
+          approval={approval}
+          instanceUrl={shared.instanceUrl}
+          busy={shared.running || answered}
+          onDecide={(decision, reason) => shared.onDecide(approval.approvalId, decision, reason)}
+        />
+      ))}
+    </>
+  );
+}
+
+/** The conversation as `useChat` holds it; while a turn runs, its answer streams into the last message. */
+export function MessageList({
+  messages,
+  decided,
+  ...shared
+}: Shared & {
+  messages: ChatUIMessage[];
+  decided: Decided[];
+}) {
+  const last = messages.at(-1);
   return (
     <div className="chat-log" role="log" aria-label="Conversation" aria-live="polite">
-      {/* While a turn runs, what it stores is shown from its stream (once, not twice). */}
-      {(running ? detail.messages.slice(0, live.storedBefore) : detail.messages).map((message) =>
+      {messages.map((message) =>
         message.role === 'user' ? (
           <div key={message.id} className="chat-message user">
-            <div className="chat-bubble">{message.text}</div>
+            <div className="chat-bubble">
+              {message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('\n')}
+            </div>
           </div>
         ) : (
           <AssistantMessage
             key={message.id}
             message={message}
-            conversationId={conversationId}
-            retentionSeconds={detail.resultRetentionSeconds}
-            waitingForConnection={!running && message === last}
-            decided={(detail.decidedApprovals ?? []).filter((entry) => entry.messageId === message.id)}
+            shared={shared}
+            decided={decided.filter((entry) => entry.messageId === message.id)}
+            streaming={shared.running && message === last}
+            last={message === last}
           />
         ),
       )}
-      {running && live.userText ? (
-        <div className="chat-message user">
-          <div className="chat-bubble">{live.userText}</div>
-        </div>
-      ) : null}
-      {running ? (
-        <div className="chat-message assistant">
-          <Bot aria-hidden className="chat-avatar" size={18} />
-          <div className="chat-bubble">
-            <AnalyzedSources
-              conversationId={conversationId}
-              steps={live.steps}
-              retentionSeconds={detail.resultRetentionSeconds}
-            />
-            {live.text ? <MarkdownText text={live.text} /> : <p className="muted">Thinking…</p>}
-          </div>
-        </div>
-      ) : null}
-      {live.connect ? <ConnectCard conversationId={conversationId} message={live.connect.message} /> : null}
-      {live.notices.map((notice) => (
-        <div
-          key={`${notice.code}:${notice.message}`}
-          className={`banner ${notice.error ? 'banner-error' : 'banner-info'}`}
-          role="alert"
-        >
-          <CircleAlert aria-hidden className="banner-icon" />
-          <p>{notice.message}</p>
-        </div>
-      ))}
-      {approvals.map((approval) => (
-        <ApprovalCard
-          key={approval.approvalId}
-          approval={approval}
-          instanceUrl={instanceUrl}
-          busy={running}
-          onDecide={(decision, reason) => onDecide(approval, decision, reason)}
-        />
-      ))}
+      {shared.running && last?.role === 'user' ? <Thinking /> : null}
     </div>
   );
 }
