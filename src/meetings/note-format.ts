@@ -5,11 +5,13 @@
 import { auditSuccess } from '../audit/audit-success.ts';
 import { type Actor, auditActorOf } from '../core/actor.ts';
 import type { Store } from '../store/database.ts';
-import { readWorkspaceSetting, writeWorkspaceSetting } from '../store/workspace-settings.ts';
+import {
+  readWorkspaceSetting,
+  WORKSPACE_SETTINGS,
+  writeWorkspaceSetting,
+} from '../store/workspace-settings.ts';
 import type { NoteFormat } from './form-fields.ts';
 import type { MeetingContext } from './meeting-runtime.ts';
-
-const NOTE_FORMAT_SETTING = 'meetings.noteFormat';
 
 /**
  * How long an instance trusts the note format it read: sends and forms read it on every request,
@@ -30,7 +32,9 @@ export async function cachedNoteFormat(service: MeetingContext): Promise<NoteFor
 
 /** Enhanced Notes unless an admin switched the workspace to classic Notes. */
 export async function noteFormatOf(store: Store): Promise<NoteFormat> {
-  return (await readWorkspaceSetting(store, NOTE_FORMAT_SETTING)) === 'classic' ? 'classic' : 'enhanced';
+  return (await readWorkspaceSetting(store, WORKSPACE_SETTINGS.noteFormat)) === 'classic'
+    ? 'classic'
+    : 'enhanced';
 }
 
 export async function setNoteFormat(
@@ -38,7 +42,7 @@ export async function setNoteFormat(
   actor: Actor,
   format: NoteFormat,
 ): Promise<void> {
-  await writeWorkspaceSetting(service.store, NOTE_FORMAT_SETTING, format, service.now());
+  await writeWorkspaceSetting(service.store, WORKSPACE_SETTINGS.noteFormat, format, service.now());
   service.meetings.noteFormat = { value: format, readAt: service.now() };
   await auditSuccess(service.audit, auditActorOf(actor), 'meetings.settings_changed', { noteFormat: format });
 }

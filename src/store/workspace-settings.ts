@@ -5,8 +5,18 @@ import type { Store } from './database.ts';
  * in `workspace_settings`, written whole.
  */
 
+/** Every setting's key, in one place (what reads a setting by its value, such as a model provider's removal, finds it here). */
+export const WORKSPACE_SETTINGS = {
+  noteFormat: 'meetings.noteFormat',
+  intakeSecret: 'meetings.intakeSecret',
+  /** The model meetings are summarised with: `{ provider, modelId, providerId? }`. */
+  summaryModel: 'meetings.summaryModel',
+} as const;
+
+export type WorkspaceSettingKey = (typeof WORKSPACE_SETTINGS)[keyof typeof WORKSPACE_SETTINGS];
+
 /** The stored value of a setting (parsed JSON), or undefined when it was never set. */
-export async function readWorkspaceSetting(store: Store, key: string): Promise<unknown> {
+export async function readWorkspaceSetting(store: Store, key: WorkspaceSettingKey): Promise<unknown> {
   const row = await store.db
     .selectFrom('workspace_settings')
     .select('value')
@@ -18,7 +28,7 @@ export async function readWorkspaceSetting(store: Store, key: string): Promise<u
 /** Sets (or replaces) a setting's value, stored as JSON. */
 export async function writeWorkspaceSetting(
   store: Store,
-  key: string,
+  key: WorkspaceSettingKey,
   value: unknown,
   now: number,
 ): Promise<void> {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { badRequest, notFound } from '../../core/errors.ts';
+import { notFound, ServiceError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import type { ModelProviderKind, ModelProvidersTable } from '../../store/agent-tables.ts';
+import type { Store } from '../../store/database.ts';
 import type { AuditSurface } from '../../store/schema.ts';
+import { WORKSPACE_SETTINGS } from '../../store/workspace-settings.ts';
 import { MODEL_PROVIDER_KINDS, modelProviderKeyContext } from '../models/language-model.ts';
 
 /**
@@ -84,18 +86,42 @@ export async function listModelProviders(service: ServiceContext): Promise<Model
   const rows = await service.store.db.selectFrom('model_providers').selectAll().orderBy('id').execute();
   return rows.map(viewOf);
 }
+/**
+ * A provider that an agent or a workspace setting (the meeting summary model) still names cannot be
+ * removed: they would fail at their next call. 409 `provider_in_use`, naming what uses it.
+ */
+async function assertProviderUnused(store: Store, id: string): Promise<void> {
+  const agents = await store.db
+    .selectFrom('agents')
+    .select(['id', 'name'])
+    .where('model_provider_id', '=', id)
+    .orderBy('name')
+    .execute();
+  const settings = await store.db.selectFrom('workspace_settings').select(['key', 'value']).execute();
+  const settingKeys = settings
+    .filter((row) => (JSON.parse(row.value) as { providerId?: unknown } | null)?.providerId === id)
+    .map((row) => row.key);
+  if (agents.length === 0 && settingKeys.length === 0) return;
+  const users = [
+    ...(agents.length > 0 ? [`the agents ${agents.map((agent) => `“${agent.name}”`).join(', ')}`] : []),
+    ...settingKeys.map((key) =>
+      key === WORKSPACE_SETTINGS.summaryModel ? 'the meeting summary model' : key,
+    ),
+  ];
+  throw new ServiceError(
+    409,
+    'provider_in_use',
+    `This model provider is still used by ${users.join(' and ')}: choose another model there first.`,
+    { agentIds: agents.map((agent) => agent.id), settings: settingKeys },
+  );
+}
+
 export async function deleteModelProvider(
   service: ServiceContext,
   actor: { userId: string; surface: AuditSurface },
   id: string,
 ): Promise<void> {
-  const used = await service.store.db
-    .selectFrom('agents')
-    .select('id')
-    .where('model_provider_id', '=', id)
-    .executeTakeFirst();
-  if (used)
-    throw badRequest('Agents still use this model provider: change them first.', { agentId: used.id });
+  await assertProviderUnused(service.store, id);
   const deleted = await service.store.db
     .deleteFrom('model_providers')
     .where('id', '=', id)

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { auditSuccess } from '../../audit/audit-success.ts';
 import { type Actor, auditActorOf } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import { readWorkspaceSetting, writeWorkspaceSetting } from '../../store/workspace-settings.ts';
+import {
+  readWorkspaceSetting,
+  WORKSPACE_SETTINGS,
+  writeWorkspaceSetting,
+} from '../../store/workspace-settings.ts';
 
-const INTAKE_SECRET_SETTING = 'meetings.intakeSecret';
 const VAULT_CONTEXT = 'workspace:meetings.intakeSecret';
 
 /**
@@ -17,7 +20,7 @@ export async function rotateIntakeSecret(
 ): Promise<string> {
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
   const sealed = service.vault.encrypt(secret, VAULT_CONTEXT);
-  await writeWorkspaceSetting(service.store, INTAKE_SECRET_SETTING, sealed, service.now());
+  await writeWorkspaceSetting(service.store, WORKSPACE_SETTINGS.intakeSecret, sealed, service.now());
   await auditSuccess(service.audit, auditActorOf(actor), 'meetings.intake_secret_rotated', {});
   return secret;
 }
@@ -25,6 +28,6 @@ export async function rotateIntakeSecret(
 export async function intakeSecretOf(
   service: Pick<ServiceContext, 'store' | 'vault'>,
 ): Promise<string | null> {
-  const sealed = await readWorkspaceSetting(service.store, INTAKE_SECRET_SETTING);
+  const sealed = await readWorkspaceSetting(service.store, WORKSPACE_SETTINGS.intakeSecret);
   return typeof sealed === 'string' ? service.vault.decrypt(sealed, VAULT_CONTEXT) : null;
 }

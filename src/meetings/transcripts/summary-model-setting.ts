@@ -4,13 +4,15 @@ import { type Actor, auditActorOf } from '../../core/actor.ts';
 import { badRequest } from '../../core/errors.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
 import type { Store } from '../../store/database.ts';
-import { readWorkspaceSetting, writeWorkspaceSetting } from '../../store/workspace-settings.ts';
-
-const SUMMARY_MODEL_SETTING = 'meetings.summaryModel';
+import {
+  readWorkspaceSetting,
+  WORKSPACE_SETTINGS,
+  writeWorkspaceSetting,
+} from '../../store/workspace-settings.ts';
 
 /** The model the workspace summarises meetings with (an admin chooses it), or null when none is chosen. */
 export async function summaryModelOf(store: Store): Promise<AgentModelSettings | null> {
-  const stored = await readWorkspaceSetting(store, SUMMARY_MODEL_SETTING);
+  const stored = await readWorkspaceSetting(store, WORKSPACE_SETTINGS.summaryModel);
   if (stored === undefined) return null;
   const parsed = agentModelSchema.safeParse(stored);
   return parsed.success ? parsed.data : null;
@@ -38,7 +40,7 @@ export async function setSummaryModel(
       throw badRequest(`model.providerId: that provider is ${provider.kind}, not ${model.provider}.`);
     }
   }
-  await writeWorkspaceSetting(store, SUMMARY_MODEL_SETTING, model, service.now());
+  await writeWorkspaceSetting(store, WORKSPACE_SETTINGS.summaryModel, model, service.now());
   await auditSuccess(service.audit, auditActorOf(actor), 'meetings.summary_model_changed', {
     provider: model.provider,
     modelId: model.modelId,

@@ -130,7 +130,7 @@ function ProviderCard({ provider }: { provider: ModelProvider }) {
         open={confirming}
         onOpenChange={setConfirming}
         title={`Remove ${provider.name}?`}
-        description="Its key is deleted. Agents that use it must be changed first."
+        description="Its key is deleted. Agents and the meeting summary model that use it must be changed first."
         confirmLabel="Remove"
         busy={remove.isPending}
         onConfirm={() => remove.mutate()}
