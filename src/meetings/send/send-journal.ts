@@ -4,9 +4,9 @@
  * to write are in next-send-action.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '../../accounts/types.ts';
-import type { MeetingSendsTable } from '../../store/schema.ts';
+import type { Database, MeetingSendsTable } from '../../store/schema.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
 import { type SendView, sendViewOf } from './send-view.ts';
 
@@ -80,8 +80,10 @@ export async function finishSendRow(
   rowId: string,
   attemptId: string,
   changes: Partial<SendRow>,
+  /** A transaction to write in (the completion commits with its audit row); the store by default. */
+  executor: Kysely<Database> = service.store.db,
 ): Promise<boolean> {
-  const result = await service.store.db
+  const result = await executor
     .updateTable('meeting_sends')
     .set(changes)
     .where('id', '=', rowId)
