@@ -23,7 +23,7 @@ export interface LookupBenchInput {
   ) => Promise<{ status: number }>;
   alice: ServiceSession;
   /** Moves the service's clock past the settle time. */
-  advanceClock: (milliseconds: number) => void;
+  advanceClock: (milliseconds: number) => Promise<void>;
 }
 
 export async function lookupCallsTable(input: LookupBenchInput): Promise<Array<[number, number]>> {
@@ -56,7 +56,7 @@ export async function lookupCallsTable(input: LookupBenchInput): Promise<Array<[
       }));
       await input.direct.sobject('Task').create(records, { allOrNone: true });
     }
-    input.advanceClock(120_000);
+    await input.advanceClock(120_000);
     const calls = await input.countCalls(async () => {
       const retry = await input.send(input.alice, 'task', key, subject, target);
       if (retry.status !== 200) throw new Error(`the retry did not find the record: ${retry.status}`);

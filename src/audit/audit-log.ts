@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import type { AuditOutcome, AuditSurface, Database } from '../store/schema.ts';
+import { preparedInsert } from '../store/prepared-query.ts';
+import type { AuditEventsTable, AuditOutcome, AuditSurface, Database } from '../store/schema.ts';
 import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
@@ -53,6 +54,22 @@ export function assertSafeDetail(detail: Record<string, unknown>): void {
   }
 }
 
+// Written on every audited action (each send): compiled once, not by Kysely on every write.
+const insertEvent = preparedInsert<'audit_events', Insertable<AuditEventsTable>>('audit_events', [
+  'id',
+  'at',
+  'actor_user_id',
+  'connection_id',
+  'surface',
+  'action',
+  'object_type',
+  'record_ids',
+  'outcome',
+  'error_code',
+  'detail',
+  'agent_id',
+]);
+
 export class AuditLog {
   readonly #store: Store;
   readonly #now: () => number;
@@ -102,7 +119,7 @@ export class AuditLog {
       detail: JSON.stringify(detail),
       agent_id: typeof detail.agentId === 'string' ? detail.agentId : null,
     };
-    await executor.insertInto('audit_events').values(row).execute();
+    await insertEvent.execute(executor, row);
     return {
       // What was written, without parsing back the JSON just made from it.
       event: {

@@ -28,7 +28,7 @@ import {
 import { auditSend, type SendAuditActor, sendAuditEvent } from './send-audit.ts';
 import { invalidSend, outcomeUnknown, sendRetryable } from './send-errors.ts';
 import type { SendAnswer } from './send-input.ts';
-import { finishSendRow, readSendView, type SendRow } from './send-journal.ts';
+import { completeSendRow, finishSendRow, readSendView, type SendRow } from './send-journal.ts';
 import { recordFound, scheduleResolution, timingOf } from './send-resolution.ts';
 import { sendViewOf } from './send-view.ts';
 import { findSentRecord } from './sent-record-lookup.ts';
@@ -64,7 +64,7 @@ export async function attemptWrite(
       attempt: row.attempts,
     });
     const { finished, audited } = await service.store.db.transaction().execute(async (transaction) => ({
-      finished: await finishSendRow(service, row.id, attemptId, completion, transaction),
+      finished: await completeSendRow(transaction, row.id, attemptId, completion),
       audited: await service.audit.recordWithin(transaction, event),
     }));
     audited.committed();
