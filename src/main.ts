@@ -73,7 +73,10 @@ export function openConfiguredStore(config: Config): Store {
   const pool = { max: config.DATABASE_POOL_MAX, acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS };
   return config.DATABASE_URL
     ? openStore({ databaseUrl: config.DATABASE_URL, pool })
-    : openStore({ sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db') });
+    : openStore({
+        sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db'),
+        sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
+      });
 }
 
 /** The per-connection Salesforce call limits of the configuration (README, "Salesforce call limits"). */

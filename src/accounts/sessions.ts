@@ -1,4 +1,5 @@
 import type { Store } from '../store/database.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
 import type { SessionsTable, UsersTable } from '../store/schema.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
 
@@ -43,6 +44,14 @@ export interface ResolvedSession {
   extended: boolean;
 }
 
+// Every authenticated request reads both: compiled once, not by Kysely on every request.
+const sessionById = preparedQuery(1, (db, id: string) =>
+  db.selectFrom('sessions').selectAll().where('id', '=', id),
+);
+const userById = preparedQuery(1, (db, id: string) =>
+  db.selectFrom('users').selectAll().where('id', '=', id),
+);
+
 /** The live session behind a cookie token, or null (unknown, expired, or its user is disabled). */
 export async function resolveSession(
   store: Store,
@@ -51,21 +60,13 @@ export async function resolveSession(
 ): Promise<ResolvedSession | null> {
   if (token.length === 0 || token.length > 128) return null;
   const sessionId = sha256Hex(token);
-  const session = await store.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', sessionId)
-    .executeTakeFirst();
+  const session = await sessionById.takeFirst(store.db, sessionId);
   if (!session) return null;
   if (Date.parse(session.expires_at) <= now) {
     await deleteSession(store, sessionId);
     return null;
   }
-  const user = await store.db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', session.user_id)
-    .executeTakeFirst();
+  const user = await userById.takeFirst(store.db, session.user_id);
   if (!user || user.disabled_at !== null) return null;
   if (now - Date.parse(session.last_seen_at) < TOUCH_INTERVAL_MS) return { session, user, extended: false };
   const touched = {

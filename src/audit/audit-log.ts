@@ -1,7 +1,9 @@
+import type { Insertable, Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
-import type { AuditEventsTable, AuditOutcome, AuditSurface } from '../store/schema.ts';
+import { preparedInsert } from '../store/prepared-query.ts';
+import type { AuditEventsTable, AuditOutcome, AuditSurface, Database } from '../store/schema.ts';
 import type { AuditAction } from './audit-actions.ts';
 
 export interface AuditEventInput {
@@ -52,6 +54,22 @@ export function assertSafeDetail(detail: Record<string, unknown>): void {
   }
 }
 
+// Written on every audited action (each send): compiled once, not by Kysely on every write.
+const insertEvent = preparedInsert<'audit_events', Insertable<AuditEventsTable>>('audit_events', [
+  'id',
+  'at',
+  'actor_user_id',
+  'connection_id',
+  'surface',
+  'action',
+  'object_type',
+  'record_ids',
+  'outcome',
+  'error_code',
+  'detail',
+  'agent_id',
+]);
+
 export class AuditLog {
   readonly #store: Store;
   readonly #now: () => number;
@@ -69,9 +87,24 @@ export class AuditLog {
   }
 
   async record(event: AuditEventInput): Promise<AuditEvent> {
+    const written = await this.recordWithin(this.#store.db, event);
+    written.committed();
+    return written.event;
+  }
+
+  /**
+   * Writes the event through `executor` — the caller's transaction, so the row commits with the
+   * change it records (one commit instead of two). `onRecorded` hears of it only when the caller
+   * says the transaction committed.
+   */
+  async recordWithin(
+    executor: Kysely<Database>,
+    event: AuditEventInput,
+  ): Promise<{ event: AuditEvent; committed: () => void }> {
     const detail = event.detail ?? {};
     assertSafeDetail(detail);
     const now = this.#now();
+    const recordIds = event.recordIds ?? [];
     const row = {
       id: newId(now),
       at: new Date(now).toISOString(),
@@ -80,15 +113,30 @@ export class AuditLog {
       surface: event.surface,
       action: event.action,
       object_type: event.objectType ?? null,
-      record_ids: JSON.stringify(event.recordIds ?? []),
+      record_ids: JSON.stringify(recordIds),
       outcome: event.outcome,
       error_code: event.errorCode ?? null,
       detail: JSON.stringify(detail),
       agent_id: typeof detail.agentId === 'string' ? detail.agentId : null,
     };
-    await this.#store.db.insertInto('audit_events').values(row).execute();
-    this.#onRecorded?.(event.action, event.outcome);
-    return toEvent(row);
+    await insertEvent.execute(executor, row);
+    return {
+      // What was written, without parsing back the JSON just made from it.
+      event: {
+        id: row.id,
+        at: row.at,
+        actorUserId: row.actor_user_id,
+        connectionId: row.connection_id,
+        surface: row.surface,
+        action: row.action,
+        objectType: row.object_type,
+        recordIds: [...recordIds],
+        outcome: row.outcome,
+        errorCode: row.error_code,
+        detail: { ...detail },
+      },
+      committed: () => this.#onRecorded?.(event.action, event.outcome),
+    };
   }
 
   /** Newest first, filtered, paged by an opaque cursor (the last id seen). */

@@ -21,6 +21,16 @@ export const configSchema = z.object({
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
   DATABASE_URL: optionalText,
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * SQLite only: FULL syncs the disk at every commit (no committed send journal row is lost on a
+   * power loss); NORMAL syncs at checkpoints only (faster; a power loss may lose the last commits).
+   */
+  SQLITE_SYNCHRONOUS: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.enum(['FULL', 'NORMAL'], { error: 'must be FULL (the default) or NORMAL' }))
+    .default('FULL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** base64 of 32 random bytes; encrypts Salesforce tokens at rest. Generated into DATA_DIR when unset. */
   FORCEFIELD_SECRET_KEY: optionalText,

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Logger } from '../core/logger.ts';
 import type { AppEnvironment } from './auth-types.ts';
+import { setAnswerHeader } from './response-hygiene.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -20,7 +21,7 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnvironment> {
     const presented = context.req.header(REQUEST_ID_HEADER);
     const requestId = presented && ACCEPTABLE_REQUEST_ID.test(presented) ? presented : randomUUID();
     await next();
-    context.header(REQUEST_ID_HEADER, requestId);
+    setAnswerHeader(context, REQUEST_ID_HEADER, requestId);
     // After next(): the route of the handler that answered (the current route index moved to it).
     const route = routePath(context);
     logger.info(

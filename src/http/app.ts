@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { ZodError } from 'zod';
 import type { DemoLogin } from '../accounts/workspace-setup.ts';
@@ -14,6 +13,7 @@ import { agentApiRoutes } from './agent-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authenticate } from './auth-middleware.ts';
 import type { AppEnvironment } from './auth-types.ts';
+import { limitBody } from './body-limit.ts';
 import { connectionRoutes } from './connection-routes.ts';
 import { DeclaredRoutes } from './declared-routes.ts';
 import { meetingIntakeRoutes } from './meeting-intake-routes.ts';
@@ -82,11 +82,9 @@ export function createServiceApp(
   });
 
   const limitTo = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: (context) =>
-        context.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413),
-    });
+    limitBody(maxSize, (context) =>
+      context.json(errorBody('payload_too_large', `Request bodies are limited to ${maxSize} bytes.`), 413),
+    );
   const defaultLimit = limitTo(MAX_BODY_BYTES);
   const transcriptLimit = limitTo(MAX_TRANSCRIPT_BODY_BYTES);
   app.use('/api/*', (context, next) =>

@@ -20,6 +20,21 @@ function leftBodyUnread(context: Context): boolean {
 }
 
 /**
+ * Sets a header on the answer a handler already made. `context.header()` would, once the answer
+ * exists, rebuild it around its body as a stream — on every request, and @hono/node-server then
+ * writes it through its slow path (reading that stream) instead of writing the string it holds.
+ * Setting the answer's own headers keeps it as it is; headers that are immutable (an answer
+ * passed on from fetch) fall back to `context.header()`.
+ */
+export function setAnswerHeader(context: Context, name: string, value: string): void {
+  try {
+    context.res.headers.set(name, value);
+  } catch {
+    context.header(name, value);
+  }
+}
+
+/**
  * Headers every answer needs: `Connection: close` while the instance drains and after any early
  * refusal that left a request body unread (the client then receives the answer and the connection
  * ends cleanly instead of being reused), and `Cache-Control: no-store` on the API and on every
@@ -30,11 +45,11 @@ export function responseHygiene(lifecycle: ServiceLifecycle): MiddlewareHandler 
     await next();
     const authenticated = context.get('user' as never) !== undefined;
     if (authenticated || context.req.path.startsWith('/api/') || context.req.path === '/metrics') {
-      context.header('Cache-Control', 'no-store');
+      setAnswerHeader(context, 'Cache-Control', 'no-store');
     }
     if (lifecycle.draining || leftBodyUnread(context)) {
       // Node then discards the rest of the body and ends the socket after the answer is written.
-      context.header('Connection', 'close');
+      setAnswerHeader(context, 'Connection', 'close');
     }
   };
 }

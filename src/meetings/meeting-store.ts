@@ -4,15 +4,15 @@
  * participant's email is theirs) or that were shared with them or with one of their groups.
  */
 import type { Selectable, Transaction } from 'kysely';
-import type { Actor } from '../core/actor.ts';
 import { forbidden, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { Database, MeetingsTable } from '../store/schema.ts';
 import type { Meeting, MeetingItem, MeetingItemKind } from './meeting-format.ts';
 import { type SendView, sendViewOf } from './send/send-view.ts';
+import { type MeetingViewer, visibleMeetings } from './visible-meetings.ts';
 
-export type MeetingViewer = Pick<Actor, 'id' | 'email' | 'role'>;
+export type { MeetingViewer };
 
 export interface StoredMeeting {
   id: string;
@@ -126,51 +126,9 @@ export async function insertMeetings(
   return ids;
 }
 
-/** The ids of the meetings the viewer may see, as a subquery-able select. */
-async function visibleMeetings(store: Store, viewer: MeetingViewer) {
-  const query = store.db.selectFrom('meetings').selectAll('meetings');
-  if (viewer.role === 'admin') return query;
-  const email = viewer.email.trim().toLowerCase();
-  return query.where((where) =>
-    where.or([
-      where('meetings.created_by', '=', viewer.id),
-      where.exists(
-        where
-          .selectFrom('meeting_participants')
-          .select('meeting_participants.meeting_id')
-          .whereRef('meeting_participants.meeting_id', '=', 'meetings.id')
-          .where('meeting_participants.email', '=', email),
-      ),
-      where.exists(
-        where
-          .selectFrom('meeting_shares')
-          .select('meeting_shares.meeting_id')
-          .whereRef('meeting_shares.meeting_id', '=', 'meetings.id')
-          .where((share) =>
-            share.or([
-              share.and([share('principal_type', '=', 'user'), share('principal_id', '=', viewer.id)]),
-              // The viewer's groups as a subquery: one statement instead of reading them first.
-              share.and([
-                share('principal_type', '=', 'group'),
-                share(
-                  'principal_id',
-                  'in',
-                  share
-                    .selectFrom('group_members')
-                    .select('group_members.group_id')
-                    .where('group_members.user_id', '=', viewer.id),
-                ),
-              ]),
-            ]),
-          ),
-      ),
-    ]),
-  );
-}
-
 /** Newest meeting first. */
 export async function listMeetings(store: Store, viewer: MeetingViewer): Promise<MeetingSummary[]> {
-  const rows = await (await visibleMeetings(store, viewer))
+  const rows = await visibleMeetings(store.db, viewer)
     .orderBy('meetings.start_time', 'desc')
     .orderBy('meetings.id', 'desc')
     .limit(1000)
@@ -226,9 +184,7 @@ export async function findVisibleMeeting(
   viewer: MeetingViewer,
   meetingId: string,
 ): Promise<StoredMeeting> {
-  const row = await (await visibleMeetings(store, viewer))
-    .where('meetings.id', '=', meetingId)
-    .executeTakeFirst();
+  const row = await visibleMeetings(store.db, viewer).where('meetings.id', '=', meetingId).executeTakeFirst();
   if (!row) throw notFound('Meeting');
   const participants = await store.db
     .selectFrom('meeting_participants')
@@ -263,30 +219,6 @@ export async function findVisibleMeeting(
       })),
     },
   };
-}
-
-/** Checks that the viewer may see the meeting and that it has the item (404 otherwise), in two reads. */
-export async function assertVisibleItem(
-  store: Store,
-  viewer: MeetingViewer,
-  meetingId: string,
-  itemId: string,
-): Promise<void> {
-  // One statement: the meeting as the viewer may see it, and whether it has the item.
-  const row = await (await visibleMeetings(store, viewer))
-    .clearSelect()
-    .select((select) =>
-      select
-        .selectFrom('meeting_items')
-        .select('meeting_items.item_id')
-        .whereRef('meeting_items.meeting_id', '=', 'meetings.id')
-        .where('meeting_items.item_id', '=', itemId)
-        .as('item_id'),
-    )
-    .where('meetings.id', '=', meetingId)
-    .executeTakeFirst();
-  if (!row) throw notFound('Meeting');
-  if (row.item_id === null || row.item_id === undefined) throw notFound('Meeting item');
 }
 
 export function findItem(stored: StoredMeeting, itemId: string): MeetingItem {

@@ -13,9 +13,10 @@ import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-
 import * as meetingTranscripts from './migrations/0009-meeting-transcripts.ts';
 import * as approvalExecutions from './migrations/0010-approval-executions.ts';
 import type { Database } from './schema.ts';
-import { NodeSqliteDatabase } from './sqlite-adapter.ts';
+import { NodeSqliteDatabase, type SqliteSynchronous } from './sqlite-adapter.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
+export type { SqliteSynchronous };
 
 export interface Store {
   db: Kysely<Database>;
@@ -32,6 +33,11 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file path, or ':memory:'. */
   sqlitePath?: string;
+  /**
+   * SQLite's `synchronous` (SQLITE_SYNCHRONOUS): FULL (default) syncs the disk at every commit;
+   * NORMAL only at WAL checkpoints, so a power loss may lose the last commits.
+   */
+  sqliteSynchronous?: SqliteSynchronous;
   /** Isolate tests that share one PostgreSQL database: every table lives in this schema. */
   postgresSchema?: string;
   /** PostgreSQL pool: most connections, and how long a query waits for one (DATABASE_POOL_*). */
@@ -81,7 +87,8 @@ export function openStore(options: StoreOptions): Store {
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new NodeSqliteDatabase(file) }) });
+  const database = new NodeSqliteDatabase(file, { synchronous: options.sqliteSynchronous ?? 'FULL' });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 

@@ -39,13 +39,23 @@ class StatementAdapter implements SqliteStatement {
 /** Prepared statements kept per SQL text: Kysely prepares every query anew, and preparing costs. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/** SQLite's `synchronous` setting: FULL syncs the disk at every commit, NORMAL at checkpoints. */
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly #database: DatabaseSync;
   readonly #statements = new Map<string, StatementAdapter>();
 
-  constructor(path: string) {
+  constructor(path: string, options: { synchronous?: SqliteSynchronous } = {}) {
+    const synchronous = options.synchronous ?? 'FULL';
+    // Spelled out rather than interpolated from outside: a PRAGMA takes no parameters.
+    if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+      throw new Error(`Invalid SQLite synchronous setting: ${String(synchronous)} (FULL or NORMAL)`);
+    }
     this.#database = new DatabaseSync(path);
-    this.#database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.#database.exec(
+      `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`,
+    );
   }
 
   prepare(sql: string): SqliteStatement {

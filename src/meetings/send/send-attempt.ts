@@ -25,10 +25,10 @@ import {
   transientFailureOf,
   writeRecord,
 } from './salesforce-write.ts';
-import { auditSend, type SendAuditActor } from './send-audit.ts';
+import { auditSend, type SendAuditActor, sendAuditEvent } from './send-audit.ts';
 import { invalidSend, outcomeUnknown, sendRetryable } from './send-errors.ts';
 import type { SendAnswer } from './send-input.ts';
-import { finishSendRow, readSendView, type SendRow } from './send-journal.ts';
+import { completeSendRow, finishSendRow, readSendView, type SendRow } from './send-journal.ts';
 import { recordFound, scheduleResolution, timingOf } from './send-resolution.ts';
 import { sendViewOf } from './send-view.ts';
 import { findSentRecord } from './sent-record-lookup.ts';
@@ -57,11 +57,17 @@ export async function attemptWrite(
       error_code: null,
       completed_at: new Date(service.now()).toISOString(),
     };
-    // Independent writes after the record exists: the journal completion and the audit row.
-    const [finished] = await Promise.all([
-      finishSendRow(service, row.id, attemptId, completion),
-      auditSend(service, actor, 'meeting.send', row, 'success', { recordIds: [id], attempt: row.attempts }),
-    ]);
+    // The journal completion and its audit row in one transaction: one commit (one disk sync at
+    // SQLITE_SYNCHRONOUS=FULL) instead of two, and neither is written without the other.
+    const event = sendAuditEvent(actor, 'meeting.send', row, 'success', {
+      recordIds: [id],
+      attempt: row.attempts,
+    });
+    const { finished, audited } = await service.store.db.transaction().execute(async (transaction) => ({
+      finished: await completeSendRow(transaction, row.id, attemptId, completion),
+      audited: await service.audit.recordWithin(transaction, event),
+    }));
+    audited.committed();
     // Our completion stands: answer from memory. Lost to another holder: answer what it wrote.
     const send =
       finished && actor.sender

@@ -1,4 +1,5 @@
 /** The audit rows of meeting sends: every attempt, replay and resolution, with its real outcome. */
+import type { AuditEventInput } from '../../audit/audit-log.ts';
 import type { AuditSurface } from '../../store/schema.ts';
 import type { MeetingContext } from '../meeting-runtime.ts';
 import type { SendRow } from './send-journal.ts';
@@ -16,15 +17,29 @@ export type AuditedSendRow = Pick<
   'id' | 'meeting_id' | 'item_id' | 'kind' | 'record_type' | 'connection_id' | 'object_type'
 >;
 
+type SendAuditAction = 'meeting.send' | 'meeting.send.replayed' | 'meeting.send.resolved';
+type SendAuditExtra = { recordIds?: string[]; errorCode?: string | null; attempt?: number };
+
 export async function auditSend(
   service: MeetingContext,
   actor: SendAuditActor,
-  action: 'meeting.send' | 'meeting.send.replayed' | 'meeting.send.resolved',
+  action: SendAuditAction,
   row: AuditedSendRow,
   outcome: 'success' | 'failure',
-  extra: { recordIds?: string[]; errorCode?: string | null; attempt?: number } = {},
+  extra: SendAuditExtra = {},
 ): Promise<void> {
-  await service.audit.record({
+  await service.audit.record(sendAuditEvent(actor, action, row, outcome, extra));
+}
+
+/** The audit event of a send, for AuditLog.record or, inside a journal transaction, recordWithin. */
+export function sendAuditEvent(
+  actor: SendAuditActor,
+  action: SendAuditAction,
+  row: AuditedSendRow,
+  outcome: 'success' | 'failure',
+  extra: SendAuditExtra = {},
+): AuditEventInput {
+  return {
     actorUserId: actor.actorUserId,
     connectionId: row.connection_id,
     surface: actor.surface,
@@ -41,5 +56,5 @@ export async function auditSend(
       recordType: row.record_type,
       ...(extra.attempt !== undefined ? { attempt: extra.attempt } : {}),
     },
-  });
+  };
 }
