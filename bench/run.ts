@@ -28,7 +28,7 @@ const BENCHMARKS: Record<string, { description: string; run: Benchmark }> = {
   },
   send: {
     description:
-      'meeting sends: API calls per action, send-task latency vs direct jsforce (0 and 100 ms), 50 senders for 20 s [--iterations=N --slow-iterations=N --senders=N --seconds=N]',
+      'meeting sends: API calls per action, service CPU per send and overhead p50/p95 vs direct jsforce (0 and 100 ms) with SQLite FULL and NORMAL, lookup calls per unknown outcome, 50 senders for 20 s [--iterations=N --slow-iterations=N --senders=N --seconds=N]',
     run: async (args) => (await import('./send.ts')).runSendBenchmark(args),
   },
   transcripts: {
