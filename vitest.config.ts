@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESS_TEST_FILES,
+          // One Chromium for the run's browser files (each gets a fresh context on it).
+          globalSetup: ['test/web/support/chromium-server.ts'],
           // One at a time, after the others: child processes and Chromium need the whole machine
           // (two at a time, the emulator CLI's children missed their 20 s timeouts on a loaded
           // machine). Isolated: importing is a small part of these files' time, and without
