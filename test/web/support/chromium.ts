@@ -48,11 +48,11 @@ export async function launchChromium(
  * or more of every browser file.
  */
 export async function connectChromium(
-  wsEndpoint: string,
+  endpoint: string,
   options: { width?: number; height?: number } = {},
 ): Promise<LaunchedChromium> {
   requireChromium();
-  const browser = await chromium.connect(wsEndpoint);
+  const browser = await chromium.connectOverCDP(endpoint);
   try {
     const context = await browser.newContext({
       viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
@@ -64,7 +64,7 @@ export async function connectChromium(
       page,
       async close() {
         await context.close();
-        // A connected browser only disconnects: the run's Chromium stays up for the next file.
+        // Only disconnects: the run's Chromium stays up for the next file.
         await browser.close();
       },
     };
