@@ -29,12 +29,14 @@ export default defineConfig({
         test: {
           name: 'processes',
           include: PROCESS_TEST_FILES,
-          // One at a time, after the others: child processes and Chromium need the whole machine
-          // (two at a time, the emulator CLI's children missed their 20 s timeouts on a loaded
-          // machine). Isolated: importing is a small part of these files' time, and without
-          // isolation module state carried from file to file (send-validation-error failed after
-          // other browser files, never alone).
-          maxWorkers: 1,
+          // One Chromium for the run's browser files (each gets a fresh context on it).
+          globalSetup: ['test/web/support/chromium-server.ts'],
+          // After the others, two at a time: most of these files wait on child processes and
+          // Chromium rather than compute. (One at a time was 6.5 min at load 6, two 5.5 min at load
+          // 10; the emulator CLI's children once missed 20 s timeouts two at a time, before the
+          // 60 s bound below.) Isolated: without isolation module state carried from file to file
+          // (send-validation-error failed after other browser files, never alone).
+          maxWorkers: 2,
           // Each starts processes (node, Chromium) whose start-up time grows with the machine's load:
           // a bound for a hang, not a speed check.
           testTimeout: 60_000,

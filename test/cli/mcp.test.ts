@@ -6,10 +6,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { orgCreate } from '../agent/org-calls.ts';
-import { type AgentTestService, createAgent, logInAliceAndBob, startAgentService } from '../agent/support.ts';
 import { apiKeyOf } from '../mcp/mcp-harness.ts';
+import { createAgent, logInAliceAndBob } from '../support/agents.ts';
 import type { ServiceSession } from '../support/connections.ts';
 import { collectOutput } from '../support/process-output.ts';
+import { type ListeningTestService, listenTestService } from '../support/test-service.ts';
 
 /** `forcefield mcp --agent <id>`: the MCP server over stdio, run as a child process by the SDK's client. */
 
@@ -19,14 +20,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // loaded 2-core machine.
 describe('forcefield mcp (stdio)', { timeout: 90_000 }, () => {
   let emulator: RunningEmulator;
-  let test: AgentTestService;
+  let test: ListeningTestService;
   let bob: ServiceSession;
   let agentId: string;
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, seed: 'demo' });
     // No store given: the service keeps SQLite in its data directory, which the child opens too.
-    test = await startAgentService(emulator);
+    test = await listenTestService({ emulator });
     const people = await logInAliceAndBob(test.service.url, emulator);
     bob = people.bob;
     agentId = await createAgent(people.alice, {});

@@ -1,14 +1,18 @@
 /**
  * Which test files run after the others, in the `processes` project. They start child processes
- * (the CLI, the `sf` CLI, a restarted service) or a real browser: on two cores, two of them side by
- * side starve each other and their timeouts, not the code, decide the result. So they run one at a
- * time once the in-process files are done. Everything else runs in process on
- * its own SQLite database or PostgreSQL schema, two files at a time.
+ * (the CLI, the `sf` CLI, a restarted service) or a real browser (the run's one Chromium), so they
+ * run once the in-process files are done, isolated, two at a time, with a 60 s test bound. Everything
+ * else runs in process on its own SQLite database or PostgreSQL schema, two files at a time, without
+ * per-file isolation.
  * `test/architecture/test-groups.test.ts` keeps this list complete.
  */
 export const PROCESS_TEST_FILES = [
-  'test/web/**/*.test.ts',
-  'test/cli/**/*.test.ts',
+  // The browser files (test/web/lib holds unit tests of the app's modules: in process).
+  'test/web/*.test.ts',
+  // The CLI as a child process (transcript-import-command calls the command in-process).
+  'test/cli/keys.test.ts',
+  'test/cli/mcp.test.ts',
+  'test/cli/users.test.ts',
   'test/emulator/cli.test.ts',
   'test/emulator/data.test.ts',
   'test/emulator/tls.test.ts',

@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { RunningEmulator } from '../../emulator/index.ts';
+import type { ExecutionProbe } from '../../src/agent/dispatch/run-approved-call.ts';
 import type { ModelOverride } from '../../src/agent/models/language-model.ts';
 import { type Config, parseConfig } from '../../src/core/config.ts';
 import { createLogger, type Logger } from '../../src/core/logger.ts';
-import { type BuiltService, buildService } from '../../src/main.ts';
+import {
+  type BuiltService,
+  buildService,
+  type RunningService,
+  type ServiceOptions,
+  startService,
+} from '../../src/main.ts';
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from '../../src/salesforce/salesforce-settings.ts';
 import { migrate, openStore, type Store } from '../../src/store/database.ts';
 import { logIn, type ServiceSession } from './connections.ts';
@@ -35,6 +42,8 @@ export interface TestServiceOptions {
   salesforce?: Partial<SalesforceSettings>;
   /** Configuration as environment variables (FORCEFIELD_ADMIN_EMAIL, TRUST_PROXY, …). */
   environment?: Record<string, string>;
+  /** Stops approved agent calls at a point of their execution (test/agent's crash tests). */
+  executionProbe?: ExecutionProbe;
 }
 
 export interface TestService extends BuiltService {
@@ -122,13 +131,24 @@ export function emulatorSalesforce(loginUrl: string): SalesforceSettings {
   };
 }
 
+interface PreparedService {
+  dataDir: string;
+  logs: string[];
+  options: ServiceOptions;
+}
+
 /**
- * The one test harness: the whole service (store, vault, sessions, audit, runtimes, HTTP app) built
- * as main.ts builds it, with a temp data dir and captured logs, called in-process. Nothing listens.
+ * What both ways of running the harness share: a temp data dir, captured debug logs, the test
+ * password cost, the Salesforce settings (the emulator's demo app, or an unreachable Salesforce),
+ * the clock, the store, the scripted models, and a migrated SQLite file when the service opens its own.
  */
-export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
+async function prepareService(
+  options: TestServiceOptions,
+  listening: { environment: Record<string, string>; callbackUrl: string },
+): Promise<PreparedService> {
   const dataDir = temporaryDataDir();
   const config = parseConfig({
+    ...listening.environment,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'debug',
     PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
@@ -138,19 +158,36 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
   const salesforce: SalesforceSettings = {
     // Port 9 (discard) refuses connections: a Salesforce that cannot be reached.
     ...emulatorSalesforce(options.emulator?.url ?? 'http://127.0.0.1:9'),
-    callbackUrl: `${IN_PROCESS_ORIGIN}${OAUTH_CALLBACK_PATH}`,
+    callbackUrl: listening.callbackUrl,
     ...options.salesforce,
   };
   const { clock } = options;
   await provideMigratedDatabase(config, options.store);
-  const built = await buildService({
-    config,
-    salesforce,
-    logger,
-    ...(options.store ? { store: options.store } : {}),
-    ...(clock ? { now: () => clock.now() } : {}),
-    ...(options.models ? { agentModelOverride: options.models.override } : {}),
+  return {
+    dataDir,
+    logs,
+    options: {
+      config,
+      salesforce,
+      logger,
+      ...(options.store ? { store: options.store } : {}),
+      ...(clock ? { now: () => clock.now() } : {}),
+      ...(options.models ? { agentModelOverride: options.models.override } : {}),
+      ...(options.executionProbe ? { agentExecutionProbe: options.executionProbe } : {}),
+    },
+  };
+}
+
+/**
+ * The one test harness: the whole service (store, vault, sessions, audit, runtimes, HTTP app) built
+ * as main.ts builds it, with a temp data dir and captured logs, called in-process. Nothing listens.
+ */
+export async function createTestService(options: TestServiceOptions = {}): Promise<TestService> {
+  const prepared = await prepareService(options, {
+    environment: {},
+    callbackUrl: `${IN_PROCESS_ORIGIN}${OAUTH_CALLBACK_PATH}`,
   });
+  const built = await buildService(prepared.options);
   const inProcessFetch: Fetcher = async (url, init) =>
     new URL(url).origin === IN_PROCESS_ORIGIN ? built.app.request(url, init) : fetch(url, init);
   const target = { url: IN_PROCESS_ORIGIN, fetch: inProcessFetch };
@@ -158,12 +195,44 @@ export async function createTestService(options: TestServiceOptions = {}): Promi
     ...built,
     url: IN_PROCESS_ORIGIN,
     fetch: inProcessFetch,
-    logs,
-    dataDir,
+    logs: prepared.logs,
+    dataDir: prepared.dataDir,
     logIn: (email, password) => logIn(target, email, password),
     async stop() {
       await built.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(prepared.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The same harness, listening on a free loopback port (`service.url`). */
+export interface ListeningTestService {
+  service: RunningService;
+  /** Every log line the service wrote, for assertions (e.g. no secrets). */
+  logs: string[];
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The harness for tests about the network itself (a real browser, a restart, several instances, a
+ * child process sharing the data directory): the same options and the same service as
+ * `createTestService`, but started as `forcefield start` starts it, on a free port of 127.0.0.1.
+ */
+export async function listenTestService(options: TestServiceOptions = {}): Promise<ListeningTestService> {
+  // An empty callback URL: the service completes it with the port it listens on.
+  const prepared = await prepareService(options, {
+    environment: { PORT: '0', HOST: '127.0.0.1' },
+    callbackUrl: '',
+  });
+  const service = await startService(prepared.options);
+  return {
+    service,
+    logs: prepared.logs,
+    dataDir: prepared.dataDir,
+    async stop() {
+      await service.stop();
+      rmSync(prepared.dataDir, { recursive: true, force: true });
     },
   };
 }

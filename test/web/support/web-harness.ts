@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService, type TestService } from '../../support/service.ts';
-import { type LaunchedChromium, launchChromium } from './chromium.ts';
+import { connectChromium, type LaunchedChromium, launchChromium } from './chromium.ts';
 
 /** The demo workspace's logins (seeded in demo mode) and the demo org's Salesforce users. */
 export const USERS = {
@@ -38,7 +39,8 @@ export interface WebHarness {
 
 /**
  * One place for the browser tests' setup: the emulator (demo org) and the service (demo mode:
- * the seeded workspace and meetings) on free ports, in this process, and one Chromium page.
+ * the seeded workspace and meetings) on free ports, in this process, and one page in a fresh
+ * context of the run's Chromium.
  */
 export async function startWebHarness(
   options: { width?: number; height?: number; emulator?: EmulatorOptions } = {},
@@ -54,7 +56,11 @@ export async function startWebHarness(
       undefined,
       () => Date.now() + clockOffset,
     );
-    launched = await launchChromium({ width: options.width, height: options.height });
+    // The run's shared Chromium (chromium-server.ts); without one (no Chromium installed),
+    // launchChromium fails with the message saying so.
+    const endpoint = inject('chromiumEndpoint');
+    const size = { width: options.width, height: options.height };
+    launched = endpoint ? await connectChromium(endpoint, size) : await launchChromium(size);
   } catch (error) {
     await test?.stop();
     await emulator.stop();
