@@ -365,6 +365,10 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     );
     expect(csv).toContain('"Delete records"');
     expect(csv).not.toContain('Zeta Approved Co');
+    // Filters that match nothing say so, not that the agent was never used (Carol has not chatted yet).
+    await page.getByLabel('Person').selectOption({ label: 'Carol Member' });
+    await page.getByRole('heading', { name: 'No calls match these filters' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'No activity yet' }).count()).toBe(0);
     expect(harness.takePageErrors()).toEqual([]);
   });
 
