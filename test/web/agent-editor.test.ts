@@ -23,6 +23,14 @@ describe('the agent editor in a real browser', { timeout: 180_000 }, () => {
   it('creates an agent with a Salesforce connector and its tool permissions', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);
+    // With no agent yet, Chat leads the admin to create one rather than ending there.
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+    await page.getByRole('heading', { name: 'No agent to chat with yet' }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'New agent' }).click();
+    await page.getByLabel('Name').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/agents/new');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'No agent to chat with yet' }).waitFor();
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('heading', { name: 'No agents yet' }).waitFor();
     await expectAccessible(page);
