@@ -47,7 +47,8 @@ export default function MeetingsPage() {
       {meetings.data && meetings.data.meetings.length === 0 ? (
         <EmptyState icon={<CalendarDays />} title="No meetings yet">
           <p className="muted">
-            Import a meeting summary (JSON) to send its insights, decisions and tasks to Salesforce.
+            Import meetings (JSON) or a transcript, then send their insights, decisions and tasks to
+            Salesforce.
           </p>
           <button type="button" className="button button-primary" onClick={() => setImportOpen(true)}>
             Import meetings
