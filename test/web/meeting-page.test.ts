@@ -6,7 +6,8 @@ import { useWebHarness } from './support/use-web-harness.ts';
 import { USERS } from './support/web-harness.ts';
 
 /**
- * How the meeting page reads: the meeting's time says its day once, and an item's owner and due
+ * The Meetings search tells a screen reader how many meetings it leaves; and how the meeting page
+ * reads: the meeting's time says its day once, and an item's owner and due
  * date read as a person would write them (the participant's name, the day in words), not as the
  * import format stores them (an email, `2026-12-13`).
  */
@@ -20,9 +21,17 @@ interface Item {
 }
 
 describe('the meeting page', { timeout: 120_000 }, () => {
-  it('says the day once and names owners and due days in words', async () => {
+  it('counts search matches aloud, says the day once and names owners and due days in words', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);
+    // The search says how many meetings it leaves, to a screen reader too.
+    await page.goto(`${baseUrl}/meetings`);
+    await page.getByLabel('Search meetings').fill('harborview');
+    await page.getByRole('status').filter({ hasText: '1 meeting matches' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Search meetings').fill('no such meeting anywhere');
+    await page.getByRole('status').filter({ hasText: '0 meetings match' }).waitFor({ state: 'attached' });
+    await page.getByText('No meeting matches').waitFor();
+
     await openMeeting(page, baseUrl, HARBORVIEW_MEETING);
 
     const api = await harness.apiAs(USERS.alice);
