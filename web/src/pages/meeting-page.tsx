@@ -275,7 +275,8 @@ export default function MeetingPage() {
 
       <MeetingSummaryPanel meeting={data} />
 
-      {data.items.length === 0 ? (
+      {/* A transcript not summarised yet: the Summary panel above already says so and what to do. */}
+      {data.items.length === 0 && !(data.transcript && !data.summary) ? (
         <EmptyState icon={<CalendarDays />} title="This meeting has no summary items" />
       ) : null}
       {SECTIONS.map((section) => {
