@@ -5,6 +5,7 @@ import { expectAccessible } from './support/accessibility.ts';
 import { logInAs, logOut } from './support/log-in.ts';
 import { approveOnSalesforce } from './support/salesforce-login.ts';
 import { type ScriptedModel, startScriptedModel } from './support/scripted-model.ts';
+import { descriptionOf } from './support/send-form.ts';
 import { useWebHarness } from './support/use-web-harness.ts';
 import { USERS } from './support/web-harness.ts';
 
@@ -70,6 +71,10 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByLabel('Agent').waitFor();
     expect(await page.getByLabel('Agent').inputValue()).toBe(agentId);
+    // How to send and how to start a new line is told, not left to be guessed.
+    expect(await descriptionOf(page.getByLabel('Message'))).toBe(
+      'Enter sends; Shift+Enter starts a new line.',
+    );
     await expectAccessible(page);
 
     model.enqueue(
@@ -365,6 +370,10 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     );
     expect(csv).toContain('"Delete records"');
     expect(csv).not.toContain('Zeta Approved Co');
+    // Filters that match nothing say so, not that the agent was never used (Carol has not chatted yet).
+    await page.getByLabel('Person').selectOption({ label: 'Carol Member' });
+    await page.getByRole('heading', { name: 'No calls match these filters' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'No activity yet' }).count()).toBe(0);
     expect(harness.takePageErrors()).toEqual([]);
   });
 

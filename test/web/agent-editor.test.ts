@@ -23,6 +23,14 @@ describe('the agent editor in a real browser', { timeout: 180_000 }, () => {
   it('creates an agent with a Salesforce connector and its tool permissions', async () => {
     const { page, baseUrl } = harness;
     await logInAs(page, baseUrl, USERS.alice);
+    // With no agent yet, Chat leads the admin to create one rather than ending there.
+    await page.getByRole('link', { name: 'Chat', exact: true }).click();
+    await page.getByRole('heading', { name: 'No agent to chat with yet' }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'New agent' }).click();
+    await page.getByLabel('Name').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/agents/new');
+    await page.goBack();
+    await page.getByRole('heading', { name: 'No agent to chat with yet' }).waitFor();
     await page.getByRole('link', { name: 'Agents' }).click();
     await page.getByRole('heading', { name: 'No agents yet' }).waitFor();
     await expectAccessible(page);
@@ -139,7 +147,50 @@ describe('the agent editor in a real browser', { timeout: 180_000 }, () => {
     expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '+ Add connector' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Change' }).count()).toBe(0);
+    // Why nothing can be changed comes first, before the form, and the page leads on to the chat.
+    const note = page.getByRole('note').filter({ hasText: 'Only admins can change an agent' });
+    const noteBox = await note.boundingBox();
+    const nameBox = await page.getByLabel('Name').boundingBox();
+    expect(noteBox?.y).toBeLessThan(nameBox?.y ?? 0);
     await expectAccessible(page);
+    await page.getByRole('link', { name: 'Chat with Pipeline helper' }).click();
+    await page.waitForURL((url) => url.pathname === '/chat' && url.searchParams.get('agent') === agentId);
+    await page.getByLabel('Message').waitFor();
+    expect(harness.takePageErrors()).toEqual([]);
+  });
+
+  it('starts a new agent on a provider added in Settings → Models, not an unconfigured one', async () => {
+    const { page, baseUrl } = harness;
+    await logOut(page);
+    await logInAs(page, baseUrl, USERS.alice);
+    const admin = await harness.apiAs(USERS.alice);
+    const added = await admin.call('POST', '/api/model-providers', {
+      kind: 'openai_compatible',
+      name: 'Team model server',
+      apiKey: 'sk-team',
+      baseUrl: 'http://127.0.0.1:9/v1',
+    });
+    expect(added.status).toBe(201);
+    await page.goto(`${baseUrl}/agents/new`);
+    const provider = page.getByLabel('Model provider');
+    await provider.locator('option', { hasText: 'Team model server' }).waitFor({ state: 'attached' });
+    expect(
+      await provider.evaluate(
+        (select) =>
+          (select as unknown as { selectedOptions: Array<{ text: string }> }).selectedOptions[0]?.text,
+      ),
+    ).toBe('Team model server (OpenAI-compatible)');
+
+    await page.getByLabel('Name').fill('Team helper');
+    await page.getByLabel('Model', { exact: true }).fill('team-1');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL((url) => /^\/agents\/[^/]+$/.test(url.pathname) && url.pathname !== '/agents/new');
+    const saved = await admin.call('GET', `/api/agents/${new URL(page.url()).pathname.split('/').at(-1)}`);
+    expect(saved.body.agent.model).toEqual({
+      provider: 'openai_compatible',
+      providerId: added.body.provider.id,
+      modelId: 'team-1',
+    });
     expect(harness.takePageErrors()).toEqual([]);
   });
 });

@@ -32,6 +32,10 @@ describe('the People page in a real browser', { timeout: 180_000 }, () => {
     await dialog.getByRole('button', { name: 'Add person' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.getByText(NEW_USER.email).first().waitFor();
+    // The table lists people by name, the new one in its place.
+    const names = await page.getByRole('table').locator('tbody tr td:first-child').allInnerTexts();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    expect(names).toContain(NEW_USER.name);
 
     const admin = await harness.apiAs(USERS.alice);
     const users = await admin.call('GET', '/api/users');

@@ -98,4 +98,44 @@ describe('the 390 px layout', { timeout: 180_000 }, () => {
     }
     expect(harness.takePageErrors()).toEqual([]);
   });
+
+  it('keeps the open conversation and the composer on the first screen, however many conversations', async () => {
+    const { page, baseUrl } = harness;
+    const admin = await harness.apiAs(USERS.alice);
+    const provider = await admin.call('POST', '/api/model-providers', {
+      kind: 'openai_compatible',
+      name: 'Phone model server',
+      apiKey: 'sk-phone',
+      baseUrl: 'http://127.0.0.1:9/v1',
+    });
+    const agent = await admin.call('POST', '/api/agents', {
+      name: 'Phone helper',
+      instructions: 'Answer briefly.',
+      model: { provider: 'openai_compatible', modelId: 'phone-1', providerId: provider.body.provider.id },
+    });
+    expect(agent.status).toBe(201);
+    const agentId = agent.body.agent.id as string;
+    let last = '';
+    for (let index = 1; index <= 8; index += 1) {
+      const created = await admin.call('POST', '/api/conversations', {
+        agentId,
+        title: `Question number ${index} about the Harborview rollout and its pilot properties`,
+      });
+      expect(created.status).toBe(201);
+      last = created.body.conversation.id;
+    }
+    await page.goto(`${baseUrl}/chat/${last}`);
+    const composer = page.getByLabel('Message');
+    await composer.waitFor();
+    const box = await composer.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+    // The list still holds every conversation, in its own scrolling box.
+    expect(await page.getByRole('list', { name: 'Your conversations' }).getByRole('listitem').count()).toBe(
+      8,
+    );
+    expect(await horizontalOverflow()).toBe(0);
+    await expectAccessible(page, `a conversation at ${WIDTH} px`);
+    expect(harness.takePageErrors()).toEqual([]);
+  });
 });

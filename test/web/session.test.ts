@@ -74,4 +74,19 @@ describe('the session in a real browser', { timeout: 180_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(harness.takePageErrors()).toEqual([]);
   });
+
+  it('fills the form from a demo login on the login page, saying the shared password once', async () => {
+    const { page } = harness;
+    // The previous test left the login page on screen, after logging out.
+    const demo = page.getByRole('region', { name: 'Demo mode' });
+    await demo.getByRole('button', { name: `Use ${USERS.bob.email}` }).click();
+    expect(await page.getByLabel('Email').inputValue()).toBe(USERS.bob.email);
+    expect(await page.getByLabel('Password').inputValue()).toBe(USERS.bob.password);
+    expect(await demo.getByText(USERS.bob.password, { exact: true }).count()).toBe(1);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.getByRole('button', { name: 'Log out', includeHidden: true }).waitFor({ state: 'attached' });
+    expect(new URL(page.url()).pathname).toBe('/meetings');
+    expect(harness.takePageErrors()).toEqual([]);
+  });
 });

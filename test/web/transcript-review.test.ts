@@ -152,6 +152,9 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     await page.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Summarise', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    // The Summary panel says it is not summarised yet; no second empty state repeats it.
+    await page.getByText('Not summarised yet.', { exact: false }).waitFor();
+    expect(await page.getByRole('heading', { name: 'This meeting has no summary items' }).count()).toBe(0);
     await expectAccessible(page, 'a meeting with a transcript, not summarised');
   });
 

@@ -225,7 +225,7 @@ export function ImportMeetingsDialog({
               ) : null}
             </ErrorBanner>
           ) : null}
-          <div className="dialog-actions">
+          <div className="dialog-actions dialog-actions-sticky">
             <button type="button" className="button" onClick={close}>
               Cancel
             </button>

@@ -447,7 +447,7 @@ export default function SendFormDialog({
               Suggestions are unavailable ({suggestions.error.message}); search instead.
             </p>
           ) : null}
-          <div className="dialog-actions">
+          <div className="dialog-actions dialog-actions-sticky">
             <button type="button" className="button" onClick={onClose}>
               Cancel
             </button>

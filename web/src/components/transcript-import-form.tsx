@@ -176,7 +176,7 @@ export function TranscriptImportForm({
         </div>
       </div>
       {importing.error ? <ErrorBanner title={importing.error.message} /> : null}
-      <div className="dialog-actions">
+      <div className="dialog-actions dialog-actions-sticky">
         <button type="button" className="button" onClick={onCancel}>
           Cancel
         </button>

@@ -4,6 +4,29 @@ export function formatDateTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A span, its day said once when both ends fall on it: "Dec 5, 2026, 5:00 – 5:45 PM". */
+export function formatDateTimeRange(startIso: string, endIso: string): string {
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end < start)
+    return `${formatDateTime(startIso)} – ${formatDateTime(endIso)}`;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).formatRange(
+    start,
+    end,
+  );
+}
+
+/**
+ * A calendar day (`2026-12-13`, no time zone) as the locale writes it: "Dec 13, 2026". Read as that
+ * local day, not UTC midnight, so it is never shown as the day before west of Greenwich.
+ */
+export function formatDay(day: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
 }

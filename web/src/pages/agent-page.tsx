@@ -1,4 +1,5 @@
-import { NavLink, useParams } from 'react-router';
+import { MessagesSquare } from 'lucide-react';
+import { Link, NavLink, useParams } from 'react-router';
 import { AgentActivity } from '../components/agents/agent-activity.tsx';
 import { AgentSetupForm } from '../components/agents/agent-setup-form.tsx';
 import { ErrorBanner, LoadingBlock } from '../components/status.tsx';
@@ -30,6 +31,13 @@ export default function AgentPage({ tab }: { tab: 'setup' | 'activity' }) {
       </nav>
       <header className="page-header">
         <h1>{isNew ? 'New agent' : agent.data?.name}</h1>
+        {agent.data ? (
+          // The way forward from an agent's page (and a member's only one): talk to it.
+          <Link to={`/chat?agent=${encodeURIComponent(agent.data.id)}`} className="button">
+            <MessagesSquare aria-hidden size={16} />
+            Chat<span className="visually-hidden"> with {agent.data.name}</span>
+          </Link>
+        ) : null}
       </header>
       {!isNew ? (
         <nav aria-label="Agent" className="subnav">

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { ScrollText } from 'lucide-react';
+import { Download, ScrollText } from 'lucide-react';
 import { type FormEvent, useId, useState } from 'react';
 import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx';
 import { LoadMoreButton, OutcomeBadge, TableRegion } from '../components/table-region.tsx';
@@ -102,7 +102,8 @@ export default function AuditPage() {
         <button type="submit" className="button">
           Apply filters
         </button>
-        <a className="button button-ghost" href="/api/audit/export" download>
+        <a className="button" href="/api/audit/export" download>
+          <Download aria-hidden size={16} />
           Export JSON lines
         </a>
       </form>

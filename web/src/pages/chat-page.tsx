@@ -10,6 +10,7 @@ import { api } from '../lib/api.ts';
 import type { Conversation, ConversationDetail } from '../lib/chat-types.ts';
 import { useConnections } from '../lib/connections.ts';
 import { formatRelative } from '../lib/format.ts';
+import { useUser } from '../lib/session.tsx';
 
 /**
  * Chat: pick an agent, keep conversations, stream answers (`useChat` over the chat protocol);
@@ -22,6 +23,7 @@ export default function ChatPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const agents = useAgents();
+  const user = useUser();
   const connections = useConnections();
   const conversations = useQuery({
     queryKey: ['conversations'],
@@ -81,7 +83,17 @@ export default function ChatPage() {
       {agents.isError ? <ErrorBanner title="Agents could not be loaded" error={agents.error} /> : null}
       {agents.data && agents.data.length === 0 ? (
         <EmptyState icon={<MessagesSquare />} title="No agent to chat with yet">
-          <p className="muted">An admin creates agents under Agents.</p>
+          {user.role === 'admin' ? (
+            // Not a dead end for the one who can fix it.
+            <>
+              <p className="muted">Create an agent, then chat with it here.</p>
+              <Link to="/agents/new" className="button button-primary">
+                New agent
+              </Link>
+            </>
+          ) : (
+            <p className="muted">An admin creates agents under Agents.</p>
+          )}
         </EmptyState>
       ) : null}
       {agents.data && agents.data.length > 0 ? (

@@ -314,7 +314,7 @@ export default function IntegrationsPage() {
       <div className="section-header">
         <p className="muted">Connect Salesforce to send meeting items and let agents work with your CRM.</p>
         <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
-          <Plug aria-hidden size={16} />+ Add integration
+          + Add integration
         </button>
       </div>
 

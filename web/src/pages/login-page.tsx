@@ -36,6 +36,11 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const demoLogins = useMemo(readDemoLogins, []);
+  // Said once when every demo login has the same password, not on each line.
+  const sharedPassword =
+    demoLogins.length > 0 && demoLogins.every((login) => login.password === demoLogins[0]?.password)
+      ? demoLogins[0]?.password
+      : undefined;
 
   if (me.data) return <Navigate to={next} replace />;
 
@@ -100,11 +105,37 @@ export function LoginPage() {
         {demoLogins.length > 0 ? (
           <section className="demo-logins" aria-labelledby="demo-logins-title">
             <h2 id="demo-logins-title">Demo mode</h2>
-            <p className="muted">Salesforce is the built-in demo org. Log in as:</p>
+            <p className="muted">
+              Salesforce is the built-in demo org. Choose a login to fill in the form
+              {sharedPassword ? (
+                <>
+                  {' '}
+                  (password <code>{sharedPassword}</code>)
+                </>
+              ) : null}
+              :
+            </p>
             <ul>
               {demoLogins.map((login) => (
                 <li key={login.email}>
-                  <code>{login.email}</code> ({login.role}) · password <code>{login.password}</code>
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      setEmail(login.email);
+                      setPassword(login.password);
+                    }}
+                  >
+                    <span className="visually-hidden">Use </span>
+                    {login.email}
+                  </button>{' '}
+                  <span className="muted">({login.role})</span>
+                  {sharedPassword ? null : (
+                    <>
+                      {' '}
+                      · password <code>{login.password}</code>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

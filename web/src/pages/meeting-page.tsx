@@ -25,7 +25,7 @@ import { EmptyState, ErrorBanner, LoadingBlock } from '../components/status.tsx'
 import { TranscriptView } from '../components/transcript-view.tsx';
 import { ApiError, api } from '../lib/api.ts';
 import { useConnections } from '../lib/connections.ts';
-import { formatDateTime } from '../lib/format.ts';
+import { formatDateTime, formatDateTimeRange, formatDay } from '../lib/format.ts';
 import type { ItemKind, Meeting, MeetingItem, SendKind, SendView } from '../lib/types.ts';
 import { NotFoundPage } from './not-found-page.tsx';
 
@@ -53,6 +53,12 @@ export const OBJECT_LABELS: Record<string, string> = {
 };
 
 const PREFERRED_CONNECTION_KEY = 'forcefield.connectionId';
+
+/** The owner as the meeting names them (a participant's name), else their email. */
+function ownerName(meeting: Meeting, email: string): string {
+  const participant = meeting.participants.find((entry) => entry.email.toLowerCase() === email.toLowerCase());
+  return participant?.name || email;
+}
 
 export function meetingQueryKey(meetingId: string) {
   return ['meeting', meetingId];
@@ -116,8 +122,8 @@ function ItemRow({
         <ItemEvidence evidence={item.review?.evidence ?? []} hasTranscript={Boolean(meeting.transcript)} />
         {item.ownerEmail || item.dueDate ? (
           <p className="item-meta muted">
-            {item.ownerEmail ? <span>Owner {item.ownerEmail}</span> : null}
-            {item.dueDate ? <span>Due {item.dueDate}</span> : null}
+            {item.ownerEmail ? <span>Owner {ownerName(meeting, item.ownerEmail)}</span> : null}
+            {item.dueDate ? <span>Due {formatDay(item.dueDate)}</span> : null}
           </p>
         ) : null}
         <SentBadge sends={item.sends} />
@@ -210,8 +216,7 @@ export default function MeetingPage() {
         <div>
           <h1>{data.title}</h1>
           <p className="muted">
-            <CalendarDays aria-hidden size={14} /> {formatDateTime(data.startTime)} –{' '}
-            {formatDateTime(data.endTime)}
+            <CalendarDays aria-hidden size={14} /> {formatDateTimeRange(data.startTime, data.endTime)}
           </p>
         </div>
         {usable.length > 1 ? (
@@ -270,7 +275,8 @@ export default function MeetingPage() {
 
       <MeetingSummaryPanel meeting={data} />
 
-      {data.items.length === 0 ? (
+      {/* A transcript not summarised yet: the Summary panel above already says so and what to do. */}
+      {data.items.length === 0 && !(data.transcript && !data.summary) ? (
         <EmptyState icon={<CalendarDays />} title="This meeting has no summary items" />
       ) : null}
       {SECTIONS.map((section) => {

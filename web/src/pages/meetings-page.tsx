@@ -42,12 +42,19 @@ export default function MeetingsPage() {
           onChange={(event) => setSearch(event.target.value)}
         />
       </div>
+      {/* Always present, so a screen reader hears how many meetings the search leaves. */}
+      <p className="visually-hidden" role="status">
+        {meetings.data && deferredSearch !== ''
+          ? `${visible.length} ${visible.length === 1 ? 'meeting matches' : 'meetings match'}`
+          : ''}
+      </p>
       {meetings.isPending ? <LoadingBlock label="Loading meetings" /> : null}
       {meetings.isError ? <ErrorBanner title="Meetings could not be loaded" error={meetings.error} /> : null}
       {meetings.data && meetings.data.meetings.length === 0 ? (
         <EmptyState icon={<CalendarDays />} title="No meetings yet">
           <p className="muted">
-            Import a meeting summary (JSON) to send its insights, decisions and tasks to Salesforce.
+            Import meetings (JSON) or a transcript, then send their insights, decisions and tasks to
+            Salesforce.
           </p>
           <button type="button" className="button button-primary" onClick={() => setImportOpen(true)}>
             Import meetings

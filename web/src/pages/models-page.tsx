@@ -171,12 +171,13 @@ export default function ModelsPage() {
             </ul>
           )}
           <p className="muted">
-            From the server settings:{' '}
             {environment.length === 0
-              ? 'none.'
-              : MODEL_PROVIDER_KINDS.filter((kind) => environment.includes(kind))
+              ? 'The server’s settings configure no provider: agents can use only the providers added here.'
+              : `Also configured in the server’s settings: ${MODEL_PROVIDER_KINDS.filter((kind) =>
+                  environment.includes(kind),
+                )
                   .map((kind) => PROVIDER_LABELS[kind])
-                  .join(', ')}
+                  .join(', ')}.`}
           </p>
         </section>
       ) : null}

@@ -318,6 +318,8 @@ function GroupsSection({ groups, users }: { groups: Group[]; users: User[] }) {
 export default function PeoplePage() {
   const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ users: User[] }>('/users') });
   const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ groups: Group[] }>('/groups') });
+  // By name, as a person looks for someone (the server's order is its own).
+  const people = users.data ? [...users.data.users].sort((a, b) => a.name.localeCompare(b.name)) : undefined;
   return (
     <div className="page">
       <header className="page-header">
@@ -326,10 +328,8 @@ export default function PeoplePage() {
       {users.isPending || groups.isPending ? <LoadingBlock label="Loading people" /> : null}
       {users.isError ? <ErrorBanner title="People could not be loaded" error={users.error} /> : null}
       {groups.isError ? <ErrorBanner title="Groups could not be loaded" error={groups.error} /> : null}
-      {users.data ? <UsersSection users={users.data.users} /> : null}
-      {users.data && groups.data ? (
-        <GroupsSection groups={groups.data.groups} users={users.data.users} />
-      ) : null}
+      {people ? <UsersSection users={people} /> : null}
+      {people && groups.data ? <GroupsSection groups={groups.data.groups} users={people} /> : null}
     </div>
   );
 }

@@ -117,7 +117,15 @@ export function AgentActivity({ agent }: { agent: Agent }) {
       {activity.isPending ? <LoadingBlock label="Loading activity" /> : null}
       {activity.isError ? <ErrorBanner title="Activity could not be loaded" error={activity.error} /> : null}
       {activity.data && rows.length === 0 ? (
-        <EmptyState icon={<ScrollText />} title="No activity yet" />
+        person || outcome ? (
+          <EmptyState icon={<ScrollText />} title="No calls match these filters" />
+        ) : (
+          <EmptyState icon={<ScrollText />} title="No activity yet">
+            <p className="muted">
+              Each tool call the agent makes in a chat, and each approval or refusal, shows up here.
+            </p>
+          </EmptyState>
+        )
       ) : null}
       {rows.length > 0 ? (
         <TableRegion label="Activity">

@@ -3,7 +3,13 @@ import { CircleCheck } from 'lucide-react';
 import { type FormEvent, useId, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { describeAgentChanges } from '../../lib/agent-changes.ts';
-import { type Agent, type AgentInput, noConnector } from '../../lib/agents.ts';
+import {
+  type Agent,
+  type AgentInput,
+  type AgentModel,
+  noConnector,
+  useModelProviders,
+} from '../../lib/agents.ts';
 import { api } from '../../lib/api.ts';
 import { useConnections } from '../../lib/connections.ts';
 import { ErrorBanner } from '../status.tsx';
@@ -27,6 +33,21 @@ const NEW_AGENT: AgentInput = {
   connector: noConnector(),
 };
 
+/**
+ * A new agent's provider until the admin picks one: the first provider added in Settings → Models,
+ * else the first one the server's settings configure; never one that is not configured when a
+ * configured one exists.
+ */
+function preferredModel(
+  providers: ReturnType<typeof useModelProviders>['data'],
+  modelId: string,
+): AgentModel | undefined {
+  const added = providers?.providers[0];
+  if (added) return { provider: added.kind, providerId: added.id, modelId };
+  const environment = providers?.environment[0];
+  return environment ? { provider: environment, modelId } : undefined;
+}
+
 /** The Setup tab: admins edit and save (and see what changed); members read. */
 export function AgentSetupForm({ agent, readOnly }: { agent: Agent | undefined; readOnly: boolean }) {
   const id = useId();
@@ -35,7 +56,11 @@ export function AgentSetupForm({ agent, readOnly }: { agent: Agent | undefined; 
   const toast = useToast();
   const connections = useConnections();
   const saved = agent ? inputOf(agent) : NEW_AGENT;
-  const [draft, setDraft] = useState<AgentInput>(saved);
+  const [edited, setDraft] = useState<AgentInput>(saved);
+  const providers = useModelProviders(!readOnly && !agent);
+  const [modelChosen, setModelChosen] = useState(agent !== undefined);
+  const suggested = modelChosen ? undefined : preferredModel(providers.data, edited.model.modelId);
+  const draft = suggested ? { ...edited, model: suggested } : edited;
   const [changes, setChanges] = useState<string[] | null>(null);
   const connectionName = (connectionId: string | undefined) =>
     connections.data?.find((connection) => connection.id === connectionId)?.name ?? 'none';
@@ -83,6 +108,12 @@ export function AgentSetupForm({ agent, readOnly }: { agent: Agent | undefined; 
           </div>
         </div>
       ) : null}
+      {readOnly ? (
+        // First, not after the whole form: a member learns at once why nothing here can be changed.
+        <p className="banner banner-info" role="note">
+          Only admins can change an agent. You can chat with it.
+        </p>
+      ) : null}
       {save.isError ? <ErrorBanner title="The agent was not saved" error={save.error} /> : null}
       <section className="card stack" aria-labelledby={`${id}-basics`}>
         <h3 id={`${id}-basics`}>Agent</h3>
@@ -113,7 +144,10 @@ export function AgentSetupForm({ agent, readOnly }: { agent: Agent | undefined; 
           id={id}
           model={draft.model}
           readOnly={readOnly}
-          onChange={(model) => setDraft({ ...draft, model })}
+          onChange={(model) => {
+            setModelChosen(true);
+            setDraft({ ...draft, model });
+          }}
         />
       </section>
       <ConnectorsSection
@@ -133,9 +167,7 @@ export function AgentSetupForm({ agent, readOnly }: { agent: Agent | undefined; 
             {save.isPending ? 'Saving…' : 'Save'}
           </button>
         </div>
-      ) : (
-        <p className="muted">Only admins can change an agent. You can chat with it.</p>
-      )}
+      ) : null}
     </form>
   );
 }

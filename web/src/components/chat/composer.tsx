@@ -57,10 +57,14 @@ export function Composer({
         rows={2}
         maxLength={20_000}
         value={text}
-        placeholder={`Message ${agentName ?? ''}`}
+        placeholder={agentName ? `Message ${agentName}` : 'Message'}
+        aria-describedby={`${id}-keys`}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={onKeyDown}
       />
+      <span id={`${id}-keys`} className="visually-hidden">
+        Enter sends; Shift+Enter starts a new line.
+      </span>
       {running ? (
         <button type="button" className="button" onClick={onStop}>
           <Square aria-hidden size={16} />
