@@ -282,8 +282,8 @@ function directCaller(caller: AgentMcpCaller, server: McpServer, context: Server
     clientName: clientNameOf(caller, server, context),
     ...(salesforceClients
       ? {
-          salesforceClient: (connectionId: string) =>
-            salesforceClients.clientFor(service, caller.user, connectionId),
+          salesforceClient: (connectionId: string, options: { accessChecked: boolean }) =>
+            salesforceClients.clientFor(service, caller.user, connectionId, options),
         }
       : {}),
   };

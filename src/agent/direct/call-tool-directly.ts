@@ -49,6 +49,7 @@ export async function callToolDirectly(
     connectionId: connection.connectionId,
     conversationId: conversation.id,
     messageId,
+    accessChecked: connection.accessChecked,
   });
   const toolCallId = `mcp_${newId(caller.service.now())}`;
   const call = { toolCallId, toolName: options.toolName, input: options.input };
