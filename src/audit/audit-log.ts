@@ -68,7 +68,11 @@ export class AuditLog {
     this.#onRecorded = onRecorded;
   }
 
-  async record(event: AuditEventInput): Promise<AuditEvent> {
+  /**
+   * Writes one event. `executor`: a transaction to write it in, so it commits with the change it
+   * records (one commit instead of two); by default the store itself.
+   */
+  async record(event: AuditEventInput, executor: Store['db'] = this.#store.db): Promise<AuditEvent> {
     const detail = event.detail ?? {};
     assertSafeDetail(detail);
     const now = this.#now();
@@ -86,7 +90,7 @@ export class AuditLog {
       detail: JSON.stringify(detail),
       agent_id: typeof detail.agentId === 'string' ? detail.agentId : null,
     };
-    await this.#store.db.insertInto('audit_events').values(row).execute();
+    await executor.insertInto('audit_events').values(row).execute();
     this.#onRecorded?.(event.action, event.outcome);
     return toEvent(row);
   }

@@ -1,7 +1,7 @@
 import { salesforceClientFor } from '../../connections/connection-client.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import type { DispatchContext } from '../dispatch/dispatch-context.ts';
+import type { DispatchAudit, DispatchContext } from '../dispatch/dispatch-context.ts';
 import type { Agent } from '../store/agent-store.ts';
 import type { AgentSalesforceClient } from '../tools/tool-catalog.ts';
 import type { AgentRuntime } from '../turns/agent-runtime.ts';
@@ -49,13 +49,15 @@ export function directDispatchContext(
     messageId: string;
     /** True when this call's own read of the connection proved the person may use it. */
     accessChecked?: boolean;
+    /** Where the call's audit events go (default: the audit log, each at once). */
+    audit?: DispatchAudit;
   },
 ): DispatchContext {
   const { service, runtime, user } = caller;
   let client: Promise<AgentSalesforceClient> | undefined;
   return {
     store: service.store,
-    audit: service.audit,
+    audit: target.audit ?? service.audit,
     now: service.now,
     memory: runtime.memory,
     state: runtime.memory.touch(target.conversationId),
