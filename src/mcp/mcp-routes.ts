@@ -85,14 +85,18 @@ export function mcpRoutes(services: Services): Hono {
     const body = await jsonBodyOf(request);
     if (body.kind === 'refused') return body.response;
     const parsed = body.kind === 'parsed' ? { parsedBody: body.value } : {};
+    // The agent was read for this very request: its tool calls need not read it again. A 2025
+    // session's server is built with `caller` (it outlives this request); each request's own
+    // reading reaches its handlers through authInfo.
+    const fresh: AgentMcpCaller = { ...caller, agentReadForThisRequest: true };
+    const freshAuthInfo: AuthInfo = { ...authInfo, extra: { caller: fresh } };
     if (
       !carriesEnvelopeClaim(parsed.parsedBody) &&
       (await isLegacyRequest(request, parsed.parsedBody, { maxRequestBodySize: MAX_MCP_BODY_BYTES }))
     ) {
-      return legacy.handle(request, caller, authInfo, MAX_MCP_BODY_BYTES, parsed);
+      return legacy.handle(request, caller, freshAuthInfo, MAX_MCP_BODY_BYTES, parsed);
     }
-    const fresh: AgentMcpCaller = { ...caller, agentReadForThisRequest: true };
-    return handler.fetch(request, { authInfo: { ...authInfo, extra: { caller: fresh } }, ...parsed });
+    return handler.fetch(request, { authInfo: freshAuthInfo, ...parsed });
   });
   app.route('/', approvalPageRoutes(services));
   app.route('/', oauthRoutes(services));
