@@ -109,25 +109,59 @@ export async function revokeApiKey(
   });
 }
 
-/** The active user behind a presented key, or null (malformed, unknown, revoked, or user disabled). */
+/**
+ * The active user behind a presented key, or null (malformed, unknown, revoked, or user disabled).
+ * Checked against the database on every request (a revocation takes effect at once, on every
+ * instance): the key and its owner in one read.
+ */
 export async function resolveApiKey(
   store: Store,
   key: string,
   now: number,
 ): Promise<{ apiKey: ApiKeysTable; user: UsersTable } | null> {
   if (!API_KEY_PATTERN.test(key)) return null;
-  const apiKey = await store.db
+  const row = await store.db
     .selectFrom('api_keys')
-    .selectAll()
-    .where('key_hash', '=', sha256Hex(key))
+    .innerJoin('users', 'users.id', 'api_keys.user_id')
+    .select([
+      'api_keys.id as key_id',
+      'api_keys.user_id as key_user_id',
+      'api_keys.name as key_name',
+      'api_keys.key_hash as key_hash',
+      'api_keys.prefix as key_prefix',
+      'api_keys.created_at as key_created_at',
+      'api_keys.last_used_at as key_last_used_at',
+      'api_keys.revoked_at as key_revoked_at',
+      'users.id as user_id',
+      'users.email as user_email',
+      'users.name as user_name',
+      'users.password_hash as user_password_hash',
+      'users.role as user_role',
+      'users.created_at as user_created_at',
+      'users.disabled_at as user_disabled_at',
+    ])
+    .where('api_keys.key_hash', '=', sha256Hex(key))
     .executeTakeFirst();
-  if (!apiKey || apiKey.revoked_at !== null) return null;
-  const user = await store.db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', apiKey.user_id)
-    .executeTakeFirst();
-  if (!user || user.disabled_at !== null) return null;
+  if (!row || row.key_revoked_at !== null || row.user_disabled_at !== null) return null;
+  const apiKey: ApiKeysTable = {
+    id: row.key_id,
+    user_id: row.key_user_id,
+    name: row.key_name,
+    key_hash: row.key_hash,
+    prefix: row.key_prefix,
+    created_at: row.key_created_at,
+    last_used_at: row.key_last_used_at,
+    revoked_at: row.key_revoked_at,
+  };
+  const user: UsersTable = {
+    id: row.user_id,
+    email: row.user_email,
+    name: row.user_name,
+    password_hash: row.user_password_hash,
+    role: row.user_role,
+    created_at: row.user_created_at,
+    disabled_at: row.user_disabled_at,
+  };
   if (apiKey.last_used_at === null || now - Date.parse(apiKey.last_used_at) >= LAST_USED_INTERVAL_MS) {
     await store.db
       .updateTable('api_keys')

@@ -86,8 +86,13 @@ export class AuditLog {
     this.#onRecorded = onRecorded;
   }
 
-  async record(event: AuditEventInput): Promise<AuditEvent> {
-    const written = await this.recordWithin(this.#store.db, event);
+  /**
+   * Writes one event. `executor`: a transaction to write it in, so it commits with the change it
+   * records (one commit instead of two); by default the store itself. The metrics hear of it at once
+   * (use `recordWithin` to tell them only after the caller's commit).
+   */
+  async record(event: AuditEventInput, executor: Kysely<Database> = this.#store.db): Promise<AuditEvent> {
+    const written = await this.recordWithin(executor, event);
     written.committed();
     return written.event;
   }

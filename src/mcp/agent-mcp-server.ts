@@ -137,9 +137,8 @@ async function callTool(
       }
     }
     // The agent as it is now: an admin may have changed a level since the session began.
-    const agent = caller.agentReadForThisRequest
-      ? caller.agent
-      : await agentForCaller(direct, caller.agent.row.id);
+    const agent =
+      agentReadForThisRequest(caller, context) ?? (await agentForCaller(direct, caller.agent.row.id));
     const outcome = await callToolDirectly(direct, { agent, toolName: name, input });
     if (outcome.kind === 'connect' && modes.url && !retriedAfterConnect) {
       // URL mode: the client sends the person to connect; the call runs again once they did.
@@ -240,6 +239,19 @@ async function continueApproval(
   return callToolResult(outcome);
 }
 
+/**
+ * The agent as the route read it for this very request, when it did (over HTTP): the server's own
+ * (stateless requests), or the one this request brought to a 2025 session's server (built for an
+ * earlier request) — only for the same person and agent, which the session already guarantees.
+ */
+function agentReadForThisRequest(caller: AgentMcpCaller, context: ServerContext): Agent | undefined {
+  if (caller.agentReadForThisRequest) return caller.agent;
+  const current = context.http?.authInfo?.extra?.caller as AgentMcpCaller | undefined;
+  if (!current?.agentReadForThisRequest) return undefined;
+  const same = current.user.id === caller.user.id && current.agent.row.id === caller.agent.row.id;
+  return same ? current.agent : undefined;
+}
+
 function stillPending(url: string, approvalId: string): CallToolResult {
   return {
     content: [
@@ -282,8 +294,8 @@ function directCaller(caller: AgentMcpCaller, server: McpServer, context: Server
     clientName: clientNameOf(caller, server, context),
     ...(salesforceClients
       ? {
-          salesforceClient: (connectionId: string) =>
-            salesforceClients.clientFor(service, caller.user, connectionId),
+          salesforceClient: (connectionId: string, options: { accessChecked: boolean }) =>
+            salesforceClients.clientFor(service, caller.user, connectionId, options),
         }
       : {}),
   };

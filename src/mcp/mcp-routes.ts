@@ -7,6 +7,7 @@ import {
   localhostAllowedHostnames,
   localhostAllowedOrigins,
   originValidationResponse,
+  PROTOCOL_VERSION_META_KEY,
   readRequestBody,
 } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
@@ -84,11 +85,18 @@ export function mcpRoutes(services: Services): Hono {
     const body = await jsonBodyOf(request);
     if (body.kind === 'refused') return body.response;
     const parsed = body.kind === 'parsed' ? { parsedBody: body.value } : {};
-    if (await isLegacyRequest(request, parsed.parsedBody, { maxRequestBodySize: MAX_MCP_BODY_BYTES })) {
-      return legacy.handle(request, caller, authInfo, MAX_MCP_BODY_BYTES, parsed);
-    }
+    // The agent was read for this very request: its tool calls need not read it again. A 2025
+    // session's server is built with `caller` (it outlives this request); each request's own
+    // reading reaches its handlers through authInfo.
     const fresh: AgentMcpCaller = { ...caller, agentReadForThisRequest: true };
-    return handler.fetch(request, { authInfo: { ...authInfo, extra: { caller: fresh } }, ...parsed });
+    const freshAuthInfo: AuthInfo = { ...authInfo, extra: { caller: fresh } };
+    if (
+      !carriesEnvelopeClaim(parsed.parsedBody) &&
+      (await isLegacyRequest(request, parsed.parsedBody, { maxRequestBodySize: MAX_MCP_BODY_BYTES }))
+    ) {
+      return legacy.handle(request, caller, freshAuthInfo, MAX_MCP_BODY_BYTES, parsed);
+    }
+    return handler.fetch(request, { authInfo: freshAuthInfo, ...parsed });
   });
   app.route('/', approvalPageRoutes(services));
   app.route('/', oauthRoutes(services));
@@ -113,6 +121,24 @@ async function jsonBodyOf(
   } catch {
     return { kind: 'refused', response: jsonRpcError(400, -32700, 'Parse error: the body is not JSON.') };
   }
+}
+
+/**
+ * A single JSON-RPC request or notification (not `initialize`, not a response) whose `_meta`
+ * carries the 2026-07-28 envelope claim: the SDK's classification never calls that legacy (it
+ * serves it, or answers its own error for a bad envelope), so the handler, which classifies it
+ * anyway, need not be preceded by a second classification. Anything else is left to isLegacyRequest.
+ */
+export function carriesEnvelopeClaim(body: unknown): boolean {
+  if (!isPlainObject(body) || body.jsonrpc !== '2.0' || 'result' in body || 'error' in body) return false;
+  if (typeof body.method !== 'string' || body.method === 'initialize') return false;
+  if ('id' in body && !(typeof body.id === 'string' || Number.isSafeInteger(body.id))) return false;
+  const meta = isPlainObject(body.params) ? body.params._meta : undefined;
+  return isPlainObject(meta) && PROTOCOL_VERSION_META_KEY in meta;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function jsonRpcError(status: number, code: number, message: string): Response {

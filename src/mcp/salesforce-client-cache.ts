@@ -17,8 +17,19 @@ const MAX_CLIENTS = 500;
 export class SalesforceClientCache {
   readonly #clients = new Map<string, { client: Promise<SalesforceClient>; until: number }>();
 
-  async clientFor(service: ServiceContext, user: Actor, connectionId: string): Promise<SalesforceClient> {
-    const connection = await findUsableConnection(service.store, user, connectionId);
+  /**
+   * `accessChecked`: the caller's own read of the connection, in this same call, proved the person
+   * may use it (their own active personal connection): checking again would be the same read twice.
+   */
+  async clientFor(
+    service: ServiceContext,
+    user: Actor,
+    connectionId: string,
+    options: { accessChecked?: boolean } = {},
+  ): Promise<SalesforceClient> {
+    const connection = options.accessChecked
+      ? { id: connectionId }
+      : await findUsableConnection(service.store, user, connectionId);
     const key = `${user.id}\u0000${connection.id}`;
     const now = service.now();
     const cached = this.#clients.get(key);

@@ -27,6 +27,9 @@ import { sendRequest } from './send-request.ts';
 import type { RefreshTrigger, SalesforceSessions, SessionTokens } from './sessions.ts';
 import { InvalidSessionSignal, isInvalidSession, translateError } from './translate-error.ts';
 
+/** A JSON object (a record, a describe): built once, not per call (building a zod schema costs). */
+const objectSchema = z.record(z.string(), z.unknown());
+
 export type {
   CompositeResponse,
   CompositeSubrequest,
@@ -185,14 +188,14 @@ export class SalesforceClient {
     let headers: Record<string, string> = {};
     const path = `/sobjects/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}${query}`;
     const body = await this.#request('GET', path, undefined, undefined, { seen: (seen) => (headers = seen) });
-    const record = z.record(z.string(), z.unknown()).parse(body);
+    const record = objectSchema.parse(body);
     return { record, version: recordVersionOf(headers, record) };
   }
 
   async describe(objectType: string): Promise<Record<string, unknown>> {
-    return z
-      .record(z.string(), z.unknown())
-      .parse(await this.#request('GET', `/sobjects/${encodeURIComponent(objectType)}/describe`));
+    return objectSchema.parse(
+      await this.#request('GET', `/sobjects/${encodeURIComponent(objectType)}/describe`),
+    );
   }
 
   async limits(): Promise<{ dailyApiRequests: { max: number; remaining: number } }> {

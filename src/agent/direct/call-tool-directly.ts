@@ -1,5 +1,7 @@
+import type { AuditEventInput } from '../../audit/audit-log.ts';
 import { newId } from '../../core/ids.ts';
 import type { ConversationsTable } from '../../store/agent-tables.ts';
+import type { Store } from '../../store/database.ts';
 import { dispatchToolCall } from '../dispatch/dispatch-tool-call.ts';
 import { type Agent, findAgent } from '../store/agent-store.ts';
 import { ToolFailure } from '../tools/tool-errors.ts';
@@ -42,13 +44,17 @@ export async function callToolDirectly(
   if (connection.kind === 'connect') {
     return { kind: 'connect', prompt: connectPrompt(caller.service, conversation.id, connection.reason) };
   }
-  // The step's message is written once, after the call, with its outline (one write, not three).
+  // The step's message is written once, after the call, with its outline (one write, not three),
+  // in one transaction with the call's audit events: one commit per call, not two.
   const messageId = newId(caller.service.now());
+  const auditEvents: AuditEventInput[] = [];
   const context = directDispatchContext(caller, {
     agent,
     connectionId: connection.connectionId,
     conversationId: conversation.id,
     messageId,
+    accessChecked: connection.accessChecked,
+    audit: { record: async (event) => auditEvents.push(event) },
   });
   const toolCallId = `mcp_${newId(caller.service.now())}`;
   const call = { toolCallId, toolName: options.toolName, input: options.input };
@@ -69,11 +75,15 @@ export async function callToolDirectly(
     };
   } finally {
     const step = context.state.steps.get(toolCallId);
-    await insertStepMessage(caller, {
+    const message = {
       id: messageId,
       conversationId: conversation.id,
       text: `${caller.clientName} called ${options.toolName}.`,
       outlines: step ? [outlineOf(step)] : [],
+    };
+    await caller.service.store.db.transaction().execute(async (transaction) => {
+      for (const event of auditEvents) await caller.service.audit.record(event, transaction);
+      await insertStepMessage(caller, transaction, message);
     });
   }
 }
@@ -81,10 +91,11 @@ export async function callToolDirectly(
 /** The assistant message holding one direct call's step outline (never its input or result). */
 async function insertStepMessage(
   caller: DirectCaller,
+  executor: Store['db'],
   message: { id: string; conversationId: string; text: string; outlines: StepOutline[] },
 ): Promise<void> {
   const at = new Date(caller.service.now()).toISOString();
-  await caller.service.store.db
+  await executor
     .insertInto('conversation_messages')
     .values({
       id: message.id,

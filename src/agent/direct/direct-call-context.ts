@@ -1,7 +1,7 @@
 import { salesforceClientFor } from '../../connections/connection-client.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { ServiceContext } from '../../platform/service-context.ts';
-import type { DispatchContext } from '../dispatch/dispatch-context.ts';
+import type { DispatchAudit, DispatchContext } from '../dispatch/dispatch-context.ts';
 import type { Agent } from '../store/agent-store.ts';
 import type { AgentSalesforceClient } from '../tools/tool-catalog.ts';
 import type { AgentRuntime } from '../turns/agent-runtime.ts';
@@ -24,9 +24,14 @@ export interface DirectCaller {
   /**
    * The Salesforce client for a call, when the surface keeps clients between calls (the MCP
    * server does, so a call does not build a client and a connection to Salesforce each time).
-   * It must check the person's access to the connection on every call. Default: one per call.
+   * It must check the person's access to the connection on every call, unless told the call
+   * already did (`accessChecked`: the read that chose the connection proved it, moments before).
+   * Default: one per call.
    */
-  salesforceClient?: (connectionId: string) => Promise<AgentSalesforceClient>;
+  salesforceClient?: (
+    connectionId: string,
+    options: { accessChecked: boolean },
+  ) => Promise<AgentSalesforceClient>;
 }
 
 /** The turn modules' dependencies: the runtime's own (memory, execution lease and probe). */
@@ -37,13 +42,22 @@ export function directDependencies(caller: DirectCaller): TurnDependencies {
 /** The dispatcher's context for one direct call (or the execution of its approval). */
 export function directDispatchContext(
   caller: DirectCaller,
-  target: { agent: Agent; connectionId: string; conversationId: string; messageId: string },
+  target: {
+    agent: Agent;
+    connectionId: string;
+    conversationId: string;
+    messageId: string;
+    /** True when this call's own read of the connection proved the person may use it. */
+    accessChecked?: boolean;
+    /** Where the call's audit events go (default: the audit log, each at once). */
+    audit?: DispatchAudit;
+  },
 ): DispatchContext {
   const { service, runtime, user } = caller;
   let client: Promise<AgentSalesforceClient> | undefined;
   return {
     store: service.store,
-    audit: service.audit,
+    audit: target.audit ?? service.audit,
     now: service.now,
     memory: runtime.memory,
     state: runtime.memory.touch(target.conversationId),
@@ -57,7 +71,7 @@ export function directDispatchContext(
     // Access to the connection is checked on every call (sharing may have changed).
     client: () => {
       client ??= caller.salesforceClient
-        ? caller.salesforceClient(target.connectionId)
+        ? caller.salesforceClient(target.connectionId, { accessChecked: target.accessChecked === true })
         : salesforceClientFor(service, user, target.connectionId, 'mcp');
       return client;
     },

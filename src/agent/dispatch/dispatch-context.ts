@@ -1,4 +1,4 @@
-import type { AuditLog } from '../../audit/audit-log.ts';
+import type { AuditEventInput } from '../../audit/audit-log.ts';
 import type { Store } from '../../store/database.ts';
 import type { TokenVault } from '../../vault/token-vault.ts';
 import type { Agent } from '../store/agent-store.ts';
@@ -18,9 +18,14 @@ export interface ModelToolCall {
   error?: unknown;
 }
 
+/** Where a call's audit events go: the audit log, or a list written later in one transaction. */
+export interface DispatchAudit {
+  record(event: AuditEventInput): Promise<unknown>;
+}
+
 export interface DispatchContext {
   store: Store;
-  audit: AuditLog;
+  audit: DispatchAudit;
   now: () => number;
   memory: ConversationMemory;
   state: ConversationState;

@@ -31,14 +31,21 @@ export async function checkSharedAccess(service: ServiceContext, user: Actor, ag
   }
 }
 
-/** The connection of the turn: the shared one, or the person's newest active one (else why not). */
+/**
+ * The connection of the turn: the shared one, or the person's newest active one (else why not).
+ * `accessChecked` says whether this very read proved the person may use it: a personal connection
+ * found here is theirs and active; a shared one is only named (its access is checked apart).
+ */
 export async function connectionFor(
   service: ServiceContext,
   user: Actor,
   agent: Agent,
-): Promise<{ kind: 'ok'; connectionId: string } | { kind: 'connect'; reason: ConnectPrompt['reason'] }> {
+): Promise<
+  | { kind: 'ok'; connectionId: string; accessChecked: boolean }
+  | { kind: 'connect'; reason: ConnectPrompt['reason'] }
+> {
   if (agent.connector.connectionMethod === 'shared') {
-    return { kind: 'ok', connectionId: agent.connector.sharedConnectionId ?? '' };
+    return { kind: 'ok', connectionId: agent.connector.sharedConnectionId ?? '', accessChecked: false };
   }
   const rows = await service.store.db
     .selectFrom('connections')
@@ -49,6 +56,6 @@ export async function connectionFor(
     .orderBy('id', 'desc')
     .execute();
   const active = rows.find((row) => row.status === 'active');
-  if (active) return { kind: 'ok', connectionId: active.id };
+  if (active) return { kind: 'ok', connectionId: active.id, accessChecked: true };
   return { kind: 'connect', reason: rows.length > 0 ? 'needs_reconnect' : 'no_connection' };
 }

@@ -4,7 +4,7 @@ import type { DispatchContext, ModelToolCall } from '../dispatch/dispatch-contex
 import { dispatchToolCall } from '../dispatch/dispatch-tool-call.ts';
 import type { Agent } from '../store/agent-store.ts';
 import { toolDescriptions, toolInputSchemas } from '../tools/tool-catalog.ts';
-import { toolsOfferedToModel } from '../tools/tool-permissions.ts';
+import { type ToolName, toolsOfferedToModel } from '../tools/tool-permissions.ts';
 import type { TurnResult } from './chat-events.ts';
 import { pauseStep, toolMessage } from './paused-step.ts';
 import { appendText, dispatchContextFor, endTurn, failTurn, modelFailed, type Turn } from './turn.ts';
@@ -56,16 +56,30 @@ export async function runModel(dependencies: TurnDependencies, turn: Turn): Prom
 
 /** The tools the agent's settings offer, described to the model. */
 function toolsFor(agent: Agent) {
-  return Object.fromEntries(
-    toolsOfferedToModel(agent.connector).map((name) => [
-      name,
-      // The schema is only described to the model here: the dispatcher validates every input itself.
-      tool({
-        description: toolDescriptions[name],
-        inputSchema: jsonSchema(z.toJSONSchema(toolInputSchemas[name]) as JSONSchema7),
-      }),
-    ]),
-  );
+  return Object.fromEntries(toolsOfferedToModel(agent.connector).map((name) => [name, describedTool(name)]));
+}
+
+/**
+ * One tool as the model sees it, built once per process: converting its zod schema to JSON Schema
+ * on every turn was ≈ 1 ms of CPU before the first token. The description holds nothing of a turn
+ * (no execute function: the dispatcher runs every call), so every turn can share it.
+ */
+const describedTools = new Map<ToolName, ReturnType<typeof describeTool>>();
+function describedTool(name: ToolName) {
+  let described = describedTools.get(name);
+  if (!described) {
+    described = describeTool(name);
+    describedTools.set(name, described);
+  }
+  return described;
+}
+
+function describeTool(name: ToolName) {
+  // The schema is only described to the model here: the dispatcher validates every input itself.
+  return tool({
+    description: toolDescriptions[name],
+    inputSchema: jsonSchema(z.toJSONSchema(toolInputSchemas[name]) as JSONSchema7),
+  });
 }
 
 /**

@@ -25,8 +25,6 @@ export interface TurnHold {
 export async function acquireTurn(dependencies: TurnDependencies, conversationId: string): Promise<TurnHold> {
   const { service, memory } = dependencies;
   const now = service.now();
-  // Sealed calls of approvals that expired since, in any conversation: erased at the next turn.
-  await eraseExpiredSealedCalls(service.store, new Date(now));
   const lease = await acquireTurnLock(service.store, conversationId, now, dependencies.turnLeaseMs);
   if (!lease) {
     throw new ServiceError(
@@ -50,14 +48,25 @@ export async function advanceHeldTurn(dependencies: TurnDependencies, hold: Turn
 }
 
 export async function releaseTurn(dependencies: TurnDependencies, lease: TurnLease): Promise<void> {
+  const { service } = dependencies;
+  const warn = (error: unknown, message: string) =>
+    service.logger.warn(
+      { conversationId: lease.conversationId, errorName: error instanceof Error ? error.name : 'unknown' },
+      message,
+    );
   try {
-    await releaseTurnLock(dependencies.service.store, lease);
+    await releaseTurnLock(service.store, lease);
   } catch (error) {
     // The lease still runs out on its own; the turn's answer must not fail for this.
-    dependencies.service.logger.warn(
-      { conversationId: lease.conversationId, errorName: error instanceof Error ? error.name : 'unknown' },
-      'agent turn lock not released',
-    );
+    warn(error, 'agent turn lock not released');
+  }
+  try {
+    // Sealed calls of approvals that expired since, in any conversation: erased as each turn ends
+    // (not before its answer starts: nothing in the turn waits for it).
+    await eraseExpiredSealedCalls(service.store, new Date(service.now()));
+  } catch (error) {
+    // The next turn's end tries again.
+    warn(error, 'expired sealed calls not erased');
   }
 }
 

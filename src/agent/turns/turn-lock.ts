@@ -36,7 +36,8 @@ export async function acquireTurnLock(
   leaseMs: number = TURN_LEASE_MS,
 ): Promise<TurnLease | undefined> {
   const owner = randomBytes(12).toString('base64url');
-  const result = await store.db
+  // One statement: the lock and the turn count it was taken at (no second read to learn it).
+  const row = await store.db
     .updateTable('conversations')
     .set({ turn_owner: owner, turn_locked_until: new Date(now + leaseMs).toISOString() })
     .where('id', '=', conversationId)
@@ -46,15 +47,8 @@ export async function acquireTurnLock(
         expression('turn_locked_until', '<=', new Date(now).toISOString()),
       ]),
     )
+    .returning('turn_sequence')
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return undefined;
-  const row = await store.db
-    .selectFrom('conversations')
-    .select('turn_sequence')
-    .where('id', '=', conversationId)
-    .where('turn_owner', '=', owner)
-    .executeTakeFirst();
-  // Lost already (a lease shorter than this round trip): treat as not acquired.
   if (!row) return undefined;
   return { conversationId, owner, sequence: Number(row.turn_sequence) };
 }
