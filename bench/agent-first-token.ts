@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { streamText } from 'ai';
 import { startEmulator } from '../emulator/index.ts';
-import { createAgent, startConversation } from '../test/agent/support.ts';
+import { createAgent, startConversation } from '../test/support/agents.ts';
 import { connect, type ServiceSession } from '../test/support/connections.ts';
 import { createTestService } from '../test/support/test-service.ts';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent, say, startConversation } from '../support/agents.ts';
+import { callThenAnswer } from '../support/models.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
 import { useChatHarness } from './chat-harness.ts';
-import { callThenAnswer, createAgent, say, startConversation } from './support.ts';
 
 /** An agent's Activity (and the audit API's agentId filter): its rows only; members see their own. */
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
+import { type AgentTestService, startAgentService } from '../support/agents.ts';
 import { connect, logIn, type ServiceSession } from '../support/connections.ts';
+import { ModelBoard } from '../support/models.ts';
 import { openTestStore, type TestStore } from '../support/store.ts';
-import { type AgentTestService, ModelBoard, startAgentService } from './support.ts';
 
 /**
  * The chat tests' setup, shared by the files that split the chat over HTTP by behaviour: an

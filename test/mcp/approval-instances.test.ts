@@ -7,10 +7,10 @@ import {
   type AgentTestService,
   createAgent,
   logInAliceAndBob,
-  ModelBoard,
   startAgentService,
-} from '../agent/support.ts';
+} from '../support/agents.ts';
 import type { ServiceSession } from '../support/connections.ts';
+import { ModelBoard } from '../support/models.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 

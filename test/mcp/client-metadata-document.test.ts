@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import { generateSelfSignedCertificate } from '../../emulator/tls/tls-certificate.ts';
 import { BlockedAddressError, createGuardedFetch } from '../../src/mcp/guarded-fetch.ts';
-import { type AgentTestService, createAgent, logInAliceAndBob, startAgentService } from '../agent/support.ts';
+import {
+  type AgentTestService,
+  createAgent,
+  logInAliceAndBob,
+  startAgentService,
+} from '../support/agents.ts';
 import { type ServiceSession, serviceUser } from '../support/connections.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 import { connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ACCESS_TTL_MS, CODE_TTL_MS } from '../../src/accounts/mcp-oauth.ts';
 import { useChatHarness } from '../agent/chat-harness.ts';
 import { orgQuery } from '../agent/org-calls.ts';
-import { createAgent } from '../agent/support.ts';
+import { createAgent } from '../support/agents.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 import { consent, exchangeCode, registerDynamicClient, signIn } from './oauth-flow.ts';

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
-import { createAgent } from '../agent/support.ts';
+import { createAgent } from '../support/agents.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS, type ProtocolGeneration } from './mcp-harness.ts';
 
 /** Whose is what over MCP: approvals, sessions, levels changed mid-session, and the person's trail. */

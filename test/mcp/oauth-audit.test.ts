@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
-import { createAgent } from '../agent/support.ts';
+import { createAgent } from '../support/agents.ts';
 import { serviceUser } from '../support/connections.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
 import { consent, registerDynamicClient, signIn, tokenForm } from './oauth-flow.ts';

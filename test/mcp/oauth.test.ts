@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
-import { createAgent } from '../agent/support.ts';
+import { createAgent } from '../support/agents.ts';
 import { STORE_DIALECTS } from '../support/store.ts';
 import { connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 

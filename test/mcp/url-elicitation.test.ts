@@ -2,7 +2,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, describe, expect, it } from 'vitest';
 import { useChatHarness } from '../agent/chat-harness.ts';
 import { orgQuery } from '../agent/org-calls.ts';
-import { createAgent } from '../agent/support.ts';
+import { createAgent } from '../support/agents.ts';
 import { connect, type ServiceSession } from '../support/connections.ts';
 import { apiKeyOf, PROTOCOL_GENERATIONS, type ProtocolGeneration } from './mcp-harness.ts';
 

@@ -1,5 +1,9 @@
 import type { RunningEmulator } from '../../emulator/index.ts';
+import type { ExecutionProbe } from '../../src/agent/dispatch/run-approved-call.ts';
+import type { Store } from '../../src/store/database.ts';
 import { connect, logIn, type ServiceSession } from './connections.ts';
+import type { ModelBoard } from './models.ts';
+import { type ListeningTestService, listenTestService } from './test-service.ts';
 
 /** Agents and conversations through the JSON API, as a person (a `ServiceSession`) does it. */
 
@@ -64,4 +68,35 @@ export async function logInAliceAndBob(
   const bob = await logIn(url, 'bob@forcefield.demo');
   await connect(bob, emulator, { kind: 'personal', username: 'bob@acme.demo' });
   return { alice, bob };
+}
+
+export interface AgentTestService extends ListeningTestService {
+  clock: { now: number; advance(ms: number): void };
+}
+
+/** `listenTestService` with a scripted-model board and a clock the test moves (from now). */
+export async function startAgentService(
+  emulator: RunningEmulator,
+  options: {
+    board?: ModelBoard;
+    store?: Store;
+    environment?: Record<string, string>;
+    executionProbe?: ExecutionProbe;
+  } = {},
+): Promise<AgentTestService> {
+  const clock = {
+    now: Date.now(),
+    advance(ms: number) {
+      clock.now += ms;
+    },
+  };
+  const test = await listenTestService({
+    emulator,
+    clock: { now: () => clock.now },
+    ...(options.board ? { models: options.board } : {}),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.environment ? { environment: options.environment } : {}),
+    ...(options.executionProbe ? { executionProbe: options.executionProbe } : {}),
+  });
+  return { ...test, clock };
 }

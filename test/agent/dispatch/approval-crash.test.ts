@@ -5,19 +5,18 @@ import type { ExecutionPoint, ExecutionProbe } from '../../../src/agent/dispatch
 import { findApproval } from '../../../src/agent/store/approval-store.ts';
 import { openStore, type Store } from '../../../src/store/database.ts';
 import { injectFault } from '../../meetings/support.ts';
-import type { ServiceSession } from '../../support/connections.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
-import { emulatorCounters, orgCreate, orgQuery } from '../org-calls.ts';
 import {
   type AgentTestService,
   approvalOf,
-  callThenAnswer,
   createAgent,
   logInAliceAndBob,
-  ModelBoard,
   startAgentService,
   startConversation,
-} from '../support.ts';
+} from '../../support/agents.ts';
+import type { ServiceSession } from '../../support/connections.ts';
+import { callThenAnswer, ModelBoard } from '../../support/models.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { emulatorCounters, orgCreate, orgQuery } from '../org-calls.ts';
 
 /**
  * The crash windows of an approved call, on two instances sharing one database: the first stops

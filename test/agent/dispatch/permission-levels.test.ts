@@ -4,18 +4,11 @@ import {
   type ConfigurableToolName,
   PERMISSION_LEVELS,
 } from '../../../src/agent/tools/tool-permissions.ts';
+import { approvalOf, createAgent, decide, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer, lastToolResults } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { orgCreate, orgQuery } from '../org-calls.ts';
-import {
-  approvalOf,
-  callThenAnswer,
-  createAgent,
-  decide,
-  lastToolResults,
-  say,
-  startConversation,
-} from '../support.ts';
 
 /** The dispatcher's gate, end to end: every permission level of every tool, and calls to tools never offered. */
 

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
-import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
 import {
   type AgentTestService,
   createAgent,
@@ -12,7 +11,8 @@ import {
   say,
   startAgentService,
   startConversation,
-} from '../support.ts';
+} from '../../support/agents.ts';
+import { connect, logIn, type ServiceSession } from '../../support/connections.ts';
 
 /**
  * The real provider path: @ai-sdk/openai-compatible over HTTP against a small scripted server that

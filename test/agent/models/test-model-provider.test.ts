@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
+import { createAgent, say, startConversation } from '../../support/agents.ts';
 import { connect, type ServiceSession } from '../../support/connections.ts';
 import { createTestService, type TestService } from '../../support/test-service.ts';
-import { createAgent, say, startConversation } from '../support.ts';
 
 /**
  * Settings → Models → Test, and the model errors a person reads in the chat: a small

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent } from '../../support/agents.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { EXPECTED_DEFAULT_CONNECTOR } from '../expected-connector.ts';
-import { createAgent } from '../support.ts';
 
 /** Agents: admins create and edit them with validated connector settings; members read them. */
 

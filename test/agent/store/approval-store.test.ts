@@ -6,9 +6,10 @@ import {
   startSending,
   takeOverExecution,
 } from '../../../src/agent/store/approval-store.ts';
+import { approvalOf, createAgent, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
-import { approvalOf, callThenAnswer, createAgent, say, startConversation } from '../support.ts';
 
 /**
  * The compare-and-sets that make a decision and an execution stick exactly once, reached directly

@@ -2,18 +2,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
-import { connect, logIn } from '../../support/connections.ts';
 import {
   type AgentTestService,
   approvalOf,
-  callThenAnswer,
   createAgent,
   decide,
-  ModelBoard,
   say,
   startAgentService,
   startConversation,
-} from '../support.ts';
+} from '../../support/agents.ts';
+import { connect, logIn } from '../../support/connections.ts';
+import { callThenAnswer, ModelBoard } from '../../support/models.ts';
 
 /**
  * Whole conversations — search, queries, record reads, describe, an approval showing live current

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent, say, startConversation } from '../../support/agents.ts';
 import { connect } from '../../support/connections.ts';
+import { lastToolResults } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { orgCreate } from '../org-calls.ts';
-import { createAgent, lastToolResults, say, startConversation } from '../support.ts';
 
 /**
  * A next_page cursor belongs to the connection that produced it: once the agent's connection for

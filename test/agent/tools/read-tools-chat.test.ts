@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent, say, startConversation } from '../../support/agents.ts';
 import { connect } from '../../support/connections.ts';
+import { callThenAnswer, lastToolResults } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { orgCreate } from '../org-calls.ts';
-import { callThenAnswer, createAgent, lastToolResults, say, startConversation } from '../support.ts';
 
 /** The read tools through a chat: guarded SOQL, paging with cursors, and No output data. */
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
-import { callThenAnswer, createAgent, say, startConversation } from '../support.ts';
 
 /** The runtime's answers: a turn streamed as Server-Sent Events; results kept in memory only for a while. */
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { approvalOf, createAgent, decide, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { emulatorCounters, orgCall, orgCreate, routeDelta } from '../org-calls.ts';
-import { approvalOf, callThenAnswer, createAgent, decide, say, startConversation } from '../support.ts';
 
 /**
  * How a conversation shows its approvals when read back (GET /api/conversations/:id): a pending

@@ -1,11 +1,12 @@
 import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema } from 'ai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatUIMessage, ChatUIMessageChunk } from '../../../src/agent/turns/ui-message-chunks.ts';
+import { createAgent, startConversation } from '../../support/agents.ts';
 import { logIn, type ServiceSession } from '../../support/connections.ts';
+import { callThenAnswer, lastToolResults } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { orgCall, orgCreate, orgQuery } from '../org-calls.ts';
-import { callThenAnswer, createAgent, lastToolResults, startConversation } from '../support.ts';
 
 /**
  * The chat endpoint for `useChat` (`POST /api/conversations/:id/chat`), called in-process with

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { approvalOf, createAgent, decide, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer, lastToolResults } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { emulatorCounters, orgCall, orgCreate, orgQuery, routeDelta } from '../org-calls.ts';
-import {
-  approvalOf,
-  callThenAnswer,
-  createAgent,
-  decide,
-  lastToolResults,
-  say,
-  startConversation,
-} from '../support.ts';
 
 /** Approve runs a call exactly once, reject tells the model, only the person chatting decides, expiry. */
 

@@ -12,19 +12,17 @@ import {
 } from '../../../src/agent/turns/turn-lock.ts';
 import type { AgentApprovalsTable } from '../../../src/store/agent-tables.ts';
 import { openStore, type Store } from '../../../src/store/database.ts';
-import { logIn, type ServiceSession } from '../../support/connections.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 import {
   type AgentTestService,
   approvalOf,
-  callThenAnswer,
   createAgent,
-  lastToolResults,
   logInAliceAndBob,
-  ModelBoard,
   startAgentService,
   startConversation,
-} from '../support.ts';
+} from '../../support/agents.ts';
+import { logIn, type ServiceSession } from '../../support/connections.ts';
+import { callThenAnswer, lastToolResults, ModelBoard } from '../../support/models.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 
 /**
  * Several service instances on one database, as behind a load balancer without sticky sessions:

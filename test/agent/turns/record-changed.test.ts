@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { approvalOf, createAgent, decide, say, startConversation } from '../../support/agents.ts';
+import { callThenAnswer } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
 import { emulatorCounters, orgCall, orgCreate, orgQuery, routeDelta } from '../org-calls.ts';
-import { approvalOf, callThenAnswer, createAgent, decide, say, startConversation } from '../support.ts';
 
 /**
  * An approved update or delete runs only if the record is still as the person saw it: the write is

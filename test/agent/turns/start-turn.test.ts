@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { createAgent, say, startConversation } from '../../support/agents.ts';
 import { connect } from '../../support/connections.ts';
+import { callThenAnswer } from '../../support/models.ts';
 import { STORE_DIALECTS } from '../../support/store.ts';
 import { useChatHarness } from '../chat-harness.ts';
-import { callThenAnswer, createAgent, say, startConversation } from '../support.ts';
 
 /** What a turn needs before the model runs: a configured model, a connection, access to a shared one. */
 

@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
 import { parseConfig } from '../../../src/core/config.ts';
 import { openStore, type Store } from '../../../src/store/database.ts';
-import type { ServiceSession } from '../../support/connections.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 import {
   type AgentTestService,
   createAgent,
   logInAliceAndBob,
-  ModelBoard,
   startAgentService,
   startConversation,
-} from '../support.ts';
+} from '../../support/agents.ts';
+import type { ServiceSession } from '../../support/connections.ts';
+import { ModelBoard } from '../../support/models.ts';
+import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
 
 /**
  * AGENT_TURN_LEASE_SECONDS: how long a turn holds its conversation without renewing. An instance

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toolInputSchemas } from '../../../../src/agent/tools/tool-catalog.ts';
+import { createAgent, say, startConversation } from '../../../support/agents.ts';
+import { callThenAnswer, lastToolResults } from '../../../support/models.ts';
 import { STORE_DIALECTS } from '../../../support/store.ts';
 import { useChatHarness } from '../../chat-harness.ts';
-import { callThenAnswer, createAgent, lastToolResults, say, startConversation } from '../../support.ts';
 import { HOSTILE_CORPUS } from './hostile-soql.ts';
 
 /**
