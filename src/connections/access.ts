@@ -1,48 +1,74 @@
-import type { Selectable } from 'kysely';
-import { principalsOf } from '../accounts/principals.ts';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Actor } from '../core/actor.ts';
 import { notFound } from '../core/errors.ts';
 import type { Store } from '../store/database.ts';
-import type { ConnectionsTable } from '../store/schema.ts';
+import { preparedQuery } from '../store/prepared-query.ts';
+import type { ConnectionsTable, Database } from '../store/schema.ts';
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
 
 /** The '*' principal of a whole-team share. */
 export const TEAM_PRINCIPAL = '*';
 
+type Role = Actor['role'];
+
 /**
  * Who may use which connection, decided on the server for every request:
  * - a personal connection: only the person who connected it;
  * - an organization connection: every admin, and the users, groups or whole team it is shared with.
  * Disconnected (revoked) connections are used by nobody.
+ *
+ * The user's groups are a subquery, not a read of their own: the check is one statement.
  */
+function usableBy(where: ExpressionBuilder<Database, 'connections'>, userId: string, role: Role) {
+  const personal = where.and([where('kind', '=', 'personal'), where('created_by', '=', userId)]);
+  if (role === 'admin') return where.or([personal, where('kind', '=', 'organization')]);
+  const shared = where.exists(
+    where
+      .selectFrom('connection_shares')
+      .select('connection_shares.connection_id')
+      .whereRef('connection_shares.connection_id', '=', 'connections.id')
+      .where((share) =>
+        share.or([
+          share.and([share('principal_type', '=', 'user'), share('principal_id', '=', userId)]),
+          share('principal_type', '=', 'team'),
+          share.and([
+            share('principal_type', '=', 'group'),
+            share(
+              'principal_id',
+              'in',
+              share
+                .selectFrom('group_members')
+                .select('group_members.group_id')
+                .where('group_members.user_id', '=', userId),
+            ),
+          ]),
+        ]),
+      ),
+  );
+  return where.or([personal, where.and([where('kind', '=', 'organization'), shared])]);
+}
+
 export async function usableConnections(store: Store, user: Pick<Actor, 'id' | 'role'>) {
-  const { groupIds } = await principalsOf(store, user.id);
   return store.db
     .selectFrom('connections')
     .selectAll('connections')
     .where('connections.status', '!=', 'revoked')
-    .where((where) => {
-      const personal = where.and([where('kind', '=', 'personal'), where('created_by', '=', user.id)]);
-      if (user.role === 'admin') return where.or([personal, where('kind', '=', 'organization')]);
-      const shared = where.exists(
-        where
-          .selectFrom('connection_shares')
-          .select('connection_shares.connection_id')
-          .whereRef('connection_shares.connection_id', '=', 'connections.id')
-          .where((share) =>
-            share.or([
-              share.and([share('principal_type', '=', 'user'), share('principal_id', '=', user.id)]),
-              share('principal_type', '=', 'team'),
-              ...(groupIds.length > 0
-                ? [share.and([share('principal_type', '=', 'group'), share('principal_id', 'in', groupIds)])]
-                : []),
-            ]),
-          ),
-      );
-      return where.or([personal, where.and([where('kind', '=', 'organization'), shared])]);
-    });
+    .where((where) => usableBy(where, user.id, user.role));
 }
+
+// Every send, search and agent turn checks its connection: compiled once per role (the shape
+// differs), not by Kysely on every request.
+const usableConnectionFor = (role: Role) =>
+  preparedQuery(2, (db, userId: string, connectionId: string) =>
+    db
+      .selectFrom('connections')
+      .selectAll('connections')
+      .where('connections.status', '!=', 'revoked')
+      .where((where) => usableBy(where, userId, role))
+      .where('connections.id', '=', connectionId),
+  );
+const usableConnectionByRole = { admin: usableConnectionFor('admin'), member: usableConnectionFor('member') };
 
 /**
  * The connection, when the user may use it; otherwise 404 — the same answer as for an id that
@@ -53,9 +79,7 @@ export async function findUsableConnection(
   user: Pick<Actor, 'id' | 'role'>,
   connectionId: string,
 ): Promise<ConnectionRow> {
-  const row = await (await usableConnections(store, user))
-    .where('connections.id', '=', connectionId)
-    .executeTakeFirst();
+  const row = await usableConnectionByRole[user.role].takeFirst(store.db, user.id, connectionId);
   if (!row) throw notFound('Connection');
   return row;
 }

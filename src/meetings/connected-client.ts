@@ -17,20 +17,48 @@ export interface ConnectedClient {
   salesforceUserId: string;
 }
 
-/** The user's client for a connection they may use (404 otherwise), built by the one client factory. */
+/** Clients kept per service instance, bounded: the oldest goes first. */
+const MAX_CLIENTS = 200;
+const clientsByService = new WeakMap<object, Map<string, SalesforceClient>>();
+
+/**
+ * The user's client for a connection they may use (404 otherwise), built by the one client factory.
+ * Access is checked on every call; only the client object is reused, for the same person, surface,
+ * connection and stored tokens (status, version and ciphertext): a refresh, reconnect or disconnect
+ * changes the row and so builds (or refuses) a new one at once. Building one per send made a new
+ * jsforce connection every time.
+ */
 export async function connectedClient(
   service: Pick<ServiceContext, 'store' | 'audit' | 'salesforce' | 'salesforceSessions'>,
   user: Actor,
   connectionId: string,
 ): Promise<ConnectedClient> {
   const connection = await findUsableConnection(service.store, user, connectionId);
-  const client = await createSalesforceClient({
-    service,
-    connectionId: connection.id,
-    trigger: { actorUserId: user.id, surface: user.surface },
-    // The access check read the row with its tokens: no second read on every send.
-    connection,
-  });
+  let clients = clientsByService.get(service.salesforceSessions);
+  if (!clients) {
+    clients = new Map();
+    clientsByService.set(service.salesforceSessions, clients);
+  }
+  const key = [
+    user.id,
+    user.surface,
+    connection.id,
+    connection.status,
+    connection.token_version,
+    connection.access_token,
+  ].join('\u0000');
+  let client = clients.get(key);
+  if (!client) {
+    client = await createSalesforceClient({
+      service,
+      connectionId: connection.id,
+      trigger: { actorUserId: user.id, surface: user.surface },
+      // The access check read the row with its tokens: no second read on every send.
+      connection,
+    });
+    clients.set(key, client);
+    if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
+  }
   return {
     client,
     connectionId: connection.id,

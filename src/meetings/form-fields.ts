@@ -122,11 +122,21 @@ export type DescribeField = z.infer<typeof describeFieldSchema>;
 export type DescribeSObject = z.infer<typeof describeSObjectSchema>;
 export type SendDescribes = Partial<Record<SendObject, DescribeSObject>>;
 
+const fieldsByName = new WeakMap<DescribeSObject, Map<string, DescribeField>>();
+
 export function describeFieldOf(
   describe: DescribeSObject | undefined,
   name: string,
 ): DescribeField | undefined {
-  return describe?.fields.find((field) => field.name === name);
+  if (!describe) return undefined;
+  // Describes are cached per org and user and read on every send, field by field: index each once.
+  let byName = fieldsByName.get(describe);
+  if (!byName) {
+    byName = new Map();
+    for (const field of describe.fields) if (!byName.has(field.name)) byName.set(field.name, field);
+    fieldsByName.set(describe, byName);
+  }
+  return byName.get(name);
 }
 
 /**
