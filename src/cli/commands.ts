@@ -1,4 +1,5 @@
 import { type AuditPolicy, audited, noAudit } from '../audit/audit-actions.ts';
+import type { CliIo } from './cli-io.ts';
 import { runKeysCommand } from './keys.ts';
 import { runMcpCommand } from './mcp.ts';
 import { runMeetingsCommand } from './meetings.ts';
@@ -10,8 +11,42 @@ export interface CliCommand {
   name: string;
   summary: string;
   audit: AuditPolicy;
+  /** What follows the error of a mistaken argument (TypeError or `Invalid --…`), if anything. */
+  usage?: string;
   /** Resolves to the process exit code. */
-  run(argv: string[]): Promise<number>;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * Runs `forcefield <command> …` with `io`: resolves to the exit code (2 for an unknown command or a
+ * failure, whose reason goes to stderr).
+ */
+export async function runCli(commands: readonly CliCommand[], argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  const usage = `Usage: forcefield <command> [options]
+
+Commands:
+${commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+  help       show this help
+`;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.stderr.write(`forcefield: unknown command '${name}'\n\n${usage}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Argument mistakes get the command's usage; other failures (configuration, a port in use) just the reason.
+    const usageError = error instanceof TypeError || /^Invalid --/.test(message);
+    io.stderr.write(`forcefield: ${message}\n${usageError && command.usage ? `\n${command.usage}` : ''}`);
+    return 2;
+  }
 }
 
 /** The service's own commands (bin/forcefield.ts adds `start` and `emulator`). */

@@ -11,9 +11,8 @@ import {
   updateUser,
 } from '../accounts/users.ts';
 import { AuditLog } from '../audit/audit-log.ts';
-import { loadConfig } from '../core/config.ts';
-import { openConfiguredStore } from '../main.ts';
 import { migrate } from '../store/database.ts';
+import { type CliIo, processIo } from './cli-io.ts';
 
 export const USERS_USAGE = `Usage: forcefield users <command> [options]
 
@@ -35,21 +34,21 @@ const CLI_ACTOR = { userId: null, surface: 'cli' } as const;
 class UsageError extends Error {}
 
 /** `forcefield users …`: manages workspace users directly in the configured database. */
-export async function runUsersCommand(argv: string[]): Promise<number> {
+export async function runUsersCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'create':
-        return await createCommand(rest);
+        return await createCommand(rest, io);
       case 'set-password':
-        return await setPasswordCommand(rest);
+        return await setPasswordCommand(rest, io);
       case 'list':
-        return await listCommand(rest);
+        return await listCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(USERS_USAGE);
+        io.stdout.write(USERS_USAGE);
         return 0;
       default:
         throw new UsageError(`unknown users command '${command}'`);
@@ -57,7 +56,7 @@ export async function runUsersCommand(argv: string[]): Promise<number> {
   } catch (error) {
     // parseArgs reports unknown or malformed options as TypeErrors.
     if (error instanceof UsageError || error instanceof TypeError) {
-      process.stderr.write(`forcefield users: ${error.message}\n\n${USERS_USAGE}`);
+      io.stderr.write(`forcefield users: ${error.message}\n\n${USERS_USAGE}`);
       return 2;
     }
     throw error;
@@ -78,9 +77,12 @@ function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, what: s
   return parsed.data;
 }
 
-async function withAccounts<T>(work: (dependencies: AccountDependencies) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openConfiguredStore(config);
+async function withAccounts<T>(
+  io: CliIo,
+  work: (dependencies: AccountDependencies) => Promise<T>,
+): Promise<T> {
+  const config = io.loadConfig();
+  const store = io.openStore(config);
   try {
     await migrate(store);
     return await work({ store, audit: new AuditLog(store), now: Date.now, config });
@@ -89,7 +91,7 @@ async function withAccounts<T>(work: (dependencies: AccountDependencies) => Prom
   }
 }
 
-async function createCommand(args: string[]): Promise<number> {
+async function createCommand(args: string[], io: CliIo): Promise<number> {
   refusePasswordOption(args);
   const { values } = parseArgs({
     args,
@@ -106,16 +108,16 @@ async function createCommand(args: string[]): Promise<number> {
   if (!values.name) throw new UsageError('--name is required');
   const email = parse(emailSchema, values.email, '--email');
   const name = parse(nameSchema, values.name, '--name');
-  const password = parse(newPasswordSchema, await readPassword(values['password-env']), 'password');
+  const password = parse(newPasswordSchema, await readPassword(io, values['password-env']), 'password');
   const role = values.admin ? 'admin' : 'member';
-  const user = await withAccounts((dependencies) =>
+  const user = await withAccounts(io, (dependencies) =>
     createUser(dependencies, { email, name, role, password }, CLI_ACTOR),
   );
-  process.stdout.write(`Created ${role} ${user.email} (id ${user.id}).\n`);
+  io.stdout.write(`Created ${role} ${user.email} (id ${user.id}).\n`);
   return 0;
 }
 
-async function setPasswordCommand(args: string[]): Promise<number> {
+async function setPasswordCommand(args: string[], io: CliIo): Promise<number> {
   refusePasswordOption(args);
   const { values } = parseArgs({
     args,
@@ -125,30 +127,30 @@ async function setPasswordCommand(args: string[]): Promise<number> {
   });
   if (!values.email) throw new UsageError('--email is required');
   const email = parse(emailSchema, values.email, '--email');
-  const password = parse(newPasswordSchema, await readPassword(values['password-env']), 'password');
-  await withAccounts(async (dependencies) => {
+  const password = parse(newPasswordSchema, await readPassword(io, values['password-env']), 'password');
+  await withAccounts(io, async (dependencies) => {
     const user = await findUserByEmail(dependencies.store, email);
     if (!user) throw new Error(`no user has the email ${email}`);
     await updateUser(dependencies, user.id, { password }, CLI_ACTOR);
   });
-  process.stdout.write(`Set the password of ${email}; their sessions have ended.\n`);
+  io.stdout.write(`Set the password of ${email}; their sessions have ended.\n`);
   return 0;
 }
 
-async function listCommand(args: string[]): Promise<number> {
+async function listCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { json: { type: 'boolean', default: false } },
     strict: true,
     allowPositionals: false,
   });
-  const users = await withAccounts((dependencies) => listUsers(dependencies.store));
+  const users = await withAccounts(io, (dependencies) => listUsers(dependencies.store));
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
     return 0;
   }
   if (users.length === 0) {
-    process.stdout.write('No users yet. Create the first admin with: forcefield users create --admin …\n');
+    io.stdout.write('No users yet. Create the first admin with: forcefield users create --admin …\n');
     return 0;
   }
   const rows = [
@@ -163,7 +165,7 @@ async function listCommand(args: string[]): Promise<number> {
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) {
-    process.stdout.write(
+    io.stdout.write(
       `${row
         .map((cell, column) => cell.padEnd(widths[column]))
         .join('  ')
@@ -174,21 +176,22 @@ async function listCommand(args: string[]): Promise<number> {
 }
 
 /** From the named environment variable, a no-echo prompt on a terminal, or all of piped stdin. */
-async function readPassword(environmentVariable: string | undefined): Promise<string> {
+async function readPassword(io: CliIo, environmentVariable: string | undefined): Promise<string> {
   if (environmentVariable !== undefined) {
-    const value = process.env[environmentVariable];
+    const value = io.env[environmentVariable];
     if (value === undefined || value === '')
       throw new UsageError(`the environment variable ${environmentVariable} is not set`);
     return value;
   }
-  if (process.stdin.isTTY) {
-    const first = await promptHidden('Password: ');
-    const second = await promptHidden('Repeat the password: ');
+  const input = io.stdin;
+  if (input.isTTY) {
+    const first = await promptHidden(input, io, 'Password: ');
+    const second = await promptHidden(input, io, 'Repeat the password: ');
     if (first !== second) throw new UsageError('the two passwords differ');
     return first;
   }
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(Buffer.from(chunk));
   // `echo secret | …` adds one newline that is not part of the password.
   return Buffer.concat(chunks)
     .toString('utf8')
@@ -196,16 +199,15 @@ async function readPassword(environmentVariable: string | undefined): Promise<st
 }
 
 /** Reads one line from the terminal without echoing it. */
-function promptHidden(prompt: string): Promise<string> {
-  const input = process.stdin;
-  process.stderr.write(prompt);
+function promptHidden(input: NodeJS.ReadStream, io: CliIo, prompt: string): Promise<string> {
+  io.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let value = '';
     const finish = () => {
       input.off('data', onData);
       input.setRawMode(false);
       input.pause();
-      process.stderr.write('\n');
+      io.stderr.write('\n');
     };
     const onData = (chunk: string) => {
       for (const character of chunk) {

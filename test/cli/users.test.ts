@@ -1,38 +1,27 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/accounts/passwords.ts';
-import { collectOutput, type ProcessOutput } from '../support/process-output.ts';
+import type { CliIo } from '../../src/cli/cli-io.ts';
+import { runCli, SERVICE_COMMANDS } from '../../src/cli/commands.ts';
+import { parseConfig } from '../../src/core/config.ts';
+import { openConfiguredStore } from '../../src/main.ts';
+import { openStore } from '../../src/store/database.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const PASSWORD = 'operator passphrase 1';
 
-// Child processes on purpose: the command as an operator runs it, stdin and exit codes included.
-// Each child boots Node and may run scrypt, so a loaded 2-core machine needs more than the default.
-describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (dialect) => {
+// In process, through the same entry as the command (runCli with the users command), with its
+// standard input, output and environment given: users-process.test.ts runs it as a child process.
+describe.each(STORE_DIALECTS)('forcefield users on %s', (dialect) => {
   let workDir: string;
   let storage: TestStore;
-  let environment: Record<string, string>;
 
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'forcefield-cli-'));
-    // Settings come from the environment only: no .env in the temp working directory, and none
-    // of the parent's database settings leak into the child.
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name, value]) => value !== undefined && !/^(DATABASE_URL|PG|FORCEFIELD_|DATA_DIR)/.test(name),
-      ),
-    ) as Record<string, string>;
-    environment = { ...inherited, DATA_DIR: path.join(workDir, 'data'), LOG_LEVEL: 'silent' };
-    if (dialect === 'postgres') {
-      storage = await openTestStore('postgres');
-      environment.DATABASE_URL = storage.options.databaseUrl!;
-      // node-postgres reads PGOPTIONS: the child works in this test's schema.
-      environment.PGOPTIONS = `-c search_path=${storage.options.postgresSchema}`;
-    }
+    if (dialect === 'postgres') storage = await openTestStore('postgres');
   });
 
   afterAll(async () => {
@@ -40,19 +29,36 @@ describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (di
     rmSync(workDir, { recursive: true, force: true });
   });
 
-  function run(
+  /** `forcefield users …args` with `input` on its standard input and `environment` as its environment. */
+  async function run(
     args: string[],
     input?: string,
-    extraEnvironment: Record<string, string> = {},
-  ): Promise<ProcessOutput> {
-    const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), 'users', ...args], {
-      cwd: workDir,
-      env: { ...environment, ...extraEnvironment },
-    });
-    return collectOutput(child, { input: input ?? '' });
+    environment: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+      stdin: Readable.from(input ? [input] : []),
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: environment,
+      loadConfig: () =>
+        parseConfig({
+          DATA_DIR: path.join(workDir, 'data'),
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: storage?.options.databaseUrl,
+        }),
+      // The test's schema on PostgreSQL (a child process gets it from PGOPTIONS).
+      openStore: (config) =>
+        config.DATABASE_URL
+          ? openStore({ databaseUrl: config.DATABASE_URL, postgresSchema: storage.options.postgresSchema })
+          : openConfiguredStore(config),
+    };
+    const code = await runCli(SERVICE_COMMANDS, ['users', ...args], io);
+    return { code, stdout, stderr };
   }
 
-  async function openStoreOfChild(): Promise<TestStore> {
+  async function openCommandStore(): Promise<TestStore> {
     if (storage) return { ...storage, dispose: async () => {} };
     return openTestStore('sqlite', path.join(workDir, 'data', 'forcefield.db'));
   }
@@ -81,7 +87,7 @@ describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (di
     const json = JSON.parse((await run(['list', '--json'])).stdout);
     expect(json.map((user: { email: string }) => user.email)).toEqual(['a@b.co', 'm@b.co']);
 
-    const opened = await openStoreOfChild();
+    const opened = await openCommandStore();
     try {
       const admin = await opened.store.db
         .selectFrom('users')
@@ -100,7 +106,6 @@ describe.each(STORE_DIALECTS)('forcefield users on %s', { timeout: 60_000 }, (di
   });
 
   it('refuses passwords on the command line, short passwords and duplicate emails', async () => {
-    // Independent refusals: the children run side by side (each boots Node).
     const [flag, short, duplicate, missing] = await Promise.all([
       run(['create', '--email', 'x@b.co', '--name', 'X', '--password', PASSWORD]),
       run(['create', '--email', 'x@b.co', '--name', 'X'], 'short\n'),

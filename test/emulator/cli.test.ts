@@ -1,47 +1,34 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { FORCEFIELD_COMMANDS } from '../../bin/commands.ts';
 import { parseEmulatorArguments } from '../../emulator/cli.ts';
-import { collectOutput, emulatorReady } from '../support/process-output.ts';
+import { processIo } from '../../src/cli/cli-io.ts';
+import { runCli } from '../../src/cli/commands.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const children: ChildProcess[] = [];
-
-function runCli(args: string[]): ChildProcess {
-  // process.execPath is the Node 24 running vitest, the same one npm scripts use.
-  const child = spawn(process.execPath, [path.join(root, 'bin/forcefield.ts'), ...args], { cwd: root });
-  children.push(child);
-  return child;
+/** `forcefield …args` in process, as bin/forcefield.ts runs it: the exit code and what it printed. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    ...processIo(),
+    stdin: Readable.from([]),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
+  const code = await runCli(FORCEFIELD_COMMANDS, args, io);
+  return { code, stdout, stderr };
 }
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
+// cli-process.test.ts starts the command as a child process.
 describe('forcefield emulator command', () => {
-  it('starts, prints its URL, demo users and app, serves requests and stops on SIGTERM', async () => {
-    const child = runCli(['emulator', '--port', '0', '--seed', 'none']);
-    const { url, output } = await emulatorReady(child);
-    expect(output).toContain('alice@acme.demo');
-    expect(output).toContain('bob@acme.demo');
-    expect(output).toContain('carol@acme.demo');
-    expect(output).toContain('forcefield-demo-secret');
-    const response = await fetch(`${url}/services/data`);
-    expect(response.status).toBe(200);
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
-  });
-
   it('refuses bad options with a clear message and exit code 2', async () => {
-    const result = await collectOutput(runCli(['emulator', '--seed', 'lots']));
+    const result = await run(['emulator', '--seed', 'lots']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Invalid --seed/);
-    const unknown = await collectOutput(runCli(['emulator', '--colour', 'blue']));
+    const unknown = await run(['emulator', '--colour', 'blue']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/colour/);
-    const command = await collectOutput(runCli(['frobnicate']));
+    const command = await run(['frobnicate']);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'frobnicate'/);
   });

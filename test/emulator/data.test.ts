@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,16 +15,13 @@ import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../..
 import { Org } from '../../emulator/org/org.ts';
 import type { StoredRecord } from '../../emulator/schema/types.ts';
 import { passwordGrant } from '../support/emulator.ts';
-import { emulatorReady } from '../support/process-output.ts';
+import { ALICE_ID, handWrittenOrg } from '../support/org-data.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const VERSION = 'v66.0';
 const running: RunningEmulator[] = [];
-const children: ChildProcess[] = [];
 const directories: string[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await Promise.all(running.splice(0).map((emulator) => emulator.stop()));
   await Promise.all(
     directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })),
@@ -77,54 +72,6 @@ async function client(emulator: RunningEmulator, username = 'alice@acme.demo', p
     call,
     query: (soql: string) => call('GET', `/query?q=${encodeURIComponent(soql)}`),
     search: (sosl: string) => call('GET', `/search?q=${encodeURIComponent(sosl)}`),
-  };
-}
-
-const ALICE_ID = '0058d0000000001AAA';
-
-/** A small hand-written org: plain passwords, some ids given and some not, defaults left out. */
-function handWrittenOrg(): Record<string, unknown> {
-  return {
-    format: 'forcefield-emulator-org',
-    version: 1,
-    name: 'Globex Test',
-    settings: { sessionTimeoutSeconds: 3600, dailyApiRequestLimit: 5000 },
-    users: [
-      {
-        id: ALICE_ID,
-        username: 'alice@acme.demo',
-        firstName: 'Alice',
-        lastName: 'Admin',
-        profile: 'System Administrator',
-        password: 'globex-secret',
-      },
-      {
-        username: 'erin@globex.test',
-        firstName: 'Erin',
-        lastName: 'Field',
-        profile: 'Standard User',
-        password: 'pw-erin',
-      },
-    ],
-    records: {
-      Account: [{ Id: '0018d0000000Zz1', Name: 'Zyzzyva Widgets', Industry: 'Manufacturing' }],
-      Contact: [
-        {
-          FirstName: 'Quentin',
-          LastName: 'Quagmire',
-          AccountId: '0018d0000000Zz1',
-          Email: 'q@zyzzyva.example',
-        },
-      ],
-      Opportunity: [
-        {
-          Name: 'Zyzzyva renewal',
-          AccountId: '0018d0000000Zz1',
-          StageName: 'Closed Won',
-          CloseDate: '2026-01-15',
-        },
-      ],
-    },
   };
 }
 
@@ -480,36 +427,6 @@ describe('saving to the data file', () => {
     expect(saved.users?.map((user) => user.username)).toContain('alice@acme.demo');
     expect(saved.records).toEqual({});
     await expect(start({ dataFile: file, seed: 'demo' })).rejects.toThrow(/seed and org data are exclusive/);
-  });
-
-  it('the CLI loads --data and writes it back with --save on SIGTERM', async () => {
-    const directory = await temporaryDirectory();
-    const file = path.join(directory, 'cli-org.json');
-    await writeFile(file, JSON.stringify(handWrittenOrg()));
-    const child = spawn(
-      process.execPath,
-      [path.join(root, 'bin/forcefield.ts'), 'emulator', '--port', '0', '--data', file, '--save'],
-      { cwd: root },
-    );
-    children.push(child);
-    const { url, output } = await emulatorReady(child);
-    expect(output).toContain(`org data file ${file}`);
-    const login = await passwordLogin(url, 'erin@globex.test', 'pw-erin');
-    expect(login.status).toBe(200);
-    const response = await fetch(`${url}/services/data/${VERSION}/sobjects/Lead`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${login.body.access_token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ LastName: 'Persisted', Company: 'Saved Co' }),
-    });
-    const leadId = ((await response.json()) as { id: string }).id;
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
-    const saved = await readOrgDataFile(file);
-    expect((saved.records.Lead as StoredRecord[]).find((record) => record.Id === leadId)).toMatchObject({
-      Company: 'Saved Co',
-    });
-    expect(await readdir(directory)).toEqual(['cli-org.json']);
   });
 });
 

@@ -9,12 +9,12 @@
 export const PROCESS_TEST_FILES = [
   // The browser files (test/web/lib holds unit tests of the app's modules: in process).
   'test/web/*.test.ts',
-  // The CLI as a child process (transcript-import-command calls the command in-process).
+  // The CLI as a child process (users.test.ts and transcript-import-command call the commands in process).
   'test/cli/keys.test.ts',
   'test/cli/mcp.test.ts',
-  'test/cli/users.test.ts',
-  'test/emulator/cli.test.ts',
-  'test/emulator/data.test.ts',
+  'test/cli/users-process.test.ts',
+  'test/emulator/cli-process.test.ts',
+  'test/emulator/data-cli.test.ts',
   'test/emulator/tls.test.ts',
   'test/emulator/sf-cli*.test.ts',
   'test/meetings/send/send-restart.test.ts',
