@@ -69,7 +69,7 @@ async function interleaved(
 export async function runMcpBenchmark(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { iterations: { type: 'string', default: '300' }, warmup: { type: 'string', default: '30' } },
+    options: { iterations: { type: 'string', default: '300' }, warmup: { type: 'string', default: '300' } },
   });
   const iterations = Number(values.iterations);
   const warmup = Number(values.warmup);
