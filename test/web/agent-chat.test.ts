@@ -320,7 +320,7 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     expect(harness.takePageErrors()).toEqual([]);
   });
 
-  it('stops reading a streaming answer with Stop, and offers Retry', async () => {
+  it('stops reading a streaming answer with Stop, offers Retry, and shows the answer the server finished', async () => {
     const { page } = harness;
     model.enqueue({ text: 'The first half of a long answer, then the rest.', hold: true });
     await page.getByLabel('Message').fill('Tell me everything');
@@ -332,7 +332,12 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     const failure = page.getByRole('alert').filter({ hasText: 'Stopped.' });
     await failure.getByRole('button', { name: 'Retry' }).waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
+    // The server finishes the turn without a reader: its stored answer replaces what was read,
+    // without a reload, and the notice goes.
     model.release();
+    await log.getByText('The first half of a long answer, then the rest.').waitFor();
+    await failure.waitFor({ state: 'detached' });
+    await expectAccessible(page, 'the answer of a stopped turn');
     expect(harness.takePageErrors()).toEqual([]);
     // Every turn went through the chat protocol; the page never used the event-stream calls.
     expect(chatCalls.length).toBeGreaterThan(5);

@@ -22,6 +22,7 @@ import { startTurn } from './start-turn.ts';
 import { outlineOf, viewOfStep } from './steps.ts';
 import type { TurnDependencies } from './turn-dependencies.ts';
 import { acquireTurn, advanceHeldTurn, runnerHoldingTurn } from './turn-gate.ts';
+import { turnHeld } from './turn-lock.ts';
 
 /**
  * The chat: a person's message goes to the agent's model with the tools its settings offer; tool
@@ -152,6 +153,9 @@ export class AgentRuntime {
     return {
       conversation: conversationView(conversation),
       live: state !== undefined,
+      // A turn still running (e.g. after the person pressed Stop: the server finishes it), on any
+      // instance: a client that stopped reading can wait for it to end and show its stored answer.
+      turnRunning: turnHeld(conversation, this.#service.now()),
       resultRetentionSeconds: this.memory.retentionMs / 1000,
       messages: rows.map((row) => messageView(row, state)),
       pendingApprovals: await Promise.all(

@@ -28,6 +28,14 @@ export interface TurnLease {
   sequence: number;
 }
 
+/** Whether a turn (on any instance) holds the conversation now: its lease is taken and not run out. */
+export function turnHeld(
+  row: { turn_owner: string | null; turn_locked_until: string | null },
+  now: number,
+): boolean {
+  return row.turn_owner !== null && row.turn_locked_until !== null && Date.parse(row.turn_locked_until) > now;
+}
+
 /** The lease, or undefined when another turn (on any instance) holds the conversation. */
 export async function acquireTurnLock(
   store: Store,

@@ -271,7 +271,7 @@ describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
     expect(next.body.message.text).toBe('Next.');
   });
 
-  it('a client that drops mid-stream: the turn finishes and is saved, and the lock is released', async () => {
+  it('a client that drops mid-stream: the turn finishes and is saved, the conversation says it runs until then, and the lock is released', async () => {
     const gated = gatedModel(['Partial ', 'answer ', 'finished.']);
     board.use('mock-instances-drop', gated.model);
     const agentId = await createAgent(alice, {
@@ -299,6 +299,11 @@ describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
     // The person closes the tab while the answer is flowing.
     aborter.abort();
     await reader.read().catch(() => undefined);
+    // Either instance tells a client that stopped reading that the turn still runs.
+    for (const instance of [first, second]) {
+      const running = await bob.call('GET', on(instance, `/api/conversations/${conversation}`));
+      expect(running.body.turnRunning).toBe(true);
+    }
     gated.open();
 
     const lockFree = async () =>
@@ -313,6 +318,7 @@ describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
     const view = await bob.call('GET', on(first, `/api/conversations/${conversation}`));
     expect(view.status).toBe(200);
     expect(view.body.messages.at(-1)).toMatchObject({ role: 'assistant', text: 'Partial answer finished.' });
+    expect(view.body.turnRunning).toBe(false);
     board.set('mock-instances-drop', () => ({ text: 'Still here.' }));
     const next = await send(first, conversation, 'Are you there?');
     expect(next.status).toBe(200);

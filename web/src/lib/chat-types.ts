@@ -86,6 +86,8 @@ export interface Conversation {
 export interface ConversationDetail {
   conversation: Conversation;
   live: boolean;
+  /** A turn still runs on the server (after Stop, it finishes there). */
+  turnRunning?: boolean;
   resultRetentionSeconds: number;
   messages: ChatMessage[];
   pendingApprovals: ApprovalRequest[];

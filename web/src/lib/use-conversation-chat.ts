@@ -1,7 +1,7 @@
 import { Chat, useChat } from '@ai-sdk/react';
 import { useQueryClient } from '@tanstack/react-query';
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses } from 'ai';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, apiHeaders } from './api.ts';
 import type { ConversationDetail } from './chat-types.ts';
 import {
@@ -68,21 +68,50 @@ export function useConversationChat(detail: ConversationDetail) {
   const helpers = useChat({ chat });
   const running = helpers.status === 'submitted' || helpers.status === 'streaming';
 
-  /**
-   * The stored conversation replaces the streamed one, unless another request started meanwhile
-   * (or `keepStreamed`: after Stop, what was read stays on screen while the server finishes).
-   */
-  async function reload({ keepStreamed = false } = {}) {
-    const fresh = await queryClient
+  // Set when the conversation closes: a wait for a stopped turn ends with it.
+  const closed = useRef(false);
+  useEffect(() => {
+    closed.current = false;
+    return () => {
+      closed.current = true;
+    };
+  }, []);
+  const idle = () => chat.status !== 'submitted' && chat.status !== 'streaming';
+
+  async function fetchDetail(): Promise<ConversationDetail | undefined> {
+    return queryClient
       .fetchQuery({
         queryKey: ['conversation', conversationId],
         queryFn: () => api<ConversationDetail>(detailPath(conversationId)),
         staleTime: 0,
       })
       .catch(() => undefined);
+  }
+
+  /** The stored conversation replaces the streamed one, unless another request started meanwhile. */
+  async function reload() {
+    const fresh = await fetchDetail();
     void queryClient.invalidateQueries({ queryKey: ['conversations'] });
-    if (fresh && !keepStreamed && chat.status !== 'submitted' && chat.status !== 'streaming') {
-      chat.messages = toUIMessages(fresh);
+    if (fresh && idle()) chat.messages = toUIMessages(fresh);
+  }
+
+  /**
+   * After Stop the server still finishes the turn: what was read stays on screen, and once the turn
+   * ends (the conversation says no turn runs) its stored answer replaces it and the notice goes.
+   * Asks every second; a new message, or leaving the conversation, ends the wait.
+   */
+  async function followStoppedTurn() {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      if (closed.current || !idle()) return;
+      const fresh = await fetchDetail();
+      if (!fresh || closed.current || !idle()) return;
+      if (!fresh.turnRunning) {
+        chat.messages = toUIMessages(fresh);
+        setFailure(null);
+        void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+        return;
+      }
     }
   }
 
@@ -114,7 +143,8 @@ export function useConversationChat(detail: ConversationDetail) {
     else if (isError) setFailure({ message: chatFailureMessage(chat.error), retry });
     // An error inside the stream (the model or Salesforce failed) keeps its words after the turn ends.
     else if (errors.length > 0) setFailure({ message: errors.join(' '), retry });
-    void reload({ keepStreamed: isAbort });
+    if (isAbort) void followStoppedTurn();
+    else void reload();
   };
 
   return {
