@@ -5,6 +5,7 @@ import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { Store } from '../store/database.ts';
 import type { ApiKeysTable, Role, UsersTable } from '../store/schema.ts';
+import { JOINED_USER_COLUMNS, userOfJoinedRow } from './joined-user.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
 import type { AccountDependencies } from './types.ts';
 
@@ -133,12 +134,7 @@ export async function resolveApiKey(
       'api_keys.last_used_at as key_last_used_at',
       'api_keys.revoked_at as key_revoked_at',
       'users.id as user_id',
-      'users.email as user_email',
-      'users.name as user_name',
-      'users.password_hash as user_password_hash',
-      'users.role as user_role',
-      'users.created_at as user_created_at',
-      'users.disabled_at as user_disabled_at',
+      ...JOINED_USER_COLUMNS,
     ])
     .where('api_keys.key_hash', '=', sha256Hex(key))
     .executeTakeFirst();
@@ -153,15 +149,7 @@ export async function resolveApiKey(
     last_used_at: row.key_last_used_at,
     revoked_at: row.key_revoked_at,
   };
-  const user: UsersTable = {
-    id: row.user_id,
-    email: row.user_email,
-    name: row.user_name,
-    password_hash: row.user_password_hash,
-    role: row.user_role,
-    created_at: row.user_created_at,
-    disabled_at: row.user_disabled_at,
-  };
+  const user = userOfJoinedRow(row);
   if (apiKey.last_used_at === null || now - Date.parse(apiKey.last_used_at) >= LAST_USED_INTERVAL_MS) {
     await store.db
       .updateTable('api_keys')

@@ -1,6 +1,7 @@
 import type { Store } from '../store/database.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { SessionsTable, UsersTable } from '../store/schema.ts';
+import { JOINED_USER_COLUMNS, userOfJoinedRow } from './joined-user.ts';
 import { randomToken, sha256Hex } from './secrets.ts';
 
 export const SESSION_COOKIE = 'forcefield_session';
@@ -51,14 +52,7 @@ const sessionWithUser = preparedQuery(1, (db, id: string) =>
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('sessions')
-    .select([
-      'users.email as user_email',
-      'users.name as user_name',
-      'users.password_hash as user_password_hash',
-      'users.role as user_role',
-      'users.created_at as user_created_at',
-      'users.disabled_at as user_disabled_at',
-    ])
+    .select([...JOINED_USER_COLUMNS])
     .where('sessions.id', '=', id),
 );
 
@@ -85,15 +79,7 @@ export async function resolveSession(
     return null;
   }
   if (row.user_disabled_at !== null) return null;
-  const user: UsersTable = {
-    id: row.user_id,
-    email: row.user_email,
-    name: row.user_name,
-    password_hash: row.user_password_hash,
-    role: row.user_role,
-    created_at: row.user_created_at,
-    disabled_at: row.user_disabled_at,
-  };
+  const user = userOfJoinedRow(row);
   if (now - Date.parse(session.last_seen_at) < TOUCH_INTERVAL_MS) return { session, user, extended: false };
   const touched = {
     last_seen_at: new Date(now).toISOString(),
