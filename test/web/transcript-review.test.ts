@@ -150,17 +150,17 @@ describe('reviewing transcript items before they reach Salesforce', { timeout: 2
     await dialog.getByLabel('Started at').fill('2027-03-01T15:00');
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: TITLE, level: 1 }).waitFor();
-    await page.getByRole('button', { name: 'Summarise', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Summarize', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'Transcript' }).waitFor();
     // The Summary panel says it is not summarised yet; no second empty state repeats it.
-    await page.getByText('Not summarised yet.', { exact: false }).waitFor();
+    await page.getByText('Not summarized yet.', { exact: false }).waitFor();
     expect(await page.getByRole('heading', { name: 'This meeting has no summary items' }).count()).toBe(0);
     await expectAccessible(page, 'a meeting with a transcript, not summarised');
   });
 
   it('summarises with the model and shows each item’s quote with speaker and time', async () => {
     const { page } = harness;
-    await page.getByRole('button', { name: 'Summarise', exact: true }).click();
+    await page.getByRole('button', { name: 'Summarize', exact: true }).click();
     const decision = meetingItem(page, DECISION);
     await decision.waitFor();
     await decision.getByText(`“${DECISION_QUOTE}”`).waitFor();

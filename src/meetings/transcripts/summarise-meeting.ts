@@ -54,7 +54,7 @@ export async function summariseMeeting(
     throw new ServiceError(
       409,
       'no_transcript',
-      'This meeting has no transcript to summarise. Import one first.',
+      'This meeting has no transcript to summarize. Import one first.',
     );
   const existing = await loadSummary(service.store, meetingId);
   if (

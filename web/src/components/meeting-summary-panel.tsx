@@ -14,7 +14,7 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 /**
- * The summary of a meeting made from a transcript: Summarise asks the workspace's model; the
+ * The summary of a meeting made from a transcript: Summarize asks the workspace's model; the
  * overview, who made it, and how many items were kept, flagged and dropped (with why).
  */
 export function MeetingSummaryPanel({ meeting }: { meeting: Meeting }) {
@@ -30,7 +30,7 @@ export function MeetingSummaryPanel({ meeting }: { meeting: Meeting }) {
     onSuccess: (answer) => {
       queryClient.setQueryData(['meeting', meeting.id], { meeting: answer.meeting });
       void queryClient.invalidateQueries({ queryKey: ['meetings'] });
-      toast({ title: 'Meeting summarised', tone: 'success' });
+      toast({ title: 'Meeting summarized', tone: 'success' });
     },
   });
   if (!meeting.transcript) return null;
@@ -46,7 +46,7 @@ export function MeetingSummaryPanel({ meeting }: { meeting: Meeting }) {
             onClick={() => summarise.mutate(summary !== null)}
           >
             <Sparkles aria-hidden size={16} />
-            {summarise.isPending ? 'Summarising…' : summary ? 'Summarise again' : 'Summarise'}
+            {summarise.isPending ? 'Summarizing…' : summary ? 'Summarize again' : 'Summarize'}
           </button>
         ) : null}
       </div>
@@ -74,7 +74,7 @@ export function MeetingSummaryPanel({ meeting }: { meeting: Meeting }) {
         </>
       ) : (
         <p className="muted">
-          Not summarised yet. Summarise asks the workspace's model for insights, decisions, next steps and
+          Not summarized yet. Summarize asks the workspace's model for insights, decisions, next steps and
           tasks, each with the quotes that show it; quotes are checked against the transcript.
         </p>
       )}
