@@ -1,17 +1,12 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
-import { openStore, type Store } from '../../src/store/database.ts';
+import type { RunningEmulator } from '../../emulator/index.ts';
+import type { Store } from '../../src/store/database.ts';
 import { orgQuery } from '../agent/org-calls.ts';
-import {
-  type AgentTestService,
-  createAgent,
-  logInAliceAndBob,
-  startAgentService,
-} from '../support/agents.ts';
+import { type AgentTestService, createAgent, useTwoAgentInstances } from '../support/agents.ts';
 import type { ServiceSession } from '../support/connections.ts';
 import { ModelBoard } from '../support/models.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../support/store.ts';
+import { STORE_DIALECTS } from '../support/store.ts';
 import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.ts';
 
 /**
@@ -25,34 +20,22 @@ import { apiKeyOf, connectMcpClient, PROTOCOL_GENERATIONS } from './mcp-harness.
 const SECRET_KEY = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe.each(STORE_DIALECTS)('MCP approvals across two instances (%s)', (dialect) => {
+  const instances = useTwoAgentInstances(dialect, {
+    board: new ModelBoard(),
+    environment: { FORCEFIELD_SECRET_KEY: SECRET_KEY },
+  });
   let emulator: RunningEmulator;
-  let testStore: TestStore;
-  let secondStore: Store;
   let first: AgentTestService;
   let second: AgentTestService;
   let alice: ServiceSession;
   let bob: ServiceSession;
-  const clients: Client[] = [];
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    testStore = await openTestStore(dialect);
-    // PostgreSQL: each instance has its own pool; SQLite in memory: one database per handle, shared.
-    secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY };
-    const board = new ModelBoard();
-    first = await startAgentService(emulator, { board, store: testStore.store, environment });
-    second = await startAgentService(emulator, { board, store: secondStore, environment });
-    ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
+  let store: Store;
+  beforeAll(() => {
+    ({ emulator, first, second, alice, bob, store } = instances);
   });
-
+  const clients: Client[] = [];
   afterAll(async () => {
     for (const client of clients) await client.close();
-    await first?.stop();
-    await second?.stop();
-    if (dialect === 'postgres') await secondStore?.close();
-    await testStore?.dispose();
-    await emulator?.stop();
   });
 
   /** Bob decides on the approval page of the second instance (sessions live in the database). */
@@ -67,7 +50,7 @@ describe.each(STORE_DIALECTS)('MCP approvals across two instances (%s)', (dialec
   /** Everything the database holds about one approval, for "no field value stored" checks. */
   const storedApproval = async (approvalId: string) =>
     JSON.stringify(
-      await testStore.store.db
+      await store.db
         .selectFrom('agent_approvals')
         .selectAll()
         .where('id', '=', approvalId)

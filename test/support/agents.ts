@@ -1,8 +1,10 @@
-import type { RunningEmulator } from '../../emulator/index.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.ts';
 import type { ExecutionProbe } from '../../src/agent/dispatch/run-approved-call.ts';
-import type { Store } from '../../src/store/database.ts';
+import { openStore, type Store } from '../../src/store/database.ts';
 import { connect, logIn, type ServiceSession } from './connections.ts';
 import type { ModelBoard } from './models.ts';
+import { openTestStore, type TestStore } from './store.ts';
 import { type ListeningTestService, listenTestService } from './test-service.ts';
 
 /** Agents and conversations through the JSON API, as a person (a `ServiceSession`) does it. */
@@ -99,4 +101,53 @@ export async function startAgentService(
     ...(options.executionProbe ? { executionProbe: options.executionProbe } : {}),
   });
   return { ...test, clock };
+}
+
+export interface TwoAgentInstances {
+  emulator: RunningEmulator;
+  /** The first instance's store (the database both use). */
+  store: Store;
+  first: AgentTestService;
+  second: AgentTestService;
+  alice: ServiceSession;
+  bob: ServiceSession;
+}
+
+/**
+ * Two agent services on one database, as two instances of a deployment (the demo org's emulator,
+ * Alice the admin and Bob the member logged in, Bob connected), started before the file's tests and
+ * stopped after them. PostgreSQL: each instance has its own pool, as separate processes would.
+ * SQLite in memory is one database per handle, so both instances share the handle. The fields are
+ * set once the file's `beforeAll` hooks run.
+ */
+export function useTwoAgentInstances(
+  dialect: 'sqlite' | 'postgres',
+  options: { board: ModelBoard; environment: Record<string, string>; executionProbe?: ExecutionProbe },
+): TwoAgentInstances {
+  const world = {} as TwoAgentInstances;
+  let testStore: TestStore | undefined;
+  let secondStore: Store | undefined;
+  beforeAll(async () => {
+    world.emulator = await startEmulator({ port: 0, seed: 'demo' });
+    testStore = await openTestStore(dialect);
+    world.store = testStore.store;
+    secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
+    const { board, environment, executionProbe } = options;
+    world.first = await startAgentService(world.emulator, {
+      board,
+      store: testStore.store,
+      environment,
+      ...(executionProbe ? { executionProbe } : {}),
+    });
+    world.second = await startAgentService(world.emulator, { board, store: secondStore, environment });
+    Object.assign(world, await logInAliceAndBob(world.first.service.url, world.emulator));
+  });
+  afterAll(async () => {
+    await world.first?.stop();
+    await world.second?.stop();
+    if (dialect === 'postgres') await secondStore?.close();
+    await testStore?.dispose();
+    await world.emulator?.stop();
+  });
+  return world;
 }

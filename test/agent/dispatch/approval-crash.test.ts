@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../../../emulator/index.ts';
 import { EXECUTION_LEASE_MS } from '../../../src/agent/dispatch/approval-execution.ts';
 import type { ExecutionPoint, ExecutionProbe } from '../../../src/agent/dispatch/run-approved-call.ts';
 import { findApproval } from '../../../src/agent/store/approval-store.ts';
-import { openStore, type Store } from '../../../src/store/database.ts';
 import { injectFault } from '../../meetings/support.ts';
 import {
   type AgentTestService,
   approvalOf,
   createAgent,
-  logInAliceAndBob,
-  startAgentService,
   startConversation,
+  useTwoAgentInstances,
 } from '../../support/agents.ts';
 import type { ServiceSession } from '../../support/connections.ts';
 import { callThenAnswer, ModelBoard } from '../../support/models.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { STORE_DIALECTS } from '../../support/store.ts';
 import { emulatorCounters, orgCreate, orgQuery } from '../org-calls.ts';
 
 /**
@@ -70,38 +68,21 @@ async function writeCount(emulator: RunningEmulator): Promise<number> {
 }
 
 describe.each(STORE_DIALECTS)('an approved call when its instance dies (%s)', (dialect) => {
-  let emulator: RunningEmulator;
-  let testStore: TestStore;
-  let secondStore: Store;
-  let first: AgentTestService;
-  let second: AgentTestService;
   const board = new ModelBoard();
   const crash = new CrashPoint();
+  // The resolvers run when the test says (and once at start), never on a timer of their own.
+  const instances = useTwoAgentInstances(dialect, {
+    board,
+    environment: { FORCEFIELD_SECRET_KEY: SECRET_KEY, AGENT_RESOLVER_PERIOD_SECONDS: '0' },
+    executionProbe: crash.probe,
+  });
+  let emulator: RunningEmulator;
+  let first: AgentTestService;
+  let second: AgentTestService;
   let alice: ServiceSession;
   let bob: ServiceSession;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    testStore = await openTestStore(dialect);
-    secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    // The resolvers run when the test says (and once at start), never on a timer of their own.
-    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY, AGENT_RESOLVER_PERIOD_SECONDS: '0' };
-    first = await startAgentService(emulator, {
-      board,
-      store: testStore.store,
-      environment,
-      executionProbe: crash.probe,
-    });
-    second = await startAgentService(emulator, { board, store: secondStore, environment });
-    ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
-  });
-
-  afterAll(async () => {
-    await first?.stop();
-    await second?.stop();
-    if (dialect === 'postgres') await secondStore?.close();
-    await testStore?.dispose();
-    await emulator?.stop();
+  beforeAll(() => {
+    ({ emulator, first, second, alice, bob } = instances);
   });
 
   /** A conversation paused on `tool`'s approval, then approved on the first instance up to the crash point. */

@@ -11,14 +11,13 @@ import {
   renewTurnLock,
 } from '../../../src/agent/turns/turn-lock.ts';
 import type { AgentApprovalsTable } from '../../../src/store/agent-tables.ts';
-import { openStore, type Store } from '../../../src/store/database.ts';
 import {
   type AgentTestService,
   approvalOf,
   createAgent,
-  logInAliceAndBob,
   startAgentService,
   startConversation,
+  useTwoAgentInstances,
 } from '../../support/agents.ts';
 import { logIn, type ServiceSession } from '../../support/connections.ts';
 import { callThenAnswer, lastToolResults, ModelBoard } from '../../support/models.ts';
@@ -103,33 +102,18 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 }
 
 describe.each(STORE_DIALECTS)('agent on two instances (%s)', (dialect) => {
+  const board = new ModelBoard();
+  const instances = useTwoAgentInstances(dialect, {
+    board,
+    environment: { FORCEFIELD_SECRET_KEY: SECRET_KEY },
+  });
   let emulator: RunningEmulator;
-  let testStore: TestStore;
-  let secondStore: Store;
   let first: AgentTestService;
   let second: AgentTestService;
-  const board = new ModelBoard();
   let alice: ServiceSession;
   let bob: ServiceSession;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    testStore = await openTestStore(dialect);
-    // PostgreSQL: each instance has its own pool, as separate processes would. SQLite in memory is
-    // one database per handle, so both instances share the handle.
-    secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    const environment = { FORCEFIELD_SECRET_KEY: SECRET_KEY };
-    first = await startAgentService(emulator, { board, store: testStore.store, environment });
-    second = await startAgentService(emulator, { board, store: secondStore, environment });
-    ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
-  });
-
-  afterAll(async () => {
-    await first?.stop();
-    await second?.stop();
-    if (dialect === 'postgres') await secondStore?.close();
-    await testStore?.dispose();
-    await emulator?.stop();
+  beforeAll(() => {
+    ({ emulator, first, second, alice, bob } = instances);
   });
 
   /** The same session (cookies are shared between instances: sessions live in the database). */

@@ -1,19 +1,16 @@
 import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { MockLanguageModelV4 } from 'ai/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../../emulator/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/core/config.ts';
-import { openStore, type Store } from '../../../src/store/database.ts';
 import {
   type AgentTestService,
   createAgent,
-  logInAliceAndBob,
-  startAgentService,
   startConversation,
+  useTwoAgentInstances,
 } from '../../support/agents.ts';
 import type { ServiceSession } from '../../support/connections.ts';
 import { ModelBoard } from '../../support/models.ts';
-import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { STORE_DIALECTS } from '../../support/store.ts';
 
 /**
  * AGENT_TURN_LEASE_SECONDS: how long a turn holds its conversation without renewing. An instance
@@ -65,34 +62,17 @@ describe('AGENT_TURN_LEASE_SECONDS', () => {
 });
 
 describe.each(STORE_DIALECTS)('a turn lease set by configuration (%s)', (dialect) => {
-  let emulator: RunningEmulator;
-  let testStore: TestStore;
-  let secondStore: Store;
+  const board = new ModelBoard();
+  const instances = useTwoAgentInstances(dialect, {
+    board,
+    environment: { FORCEFIELD_SECRET_KEY: SECRET_KEY, AGENT_TURN_LEASE_SECONDS: String(LEASE_SECONDS) },
+  });
   let first: AgentTestService;
   let second: AgentTestService;
-  const board = new ModelBoard();
   let alice: ServiceSession;
   let bob: ServiceSession;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, seed: 'demo' });
-    testStore = await openTestStore(dialect);
-    secondStore = dialect === 'postgres' ? openStore(testStore.options) : testStore.store;
-    const environment = {
-      FORCEFIELD_SECRET_KEY: SECRET_KEY,
-      AGENT_TURN_LEASE_SECONDS: String(LEASE_SECONDS),
-    };
-    first = await startAgentService(emulator, { board, store: testStore.store, environment });
-    second = await startAgentService(emulator, { board, store: secondStore, environment });
-    ({ alice, bob } = await logInAliceAndBob(first.service.url, emulator));
-  });
-
-  afterAll(async () => {
-    await first?.stop();
-    await second?.stop();
-    if (dialect === 'postgres') await secondStore?.close();
-    await testStore?.dispose();
-    await emulator?.stop();
+  beforeAll(() => {
+    ({ first, second, alice, bob } = instances);
   });
 
   const send = (instance: AgentTestService, conversation: string, text: string) =>
