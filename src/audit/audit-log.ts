@@ -127,19 +127,7 @@ export class AuditLog {
     await insertEvent.execute(executor, row);
     return {
       // What was written, without parsing back the JSON just made from it.
-      event: {
-        id: row.id,
-        at: row.at,
-        actorUserId: row.actor_user_id,
-        connectionId: row.connection_id,
-        surface: row.surface,
-        action: row.action,
-        objectType: row.object_type,
-        recordIds: [...recordIds],
-        outcome: row.outcome,
-        errorCode: row.error_code,
-        detail: { ...detail },
-      },
+      event: eventOf(row, [...recordIds], { ...detail }),
       committed: () => this.#onRecorded?.(event.action, event.outcome),
     };
   }
@@ -196,6 +184,15 @@ export const auditQuerySchema = z.object({
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 function toEvent(row: Omit<AuditEventsTable, 'agent_id'>): AuditEvent {
+  return eventOf(row, JSON.parse(row.record_ids), JSON.parse(row.detail));
+}
+
+/** A row as the API shows it, with its JSON columns already parsed (or never serialised). */
+function eventOf(
+  row: Omit<AuditEventsTable, 'agent_id'>,
+  recordIds: string[],
+  detail: Record<string, unknown>,
+): AuditEvent {
   return {
     id: row.id,
     at: row.at,
@@ -204,9 +201,9 @@ function toEvent(row: Omit<AuditEventsTable, 'agent_id'>): AuditEvent {
     surface: row.surface,
     action: row.action,
     objectType: row.object_type,
-    recordIds: JSON.parse(row.record_ids),
+    recordIds,
     outcome: row.outcome,
     errorCode: row.error_code,
-    detail: JSON.parse(row.detail),
+    detail,
   };
 }
