@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { DEMO_APP, startEmulator } from '../emulator/index.ts';
+import { startEmulator } from '../emulator/index.ts';
 import { agentForCaller, callToolDirectly } from '../src/agent/direct/call-tool-directly.ts';
 import { directDispatchContext } from '../src/agent/direct/direct-call-context.ts';
 import { dispatchToolCall } from '../src/agent/dispatch/dispatch-tool-call.ts';
@@ -22,6 +22,7 @@ import { createLogger } from '../src/core/logger.ts';
 import { startService } from '../src/main.ts';
 import { authenticateMcp } from '../src/mcp/mcp-routes.ts';
 import { connect, logIn } from '../test/support/connections.ts';
+import { emulatorSalesforce } from '../test/support/test-service.ts';
 
 function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))];
@@ -86,15 +87,7 @@ export async function runMcpBenchmark(args: string[]): Promise<void> {
   const service = await startService({
     config,
     logger: createLogger('silent'),
-    salesforce: {
-      loginUrl: emulator.url,
-      clientId: DEMO_APP.clientId,
-      clientSecret: DEMO_APP.clientSecret,
-      callbackUrl: '',
-      apiVersion: config.SALESFORCE_API_VERSION,
-      scopes: ['api', 'refresh_token', 'offline_access', 'id', 'openid'],
-      embedded: true,
-    },
+    salesforce: emulatorSalesforce(emulator.url),
   });
   const clients: Client[] = [];
   try {

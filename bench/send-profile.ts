@@ -10,12 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO_APP, startEmulator } from '../emulator/index.ts';
+import { startEmulator } from '../emulator/index.ts';
 import { parseConfig } from '../src/core/config.ts';
 import { createLogger } from '../src/core/logger.ts';
 import { startService } from '../src/main.ts';
 import { NodeSqliteDatabase } from '../src/store/sqlite-adapter.ts';
 import { connect, logIn } from '../test/support/connections.ts';
+import { emulatorSalesforce } from '../test/support/test-service.ts';
 
 const count = Number(process.argv[2] ?? '2000');
 const statements = new Map<string, number>();
@@ -38,15 +39,7 @@ const config = parseConfig({
 const service = await startService({
   config,
   logger: createLogger('silent'),
-  salesforce: {
-    loginUrl: emulator.url,
-    clientId: DEMO_APP.clientId,
-    clientSecret: DEMO_APP.clientSecret,
-    callbackUrl: '',
-    apiVersion: config.SALESFORCE_API_VERSION,
-    scopes: ['api', 'refresh_token', 'offline_access', 'id', 'openid'],
-    embedded: true,
-  },
+  salesforce: emulatorSalesforce(emulator.url),
 });
 try {
   const alice = await logIn(service.url, 'alice@forcefield.demo');
