@@ -103,7 +103,11 @@ async function assertProviderUnused(store: Store, id: string): Promise<void> {
     .map((row) => row.key);
   if (agents.length === 0 && settingKeys.length === 0) return;
   const users = [
-    ...(agents.length > 0 ? [`the agents ${agents.map((agent) => `“${agent.name}”`).join(', ')}`] : []),
+    ...(agents.length > 0
+      ? [
+          `${agents.length === 1 ? 'the agent' : 'the agents'} ${agents.map((agent) => `“${agent.name}”`).join(', ')}`,
+        ]
+      : []),
     ...settingKeys.map((key) =>
       key === WORKSPACE_SETTINGS.summaryModel ? 'the meeting summary model' : key,
     ),

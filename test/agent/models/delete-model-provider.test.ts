@@ -48,7 +48,7 @@ describe('removing a model provider', () => {
       code: 'provider_in_use',
       details: { agentIds: [agentId], settings: [] },
     });
-    expect(refused.body.error.message).toContain('“Pipeline helper”');
+    expect(refused.body.error.message).toContain('the agent “Pipeline helper”');
     const listed = await alice.call('GET', '/api/model-providers');
     expect(listed.body.providers.map((provider: { id: string }) => provider.id)).toContain(providerId);
 
