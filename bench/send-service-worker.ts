@@ -3,7 +3,8 @@
  * CPU is read from its own thread (process.threadCpuUsage) apart from the emulator's and the
  * benchmark client's, which share the main thread.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -93,8 +94,10 @@ async function serve(data: ServiceWorkerData): Promise<void> {
     },
   });
   port.postMessage({ url: service.url });
+  const profiler = serviceProfiler(data.synchronous);
   port.on('message', async (command: Command) => {
     if (command.type === 'cpu') {
+      await profiler?.toggle();
       const used = process.threadCpuUsage();
       port.postMessage({ id: command.id, value: (used.user + used.system) / 1000 });
     } else if (command.type === 'advance') {
@@ -106,6 +109,31 @@ async function serve(data: ServiceWorkerData): Promise<void> {
       port.postMessage({ id: command.id, value: 0 });
     }
   });
+}
+
+/**
+ * PROFILE_SERVICE=<prefix>: a CPU profile of the service thread between the first two CPU readings
+ * (the measured sends at 0 ms), written to `<prefix>.<synchronous>.cpuprofile`.
+ */
+function serviceProfiler(synchronous: string) {
+  const prefix = process.env.PROFILE_SERVICE;
+  if (!prefix) return undefined;
+  const session = new Session();
+  session.connect();
+  let readings = 0;
+  return {
+    async toggle() {
+      readings++;
+      if (readings === 1) {
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      } else if (readings === 2) {
+        const { profile } = await session.post('Profiler.stop');
+        writeFileSync(`${prefix}.${synchronous}.cpuprofile`, JSON.stringify(profile));
+      }
+    },
+  };
 }
 
 if (!isMainThread && parentPort) await serve(workerData as ServiceWorkerData);

@@ -48,6 +48,15 @@ async function pressUntil(page: Page, key: string, targets: Locator, limit = 200
   throw new Error(`${key} pressed ${limit} times never reached ${targets}`);
 }
 
+/** Presses ArrowDown until `option` is the highlighted one (aria-selected); fails after 20 presses. */
+async function pressUntilHighlighted(page: Page, option: Locator): Promise<void> {
+  for (let presses = 0; presses < 20; presses++) {
+    if ((await option.getAttribute('aria-selected')) === 'true') return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`ArrowDown pressed 20 times never highlighted ${option}`);
+}
+
 describe('sending with the keyboard only', { timeout: 180_000 }, () => {
   it('creates a task on the chosen account with Tab, Enter and arrow keys', async () => {
     const { page, baseUrl } = harness;
@@ -73,12 +82,13 @@ describe('sending with the keyboard only', { timeout: 180_000 }, () => {
     expect(await recordTypeSwitch(form, 'Account').getAttribute('aria-checked')).toBe('true');
     await pressUntil(page, 'Tab', form.getByLabel('Related record'));
     await page.keyboard.type('Harborview');
-    await page
-      .getByRole('option', { name: /Harborview Hospitality/ })
-      .first()
-      .waitFor();
-    await page.keyboard.press('ArrowDown');
+    const wanted = page.getByRole('option', { name: /Harborview Hospitality/ }).first();
+    await wanted.waitFor();
+    // Like a person watching the highlight: arrows until the wanted option is the highlighted one
+    // (the list can still grow as search results join the suggestions, so no fixed count).
+    await pressUntilHighlighted(page, wanted);
     await page.keyboard.press('Enter');
+    await form.getByText('Linked to Account: Harborview Hospitality').waitFor();
     await pressUntil(page, 'Tab', createButton(form));
     await page.keyboard.press('Enter');
 
