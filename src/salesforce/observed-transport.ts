@@ -4,6 +4,7 @@
  * as a 4xx; and jsforce answers only the body, while a record's ETag is a header.
  */
 import type jsforce from 'jsforce';
+import { directTransport } from './direct-transport.ts';
 
 export interface ObservedTransport {
   transport: jsforce.Connection['_transport'];
@@ -14,7 +15,7 @@ export interface ObservedTransport {
 
 /** The connection's transport, noting the HTTP status and headers of the answer (jsforce drops them). */
 export function observedTransport(connection: jsforce.Connection): ObservedTransport {
-  const base = connection._transport;
+  const base = directTransport(connection);
   const observed: ObservedTransport = { status: undefined, headers: undefined, transport: base };
   observed.transport = Object.assign(Object.create(base) as typeof base, {
     httpRequest: (...args: Parameters<typeof base.httpRequest>) => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
@@ -23,6 +23,8 @@ export interface Store {
   dialect: DialectName;
   /** The PostgreSQL schema the store was opened in, if one was given (tests). */
   schema?: string;
+  /** SQLite: its `synchronous` setting (undefined on PostgreSQL). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** PostgreSQL: this instance's pool use, for the metrics (undefined on SQLite). */
   poolStats?: () => { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
@@ -87,9 +89,40 @@ export function openStore(options: StoreOptions): Store {
   }
   const file = options.sqlitePath ?? ':memory:';
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-  const database = new NodeSqliteDatabase(file, { synchronous: options.sqliteSynchronous ?? 'FULL' });
+  const sqliteSynchronous = options.sqliteSynchronous ?? 'FULL';
+  const database = new NodeSqliteDatabase(file, { synchronous: sqliteSynchronous });
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqliteSynchronous, close: () => db.destroy() };
+}
+
+/**
+ * A transaction whose commit does not wait for the disk to sync. A crash of our process cannot
+ * undo it; a power loss (SQLite) or a crash of the PostgreSQL server may. Only for a write that is
+ * redone from durable state when lost — a send's completion: its journal row was synced before
+ * Salesforce was called, and a row left pending is resolved by looking the record up.
+ */
+export async function transactionWithoutSync<T>(
+  store: Store,
+  work: (transaction: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  if (store.dialect === 'postgres') {
+    return store.db.transaction().execute(async (transaction) => {
+      await sql`SET LOCAL synchronous_commit = off`.execute(transaction);
+      return work(transaction);
+    });
+  }
+  if (store.sqliteSynchronous !== 'FULL') return store.db.transaction().execute(work);
+  // SQLite's setting belongs to the connection and cannot change inside a transaction: it is
+  // lowered around this transaction while holding the store's one connection, so no other
+  // commit can run under it.
+  return store.db.connection().execute(async (connection) => {
+    await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+    try {
+      return await connection.transaction().execute(work);
+    } finally {
+      await sql`PRAGMA synchronous = FULL`.execute(connection);
+    }
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  * send whose outcome is unknown (look up first, send again only once that is conclusive).
  */
 
+import { transactionWithoutSync } from '../../store/database.ts';
 import type { ConnectedClient } from '../connected-client.ts';
 import type { SendKind } from '../form-fields.ts';
 import { lightningRecordUrl } from '../lightning-url.ts';
@@ -57,13 +58,15 @@ export async function attemptWrite(
       error_code: null,
       completed_at: new Date(service.now()).toISOString(),
     };
-    // The journal completion and its audit row in one transaction: one commit (one disk sync at
-    // SQLITE_SYNCHRONOUS=FULL) instead of two, and neither is written without the other.
+    // The journal completion and its audit row in one transaction, neither written without the
+    // other, whose commit does not wait for a disk sync: a power loss that undoes it leaves the
+    // synced `pending` row, which the resolver settles by finding the record (audited then as
+    // meeting.send.resolved). One disk sync per send, the one before Salesforce is called.
     const event = sendAuditEvent(actor, 'meeting.send', row, 'success', {
       recordIds: [id],
       attempt: row.attempts,
     });
-    const { finished, audited } = await service.store.db.transaction().execute(async (transaction) => ({
+    const { finished, audited } = await transactionWithoutSync(service.store, async (transaction) => ({
       finished: await completeSendRow(transaction, row.id, attemptId, completion),
       audited: await service.audit.recordWithin(transaction, event),
     }));
