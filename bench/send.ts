@@ -30,7 +30,7 @@ export async function runSendBenchmark(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      iterations: { type: 'string', default: '300' },
+      iterations: { type: 'string', default: '2000' },
       'slow-iterations': { type: 'string', default: '40' },
       senders: { type: 'string', default: '50' },
       seconds: { type: 'string', default: '20' },
