@@ -2,9 +2,10 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { PROCESS_TEST_FILES } from './test/support/test-groups.ts';
 
-// Node's on-disk compile cache for every Node process of the run (the test workers and the child
-// processes they start: `forcefield` commands, the `sf` CLI). A cold `forcefield` start compiled
-// ~2 s of JavaScript; with the cache about 1 s. Node checks each file's content against the cache.
+// Node's on-disk compile cache for the run's Node processes that inherit the environment (the test
+// workers and the `forcefield` children they start; the `sf` CLI gets an environment of its own and
+// gained nothing from it). A cold `forcefield` start compiled ~2 s of JavaScript; with the cache
+// about 1 s. Node checks each file's content against the cache.
 process.env.NODE_COMPILE_CACHE ??= path.resolve(import.meta.dirname, 'node_modules/.cache/node-compile');
 
 export default defineConfig({
