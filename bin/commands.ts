@@ -1,18 +1,18 @@
-import { EMULATOR_USAGE, runEmulatorCommand } from '../emulator/cli.ts';
+import { EMULATOR_USAGE } from '../emulator/cli-usage.ts';
 import { noAudit } from '../src/audit/audit-actions.ts';
 import { type CliCommand, SERVICE_COMMANDS } from '../src/cli/commands.ts';
-import { loadConfig } from '../src/core/config.ts';
-import { resetDemo } from './demo-org.ts';
-import { runStart } from './start.ts';
 
-/** Every `forcefield` command: the service's own, plus `start`, `demo` and `emulator`. */
+/**
+ * Every `forcefield` command: the service's own, plus `start`, `demo` and `emulator`. Each loads
+ * its modules when it runs (a cold start compiles only what the command uses).
+ */
 export const FORCEFIELD_COMMANDS: readonly CliCommand[] = [
   {
     name: 'start',
     summary: 'run Forcefield (with the built-in Salesforce emulator unless a connected app is configured)',
     audit: noAudit('starts the service; its endpoints declare their own audit'),
     run: async () => {
-      await runStart();
+      await (await import('./start.ts')).runStart();
       return 0;
     },
   },
@@ -25,6 +25,8 @@ export const FORCEFIELD_COMMANDS: readonly CliCommand[] = [
         process.stderr.write('Usage: forcefield demo reset   (stop Forcefield first)\n');
         return 2;
       }
+      const { resetDemo } = await import('./demo-org.ts');
+      const { loadConfig } = await import('../src/core/config.ts');
       const removed = await resetDemo(loadConfig());
       process.stdout.write(
         `Demo reset: removed ${removed.join(', ')} (where present). The next start seeds it again.\n`,
@@ -39,7 +41,7 @@ export const FORCEFIELD_COMMANDS: readonly CliCommand[] = [
     audit: noAudit('the emulator is a separate Salesforce org, not part of the workspace'),
     usage: EMULATOR_USAGE,
     run: async (argv) => {
-      await runEmulatorCommand(argv);
+      await (await import('../emulator/cli.ts')).runEmulatorCommand(argv);
       return 0;
     },
   },

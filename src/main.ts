@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type DemoLogin, ensureInitialAdmin, seedDemoWorkspace } from './accounts/workspace-setup.ts';
@@ -23,7 +22,8 @@ import { type CallLimitSettings, SalesforceCallLimits } from './salesforce/call-
 import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from './salesforce/salesforce-settings.ts';
 import { SalesforceSessions } from './salesforce/sessions.ts';
 import type { Services } from './services.ts';
-import { openStore, type Store } from './store/database.ts';
+import { openConfiguredStore } from './store/configured-store.ts';
+import type { Store } from './store/database.ts';
 import { loadKeyring } from './vault/keyring.ts';
 import { TokenVault } from './vault/token-vault.ts';
 
@@ -69,15 +69,8 @@ export interface RunningService extends BuiltService {
   hurry(): void;
 }
 
-export function openConfiguredStore(config: Config): Store {
-  const pool = { max: config.DATABASE_POOL_MAX, acquireTimeoutMs: config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS };
-  return config.DATABASE_URL
-    ? openStore({ databaseUrl: config.DATABASE_URL, pool })
-    : openStore({
-        sqlitePath: path.resolve(config.DATA_DIR, 'forcefield.db'),
-        sqliteSynchronous: config.SQLITE_SYNCHRONOUS,
-      });
-}
+/** The configured database (kept in its own module so CLI commands open it without the service). */
+export { openConfiguredStore };
 
 /** The per-connection Salesforce call limits of the configuration (README, "Salesforce call limits"). */
 function callLimitSettings(config: Config): CallLimitSettings {

@@ -1,6 +1,6 @@
 import type { Config } from '../core/config.ts';
 import { loadConfig } from '../core/config.ts';
-import { openConfiguredStore } from '../main.ts';
+import { openConfiguredStore } from '../store/configured-store.ts';
 import type { Store } from '../store/database.ts';
 
 /**

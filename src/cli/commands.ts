@@ -1,10 +1,5 @@
 import { type AuditPolicy, audited, noAudit } from '../audit/audit-actions.ts';
 import type { CliIo } from './cli-io.ts';
-import { runKeysCommand } from './keys.ts';
-import { runMcpCommand } from './mcp.ts';
-import { runMeetingsCommand } from './meetings.ts';
-import { runMigrate } from './migrate.ts';
-import { runUsersCommand } from './users.ts';
 
 /** One `forcefield` command: what it does, how it is audited, and how it runs. */
 export interface CliCommand {
@@ -49,14 +44,17 @@ ${commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).j
   }
 }
 
-/** The service's own commands (bin/forcefield.ts adds `start` and `emulator`). */
+/**
+ * The service's own commands (bin/forcefield.ts adds `start` and `emulator`). Each loads its
+ * module when it runs: `forcefield --help` or `users` need not compile the agent, MCP and AI SDK.
+ */
 export const SERVICE_COMMANDS: readonly CliCommand[] = [
   {
     name: 'migrate',
     summary: 'apply database migrations and exit',
     audit: noAudit('schema changes are logged by the migrator, not audited per user'),
     run: async () => {
-      await runMigrate();
+      await (await import('./migrate.ts')).runMigrate();
       return 0;
     },
   },
@@ -64,24 +62,24 @@ export const SERVICE_COMMANDS: readonly CliCommand[] = [
     name: 'users',
     summary: 'create and list workspace users (see: forcefield users --help)',
     audit: audited('user.created'),
-    run: runUsersCommand,
+    run: async (argv, io) => (await import('./users.ts')).runUsersCommand(argv, io),
   },
   {
     name: 'meetings',
     summary: 'import meetings from a JSON file (see: forcefield meetings --help)',
     audit: audited('meeting.imported'),
-    run: runMeetingsCommand,
+    run: async (argv) => (await import('./meetings.ts')).runMeetingsCommand(argv),
   },
   {
     name: 'keys',
     summary: 'rotate the keys that encrypt Salesforce tokens (see: forcefield keys --help)',
     audit: audited('vault.keys_rotated'),
-    run: runKeysCommand,
+    run: async (argv) => (await import('./keys.ts')).runKeysCommand(argv),
   },
   {
     name: 'mcp',
     summary: "serve an agent's tools over MCP on stdio (see: forcefield mcp --help)",
     audit: noAudit('serves the MCP server; each tool call is audited by the dispatcher'),
-    run: runMcpCommand,
+    run: async (argv) => (await import('./mcp.ts')).runMcpCommand(argv),
   },
 ];

@@ -1,6 +1,6 @@
 import { AuditLog } from '../audit/audit-log.ts';
 import { loadConfig } from '../core/config.ts';
-import { openConfiguredStore } from '../main.ts';
+import { openConfiguredStore } from '../store/configured-store.ts';
 import { migrate } from '../store/database.ts';
 import { formatKeyList, generateKeyEntry, loadKeyring } from '../vault/keyring.ts';
 import { keyUsage, reencryptAll } from '../vault/reencrypt.ts';

@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { findUserByEmail } from '../accounts/users.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { loadConfig } from '../core/config.ts';
-import { openConfiguredStore } from '../main.ts';
 import { storeImportedMeetings } from '../meetings/import-meetings.ts';
 import { parseMeetingImportFile } from '../meetings/meeting-format.ts';
+import { openConfiguredStore } from '../store/configured-store.ts';
 import { migrate } from '../store/database.ts';
 import { importTranscriptCommand, isMeetingFormat } from './transcript-import-command.ts';
 

@@ -3,9 +3,9 @@ import { findUserByEmail } from '../accounts/users.ts';
 import { AuditLog } from '../audit/audit-log.ts';
 import { loadConfig } from '../core/config.ts';
 import { ServiceError } from '../core/errors.ts';
-import { openConfiguredStore } from '../main.ts';
 import { importTranscript } from '../meetings/transcripts/import-transcript.ts';
 import { transcriptMeetingSchema } from '../meetings/transcripts/transcript-input.ts';
+import { openConfiguredStore } from '../store/configured-store.ts';
 import { migrate } from '../store/database.ts';
 
 export interface TranscriptImportOptions {
