@@ -4,6 +4,7 @@ import { notFound } from '../core/errors.ts';
 import type { Store } from '../store/database.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { ConnectionsTable, Database } from '../store/schema.ts';
+import { shareReaches } from '../store/share-reach.ts';
 
 export type ConnectionRow = Selectable<ConnectionsTable>;
 
@@ -18,7 +19,8 @@ type Role = Actor['role'];
  * - an organization connection: every admin, and the users, groups or whole team it is shared with.
  * Disconnected (revoked) connections are used by nobody.
  *
- * The user's groups are a subquery, not a read of their own: the check is one statement.
+ * The user's groups are a subquery, not a read of their own: the check is one statement
+ * (shareReaches, also used by the meetings).
  */
 function usableBy(where: ExpressionBuilder<Database, 'connections'>, userId: string, role: Role) {
   const personal = where.and([where('kind', '=', 'personal'), where('created_by', '=', userId)]);
@@ -28,23 +30,7 @@ function usableBy(where: ExpressionBuilder<Database, 'connections'>, userId: str
       .selectFrom('connection_shares')
       .select('connection_shares.connection_id')
       .whereRef('connection_shares.connection_id', '=', 'connections.id')
-      .where((share) =>
-        share.or([
-          share.and([share('principal_type', '=', 'user'), share('principal_id', '=', userId)]),
-          share('principal_type', '=', 'team'),
-          share.and([
-            share('principal_type', '=', 'group'),
-            share(
-              'principal_id',
-              'in',
-              share
-                .selectFrom('group_members')
-                .select('group_members.group_id')
-                .where('group_members.user_id', '=', userId),
-            ),
-          ]),
-        ]),
-      ),
+      .where((share) => shareReaches(share, userId, { team: true })),
   );
   return where.or([personal, where.and([where('kind', '=', 'organization'), shared])]);
 }

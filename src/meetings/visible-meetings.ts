@@ -5,6 +5,7 @@ import { notFound } from '../core/errors.ts';
 import type { Store } from '../store/database.ts';
 import { preparedQuery } from '../store/prepared-query.ts';
 import type { Database } from '../store/schema.ts';
+import { shareReaches } from '../store/share-reach.ts';
 
 /** Who looks at meetings: their id, email (as a participant) and role (admins see every meeting). */
 export type MeetingViewer = Pick<Actor, 'id' | 'email' | 'role'>;
@@ -35,23 +36,8 @@ function visibleToMember(query: MeetingsQuery, viewerId: string, email: string) 
           .selectFrom('meeting_shares')
           .select('meeting_shares.meeting_id')
           .whereRef('meeting_shares.meeting_id', '=', 'meetings.id')
-          .where((share) =>
-            share.or([
-              share.and([share('principal_type', '=', 'user'), share('principal_id', '=', viewerId)]),
-              // The viewer's groups as a subquery: one statement instead of reading them first.
-              share.and([
-                share('principal_type', '=', 'group'),
-                share(
-                  'principal_id',
-                  'in',
-                  share
-                    .selectFrom('group_members')
-                    .select('group_members.group_id')
-                    .where('group_members.user_id', '=', viewerId),
-                ),
-              ]),
-            ]),
-          ),
+          // Shared with the viewer or one of their groups (a subquery: one statement).
+          .where((share) => shareReaches(share, viewerId)),
       ),
     ]),
   );
