@@ -1,6 +1,7 @@
 import { Bot, CircleAlert } from 'lucide-react';
 import type { DecidedApproval as Decided } from '../../lib/chat-types.ts';
 import { approvalCardsOf, type ChatUIMessage, stepsOf } from '../../lib/chat-ui-messages.ts';
+import { ErrorBanner } from '../status.tsx';
 import { AnalyzedSources } from './analyzed-sources.tsx';
 import { ApprovalCard, DecidedApproval } from './approval-card.tsx';
 import { ConnectCard } from './connect-card.tsx';
@@ -94,10 +95,9 @@ function AssistantMessage({
         }
         if (part.type === 'data-error') {
           return (
-            <div key={key} className="banner banner-error" role="alert">
-              <CircleAlert aria-hidden className="banner-icon" />
+            <ErrorBanner key={key}>
               <p>{part.data.message}</p>
-            </div>
+            </ErrorBanner>
           );
         }
         return null;
