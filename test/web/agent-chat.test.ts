@@ -1,4 +1,4 @@
-import type { Request } from 'playwright-core';
+import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgCall } from '../agent/org-calls.ts';
 import { expectAccessible } from './support/accessibility.ts';
@@ -18,6 +18,13 @@ import { USERS } from './support/web-harness.ts';
  */
 
 const harness = useWebHarness();
+
+/** Whether the element is wholly inside the viewport (on screen without scrolling). */
+async function onScreen(page: Page, target: Locator): Promise<boolean> {
+  const box = await target.boundingBox();
+  const size = page.viewportSize();
+  return box !== null && size !== null && box.y >= 0 && box.y + box.height <= size.height;
+}
 let model: ScriptedModel;
 let agentId: string;
 
@@ -297,6 +304,9 @@ describe('chatting with an agent in a real browser', { timeout: 240_000 }, () =>
     await page.getByRole('button', { name: 'Send' }).click();
     const failure = page.getByRole('alert').filter({ hasText: 'The agent could not answer' });
     await failure.getByRole('button', { name: 'Retry' }).waitFor();
+    // The page follows the newest message: the failure and its Retry are on screen, not below the
+    // fold of a long conversation.
+    expect(await onScreen(page, failure.getByRole('button', { name: 'Retry' }))).toBe(true);
     // Our own sentence (a data-error part of the stream, then the stored answer), said once, never
     // the provider's text.
     const log = page.getByRole('log', { name: 'Conversation' });

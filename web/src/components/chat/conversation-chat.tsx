@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { ConversationDetail } from '../../lib/chat-types.ts';
 import { says } from '../../lib/chat-ui-messages.ts';
 import { useConversationChat } from '../../lib/use-conversation-chat.ts';
+import { useFollowNewest } from '../../lib/use-follow-newest.ts';
 import { ErrorBanner } from '../status.tsx';
 import { Composer } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
@@ -37,6 +38,10 @@ export function ConversationChat({
   const conversationId = detail.conversation.id;
   const chat = useConversationChat(detail);
   const started = useRef(false);
+  const last = chat.messages.at(-1);
+  const newest = useFollowNewest(
+    `${chat.messages.length}:${last?.parts.length}:${last?.parts.reduce((length, part) => length + ('text' in part ? part.text.length : 0), 0)}:${chat.failure ? 'failed' : ''}`,
+  );
 
   // Sends the first message once; otherwise a cached copy of the conversation is brought up to date.
   useEffect(() => {
@@ -82,11 +87,13 @@ export function ConversationChat({
         running={chat.running}
         focusOnMount={firstMessage !== undefined}
         onSend={(text) => {
+          newest.follow();
           chat.send(text);
           return true;
         }}
         onStop={chat.stop}
       />
+      <div ref={newest.end} />
     </>
   );
 }
