@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { LongFilesFirstSequencer } from './test/support/sequencer.ts';
 import { PROCESS_TEST_FILES } from './test/support/test-groups.ts';
 
 // Node's on-disk compile cache for the run's Node processes that inherit the environment (the test
@@ -15,6 +16,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
+    // The longest files start first in their project, timed runs or not (test-groups.ts).
+    sequence: { sequencer: LongFilesFirstSequencer },
     projects: [
       {
         extends: true,
@@ -47,7 +50,7 @@ export default defineConfig({
           // Chromium per file) once failed send-validation-error after other browser files; not
           // since, on one shared Chromium: 0 failures in 6 runs, one with every browser file in
           // one worker. Files keep no module state (each builds its own emulator, service, context).
-          maxWorkers: 2,
+          maxWorkers: 4,
           isolate: false,
           // Each starts processes (node, Chromium) whose start-up time grows with the machine's load:
           // a bound for a hang, not a speed check.

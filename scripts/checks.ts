@@ -1,9 +1,11 @@
 /**
- * `npm test`'s static checks — both type-checks, Biome and dependency-cruiser — two at a time (the
- * machine has two cores; the service's type-check is the long one), each one's output printed in
- * one piece when it ends. Exits non-zero when any check fails, after all have run.
+ * `npm test`'s static checks — both type-checks, Biome and dependency-cruiser — `atOnce` at a time,
+ * each one's output kept in one piece (`scripts/test.ts` runs them beside the test run). Run alone
+ * (`node scripts/checks.ts`) it prints each check as it ends and exits non-zero when any failed,
+ * after all have run.
  */
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const CHECKS: Array<{ name: string; command: string[] }> = [
   { name: 'typecheck (service)', command: ['tsc', '--noEmit'] },
@@ -14,9 +16,21 @@ const CHECKS: Array<{ name: string; command: string[] }> = [
     command: ['depcruise', '--config', '.dependency-cruiser.cjs', 'src', 'emulator', 'bin'],
   },
 ];
-const AT_ONCE = 2;
 
-function run(check: (typeof CHECKS)[number]): Promise<boolean> {
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  /** What the check printed (stdout and stderr), or why it could not start. */
+  output: string;
+}
+
+/** One line per check, with the failing checks' output after their line. */
+export function formatCheck(result: CheckResult): string {
+  return `${result.ok ? '✓' : '✗'} ${result.name} (${result.seconds.toFixed(1)} s)\n${result.ok ? '' : result.output}`;
+}
+
+function run(check: (typeof CHECKS)[number]): Promise<CheckResult> {
   const started = performance.now();
   const [program, ...args] = check.command;
   const child = spawn(`node_modules/.bin/${program}`, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -27,25 +41,38 @@ function run(check: (typeof CHECKS)[number]): Promise<boolean> {
   child.stderr.on('data', (chunk) => {
     output += chunk;
   });
+  const finish = (ok: boolean, text: string): CheckResult => ({
+    name: check.name,
+    ok,
+    seconds: (performance.now() - started) / 1000,
+    output: text,
+  });
   return new Promise((resolve) => {
-    child.on('error', (error) => {
-      process.stdout.write(`✗ ${check.name}: ${error.message}\n`);
-      resolve(false);
-    });
-    child.on('close', (code) => {
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      const ok = code === 0;
-      process.stdout.write(`${ok ? '✓' : '✗'} ${check.name} (${seconds} s)\n${ok ? '' : output}`);
-      resolve(ok);
-    });
+    child.on('error', (error) => resolve(finish(false, `${error.message}\n`)));
+    child.on('close', (code) => resolve(finish(code === 0, output)));
   });
 }
 
-const queue = [...CHECKS];
-const results: boolean[] = [];
-await Promise.all(
-  Array.from({ length: AT_ONCE }, async () => {
-    for (let check = queue.shift(); check; check = queue.shift()) results.push(await run(check));
-  }),
-);
-if (results.some((ok) => !ok)) process.exit(1);
+/** Runs every check, `atOnce` at a time; `onResult` hears of each as it ends. */
+export async function runChecks(
+  atOnce: number,
+  onResult: (result: CheckResult) => void = () => {},
+): Promise<CheckResult[]> {
+  const queue = [...CHECKS];
+  const results: CheckResult[] = [];
+  await Promise.all(
+    Array.from({ length: atOnce }, async () => {
+      for (let check = queue.shift(); check; check = queue.shift()) {
+        const result = await run(check);
+        results.push(result);
+        onResult(result);
+      }
+    }),
+  );
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const results = await runChecks(2, (result) => process.stdout.write(formatCheck(result)));
+  if (results.some((result) => !result.ok)) process.exit(1);
+}

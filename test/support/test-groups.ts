@@ -30,3 +30,22 @@ export const PROCESS_MARKERS = [
   /use-web-harness|web-harness/,
   /playwright-core/,
 ];
+
+/**
+ * The longest files, longest first (seconds, four at a time on two cores): they start first in
+ * their project, so that none of them starts last and runs alone at the end of the run. Vitest's own
+ * order is longest first only once it has timed a run (node_modules/.vite); on a clean clone it
+ * runs the largest files first, and sf-cli (short, slow) came last.
+ */
+export const LONG_FILES_FIRST = [
+  'test/processes/two-instances-under-faults.test.ts', // 30–40 s
+  'test/emulator/sf-cli.test.ts', // 25–40 s: 12 cold starts of `sf`
+  'test/meetings/send/send-restart.test.ts', // 20–35 s: service restarts
+  'test/web/agent-chat.test.ts',
+  'test/web/phone-layout.test.ts',
+  'test/web/agent-editor.test.ts',
+  'test/processes/refresh-two-processes.test.ts',
+  'test/processes/demo-persistence.test.ts',
+  'test/web/send-keyboard.test.ts',
+  'test/web/model-providers.test.ts',
+];
