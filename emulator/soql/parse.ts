@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
+import type SoqlParser from 'soql-parser-js';
 import type { Query } from 'soql-parser-js';
-import soqlParser from 'soql-parser-js';
 import type { SalesforceApiError } from '../core/errors.ts';
 import { locate, queryError } from './errors.ts';
 
@@ -35,6 +36,16 @@ export class LruCache<Value> {
 const parsed = new LruCache<Query>(500);
 
 /**
+ * soql-parser-js, loaded on the first query: it builds its grammar when it loads (about 170 ms of
+ * CPU), which every `forcefield start` in demo mode paid before it could answer anything.
+ */
+let loadedParser: typeof SoqlParser | undefined;
+function soqlParser(): typeof SoqlParser {
+  loadedParser ??= createRequire(import.meta.url)('soql-parser-js') as typeof SoqlParser;
+  return loadedParser;
+}
+
+/**
  * Parses SOQL with soql-parser-js and turns its (chevrotain) errors into Salesforce's
  * MALFORMED_QUERY messages. Parse trees are cached by query text; callers must not mutate them.
  */
@@ -43,7 +54,7 @@ export function parseSoql(soql: string): Query {
   if (cached) return cached;
   let query: Query;
   try {
-    query = soqlParser.parseQuery(soql);
+    query = soqlParser().parseQuery(soql);
   } catch (error) {
     throw translateParseError(soql, error);
   }
