@@ -12,6 +12,7 @@ import * as mcpOAuth from './migrations/0007-mcp-oauth.ts';
 import * as agentActivityAndProviderKeys from './migrations/0008-agent-activity-and-provider-keys.ts';
 import * as meetingTranscripts from './migrations/0009-meeting-transcripts.ts';
 import * as approvalExecutions from './migrations/0010-approval-executions.ts';
+import * as sendIndex from './migrations/0011-send-index.ts';
 import type { Database } from './schema.ts';
 import { NodeSqliteDatabase, type SqliteSynchronous } from './sqlite-adapter.ts';
 
@@ -57,6 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-approval-executions': approvalExecutions,
   '0007-mcp-oauth': mcpOAuth,
   '0009-meeting-transcripts': meetingTranscripts,
+  '0011-send-index': sendIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
