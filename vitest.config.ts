@@ -2,12 +2,16 @@ import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { LongFilesFirstSequencer } from './test/support/sequencer.ts';
 import { PROCESS_TEST_FILES } from './test/support/test-groups.ts';
+import { TEST_PASSWORD_HASH_COST } from './test/support/test-password-cost.ts';
 
 // Node's on-disk compile cache for the run's Node processes that inherit the environment (the test
 // workers and the `forcefield` children they start; the `sf` CLI gets an environment of its own and
 // gained nothing from it). A cold `forcefield` start compiled ~2 s of JavaScript; with the cache
 // about 1 s. Node checks each file's content against the cache.
 process.env.NODE_COMPILE_CACHE ??= path.resolve(import.meta.dirname, 'node_modules/.cache/node-compile');
+// The test cost of password hashes for the run's child processes too (test-password-cost.ts): a
+// demo start hashed its demo logins, and every login in a child verified, at production's cost.
+process.env.PASSWORD_HASH_COST ??= TEST_PASSWORD_HASH_COST;
 
 export default defineConfig({
   test: {

@@ -18,6 +18,7 @@ import { OAUTH_CALLBACK_PATH, type SalesforceSettings } from '../../src/salesfor
 import { migrate, openStore, type Store } from '../../src/store/database.ts';
 import { logIn, type ServiceSession } from './connections.ts';
 import type { Fetcher } from './oauth-browser.ts';
+import { TEST_PASSWORD_HASH_COST } from './test-password-cost.ts';
 
 /**
  * Where the in-process service pretends to live. A loopback origin, because the emulator's demo app
@@ -57,13 +58,6 @@ export interface TestService extends BuiltService {
   /** A person logged in with a cookie-keeping browser that reaches the service in-process. */
   logIn(email: string, password?: string): Promise<ServiceSession>;
 }
-
-/**
- * The scrypt cost test services hash new passwords with (PASSWORD_HASH_COST, N = 2^10 instead of
- * production's 2^15): the suite creates and logs in thousands of accounts. A test that is about the
- * production cost passes `PASSWORD_HASH_COST` in its environment (test/accounts/login-unknown-email).
- */
-export const TEST_PASSWORD_HASH_COST = '10';
 
 /** A fresh data directory (vault key file, SQLite file) for one service. */
 export function temporaryDataDir(): string {

@@ -18,6 +18,7 @@ import { AuditLog } from '../../../src/audit/audit-log.ts';
 import { connect, emulatorAdmin, logIn } from '../../support/connections.ts';
 import { emulatorSalesforce, startTestService } from '../../support/service.ts';
 import { openTestStore, STORE_DIALECTS, type TestStore } from '../../support/store.ts';
+import { TEST_PASSWORD_HASH_COST } from '../../support/test-password-cost.ts';
 import { injectFault, newKey, orgReader, type SendBody, sendItem } from '../support.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -126,7 +127,12 @@ describe.each(STORE_DIALECTS)('a send interrupted by a killed process (%s)', (di
   it('imports meetings with `forcefield meetings import`, refusing an invalid file as a whole', async () => {
     const setup = await openChildStore();
     await createUser(
-      { store: setup.store, audit: new AuditLog(setup.store), now: Date.now },
+      {
+        store: setup.store,
+        audit: new AuditLog(setup.store),
+        now: Date.now,
+        config: { PASSWORD_HASH_COST: Number(TEST_PASSWORD_HASH_COST) },
+      },
       { email: 'rep@example.com', name: 'Rep', role: 'member', password: PASSWORD },
       { userId: null, surface: 'cli' },
     );
