@@ -45,15 +45,12 @@ export default defineConfig({
           include: PROCESS_TEST_FILES,
           // One Chromium for the run's browser files (each gets a fresh context on it).
           globalSetup: ['test/web/support/chromium-server.ts'],
-          // After the others, two at a time: most of these files wait on child processes and
-          // Chromium rather than compute. (One at a time was 6.5 min at load 6, two 5.5 min at load
-          // 10; the emulator CLI's children once missed 20 s timeouts two at a time, before the
-          // 60 s bound below.) Not isolated, like the in-process project: re-importing the service's
-          // modules per file was about a third of this project's time (5.2–5.7 min at load 10
-          // isolated, 3.1–3.4 min at load 4–8 without). An earlier non-isolated run (one worker, a
-          // Chromium per file) once failed send-validation-error after other browser files; not
-          // since, on one shared Chromium: 0 failures in 6 runs, one with every browser file in
-          // one worker. Files keep no module state (each builds its own emulator, service, context).
+          // After the others, four at a time: one file waits on its children or Chromium while
+          // another computes. Alone on this 2-core machine the group took 2 min 13 s two at a time
+          // (cores partly idle) and 1 min 50 s – 2 min four at a time (cores about 90% busy); 0
+          // failures in 24 runs. Not isolated, like the in-process project: re-importing the
+          // service's modules per file was about a third of this project's time. Files keep no
+          // module state (each builds its own emulator, service, browser context).
           maxWorkers: 4,
           isolate: false,
           // Each starts processes (node, Chromium) whose start-up time grows with the machine's load:

@@ -1,9 +1,9 @@
 /**
  * Which test files run after the others, in the `processes` project. They start child processes
  * (the CLI, the `sf` CLI, a restarted service) or a real browser (the run's one Chromium), so they
- * run once the in-process files are done, isolated, two at a time, with a 60 s test bound. Everything
- * else runs in process on its own SQLite database or PostgreSQL schema, two files at a time, without
- * per-file isolation.
+ * run once the in-process files are done, four at a time without per-file isolation, with a 60 s
+ * test bound. Everything else runs in process on its own SQLite database or PostgreSQL schema, two
+ * files at a time, without per-file isolation.
  * `test/architecture/test-groups.test.ts` keeps this list complete.
  */
 export const PROCESS_TEST_FILES = [
