@@ -16,7 +16,9 @@ process.env.PASSWORD_HASH_COST ??= TEST_PASSWORD_HASH_COST;
 export default defineConfig({
   test: {
     // Builds the web app (dist/web) once when it is missing or older than web/: the browser tests use it.
-    globalSetup: ['test/web/support/build-web-app.ts'],
+    // With DATABASE_URL, the run works in a PostgreSQL database of its own, dropped at the end
+    // (test/support/postgres-run-database.ts).
+    globalSetup: ['test/web/support/build-web-app.ts', 'test/support/postgres-run-database.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],
