@@ -1,7 +1,7 @@
 import { RotateCcw } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import type { ConversationDetail } from '../../lib/chat-types.ts';
-import { says } from '../../lib/chat-ui-messages.ts';
+import { type ChatUIMessage, says } from '../../lib/chat-ui-messages.ts';
 import { useConversationChat } from '../../lib/use-conversation-chat.ts';
 import { useFollowNewest } from '../../lib/use-follow-newest.ts';
 import { ErrorBanner } from '../status.tsx';
@@ -10,6 +10,16 @@ import { MessageList } from './message-list.tsx';
 
 /** Resumed at most once per conversation and page load, so a failing connection never loops. */
 const resumed = new Set<string>();
+
+/** What changes when the conversation grows: a message, a streamed part or word, a failure. */
+function shownContent(messages: ChatUIMessage[], failed: boolean): string {
+  const last = messages.at(-1);
+  const textLength = last?.parts.reduce(
+    (length, part) => length + ('text' in part ? part.text.length : 0),
+    0,
+  );
+  return `${messages.length}:${last?.parts.length}:${textLength}:${failed ? 'failed' : ''}`;
+}
 
 /**
  * One conversation (mounted per conversation id): the messages, approvals and connecting inline,
@@ -38,10 +48,7 @@ export function ConversationChat({
   const conversationId = detail.conversation.id;
   const chat = useConversationChat(detail);
   const started = useRef(false);
-  const last = chat.messages.at(-1);
-  const newest = useFollowNewest(
-    `${chat.messages.length}:${last?.parts.length}:${last?.parts.reduce((length, part) => length + ('text' in part ? part.text.length : 0), 0)}:${chat.failure ? 'failed' : ''}`,
-  );
+  const newest = useFollowNewest(shownContent(chat.messages, chat.failure !== null));
 
   // Sends the first message once; otherwise a cached copy of the conversation is brought up to date.
   useEffect(() => {
